@@ -1,0 +1,148 @@
+// @ts-check
+import { builtinModules } from 'node:module';
+import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
+import svelte from 'eslint-plugin-svelte';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+import svelteConfig from './svelte.config.js';
+
+// Bare names ('fs'); the 'node:*' forms are caught by a pattern below.
+const nodeBuiltins = builtinModules.filter((name) => !name.startsWith('node:'));
+
+// DESIGN.md, "the one rule": src/protocol is sans-I/O; server/ and src/app/ never import each other.
+const protocolImports = {
+  paths: [
+    ...nodeBuiltins.map((name) => ({ name, message: 'src/protocol is sans-I/O: no Node APIs.' })),
+    ...['ws', 'svelte', 'vite', 'playwright-core'].map((name) => ({
+      name,
+      message: 'src/protocol imports nothing but itself.',
+    })),
+  ],
+  patterns: [
+    { group: ['node:*'], message: 'src/protocol is sans-I/O: no Node APIs.' },
+    { group: ['svelte/*'], message: 'src/protocol stays rune-free; the app wraps it.' },
+    {
+      regex: '^(\\.\\.?/)+(.*/)?(app|server|cli)(/|$)',
+      message: 'src/protocol imports nothing from src/app, src/cli or server/.',
+    },
+  ],
+};
+
+const protocolGlobals = [
+  ...['window', 'self', 'document', 'navigator', 'location', 'localStorage', 'sessionStorage'].map(
+    (name) => ({ name, message: 'src/protocol is sans-I/O: no DOM.' }),
+  ),
+  ...['Buffer', 'process', 'global', 'require', 'module', '__dirname', '__filename'].map((name) => ({
+    name,
+    message: 'src/protocol is sans-I/O: no Node APIs (use Uint8Array, TextEncoder, TextDecoder).',
+  })),
+  ...[
+    'setTimeout',
+    'setInterval',
+    'setImmediate',
+    'clearTimeout',
+    'clearInterval',
+    'clearImmediate',
+    'queueMicrotask',
+    'requestAnimationFrame',
+    'performance',
+    'Date',
+  ].map((name) => ({ name, message: 'src/protocol has no timers or clocks: the caller passes time in.' })),
+  ...['fetch', 'WebSocket', 'XMLHttpRequest', 'EventSource'].map((name) => ({
+    name,
+    message: 'src/protocol has no sockets: bytes in, bytes out.',
+  })),
+];
+
+const protocolProperties = [
+  { object: 'Math', property: 'random', message: 'src/protocol has no randomness: the caller passes a masking key.' },
+  ...['setTimeout', 'setInterval', 'Buffer', 'process', 'window', 'document', 'performance', 'Date'].map(
+    (property) => ({ object: 'globalThis', property, message: 'src/protocol is sans-I/O.' }),
+  ),
+];
+
+export default defineConfig(
+  { ignores: ['dist/', 'node_modules/', 'coverage/', 'static/', 'test-results/', 'docs/screenshots/'] },
+
+  js.configs.recommended,
+  tseslint.configs.recommended,
+  svelte.configs.recommended,
+
+  {
+    languageOptions: { ecmaVersion: 2022, sourceType: 'module' },
+    rules: {
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' },
+      ],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      eqeqeq: ['error', 'always', { null: 'ignore' }],
+      // A byte lab matches control characters on purpose (hex dumps' ASCII column, payload text).
+      'no-control-regex': 'off',
+      // A SvelteKit rule (resolve() for links); this app is plain Svelte with hash routes.
+      'svelte/no-navigation-without-resolve': 'off',
+    },
+  },
+
+  // Svelte components and *.svelte.ts state modules: TypeScript inside the Svelte parser.
+  {
+    files: ['**/*.svelte', '**/*.svelte.ts'],
+    languageOptions: {
+      parserOptions: {
+        projectService: false,
+        extraFileExtensions: ['.svelte'],
+        parser: tseslint.parser,
+        svelteConfig,
+      },
+    },
+  },
+
+  // Where each kind of code runs.
+  { files: ['src/app/**'], languageOptions: { globals: globals.browser } },
+  {
+    files: ['server/**', 'bench/**', 'tests/**', 'src/cli/**', '*.config.{js,ts}'],
+    languageOptions: { globals: globals.node },
+  },
+
+  // The one rule.
+  {
+    files: ['src/protocol/**/*.ts'],
+    ignores: ['src/protocol/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', protocolImports],
+      'no-restricted-globals': ['error', ...protocolGlobals],
+      'no-restricted-properties': ['error', ...protocolProperties],
+    },
+  },
+  {
+    files: ['server/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '(^|/)src/app(/|$)', message: 'server/ never imports src/app/ (DESIGN.md).' },
+            { group: ['svelte', 'svelte/*'], message: 'server/ never imports Svelte.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/app/**/*.{ts,svelte}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: nodeBuiltins.map((name) => ({ name, message: 'src/app runs in the browser: no Node APIs.' })),
+          patterns: [
+            { regex: '^(\\.\\./)+(.*/)?server(/|$)', message: 'src/app/ never imports server/ (DESIGN.md).' },
+            { group: ['node:*'], message: 'src/app runs in the browser: no Node APIs.' },
+            { group: ['ws'], message: 'src/app uses the browser WebSocket, not ws.' },
+          ],
+        },
+      ],
+    },
+  },
+);

@@ -1,0 +1,71 @@
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { expect, it } from 'vitest';
+import { builtAppDir, useBuiltApp } from './app';
+import { describeBrowser } from './browser';
+
+const screenshots = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+
+describeBrowser('app shell (static build)', (suite) => {
+  const app = useBuiltApp();
+
+  it('opens #/decode on the Decoder page, with a named navigation', async () => {
+    const { page, errors } = await suite.open(app.url('#/decode'));
+
+    const heading = page.getByRole('heading', { level: 1, name: 'Decoder' });
+    await heading.waitFor({ state: 'visible' });
+    expect(await page.title()).toBe('Decoder · Framescope');
+
+    const nav = page.getByRole('navigation', { name: 'Pages' });
+    for (const name of ['Playground', 'Decoder', 'Chat room']) {
+      expect(await nav.getByRole('link', { name, exact: true }).count()).toBe(1);
+    }
+    expect(await nav.getByRole('link', { name: 'Decoder' }).getAttribute('aria-current')).toBe('page');
+    expect(await page.getByRole('link', { name: 'Skip to content' }).count()).toBe(1);
+
+    await mkdir(screenshots, { recursive: true });
+    await page.screenshot({ path: `${screenshots}shell.png` });
+    expect(errors).toEqual([]);
+  });
+
+  it('follows the nav links and focuses the new heading', async () => {
+    const { page, errors } = await suite.open(app.url('#/'));
+    await page.getByRole('heading', { level: 1, name: 'Playground' }).waitFor();
+
+    await page.getByRole('link', { name: 'Chat room' }).click();
+    const heading = page.getByRole('heading', { level: 1, name: 'Chat room' });
+    await heading.waitFor();
+    expect(page.url()).toMatch(/#\/chat$/);
+    expect(await heading.evaluate((element) => element === document.activeElement)).toBe(true);
+
+    await page.goBack();
+    await page.getByRole('heading', { level: 1, name: 'Playground' }).waitFor();
+    expect(errors).toEqual([]);
+  });
+
+  it('shows a way back for a hash that names no page', async () => {
+    const { page } = await suite.open(app.url('#/nowhere'));
+    await page.getByRole('heading', { level: 1, name: 'No such page' }).waitFor();
+    await page.getByRole('link', { name: 'Playground', exact: true }).first().click();
+    await page.getByRole('heading', { level: 1, name: 'Playground' }).waitFor();
+  });
+
+  it('opens from a file:// path, with no server at all', async () => {
+    const file = pathToFileURL(`${builtAppDir()}/index.html`).href;
+    const { page, errors } = await suite.open(`${file}#/decode`);
+    await page.getByRole('heading', { level: 1, name: 'Decoder' }).waitFor();
+    await page.getByRole('link', { name: 'Chat room' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Chat room' }).waitFor();
+    expect(errors).toEqual([]);
+  });
+
+  it('follows the dark colour scheme', async () => {
+    const { page, errors } = await suite.open(app.url('#/decode'), { colorScheme: 'dark' });
+    await page.getByRole('heading', { level: 1, name: 'Decoder' }).waitFor();
+    const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(background).toBe('rgb(15, 18, 22)');
+    await mkdir(screenshots, { recursive: true });
+    await page.screenshot({ path: `${screenshots}shell-dark.png` });
+    expect(errors).toEqual([]);
+  });
+});

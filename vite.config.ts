@@ -1,0 +1,43 @@
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { defineConfig, type Plugin } from 'vite';
+
+/**
+ * The static build also opens from a file:// path (a teacher double-clicking dist/index.html):
+ * browsers refuse module scripts and CORS-mode stylesheets from file://, so the build is one
+ * classic, deferred script (no code splitting) and no `crossorigin` attributes.
+ */
+function classicScriptForFileUrls(): Plugin {
+  return {
+    name: 'framescope:classic-script',
+    apply: 'build',
+    enforce: 'post',
+    transformIndexHtml: {
+      order: 'post',
+      handler: (html) =>
+        html
+          .replace(/<script type="module" crossorigin /g, '<script defer ')
+          .replace(/ crossorigin(?=[ >])/g, ''),
+    },
+  };
+}
+
+export default defineConfig({
+  plugins: [
+    svelte(),
+    classicScriptForFileUrls(),
+    // server plugin: added by the server issue
+  ],
+  // Relative asset URLs: the static build works from any host, any sub-path, and file://.
+  base: './',
+  publicDir: 'static',
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    modulePreload: false,
+    cssCodeSplit: false,
+    rolldownOptions: {
+      output: { format: 'iife', codeSplitting: false },
+    },
+  },
+});
