@@ -133,7 +133,9 @@ export function layoutFrame(bytes: Uint8Array, start = 0, streamOffset = 0): Fra
   const length7 = b1 & 0b0111_1111;
   layout.masked = masked;
   fields.push(bitField('mask', 'MASK', 8, masked, base, '5.3',
-    masked ? 'The payload is masked with the 4-byte masking key below: every client-to-server frame is.' : 'The payload is not masked: server-to-client frames never are.'));
+    masked
+      ? 'The payload is masked with the 4-byte masking key below. A client masks every frame; a server never does.'
+      : 'The payload is not masked. A server\u2019s frames never are; a client\u2019s must be.'));
   const form: LengthForm = length7 === 126 ? 16 : length7 === 127 ? 64 : 7;
   layout.lengthForm = form;
   fields.push({
@@ -213,7 +215,7 @@ export function layoutFrame(bytes: Uint8Array, start = 0, streamOffset = 0): Fra
     bits: null,
     value: Number.isSafeInteger(payloadLength)
       ? describePayload(opcode, payload, payloadLength)
-      : `${exactLength.toLocaleString('en-US')} bytes, ${present === 0 ? 'none' : present.toLocaleString('en-US')} received yet`,
+      : `${exactLength.toLocaleString('en-US')} bytes, ${present === 0 ? 'none received yet' : `${present.toLocaleString('en-US')} received so far`}`,
     explanation: layout.complete
       ? payloadExplanation(opcode, masked)
       : `${present.toLocaleString('en-US')} of ${exactLength.toLocaleString('en-US')} payload bytes received; ${(exactLength - BigInt(present)).toLocaleString('en-US')} more needed.`,

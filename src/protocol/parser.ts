@@ -211,8 +211,10 @@ export class FrameParser {
       return { offset: this.#offset, have: this.#buffered, needed: 2 - this.#buffered };
     }
     const have = this.#offset + this.#buffered - this.#frameStart;
-    const known = this.#state === State.Payload ? this.#headerLength + this.#payloadLength : this.#headerLength;
-    return { offset: this.#frameStart, have, needed: Math.max(1, known - have) };
+    // Payload still owed, computed without adding header and payload lengths: near 2^53 that sum
+    // is no longer an exact number.
+    const needed = this.#state === State.Payload ? this.#payloadLength - (have - this.#headerLength) : this.#headerLength - have;
+    return { offset: this.#frameStart, have, needed: Math.max(1, needed) };
   }
 
   // ---- header -------------------------------------------------------------------------------
