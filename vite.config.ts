@@ -1,5 +1,6 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig, type Plugin } from 'vite';
+import { framescopeDevPlugin } from './server/vite-plugin';
 
 /**
  * The static build also opens from a file:// path (a teacher double-clicking dist/index.html):
@@ -25,7 +26,8 @@ export default defineConfig({
   plugins: [
     svelte(),
     classicScriptForFileUrls(),
-    // server plugin: added by the server issue
+    // /echo, /chat, /inspect on the dev and preview servers' own port (server/vite-plugin.ts).
+    framescopeDevPlugin(),
   ],
   // Relative asset URLs: the static build works from any host, any sub-path, and file://.
   base: './',

@@ -1,0 +1,144 @@
+/**
+ * `npm start -- [flags]`: the command line, parsed into server options. Pure (no process access),
+ * so the tests can call it. docs/server.md describes each flag.
+ */
+import { parseArgs } from 'node:util';
+import { DEFAULTS, MiB } from './options';
+
+export interface CliOptions {
+  port: number;
+  host: string;
+  dist: string;
+  maxPayload: number;
+  maxMessage: number;
+  maxConnections: number;
+  pingInterval: number;
+  idleTimeout: number;
+  handshakeTimeout: number;
+  closeTimeout: number;
+  classMode: boolean;
+  quiet: boolean;
+}
+
+export type CliResult = { kind: 'run'; options: CliOptions } | { kind: 'help' } | { kind: 'error'; message: string };
+
+export const USAGE = `Usage: npm start -- [options]
+
+Serves the built app (dist/) and the WebSocket endpoints /echo, /inspect on one port.
+
+Options:
+  --port N               port to listen on (default 8008; 0 picks a free one)
+  --host ADDR            address to bind (default 127.0.0.1; 0.0.0.0 for the whole network)
+  --dist DIR             the built app to serve (default dist)
+  --max-payload SIZE     largest frame payload accepted, over it 1009 (default 16MiB)
+  --max-message SIZE     largest message, all fragments together, over it 1009 (default 16MiB)
+  --max-connections N    WebSocket connections at once, over it HTTP 503 (default ${DEFAULTS.maxConnections})
+  --ping-interval TIME   server ping period; no pong by the next ping drops the peer; 0 = off (default 30s)
+  --idle-timeout TIME    close (1001) a peer that sends nothing for this long; 0 = off (default 120s)
+  --handshake-timeout TIME  drop a client whose request head is not complete by then (default 10s)
+  --close-timeout TIME   wait this long for the peer's close frame and TCP close (default 5s)
+  --class                class mode: /inspect?all lets a teacher's page watch every connection
+  --quiet                no log lines
+  --help                 this text
+
+SIZE: bytes, or with a unit: 64KiB, 16MiB (K/KB/KiB and M/MB/MiB all mean 1024-based).
+TIME: milliseconds, or with a unit: 500ms, 30s, 2m.
+`;
+
+const SIZE = /^(\d+)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?$/i;
+const TIME = /^(\d+(?:\.\d+)?)\s*(ms|s|m|min)?$/i;
+
+export function parseSize(text: string): number | null {
+  const m = SIZE.exec(text.trim());
+  if (!m) return null;
+  const unit = (m[2] ?? 'b').toLowerCase()[0];
+  const scale = unit === 'k' ? 1024 : unit === 'm' ? MiB : unit === 'g' ? 1024 * MiB : 1;
+  const value = Number(m[1]) * scale;
+  return Number.isSafeInteger(value) ? value : null;
+}
+
+export function parseDuration(text: string): number | null {
+  const m = TIME.exec(text.trim());
+  if (!m) return null;
+  const unit = (m[2] ?? 'ms').toLowerCase();
+  const scale = unit === 's' ? 1000 : unit === 'm' || unit === 'min' ? 60_000 : 1;
+  const value = Math.round(Number(m[1]) * scale);
+  return Number.isSafeInteger(value) ? value : null;
+}
+
+export function parseCli(argv: readonly string[]): CliResult {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        dist: { type: 'string' },
+        'max-payload': { type: 'string' },
+        'max-message': { type: 'string' },
+        'max-connections': { type: 'string' },
+        'ping-interval': { type: 'string' },
+        'idle-timeout': { type: 'string' },
+        'handshake-timeout': { type: 'string' },
+        'close-timeout': { type: 'string' },
+        class: { type: 'boolean' },
+        quiet: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    return { kind: 'error', message: (error as Error).message };
+  }
+  const v = parsed.values;
+  if (v.help) return { kind: 'help' };
+
+  const problems: string[] = [];
+  const int = (name: string, text: string | undefined, fallback: number, min: number, max: number): number => {
+    if (text === undefined) return fallback;
+    const n = /^\d+$/.test(text.trim()) ? Number(text) : NaN;
+    if (!Number.isSafeInteger(n) || n < min || n > max) {
+      problems.push(`--${name} takes a whole number from ${min} to ${max}, not ${JSON.stringify(text)}`);
+      return fallback;
+    }
+    return n;
+  };
+  const size = (name: string, text: string | undefined, fallback: number): number => {
+    if (text === undefined) return fallback;
+    const n = parseSize(text);
+    if (n === null || n < 125) {
+      problems.push(`--${name} takes a size of at least 125 bytes (like 1048576, 64KiB or 16MiB), not ${JSON.stringify(text)}`);
+      return fallback;
+    }
+    return n;
+  };
+  const time = (name: string, text: string | undefined, fallback: number, min: number): number => {
+    if (text === undefined) return fallback;
+    const n = parseDuration(text);
+    if (n === null || n < min) {
+      problems.push(`--${name} takes a time of at least ${min} ms (like 500, 500ms or 30s), not ${JSON.stringify(text)}`);
+      return fallback;
+    }
+    return n;
+  };
+
+  const options: CliOptions = {
+    port: int('port', v.port, 8008, 0, 65535),
+    host: v.host ?? '127.0.0.1',
+    dist: v.dist ?? 'dist',
+    maxPayload: size('max-payload', v['max-payload'], DEFAULTS.maxPayload),
+    maxMessage: size('max-message', v['max-message'], DEFAULTS.maxMessage),
+    maxConnections: int('max-connections', v['max-connections'], DEFAULTS.maxConnections, 1, 1_000_000),
+    pingInterval: time('ping-interval', v['ping-interval'], DEFAULTS.pingInterval, 0),
+    idleTimeout: time('idle-timeout', v['idle-timeout'], DEFAULTS.idleTimeout, 0),
+    handshakeTimeout: time('handshake-timeout', v['handshake-timeout'], DEFAULTS.handshakeTimeout, 1),
+    closeTimeout: time('close-timeout', v['close-timeout'], DEFAULTS.closeTimeout, 1),
+    classMode: v.class ?? false,
+    quiet: v.quiet ?? false,
+  };
+  if (options.host.trim() === '') problems.push('--host needs an address');
+  if (problems.length > 0) return { kind: 'error', message: problems.join('\n') };
+  return { kind: 'run', options };
+}

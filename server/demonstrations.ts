@@ -1,0 +1,60 @@
+/**
+ * The server's deliberate protocol violations ("misbehave"), so a class can watch how a browser
+ * fails the connection. Each is a list of frames for the codec's `sendFrame`, which encodes any
+ * frame as given; the rule each one breaks is cited beside it.
+ */
+import { Opcode, randomMaskingKey, type FrameSpec } from '../src/protocol';
+import type { MisbehaveKind } from './inspector/messages';
+
+const text = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+export interface Misbehaviour {
+  frames: FrameSpec[];
+  /** The rule broken, for the ack and the log. */
+  rule: string;
+}
+
+export function misbehaviour(kind: MisbehaveKind): Misbehaviour {
+  switch (kind) {
+    case 'masked-frame':
+      return {
+        // RFC 6455 §5.1: "A server MUST NOT mask any frames that it sends to the client."
+        frames: [{ opcode: Opcode.Text, payload: text('masked by the server'), maskingKey: randomMaskingKey() }],
+        rule: 'RFC 6455 §5.1: a server must not mask the frames it sends',
+      };
+    case 'rsv1':
+      return {
+        // RFC 6455 §5.2: RSV1 set with no extension negotiated that defines it.
+        frames: [{ opcode: Opcode.Text, rsv1: true, payload: text('RSV1 is set') }],
+        rule: 'RFC 6455 §5.2: RSV1 must be 0 unless an extension defines it',
+      };
+    case 'reserved-opcode':
+      return {
+        // RFC 6455 §5.2: opcodes 0x3-0x7 are "reserved for further non-control frames".
+        frames: [{ opcode: 0x3, payload: text('opcode 0x3') }],
+        rule: 'RFC 6455 §5.2: opcode 0x3 is reserved',
+      };
+    case 'invalid-utf8':
+      return {
+        // RFC 6455 §8.1: a text message must be UTF-8; 0xC3 0x28 is a lead byte followed by a non-continuation byte.
+        frames: [{ opcode: Opcode.Text, payload: new Uint8Array([0x48, 0x69, 0x20, 0xc3, 0x28]) }],
+        rule: 'RFC 6455 §8.1: a text message must be valid UTF-8',
+      };
+    case 'long-control':
+      return {
+        // RFC 6455 §5.5: "All control frames MUST have a payload length of 125 bytes or less";
+        // 126 bytes need the 16-bit extended payload length.
+        frames: [{ opcode: Opcode.Ping, payload: new Uint8Array(126).fill(0x2a), lengthForm: 16 }],
+        rule: 'RFC 6455 §5.5: a control frame carries at most 125 bytes',
+      };
+    case 'fragmented-ping':
+      return {
+        // RFC 6455 §5.5: "Control frames themselves MUST NOT be fragmented."
+        frames: [
+          { opcode: Opcode.Ping, fin: false, payload: text('frag') },
+          { opcode: Opcode.Continuation, fin: true, payload: text('mented') },
+        ],
+        rule: 'RFC 6455 §5.5: control frames must not be fragmented',
+      };
+  }
+}

@@ -1,0 +1,18 @@
+/**
+ * The endpoints every Framescope server has. `/inspect` is not listed here: the server core adds
+ * it, because it belongs to the inspector hub.
+ *
+ * To add one (the chat room): write `server/endpoints/chat.ts` exporting an `Endpoint` and add a
+ * line below, e.g. `'/chat': chatEndpoint,`.
+ */
+import { echoEndpoint } from './echo';
+import type { Endpoint } from './types';
+
+export function builtinEndpoints(): Record<string, Endpoint> {
+  return {
+    '/echo': echoEndpoint,
+  };
+}
+
+export { EndpointRegistry } from './registry';
+export type { CloseInfo, ConnectionHandlers, Endpoint, Refusal, UpgradeRequest } from './types';

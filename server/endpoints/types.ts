@@ -1,0 +1,61 @@
+/**
+ * What an endpoint is: a path's behaviour once a WebSocket connection is open. Endpoints stay
+ * small (echo echoes; chat runs a room); the connection (server/connection.ts) does the protocol
+ * work through src/protocol: ping/pong, the closing handshake, timeouts, limits, backpressure.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import type { MessageEvent } from '../../src/protocol';
+import type { ServerConnection } from '../connection';
+
+/** The upgrade request as an endpoint sees it before accepting it. */
+export interface UpgradeRequest {
+  /** The path without the query, such as "/echo". */
+  path: string;
+  url: URL;
+  headers: IncomingHttpHeaders;
+  /** `?session=` from the URL (validated), or null. */
+  session: string | null;
+  /** "address:port" of the peer. */
+  peer: string;
+}
+
+/** An HTTP status and a reason a person can read (it becomes the response body). */
+export interface Refusal {
+  status: number;
+  reason: string;
+}
+
+/** How the connection was closed, as RFC 6455 §7.1.5/§7.1.6 name it. */
+export interface CloseInfo {
+  /** The WebSocket Connection Close Code: the code received (1005 when none, 1006 when no close frame). */
+  code: number;
+  reason: string;
+  /** Both close frames were exchanged. */
+  wasClean: boolean;
+}
+
+/** What an endpoint does with one connection's events. Every member is optional. */
+export interface ConnectionHandlers {
+  /** A whole message arrived (fragments already joined; text is valid UTF-8). */
+  message?(message: MessageEvent): void;
+  /** The connection is closed (called once, when TCP is gone or going). */
+  closed?(info: CloseInfo): void;
+  /** The socket drained what was written to it (for endpoints that pace their own output). */
+  drain?(): void;
+}
+
+export interface Endpoint {
+  /** One line: what it does (shown in the 404 body and the log). */
+  description: string;
+  /** Refuse a request before upgrading it (a missing parameter, a policy). Return null to accept. */
+  check?(request: UpgradeRequest): Refusal | null;
+  /**
+   * Pick one of the subprotocols the client offered (RFC 6455 §4.2.2 /subprotocol/), or null to
+   * answer with none. Default: none.
+   */
+  selectProtocol?(offered: readonly string[]): string | null;
+  /** Exempt this endpoint's connections from the idle timeout (listeners that never send). */
+  noIdleTimeout?: boolean;
+  /** The connection is open. Return its handlers (or register them later with `connection.setHandlers`). */
+  open(connection: ServerConnection, request: UpgradeRequest): ConnectionHandlers | void;
+}

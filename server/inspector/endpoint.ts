@@ -1,0 +1,156 @@
+/**
+ * `/inspect`: a subscriber's connection to the inspector hub. It receives JSON text messages
+ * about the connections it may watch (docs/inspector.md), and may send commands that make the
+ * server do something on one of those connections (the playground's demonstrations).
+ *
+ *   /inspect?session=TOKEN   the connections opened with ?session=TOKEN
+ *   /inspect?all             every connection (only when the server runs with --class;
+ *                            in class mode `/inspect` with no session means the same)
+ */
+import { decodeUtf8, encodeUtf8, isValidCloseCode, type MessageEvent } from '../../src/protocol';
+import type { ServerConnection } from '../connection';
+import type { Endpoint, UpgradeRequest } from '../endpoints/types';
+import type { ResolvedOptions } from '../options';
+import { Subscriber, type InspectorHub, type SubscriberScope } from './hub';
+import { MISBEHAVE_KINDS, stamp, type MisbehaveKind } from './messages';
+
+/** Most fragments `fragment-next` may ask for. */
+export const MAX_FRAGMENTS = 1000;
+
+function scopeOf(request: UpgradeRequest, hub: InspectorHub): SubscriberScope {
+  const all = request.url.searchParams.has('all') || (hub.classMode && request.session === null);
+  return all ? { session: null, all: true } : { session: request.session, all: false };
+}
+
+export function inspectEndpoint(hub: InspectorHub, options: ResolvedOptions): Endpoint {
+  return {
+    description: 'streams the frames of your session\'s connections as JSON (?session=TOKEN)',
+    // A subscriber only listens; a dead one is found by the pings.
+    noIdleTimeout: true,
+    check(request) {
+      const wantsAll = request.url.searchParams.has('all');
+      if (wantsAll && !hub.classMode) {
+        return { status: 403, reason: 'Watching every connection (/inspect?all) needs the server started with --class.' };
+      }
+      if (!wantsAll && request.session === null && !hub.classMode) {
+        return {
+          status: 400,
+          reason: '/inspect needs ?session=TOKEN: it streams the connections opened with the same token (such as /echo?session=TOKEN).',
+        };
+      }
+      return null;
+    },
+    open(connection, request) {
+      const subscriber = new Subscriber(connection, scopeOf(request, hub), hub.limits);
+      hub.subscribe(subscriber);
+      subscriber.reply({
+        type: 'hello',
+        ...stamp(),
+        session: subscriber.scope.session,
+        all: subscriber.scope.all,
+        classMode: hub.classMode,
+        limits: {
+          queueCount: hub.limits.queueCount,
+          queueBytes: hub.limits.queueBytes,
+          maxFrameBytes: hub.limits.maxFrameBytes,
+          maxPayload: options.maxPayload,
+          maxMessage: options.maxMessage,
+        },
+        connections: hub.snapshot(subscriber),
+      });
+      return {
+        message(message) {
+          runCommand(hub, subscriber, message);
+        },
+        drain() {
+          subscriber.pump();
+        },
+        closed() {
+          hub.unsubscribe(subscriber);
+        },
+      };
+    },
+  };
+}
+
+type Id = string | number | null;
+
+class CommandError extends Error {}
+
+/** Carry out one command from a subscriber and answer it with `ack` or `error`. */
+export function runCommand(hub: InspectorHub, subscriber: Subscriber, message: MessageEvent): void {
+  let id: Id = null;
+  let connectionId: number | null = null;
+  let action: string | null = null;
+  try {
+    if (message.binary) throw new CommandError('commands are JSON text messages');
+    let command: unknown;
+    try {
+      command = JSON.parse(decodeUtf8(message.data));
+    } catch {
+      throw new CommandError('not JSON');
+    }
+    if (typeof command !== 'object' || command === null || Array.isArray(command)) throw new CommandError('a command is a JSON object');
+    const c = command as Record<string, unknown>;
+    if (typeof c.id === 'string' || typeof c.id === 'number') id = c.id;
+    if (c.type !== 'command') throw new CommandError('"type" must be "command"');
+    if (typeof c.action === 'string') action = c.action;
+    if (typeof c.connection !== 'number' || !Number.isInteger(c.connection)) throw new CommandError('"connection" must be a connection id (a number)');
+    connectionId = c.connection;
+    const target = hub.connection(c.connection);
+    // Connections of other sessions are reported as absent: a session sees nothing of the others.
+    if (target === undefined || !subscriber.watches(target.session)) {
+      throw new CommandError(`no open connection ${c.connection} ${subscriber.scope.all ? 'on this server' : 'in this session'}`);
+    }
+    const detail = act(target, c);
+    subscriber.reply({ type: 'ack', ...stamp(), id, connection: target.id, action: action!, detail });
+  } catch (error) {
+    if (!(error instanceof CommandError) && !(error instanceof RangeError)) throw error;
+    subscriber.reply({ type: 'error', ...stamp(), id, connection: connectionId, action, message: error.message });
+  }
+}
+
+function act(target: ServerConnection, c: Record<string, unknown>): string {
+  if (target.state !== 'OPEN') throw new CommandError(`connection ${target.id} is ${target.state.toLowerCase()}`);
+  switch (c.action) {
+    case 'ping': {
+      const text = c.payload === undefined ? '' : c.payload;
+      if (typeof text !== 'string') throw new CommandError('"payload" must be a string');
+      const payload = encodeUtf8(text);
+      if (payload.length > 125) throw new CommandError(`a ping payload is at most 125 bytes (RFC 6455 §5.5); this one is ${payload.length}`);
+      target.ping(payload);
+      return `sent a ping with ${payload.length} bytes of payload`;
+    }
+    case 'fragment-next': {
+      const count = c.count;
+      if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > MAX_FRAGMENTS) {
+        throw new CommandError(`"count" must be an integer from 1 to ${MAX_FRAGMENTS}`);
+      }
+      target.fragmentNext(count);
+      // The codec puts at least one byte in each fragment, so a message shorter than `count` gets fewer.
+      return `the next message will go out in ${count} fragment${count === 1 ? '' : 's'} (at most one per byte)`;
+    }
+    case 'close': {
+      const code = c.code;
+      const reason = c.reason ?? '';
+      if (code !== undefined && (typeof code !== 'number' || !isValidCloseCode(code))) {
+        throw new CommandError(`${JSON.stringify(code)} may not be sent in a close frame (RFC 6455 §7.4)`);
+      }
+      if (typeof reason !== 'string') throw new CommandError('"reason" must be a string');
+      if (reason !== '' && code === undefined) throw new CommandError('a close reason needs a code');
+      const bytes = encodeUtf8(reason);
+      if (bytes.length > 123) throw new CommandError(`a close reason is at most 123 bytes of UTF-8; this one is ${bytes.length}`);
+      target.close(code as number | undefined, reason, 'command');
+      return code === undefined ? 'sent a close frame with no status code' : `sent a close frame with code ${code}`;
+    }
+    case 'misbehave': {
+      const kind = c.kind;
+      if (typeof kind !== 'string' || !(MISBEHAVE_KINDS as readonly string[]).includes(kind)) {
+        throw new CommandError(`"kind" must be one of ${MISBEHAVE_KINDS.join(', ')}`);
+      }
+      return `sent a frame that breaks ${target.misbehave(kind as MisbehaveKind)}`;
+    }
+    default:
+      throw new CommandError(`unknown action ${JSON.stringify(c.action)}; one of ping, fragment-next, close, misbehave`);
+  }
+}

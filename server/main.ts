@@ -1,0 +1,85 @@
+/**
+ * `npm start [-- --port 8008 --host 127.0.0.1 ...]`: the built app and the WebSocket endpoints
+ * on one port. `--help` lists the flags; docs/server.md explains them.
+ */
+import path from 'node:path';
+import { parseCli, USAGE } from './args';
+import { createFramescopeServer } from './server';
+import { hasBuild } from './static';
+
+async function main(): Promise<void> {
+  const cli = parseCli(process.argv.slice(2));
+  if (cli.kind === 'help') {
+    process.stdout.write(USAGE);
+    return;
+  }
+  if (cli.kind === 'error') {
+    process.stderr.write(`framescope: ${cli.message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  const o = cli.options;
+  const root = path.resolve(o.dist);
+  const server = createFramescopeServer({
+    maxPayload: o.maxPayload,
+    maxMessage: o.maxMessage,
+    maxConnections: o.maxConnections,
+    pingInterval: o.pingInterval,
+    idleTimeout: o.idleTimeout,
+    handshakeTimeout: o.handshakeTimeout,
+    closeTimeout: o.closeTimeout,
+    classMode: o.classMode,
+    quiet: o.quiet,
+    staticDir: root,
+  });
+
+  let port: number;
+  try {
+    port = (await server.listen(o.port, o.host)).port;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const where = `${o.host}:${o.port}`;
+    const message =
+      code === 'EADDRINUSE'
+        ? `port ${o.port} on ${o.host} is already in use: stop the other server or choose another port with --port`
+        : code === 'EACCES'
+          ? `not allowed to listen on ${where} (ports below 1024 need privileges): choose another port with --port`
+          : code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND'
+            ? `${o.host} is not an address of this machine: choose another with --host`
+            : `cannot listen on ${where}: ${(error as Error).message}`;
+    process.stderr.write(`framescope: ${message}\n`);
+    process.exit(1);
+  }
+
+  const everywhere = o.host === '0.0.0.0' || o.host === '::';
+  const shown = everywhere ? '127.0.0.1' : o.host.includes(':') ? `[${o.host}]` : o.host;
+  const base = `http://${shown}:${port}/`;
+  process.stdout.write(
+    `Framescope on ${base}${everywhere ? ` (listening on every address, ${o.host})` : ''}` +
+      `  (WebSocket endpoints: ${server.endpoints.paths().join(', ')})\n`,
+  );
+  if (!hasBuild(root)) {
+    process.stdout.write(`No built app in ${root}: run npm run build first. The WebSocket endpoints work meanwhile.\n`);
+  }
+  if (o.classMode) process.stdout.write(`Class mode: a page may watch every connection with ${base.replace('http', 'ws')}inspect?all\n`);
+
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) {
+      process.stderr.write(`framescope: ${signal} again, exiting now\n`);
+      process.exit(1);
+    }
+    stopping = true;
+    process.stdout.write(`\n${signal}: closing ${server.connections.size} connection(s) with 1001 Going Away\n`);
+    server.close({ code: 1001, reason: 'server shutting down' }).then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`framescope: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,106 @@
+/**
+ * The server's limits and switches, their defaults, and the one place that fills them in.
+ * Every limit has a command-line flag (server/args.ts) and is described in docs/server.md.
+ */
+import type { Logger } from './log';
+
+export const MiB = 1024 * 1024;
+
+export interface ServerOptions {
+  /**
+   * Largest payload accepted in one frame, in bytes; a frame that declares more is refused from its
+   * header with 1009 before any of it is buffered. Exactly this many bytes are allowed.
+   */
+  maxPayload?: number;
+  /** Largest message (all fragments together), in bytes; over it: 1009. */
+  maxMessage?: number;
+  /** Most WebSocket connections open at once (inspector subscribers included); over it: HTTP 503. */
+  maxConnections?: number;
+  /** Milliseconds between server pings; a peer that has not answered a ping by the next one is dropped. 0: no pings. */
+  pingInterval?: number;
+  /** Milliseconds without a single byte from the peer before the server closes with 1001. 0: never. */
+  idleTimeout?: number;
+  /** Milliseconds for a client to send a complete request head (slowloris guard). */
+  handshakeTimeout?: number;
+  /** Milliseconds to wait for the peer's close frame (and then its TCP close) after the server's close frame. */
+  closeTimeout?: number;
+  /** Let any inspector subscriber watch every connection (`/inspect?all`), for a teacher's screen. */
+  classMode?: boolean;
+  /** Silence the log. */
+  quiet?: boolean;
+  /** Where log lines go (default: stdout/stderr unless quiet). */
+  logger?: Logger;
+  /** Serve the built app from this directory on plain HTTP requests (standalone `listen()` only). */
+  staticDir?: string | null;
+  /** Inspector limits. */
+  inspector?: InspectorOptions;
+}
+
+export interface InspectorOptions {
+  /** Events queued for one subscriber at most; past it events are dropped and counted. */
+  queueCount?: number;
+  /** Bytes of JSON queued for one subscriber at most. */
+  queueBytes?: number;
+  /** A frame's bytes are reported up to this many; a longer frame is reported in part (`truncated`). */
+  maxFrameBytes?: number;
+  /** Stop writing to a subscriber's socket while this many bytes wait in it (then queue). */
+  socketHighWater?: number;
+}
+
+export interface ResolvedOptions {
+  maxPayload: number;
+  maxMessage: number;
+  maxConnections: number;
+  pingInterval: number;
+  idleTimeout: number;
+  handshakeTimeout: number;
+  closeTimeout: number;
+  classMode: boolean;
+  staticDir: string | null;
+  inspector: Required<InspectorOptions>;
+}
+
+export const DEFAULTS: Omit<ResolvedOptions, 'staticDir' | 'inspector'> & { inspector: Required<InspectorOptions> } = {
+  maxPayload: 16 * MiB,
+  maxMessage: 16 * MiB,
+  maxConnections: 1024,
+  pingInterval: 30_000,
+  idleTimeout: 120_000,
+  handshakeTimeout: 10_000,
+  closeTimeout: 5_000,
+  classMode: false,
+  inspector: {
+    queueCount: 10_000,
+    queueBytes: 8 * MiB,
+    maxFrameBytes: 64 * 1024,
+    socketHighWater: 256 * 1024,
+  },
+};
+
+export function resolveOptions(options: ServerOptions): ResolvedOptions {
+  const pick = (value: number | undefined, fallback: number, name: string, min = 0): number => {
+    if (value === undefined) return fallback;
+    if (!Number.isFinite(value) || value < min || !Number.isInteger(value)) {
+      throw new RangeError(`${name} must be an integer >= ${min}, not ${value}`);
+    }
+    return value;
+  };
+  const inspector = options.inspector ?? {};
+  return {
+    maxPayload: pick(options.maxPayload, DEFAULTS.maxPayload, 'maxPayload', 125),
+    maxMessage: pick(options.maxMessage, DEFAULTS.maxMessage, 'maxMessage', 125),
+    maxConnections: pick(options.maxConnections, DEFAULTS.maxConnections, 'maxConnections', 1),
+    pingInterval: pick(options.pingInterval, DEFAULTS.pingInterval, 'pingInterval'),
+    idleTimeout: pick(options.idleTimeout, DEFAULTS.idleTimeout, 'idleTimeout'),
+    handshakeTimeout: pick(options.handshakeTimeout, DEFAULTS.handshakeTimeout, 'handshakeTimeout', 1),
+    closeTimeout: pick(options.closeTimeout, DEFAULTS.closeTimeout, 'closeTimeout', 1),
+    classMode: options.classMode ?? DEFAULTS.classMode,
+    staticDir: options.staticDir ?? null,
+    inspector: {
+      queueCount: pick(inspector.queueCount, DEFAULTS.inspector.queueCount, 'inspector.queueCount', 1),
+      queueBytes: pick(inspector.queueBytes, DEFAULTS.inspector.queueBytes, 'inspector.queueBytes', 1),
+      maxFrameBytes: pick(inspector.maxFrameBytes, DEFAULTS.inspector.maxFrameBytes, 'inspector.maxFrameBytes', 16),
+      socketHighWater: pick(inspector.socketHighWater, DEFAULTS.inspector.socketHighWater, 'inspector.socketHighWater', 1),
+    },
+  };
+}

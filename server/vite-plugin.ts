@@ -1,0 +1,38 @@
+/**
+ * `npm run dev` / `vite preview`: the Framescope endpoints on Vite's own port. The plugin hooks
+ * the HTTP server's `upgrade` event for our paths only (`/echo`, `/inspect`, ...) and leaves
+ * every other upgrade alone, Vite's HMR socket (subprotocol `vite-hmr`) above all. A plain GET to
+ * an endpoint path gets 426 instead of the app's index.html.
+ */
+import type http from 'node:http';
+import type { Connect, Plugin } from 'vite';
+import { createFramescopeServer, type FramescopeServer, type FramescopeServerOptions } from './server';
+
+interface HostServer {
+  httpServer: unknown;
+  middlewares: Connect.Server;
+}
+
+function hook(host: HostServer, options: FramescopeServerOptions): FramescopeServer | null {
+  // Middleware mode (vitest, a custom server) has no HTTP server of its own to hook.
+  if (host.httpServer === null || host.httpServer === undefined) return null;
+  const framescope = createFramescopeServer(options);
+  framescope.attach(host.httpServer as http.Server, { exclusive: false });
+  host.middlewares.use((req, res, next) => {
+    if (!framescope.handleRequest(req, res)) next();
+  });
+  return framescope;
+}
+
+/** The dev/preview server plugin: `plugins: [svelte(), framescopeDevPlugin()]`. */
+export function framescopeDevPlugin(options: FramescopeServerOptions = {}): Plugin {
+  return {
+    name: 'framescope:server',
+    configureServer(server) {
+      hook(server, options);
+    },
+    configurePreviewServer(server) {
+      hook(server, options);
+    },
+  };
+}
