@@ -5,12 +5,14 @@
  * To add one (the chat room): write `server/endpoints/chat.ts` exporting an `Endpoint` and add a
  * line below, e.g. `'/chat': chatEndpoint,`.
  */
+import { createChatEndpoint } from './chat';
 import { echoEndpoint } from './echo';
 import type { Endpoint } from './types';
 
 export function builtinEndpoints(): Record<string, Endpoint> {
   return {
     '/echo': echoEndpoint,
+    '/chat': createChatEndpoint(),
   };
 }
 
