@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { decodeFrames, layoutFrame, type Fault } from '../../../protocol';
+import { faultFields, faultInFrame, fieldAtByte, fieldColor, gridRows, gridSegments, inRange, overlaps, rfcLink } from './grid';
+
+const bytes = (hex: string): Uint8Array => Uint8Array.from(hex.split(/\s+/).filter(Boolean), (h) => parseInt(h, 16));
+const maskedHello = bytes('81 85 37 fa 21 3d 7f 9f 4d 51 58');
+
+function faultOf(hex: string, sender: 'client' | 'server' | 'any' = 'any'): Fault {
+  const fault = decodeFrames(bytes(hex), { sender }).fault;
+  if (!fault) throw new Error('expected a fault');
+  return fault;
+}
+
+describe('gridSegments', () => {
+  it('lays out the masked "Hello" as in RFC 6455 §5.2: 32 bits a row, the key split across rows', () => {
+    const segments = gridSegments(layoutFrame(maskedHello));
+    const where = segments.map((s) => `${s.field.label}@${s.row}:${s.column}+${s.span}${s.first ? '' : ' cont'}`);
+    expect(where).toEqual([
+      'FIN@0:0+1',
+      'RSV1@0:1+1',
+      'RSV2@0:2+1',
+      'RSV3@0:3+1',
+      'Opcode@0:4+4',
+      'MASK@0:8+1',
+      'Payload length@0:9+7',
+      'Masking key@0:16+16',
+      'Masking key@1:0+16 cont',
+      'Payload@1:16+16',
+    ]);
+    expect(gridRows(segments)).toBe(2);
+    const opcode = segments.find((s) => s.field.key === 'opcode')!;
+    expect(opcode.bits.map((b) => b.char).join('')).toBe('0001');
+    const key2 = segments.find((s) => s.id === 'masking-key-1')!;
+    expect(key2.bits.map((b) => b.char).join('')).toBe('0010000100111101');
+    expect(key2.bits[0]!.byte).toBe(4);
+  });
+
+  it('splits a 64-bit extended payload length over three rows', () => {
+    const segments = gridSegments(layoutFrame(bytes('82 7f 00 00 00 00 00 01 00 00')));
+    const ext = segments.filter((s) => s.field.key === 'extended-payload-length');
+    expect(ext.map((s) => [s.row, s.column, s.span])).toEqual([
+      [0, 16, 16],
+      [1, 0, 32],
+      [2, 0, 16],
+    ]);
+    const payload = segments.find((s) => s.field.key === 'payload')!;
+    expect([payload.row, payload.column]).toEqual([2, 16]);
+  });
+
+  it('draws fields that have not arrived with placeholder bits', () => {
+    const segments = gridSegments(layoutFrame(bytes('81 fe 01')));
+    const ext = segments.find((s) => s.field.key === 'extended-payload-length')!;
+    expect(ext.field.complete).toBe(false);
+    expect(ext.bits.every((b) => b.char === '·')).toBe(true);
+  });
+});
+
+describe('faults on the grid', () => {
+  it('points at the opcode for a reserved opcode, and only in its own frame', () => {
+    const fault = faultOf('83 05 48 65 6c 6c 6f');
+    const layout = layoutFrame(bytes('83 05 48 65 6c 6c 6f'));
+    expect(faultInFrame(fault, layout)).toBe(true);
+    expect([...faultFields(fault, layout)]).toEqual(['opcode']);
+    expect(gridSegments(layout, fault).filter((s) => s.fault).map((s) => s.field.key)).toEqual(['opcode']);
+    expect(faultFields(fault, layoutFrame(bytes('00 00 83 05'), 2, 0)).size).toBe(0);
+  });
+
+  it('points at the RSV bits that are set', () => {
+    const input = bytes('d1 00');
+    const fault = faultOf('d1 00');
+    expect([...faultFields(fault, layoutFrame(input))].sort()).toEqual(['rsv1', 'rsv3']);
+  });
+
+  it('points at MASK for an unmasked client frame and at the payload for bad UTF-8', () => {
+    expect([...faultFields(faultOf('81 00', 'client'), layoutFrame(bytes('81 00')))]).toEqual(['mask']);
+    const utf8 = '81 03 48 ff 21';
+    expect([...faultFields(faultOf(utf8), layoutFrame(bytes(utf8)))]).toEqual(['payload']);
+  });
+
+  it('falls back to the bytes a fault covers for a rule it has no mapping for', () => {
+    const layout = layoutFrame(maskedHello);
+    const made: Fault = { kind: 'fault', rule: 'message-too-large', closeCode: 1009, offset: 3, frameOffset: 0, length: 1, rfc: '7.4.1', message: '' };
+    // message-too-large maps to the length fields, which exist here.
+    expect([...faultFields(made, layout)]).toEqual(['payload-length']);
+  });
+});
+
+describe('helpers', () => {
+  it('answers ranges and overlaps', () => {
+    expect(overlaps(0, 2, 1, 1)).toBe(true);
+    expect(overlaps(0, 2, 2, 1)).toBe(false);
+    expect(inRange(5, { start: 5, length: 0 })).toBe(true);
+    expect(inRange(6, { start: 5, length: 1 })).toBe(false);
+    expect(inRange(1, null)).toBe(false);
+  });
+
+  it('finds the field at a byte, colours and RFC links', () => {
+    const layout = layoutFrame(maskedHello);
+    expect(fieldAtByte(layout, 3)?.key).toBe('masking-key');
+    expect(fieldAtByte(layout, 8)?.key).toBe('payload');
+    expect(fieldAtByte(layout, 50)).toBeNull();
+    expect(fieldColor('rsv2')).toBe('var(--field-rsv)');
+    expect(fieldColor('masking-key')).toBe('var(--field-masking-key)');
+    expect(rfcLink('5.5.1')).toEqual({ text: 'RFC 6455 §5.5.1', href: 'https://www.rfc-editor.org/rfc/rfc6455#section-5.5.1' });
+  });
+});

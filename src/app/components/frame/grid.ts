@@ -1,0 +1,157 @@
+/**
+ * The bit grid of RFC 6455 §5.2 as data: the fields of a `FrameLayout` cut into row segments of a
+ * 32-bit-wide grid, each bit with its value and stream byte, and which fields a fault points at.
+ * FrameView and BitGrid draw from this; nothing here re-parses the bytes.
+ */
+import type { Fault, FieldKey, FrameLayout, LayoutField } from '../../../protocol';
+
+export const BITS_PER_ROW = 32;
+
+export interface GridBit {
+  /** Bit position from the frame's first bit. */
+  index: number;
+  /** '0' or '1', or '·' when the byte has not arrived. */
+  char: '0' | '1' | '·';
+  /** Stream offset of the byte this bit is in. */
+  byte: number;
+}
+
+export interface GridSegment {
+  /** Unique within the grid: field key and row. */
+  id: string;
+  field: LayoutField;
+  /** Grid row (0 = the frame's first 32 bits) and first column (0-31). */
+  row: number;
+  column: number;
+  span: number;
+  /** The bits drawn in this segment (empty for the payload, which shows its value instead). */
+  bits: GridBit[];
+  /** The first segment of its field carries the label and value; later ones say "continued". */
+  first: boolean;
+  /** The fault points at this field. */
+  fault: boolean;
+}
+
+export interface ByteRange {
+  start: number;
+  length: number;
+}
+
+/** Which fields a fault's rule is about (the parser's `offset` names the byte; this names the bits). */
+const RULE_FIELDS: Partial<Record<Fault['rule'], readonly FieldKey[]>> = {
+  'reserved-opcode': ['opcode'],
+  'fragmented-control-frame': ['fin', 'opcode'],
+  'unexpected-continuation': ['opcode'],
+  'expected-continuation': ['opcode'],
+  'mask-required': ['mask'],
+  'mask-forbidden': ['mask'],
+  'control-frame-too-long': ['payload-length'],
+  'close-payload-one-byte': ['payload-length'],
+  'non-minimal-length': ['extended-payload-length'],
+  'length-msb-set': ['extended-payload-length'],
+  'payload-too-large': ['payload-length', 'extended-payload-length'],
+  'message-too-large': ['payload-length', 'extended-payload-length'],
+  'invalid-utf8': ['payload'],
+  'invalid-close-code': ['payload'],
+};
+
+/** Does this fault belong to the frame laid out here? */
+export function faultInFrame(fault: Fault | null | undefined, layout: FrameLayout): fault is Fault {
+  return fault != null && fault.frameOffset === layout.offset;
+}
+
+/** The field keys a fault points at, within this frame's layout. */
+export function faultFields(fault: Fault | null | undefined, layout: FrameLayout): Set<FieldKey> {
+  const keys = new Set<FieldKey>();
+  if (!faultInFrame(fault, layout)) return keys;
+  if (fault.rule === 'rsv-without-extension') {
+    for (const field of layout.fields) {
+      if ((field.key === 'rsv1' || field.key === 'rsv2' || field.key === 'rsv3') && field.bits === '1') keys.add(field.key);
+    }
+    return keys;
+  }
+  const named = RULE_FIELDS[fault.rule];
+  const present = new Set(layout.fields.map((field) => field.key));
+  for (const key of named ?? []) if (present.has(key)) keys.add(key);
+  if (keys.size > 0) return keys;
+  // A rule without a mapping: every field that touches the fault's bytes.
+  for (const field of layout.fields) {
+    if (overlaps(field.byteOffset, field.byteLength, fault.offset, fault.length)) keys.add(field.key);
+  }
+  return keys;
+}
+
+export function overlaps(start: number, length: number, otherStart: number, otherLength: number): boolean {
+  return start < otherStart + Math.max(1, otherLength) && otherStart < start + Math.max(1, length);
+}
+
+/** Is stream byte `offset` inside `range`? */
+export function inRange(offset: number, range: ByteRange | null | undefined): boolean {
+  return range != null && offset >= range.start && offset < range.start + Math.max(1, range.length);
+}
+
+/** The fields cut into segments of the 32-bit grid, in reading order. */
+export function gridSegments(layout: FrameLayout, fault: Fault | null = null): GridSegment[] {
+  const faulty = faultFields(fault, layout);
+  const segments: GridSegment[] = [];
+  for (const field of layout.fields) {
+    if (field.key === 'payload') {
+      const row = Math.floor(field.bitOffset / BITS_PER_ROW);
+      const column = field.bitOffset % BITS_PER_ROW;
+      segments.push({
+        id: `payload-${row}`, field, row, column, span: BITS_PER_ROW - column, bits: [], first: true,
+        fault: faulty.has('payload'),
+      });
+      continue;
+    }
+    let bit = field.bitOffset;
+    const end = field.bitOffset + field.bitLength;
+    let first = true;
+    while (bit < end) {
+      const row = Math.floor(bit / BITS_PER_ROW);
+      const column = bit % BITS_PER_ROW;
+      const span = Math.min(end - bit, BITS_PER_ROW - column);
+      const bits: GridBit[] = [];
+      for (let i = 0; i < span; i++) {
+        const index = bit + i;
+        const char = field.bits?.[index - field.bitOffset];
+        bits.push({ index, char: char === '0' || char === '1' ? char : '·', byte: layout.offset + (index >>> 3) });
+      }
+      segments.push({ id: `${field.key}-${row}`, field, row, column, span, bits, first, fault: faulty.has(field.key) });
+      first = false;
+      bit += span;
+    }
+  }
+  return segments;
+}
+
+/** How many grid rows the segments use. */
+export function gridRows(segments: readonly GridSegment[]): number {
+  let rows = 0;
+  for (const segment of segments) rows = Math.max(rows, segment.row + 1);
+  return rows;
+}
+
+/** The byte range a fault covers, for highlighting bytes. */
+export function faultRange(fault: Fault | null | undefined): ByteRange | null {
+  return fault ? { start: fault.offset, length: Math.max(1, fault.length) } : null;
+}
+
+/** "RFC 6455 §5.2" and its link. */
+export function rfcLink(section: string): { text: string; href: string } {
+  return { text: `RFC 6455 §${section}`, href: `https://www.rfc-editor.org/rfc/rfc6455#section-${section}` };
+}
+
+/** The field a byte of the frame belongs to (header bytes may hold several; the first is given). */
+export function fieldAtByte(layout: FrameLayout, offset: number): LayoutField | null {
+  for (const field of layout.fields) {
+    if (offset >= field.byteOffset && offset < field.byteOffset + Math.max(1, field.byteLength)) return field;
+  }
+  return null;
+}
+
+/** The CSS colour variable of a field (RSV1-3 share one). */
+export function fieldColor(key: FieldKey): string {
+  const name = key === 'rsv1' || key === 'rsv2' || key === 'rsv3' ? 'rsv' : key;
+  return `var(--field-${name})`;
+}
