@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { Capture } from './capture';
+import { clientHello, closed, hello, open, read, serverHello } from './fixtures';
+
+describe('Capture', () => {
+  it('records connections from hello and open, numbered by the page\u2019s conn', () => {
+    const capture = new Capture();
+    capture.ingest(hello({ connections: [open(7, 1)] }));
+    capture.ingest(open(8, 2));
+    capture.ingest(open(8, 2));
+    expect([...capture.connections.keys()]).toEqual([7, 8]);
+    expect(capture.connectionByLabel(2)?.connection).toBe(8);
+    expect(capture.connections.get(7)?.info.request.url).toBe('/echo?session=TOKEN&conn=1');
+    expect(capture.hello?.session).toBe('TOKEN');
+  });
+
+  it('captures frames in both directions with their wire bytes', () => {
+    const capture = new Capture();
+    capture.ingest(open(1, 1, 100));
+    expect(capture.ingest(clientHello(1, 0, 110))).toEqual({ frames: true, connections: true, notices: false });
+    capture.ingest(serverHello(1, 0, 112.5));
+    const [c2s, s2c] = capture.frames.slice();
+    expect(c2s).toMatchObject({
+      seq: 0, connection: 1, label: 1, direction: 'client-to-server', since: 10, opcode: 1, fin: true, masked: true,
+      payloadLength: 5, size: 11, misbehave: null, fault: null,
+    });
+    expect(Array.from(c2s!.bytes.subarray(0, 2))).toEqual([0x81, 0x85]);
+    expect(s2c).toMatchObject({ seq: 1, direction: 'server-to-client', masked: false, since: 12.5 });
+    const record = capture.connections.get(1)!;
+    expect(record.framesIn).toBe(1);
+    expect(record.framesOut).toBe(1);
+    expect(record.inFrames.slice()).toEqual([{ seq: 0, offset: 0, size: 11, opcode: 1 }]);
+  });
+
+  it('keeps reads and the close per connection', () => {
+    const capture = new Capture();
+    capture.ingest(open(1));
+    capture.ingest(read(1, 0, 11, [11]));
+    capture.ingest(read(99, 0, 11, [11]));
+    capture.ingest(closed(1, 1000));
+    const record = capture.connections.get(1)!;
+    expect(record.reads.slice().map((r) => r.size)).toEqual([11]);
+    expect(record.closed?.code).toBe(1000);
+  });
+
+  it('marks frames the server broke on purpose', () => {
+    const capture = new Capture();
+    capture.ingest(open(1));
+    capture.ingest({ ...serverHello(1), misbehave: 'rsv1' });
+    expect(capture.frames.at(0)?.misbehave).toBe('rsv1');
+  });
+
+  it('turns a fault report into a row with the fault', () => {
+    const capture = new Capture();
+    capture.ingest(open(1));
+    capture.ingest({
+      type: 'fault', t: 150, wall: 0, connection: 1, rule: 'mask-required', closeCode: 1002, offset: 1, length: 1,
+      rfc: '5.1', message: 'The client sent an unmasked frame.', frameOffset: 0, bytes: '810548656c6c6f',
+    });
+    const row = capture.frames.at(0)!;
+    expect(row.fault).toMatchObject({ kind: 'fault', rule: 'mask-required', closeCode: 1002, offset: 1, frameOffset: 0 });
+    expect(row.opcode).toBe(1);
+    expect(row.masked).toBe(false);
+    expect(capture.connections.get(1)?.faults.length).toBe(1);
+  });
+
+  it('counts dropped events and keeps notices for acks and errors', () => {
+    const capture = new Capture();
+    capture.ingest({ type: 'dropped', t: 1, wall: 1, count: 3 });
+    capture.ingest({ type: 'dropped', t: 2, wall: 2, count: 4 });
+    capture.ingest({ type: 'ack', t: 3, wall: 3, id: 1, connection: 1, action: 'ping', detail: 'Sent a ping.' });
+    capture.ingest({ type: 'error', t: 4, wall: 4, id: 2, connection: 1, action: 'ping', message: 'no such connection' });
+    capture.invalid('not JSON', 5);
+    expect(capture.dropped).toBe(7);
+    expect(capture.notices.map((n) => n.kind)).toEqual(['dropped', 'dropped', 'ack', 'error', 'invalid']);
+    expect(capture.notices[0]?.text).toMatch(/^3 inspector events dropped/);
+  });
+
+  it('holds at most its capacity and counts what it let go', () => {
+    const capture = new Capture({ capacity: 3 });
+    capture.ingest(open(1));
+    for (let i = 0; i < 5; i++) capture.ingest(clientHello(1, i * 11));
+    expect(capture.frames.length).toBe(3);
+    expect(capture.frames.evicted).toBe(2);
+    expect(capture.frames.at(0)?.seq).toBe(2);
+  });
+
+  it('clears frames, forgets closed connections, keeps open ones', () => {
+    const capture = new Capture();
+    capture.ingest(open(1));
+    capture.ingest(open(2));
+    capture.ingest(clientHello(2));
+    capture.ingest(read(2, 0, 11, [11]));
+    capture.ingest(closed(1));
+    capture.clear();
+    expect(capture.frames.length).toBe(0);
+    expect([...capture.connections.keys()]).toEqual([2]);
+    expect(capture.connections.get(2)?.reads.length).toBe(0);
+    capture.ingest(serverHello(2));
+    expect(capture.frames.at(0)?.seq).toBe(1);
+  });
+
+  it('resizes, keeping the newest frames and their sequence numbers', () => {
+    const capture = new Capture({ capacity: 10 });
+    capture.ingest(open(1));
+    for (let i = 0; i < 6; i++) capture.ingest(clientHello(1, i * 11));
+    capture.resize(4);
+    expect(capture.frames.capacity).toBe(4);
+    expect(capture.frames.slice().map((f) => f.seq)).toEqual([2, 3, 4, 5]);
+    expect(capture.frames.bySeq(5)?.offset).toBe(55);
+    capture.ingest(clientHello(1, 66));
+    expect(capture.frames.at(3)?.seq).toBe(6);
+  });
+});

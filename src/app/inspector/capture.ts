@@ -1,0 +1,344 @@
+/**
+ * The capture: what the inspector tap reported, kept in bounded memory. Frames go into one ring
+ * buffer (newest `capacity` kept, the rest counted); each connection keeps its handshake, its
+ * close, its faults and a ring of its TCP reads. Plain TypeScript: the rune store
+ * (capture.svelte.ts) wraps it, tests drive it directly.
+ */
+import { opcodeInfo, type Fault, type FaultRule, type FaultCloseCode } from '../../protocol';
+import type {
+  ClosedMessage,
+  ConnectionInfo,
+  FaultMessage,
+  FrameMessage,
+  InspectorMessage,
+  ReadMessage,
+  RefusedMessage,
+  SocketErrorMessage,
+} from './messages';
+import { bytesFromHex, connNumberFromTarget } from './messages';
+import { RingBuffer } from './ring-buffer';
+
+export type Direction = 'client-to-server' | 'server-to-client';
+
+export interface CapturedFrame {
+  /** Sequence number in the capture (stable while the frame is held). */
+  seq: number;
+  /** The server's connection id. */
+  connection: number;
+  /** The page's number for the connection (its timeline), when the request said it (`conn=`). */
+  label: number | null;
+  direction: Direction;
+  /** Server clock, ms; `since` is ms after the connection opened. */
+  t: number;
+  since: number;
+  /** Stream offset of the frame's first byte, in its direction. */
+  offset: number;
+  /** Size on the wire (header + payload). */
+  size: number;
+  opcode: number;
+  fin: boolean;
+  masked: boolean;
+  payloadLength: number;
+  headerLength: number;
+  /** The wire bytes (masked as sent); the first `maxFrameBytes` only when `truncated`. */
+  bytes: Uint8Array;
+  truncated: boolean;
+  /** Set on frames the server broke on purpose (a demonstration): which rule. */
+  misbehave: string | null;
+  /** Set when the server failed the connection on this frame (a client frame it could not accept). */
+  fault: Fault | null;
+}
+
+export interface ConnectionRecord {
+  connection: number;
+  label: number | null;
+  info: ConnectionInfo;
+  reads: RingBuffer<ReadMessage>;
+  /** Client-to-server frames (offset, size, seq), for the TCP view. */
+  inFrames: RingBuffer<{ seq: number; offset: number; size: number; opcode: number }>;
+  closed: ClosedMessage | null;
+  faults: FaultMessage[];
+  socketErrors: SocketErrorMessage[];
+  framesIn: number;
+  framesOut: number;
+}
+
+export interface CaptureOptions {
+  capacity?: number;
+  /** Reads and client frames kept per connection for the TCP view. */
+  readCapacity?: number;
+}
+
+export const DEFAULT_CAPACITY = 100_000;
+export const CAPACITY_CHOICES: readonly number[] = [1_000, 10_000, 100_000, 200_000];
+
+/** What an ingested message changed, so the store refreshes only that. */
+export interface Changes {
+  frames: boolean;
+  connections: boolean;
+  notices: boolean;
+}
+
+export interface Notice {
+  t: number;
+  kind: 'dropped' | 'refused' | 'ack' | 'error' | 'socket-error' | 'invalid';
+  text: string;
+}
+
+const MAX_NOTICES = 50;
+
+export const NO_CONNECTIONS: ReadonlyMap<number, ConnectionRecord> = new Map();
+
+export class Capture {
+  #frames: RingBuffer<CapturedFrame>;
+  #readCapacity: number;
+  #connections = new Map<number, ConnectionRecord>();
+  #dropped = 0;
+  #notices: Notice[] = [];
+  #refused: RefusedMessage[] = [];
+  #hello: Extract<InspectorMessage, { type: 'hello' }> | null = null;
+
+  constructor(options: CaptureOptions = {}) {
+    this.#frames = new RingBuffer(options.capacity ?? DEFAULT_CAPACITY);
+    this.#readCapacity = options.readCapacity ?? 2_000;
+  }
+
+  get frames(): RingBuffer<CapturedFrame> {
+    return this.#frames;
+  }
+
+  get connections(): ReadonlyMap<number, ConnectionRecord> {
+    return this.#connections;
+  }
+
+  /**
+   * The connections as new objects (shallow copies sharing the rings), for a store to publish:
+   * anything derived from a record sees a new value and recomputes.
+   */
+  connectionsSnapshot(): ReadonlyMap<number, ConnectionRecord> {
+    const out = new Map<number, ConnectionRecord>();
+    for (const [id, record] of this.#connections) out.set(id, { ...record });
+    return out;
+  }
+
+  /** Messages the server could not send us (its queue for this page was full), all told. */
+  get dropped(): number {
+    return this.#dropped;
+  }
+
+  get notices(): readonly Notice[] {
+    return this.#notices;
+  }
+
+  /** Upgrade requests the server refused (404, 400, …) for this session. */
+  get refused(): readonly RefusedMessage[] {
+    return this.#refused;
+  }
+
+  get hello(): Extract<InspectorMessage, { type: 'hello' }> | null {
+    return this.#hello;
+  }
+
+  /** The newest connection the page numbered `label` (its timeline id). */
+  connectionByLabel(label: number): ConnectionRecord | null {
+    let found: ConnectionRecord | null = null;
+    for (const record of this.#connections.values()) if (record.label === label) found = record;
+    return found;
+  }
+
+  /** Empties the frame list and forgets closed connections (open ones stay, with empty reads). */
+  clear(): void {
+    this.#frames.clear();
+    for (const [id, record] of this.#connections) {
+      if (record.closed) this.#connections.delete(id);
+      else {
+        record.reads.clear();
+        record.inFrames.clear();
+      }
+    }
+    this.#notices = [];
+    this.#refused = [];
+    this.#dropped = 0;
+  }
+
+  /** A new ring of `capacity`, keeping the newest frames that fit. */
+  resize(capacity: number): void {
+    const old = this.#frames;
+    const keep = old.slice(Math.max(0, old.length - capacity));
+    // The new ring continues the numbering, so a selection (by sequence number) survives.
+    const next = new RingBuffer<CapturedFrame>(capacity, old.total - keep.length);
+    for (const frame of keep) next.push(frame);
+    this.#frames = next;
+  }
+
+  ingest(message: InspectorMessage): Changes {
+    const changes: Changes = { frames: false, connections: false, notices: false };
+    switch (message.type) {
+      case 'hello':
+        this.#hello = message;
+        for (const info of message.connections) this.#open(info);
+        changes.connections = true;
+        break;
+      case 'open':
+        this.#open(message);
+        changes.connections = true;
+        break;
+      case 'refused':
+        this.#refused = [...this.#refused.slice(-19), message];
+        this.#notice(message.t, 'refused', `The server refused ${message.request.url}: ${message.status} ${message.reason}`);
+        changes.notices = true;
+        changes.connections = true;
+        break;
+      case 'read': {
+        const record = this.#connections.get(message.connection);
+        if (record) {
+          record.reads.push(message);
+          changes.connections = true;
+        }
+        break;
+      }
+      case 'frame':
+        this.#frame(message);
+        changes.frames = true;
+        changes.connections = true;
+        break;
+      case 'fault':
+        this.#fault(message);
+        changes.frames = true;
+        changes.connections = true;
+        break;
+      case 'closed': {
+        const record = this.#connections.get(message.connection);
+        if (record) record.closed = message;
+        changes.connections = true;
+        break;
+      }
+      case 'socket-error': {
+        const record = this.#connections.get(message.connection);
+        if (record) record.socketErrors = [...record.socketErrors.slice(-9), message];
+        this.#notice(message.t, 'socket-error', `Socket error on connection ${message.connection}: ${message.message}`);
+        changes.connections = true;
+        changes.notices = true;
+        break;
+      }
+      case 'dropped':
+        this.#dropped += message.count;
+        this.#notice(
+          message.t,
+          'dropped',
+          `${message.count.toLocaleString('en-US')} inspector event${message.count === 1 ? '' : 's'} dropped: the page fell behind and the server's queue for it was full. The echo itself was not slowed.`,
+        );
+        changes.notices = true;
+        break;
+      case 'ack':
+        this.#notice(message.t, 'ack', message.detail);
+        changes.notices = true;
+        break;
+      case 'error':
+        this.#notice(message.t, 'error', `The server could not do that: ${message.message}`);
+        changes.notices = true;
+        break;
+    }
+    return changes;
+  }
+
+  /** A message that did not parse: counted as a notice, never a crash. */
+  invalid(error: string, t: number): void {
+    this.#notice(t, 'invalid', `Ignored a message from the inspector: ${error}`);
+  }
+
+  #notice(t: number, kind: Notice['kind'], text: string): void {
+    this.#notices = [...this.#notices.slice(-(MAX_NOTICES - 1)), { t, kind, text }];
+  }
+
+  #open(info: ConnectionInfo): void {
+    if (this.#connections.has(info.connection)) return;
+    const { type: _type, ...rest } = info as ConnectionInfo & { type?: string };
+    this.#connections.set(info.connection, {
+      connection: info.connection,
+      label: connNumberFromTarget(info.request.url),
+      info: rest,
+      reads: new RingBuffer(this.#readCapacity),
+      inFrames: new RingBuffer(this.#readCapacity),
+      closed: null,
+      faults: [],
+      socketErrors: [],
+      framesIn: 0,
+      framesOut: 0,
+    });
+  }
+
+  #frame(message: FrameMessage): void {
+    const record = this.#connections.get(message.connection);
+    const direction: Direction = message.direction === 'in' ? 'client-to-server' : 'server-to-client';
+    const seq = this.#frames.push({
+      seq: this.#frames.total,
+      connection: message.connection,
+      label: record?.label ?? null,
+      direction,
+      t: message.t,
+      since: record ? message.t - record.info.t : 0,
+      offset: message.offset,
+      size: message.size,
+      opcode: message.opcode,
+      fin: message.fin,
+      masked: message.masked,
+      payloadLength: message.payloadLength,
+      headerLength: message.headerLength,
+      bytes: bytesFromHex(message.bytes),
+      truncated: message.truncated,
+      misbehave: message.misbehave ?? null,
+      fault: null,
+    });
+    if (record) {
+      if (direction === 'client-to-server') {
+        record.framesIn++;
+        record.inFrames.push({ seq, offset: message.offset, size: message.size, opcode: message.opcode });
+      } else {
+        record.framesOut++;
+      }
+    }
+  }
+
+  #fault(message: FaultMessage): void {
+    const record = this.#connections.get(message.connection);
+    if (record) record.faults = [...record.faults, message];
+    const bytes = bytesFromHex(message.bytes);
+    const b0 = bytes[0] ?? 0;
+    const b1 = bytes[1] ?? 0;
+    const fault: Fault = {
+      kind: 'fault',
+      rule: message.rule as FaultRule,
+      closeCode: message.closeCode as FaultCloseCode,
+      offset: message.offset,
+      frameOffset: message.frameOffset,
+      length: message.length,
+      rfc: message.rfc,
+      message: message.message,
+    };
+    this.#frames.push({
+      seq: this.#frames.total,
+      connection: message.connection,
+      label: record?.label ?? null,
+      direction: 'client-to-server',
+      t: message.t,
+      since: record ? message.t - record.info.t : 0,
+      offset: message.frameOffset,
+      size: bytes.length,
+      opcode: b0 & 0x0f,
+      fin: (b0 & 0x80) !== 0,
+      masked: (b1 & 0x80) !== 0,
+      payloadLength: b1 & 0x7f,
+      headerLength: 2,
+      bytes,
+      truncated: false,
+      misbehave: null,
+      fault,
+    });
+  }
+}
+
+/** The opcode's short name: "text", "ping", "reserved (0x3)". */
+export function opcodeName(opcode: number): string {
+  return opcodeInfo(opcode).name;
+}

@@ -1,0 +1,115 @@
+/**
+ * A client for the server's inspector tap: `connectInspector(url, session)` opens
+ * `/inspect?session=<token>` with the browser's WebSocket and feeds what arrives into a
+ * rune-backed capture store. It also sends the demonstrations (`command`) and matches the
+ * server's `ack` / `error` to them.
+ */
+import { CaptureStore, type Schedule } from './capture.svelte';
+import type { CaptureOptions } from './capture';
+import { inspectorUrl, PendingCommands, type CommandResult } from './commands';
+import type { CommandAction } from './messages';
+
+export { inspectorUrl, type CommandResult };
+
+export type InspectorStatus = 'connecting' | 'open' | 'closed' | 'unavailable';
+
+/** The part of the WebSocket API the client uses (a fake one in tests). */
+export interface InspectorSocket extends EventTarget {
+  readonly readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+}
+
+export interface InspectorOptions extends CaptureOptions {
+  /** Watch every connection (`?all`): only on a server started with `--class`. */
+  all?: boolean;
+  /** How long a command waits for the server's ack (ms). */
+  commandTimeout?: number;
+  createSocket?: (url: string) => InspectorSocket;
+  schedule?: Schedule;
+}
+
+export class InspectorClient {
+  readonly capture: CaptureStore;
+  readonly url: string;
+  #status = $state<InspectorStatus>('connecting');
+  #error = $state<string | null>(null);
+  #socket: InspectorSocket | null = null;
+  #pending: PendingCommands;
+  #ready: Promise<boolean>;
+
+  constructor(url: string, options: InspectorOptions = {}) {
+    this.url = url;
+    this.capture = new CaptureStore(options);
+    this.#pending = new PendingCommands(options.commandTimeout ?? 5_000);
+    const create = options.createSocket ?? ((u: string) => new WebSocket(u));
+    let settle: (ok: boolean) => void = () => {};
+    this.#ready = new Promise((resolve) => {
+      settle = resolve;
+    });
+    let socket: InspectorSocket;
+    try {
+      socket = create(url);
+    } catch (error) {
+      this.#status = 'unavailable';
+      this.#error = error instanceof Error ? error.message : String(error);
+      settle(false);
+      return;
+    }
+    this.#socket = socket;
+    socket.addEventListener('message', (event) => {
+      const data = (event as MessageEvent).data;
+      if (typeof data !== 'string') return;
+      const message = this.capture.ingestText(data, performance.now());
+      if (!message) return;
+      if (message.type === 'hello') {
+        this.#status = 'open';
+        settle(true);
+      } else if (message.type === 'ack' || message.type === 'error') {
+        this.#pending.answer(message);
+      }
+    });
+    socket.addEventListener('close', () => {
+      const wasOpen = this.#status === 'open';
+      this.#status = wasOpen ? 'closed' : 'unavailable';
+      if (!wasOpen) this.#error ??= 'No inspector at this address (is this page served by the Framescope server?).';
+      settle(false);
+      this.#pending.fail('The inspector connection closed before the server answered.');
+      this.capture.flush();
+    });
+  }
+
+  /** 'connecting' until the server's hello, then 'open'; 'unavailable' if it never came. */
+  get status(): InspectorStatus {
+    return this.#status;
+  }
+
+  get error(): string | null {
+    return this.#error;
+  }
+
+  /** Resolves true once the server said hello (the tap is live), false if it failed. */
+  ready(): Promise<boolean> {
+    return this.#ready;
+  }
+
+  /** Asks the server for a demonstration on one of this session's connections. */
+  command(connection: number, action: CommandAction): Promise<CommandResult> {
+    const socket = this.#socket;
+    if (!socket || this.#status !== 'open') {
+      return Promise.resolve({ ok: false, message: 'The inspector is not connected, so the server cannot be asked.' });
+    }
+    const { id, result } = this.#pending.add();
+    socket.send(JSON.stringify({ type: 'command', id, connection, ...action }));
+    return result;
+  }
+
+  close(): void {
+    this.#socket?.close(1000, 'page closed');
+  }
+}
+
+/** Opens `url` (`ws://host/inspect`) for `session` and returns the live client and its capture. */
+export function connectInspector(url: string, session: string | null, options: InspectorOptions = {}): InspectorClient {
+  return new InspectorClient(inspectorUrl(url, session, options.all ?? false), options);
+}

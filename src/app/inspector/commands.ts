@@ -1,0 +1,58 @@
+/**
+ * Commands waiting for the server's answer: each gets an id, and the `ack` or `error` with that id
+ * (or a timeout, or the socket closing) settles it. Plain TypeScript, used by the inspector client.
+ */
+import type { AckMessage, ErrorMessage } from './messages';
+
+export type CommandResult = { ok: true; ack: AckMessage } | { ok: false; message: string };
+
+export class PendingCommands {
+  #next = 1;
+  #pending = new Map<number, { resolve: (result: CommandResult) => void; timer: ReturnType<typeof setTimeout> }>();
+  #timeout: number;
+
+  constructor(timeout: number) {
+    this.#timeout = timeout;
+  }
+
+  /** A new id and the promise its answer settles. */
+  add(): { id: number; result: Promise<CommandResult> } {
+    const id = this.#next++;
+    const result = new Promise<CommandResult>((resolve) => {
+      const timer = setTimeout(() => {
+        this.#pending.delete(id);
+        resolve({ ok: false, message: 'The server did not answer the request in time.' });
+      }, this.#timeout);
+      this.#pending.set(id, { resolve, timer });
+    });
+    return { id, result };
+  }
+
+  /** Settles the command an `ack` or `error` answers; false when it answers none. */
+  answer(message: AckMessage | ErrorMessage): boolean {
+    if (typeof message.id !== 'number') return false;
+    const pending = this.#pending.get(message.id);
+    if (!pending) return false;
+    this.#pending.delete(message.id);
+    clearTimeout(pending.timer);
+    pending.resolve(message.type === 'ack' ? { ok: true, ack: message } : { ok: false, message: message.message });
+    return true;
+  }
+
+  /** Settles every waiting command with `message` (the socket closed). */
+  fail(message: string): void {
+    for (const pending of this.#pending.values()) {
+      clearTimeout(pending.timer);
+      pending.resolve({ ok: false, message });
+    }
+    this.#pending.clear();
+  }
+}
+
+/** `ws://host/inspect` plus `?session=` (or `?all`), keeping any query the URL had. */
+export function inspectorUrl(url: string, session: string | null, all = false): string {
+  const parsed = new URL(url);
+  if (all) parsed.searchParams.set('all', '');
+  else if (session !== null) parsed.searchParams.set('session', session);
+  return parsed.toString();
+}

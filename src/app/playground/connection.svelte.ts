@@ -1,0 +1,253 @@
+/**
+ * The page's own WebSocket: the browser's real `WebSocket`, wrapped so every readyState step and
+ * browser event lands in a timeline. Reconnecting starts a new timeline; the old ones stay.
+ */
+import { checkCloseRequest } from './close-codes';
+import type { Outgoing } from './composer';
+import { createTimeline, reduceTimeline, type Timeline, type TimelineInput } from './timeline';
+
+/** The part of the WebSocket API the page uses (a fake one in tests). */
+export interface SocketLike extends EventTarget {
+  readonly readyState: number;
+  readonly bufferedAmount: number;
+  readonly protocol: string;
+  readonly extensions: string;
+  binaryType: BinaryType;
+  send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void;
+  close(code?: number, reason?: string): void;
+}
+
+export interface ConnectionClock {
+  /** Monotonic milliseconds (performance.now()). */
+  now(): number;
+  /** Wall-clock milliseconds (Date.now()). */
+  wall(): number;
+  /** Calls `fn` every `ms` until the returned function is called. */
+  every(ms: number, fn: () => void): () => void;
+}
+
+const browserClock: ConnectionClock = {
+  now: () => performance.now(),
+  wall: () => Date.now(),
+  every(ms, fn) {
+    const id = setInterval(fn, ms);
+    return () => clearInterval(id);
+  },
+};
+
+/** A message the page sent or received, for the message-level log (all a foreign server allows). */
+export interface LoggedMessage {
+  timeline: number;
+  direction: 'sent' | 'received';
+  t: number;
+  kind: 'text' | 'binary';
+  size: number;
+  preview: string;
+}
+
+export type ActionResult = { ok: true } | { ok: false; message: string };
+
+const MAX_LOG = 500;
+const POLL_MS = 15;
+
+export function previewData(data: string | Uint8Array, max = 120): string {
+  if (typeof data === 'string') return data.length > max ? `${data.slice(0, max)}\u2026` : data;
+  const shown = Array.from(data.subarray(0, Math.min(data.length, 32)), (b) => b.toString(16).padStart(2, '0')).join(' ');
+  return data.length > 32 ? `${shown} \u2026` : shown;
+}
+
+export class PlaygroundConnection {
+  #timelines = $state.raw<readonly Timeline[]>([]);
+  #log = $state.raw<readonly LoggedMessage[]>([]);
+  #ours = $state(false);
+  #socket: SocketLike | null = null;
+  #t0 = 0;
+  #stopPolling: (() => void) | null = null;
+  /** The bufferedAmount last recorded for the current socket (by send() or the poll). */
+  #lastBuffered = 0;
+  #createSocket: (url: string) => SocketLike;
+  #clock: ConnectionClock;
+
+  constructor(createSocket: (url: string) => SocketLike = (url) => new WebSocket(url), clock: ConnectionClock = browserClock) {
+    this.#createSocket = createSocket;
+    this.#clock = clock;
+  }
+
+  /** Every timeline of this tab, oldest first. */
+  get timelines(): readonly Timeline[] {
+    return this.#timelines;
+  }
+
+  get current(): Timeline | null {
+    return this.#timelines.at(-1) ?? null;
+  }
+
+  /** The current socket's state, or null before the first connect. */
+  get state(): Timeline['state'] | null {
+    return this.current?.state ?? null;
+  }
+
+  /** Connected (or connecting) to our own server, so the inspector tap sees the frames. */
+  get ours(): boolean {
+    return this.#ours;
+  }
+
+  /** Messages sent and received, newest last (the newest 500). */
+  get log(): readonly LoggedMessage[] {
+    return this.#log;
+  }
+
+  /** The number the next connection's timeline will get. */
+  get nextId(): number {
+    return this.#timelines.length + 1;
+  }
+
+  get active(): boolean {
+    const state = this.state;
+    return state === 'CONNECTING' || state === 'OPEN' || state === 'CLOSING';
+  }
+
+  /** Opens a new WebSocket (closing the current one first, with 1000). */
+  connect(url: string, ours: boolean): ActionResult {
+    if (this.#socket && this.active) this.close(1000, 'reconnecting');
+    this.#detach();
+    let socket: SocketLike;
+    const id = this.nextId;
+    this.#t0 = this.#clock.now();
+    try {
+      socket = this.#createSocket(url);
+    } catch (error) {
+      return { ok: false, message: `The browser refused the URL: ${error instanceof Error ? error.message : String(error)}` };
+    }
+    socket.binaryType = 'arraybuffer';
+    this.#socket = socket;
+    this.#ours = ours;
+    this.#timelines = [...this.#timelines, createTimeline(id, url, this.#clock.wall())];
+
+    // Each socket writes to its own timeline, so an old connection still closing finishes its story.
+    const t0 = this.#t0;
+    const t = (): number => Math.max(0, this.#clock.now() - t0);
+    socket.addEventListener('open', () => {
+      this.#apply(id, { type: 'open', t: t(), protocol: socket.protocol, extensions: socket.extensions });
+    });
+    socket.addEventListener('message', (event) => {
+      const data = (event as MessageEvent).data as string | ArrayBuffer;
+      const bytes = typeof data === 'string' ? null : new Uint8Array(data);
+      const kind = bytes ? 'binary' : 'text';
+      const size = bytes ? bytes.length : new TextEncoder().encode(data as string).length;
+      const at = t();
+      this.#apply(id, { type: 'message', t: at, kind, size });
+      this.#record({ timeline: id, direction: 'received', t: at, kind, size, preview: previewData(bytes ?? (data as string)) });
+    });
+    socket.addEventListener('error', () => {
+      this.#apply(id, { type: 'error', t: t() });
+    });
+    socket.addEventListener('close', (event) => {
+      const { code, reason, wasClean } = event as CloseEvent;
+      this.#apply(id, { type: 'close', t: t(), code, reason, wasClean });
+      if (this.#socket === socket) this.#detach();
+    });
+
+    this.#lastBuffered = 0;
+    this.#stopPolling = this.#clock.every(POLL_MS, () => {
+      if (this.#socket !== socket) return;
+      // RFC 6455 §7.1.3: the closing handshake has started; the API fires no event for CLOSING.
+      if (socket.readyState === 2 && this.state === 'OPEN') this.#apply(id, { type: 'closing-seen', t: t() });
+      const buffered = socket.bufferedAmount;
+      if (buffered !== this.#lastBuffered) {
+        this.#lastBuffered = buffered;
+        this.#apply(id, { type: 'buffered', t: t(), bufferedAmount: buffered });
+      }
+    });
+    return { ok: true };
+  }
+
+  /** Sends a message; refuses (and says why) when the socket is not OPEN. */
+  send(outgoing: Outgoing): ActionResult {
+    const socket = this.#socket;
+    const t = this.#t();
+    if (!socket || this.state !== 'OPEN') {
+      const message =
+        this.state === 'CONNECTING'
+          ? 'Not yet: the socket is CONNECTING (send() now would throw InvalidStateError).'
+          : 'Not connected: connect first. (After CLOSING, send() discards the data.)';
+      if (socket && this.current) this.#apply(this.current.id, { type: 'refused', t, message });
+      return { ok: false, message };
+    }
+    try {
+      socket.send(outgoing.data as string | Uint8Array<ArrayBuffer>);
+    } catch (error) {
+      const message = `send() threw: ${error instanceof Error ? error.message : String(error)}`;
+      this.#apply(this.current!.id, { type: 'refused', t, message });
+      return { ok: false, message };
+    }
+    this.#lastBuffered = socket.bufferedAmount;
+    this.#apply(this.current!.id, { type: 'send', t, kind: outgoing.kind, size: outgoing.size, bufferedAmount: this.#lastBuffered });
+    this.#record({
+      timeline: this.current?.id ?? 0,
+      direction: 'sent',
+      t,
+      kind: outgoing.kind,
+      size: outgoing.size,
+      preview: previewData(outgoing.data),
+    });
+    return { ok: true };
+  }
+
+  /** `close(code, reason)` with the checks the browser would make (it throws on a bad code or reason). */
+  close(code: number, reason: string): ActionResult {
+    const socket = this.#socket;
+    if (!socket || !(this.state === 'OPEN' || this.state === 'CONNECTING')) {
+      return { ok: false, message: 'Nothing to close: the socket is not open.' };
+    }
+    const check = checkCloseRequest(code, reason);
+    if (!check.ok) return check;
+    try {
+      socket.close(code, reason);
+    } catch (error) {
+      return { ok: false, message: `close() threw: ${error instanceof Error ? error.message : String(error)}` };
+    }
+    this.#apply(this.current!.id, { type: 'close-called', t: this.#t(), code, reason });
+    return { ok: true };
+  }
+
+  clearLog(): void {
+    this.#log = [];
+  }
+
+  /** Stops polling and closes the socket with 1000 (a script may not send 1001, Going Away). */
+  destroy(): void {
+    const socket = this.#socket;
+    this.#detach();
+    if (socket && (socket.readyState === 0 || socket.readyState === 1)) socket.close(1000, 'page closed');
+  }
+
+  #t(): number {
+    return Math.max(0, this.#clock.now() - this.#t0);
+  }
+
+  /** Feeds one input to timeline `id` (the newest, nearly always: searched from the end). */
+  #apply(id: number, input: TimelineInput): void {
+    const timelines = this.#timelines;
+    let index = timelines.length - 1;
+    while (index >= 0 && timelines[index]!.id !== id) index--;
+    if (index === -1) return;
+    const before = timelines[index]!;
+    const next = reduceTimeline(before, input);
+    if (next === before) return;
+    const copy = timelines.slice();
+    copy[index] = next;
+    this.#timelines = copy;
+  }
+
+  #record(message: LoggedMessage): void {
+    const log = this.#log;
+    this.#log = log.length >= MAX_LOG ? [...log.slice(log.length - MAX_LOG + 1), message] : [...log, message];
+  }
+
+  #detach(): void {
+    this.#stopPolling?.();
+    this.#stopPolling = null;
+    this.#socket = null;
+  }
+}

@@ -1,0 +1,201 @@
+/**
+ * The server demonstrations: one click each, each with the sentence that explains it, and the
+ * words for what happened afterwards. The page sends them over `/inspect` as `command` messages
+ * (docs/inspector.md); the server does them on this tab's echo connection.
+ */
+import { closeCodeInfo, isValidCloseCode } from '../../protocol';
+import type { CommandAction, MisbehaveKind } from '../inspector/messages';
+import type { CloseInfo } from './timeline';
+
+export interface Violation {
+  kind: MisbehaveKind;
+  label: string;
+  /** What the server will send, and the rule it breaks. */
+  explanation: string;
+  rfc: string;
+}
+
+export const VIOLATIONS: readonly Violation[] = [
+  {
+    kind: 'masked-frame',
+    label: 'Masked server frame',
+    explanation: 'The server masks a text frame. A server must never mask, and a client that sees a masked frame must fail the connection.',
+    rfc: '5.1',
+  },
+  {
+    kind: 'rsv1',
+    label: 'RSV1 set',
+    explanation: 'The server sets RSV1 on a text frame, but no extension was negotiated that gives RSV1 a meaning.',
+    rfc: '5.2',
+  },
+  {
+    kind: 'reserved-opcode',
+    label: 'Reserved opcode 0x3',
+    explanation: 'The server sends a frame with opcode 0x3, reserved for future data frames; nothing defines it.',
+    rfc: '5.2',
+  },
+  {
+    kind: 'invalid-utf8',
+    label: 'Invalid UTF-8 in text',
+    explanation: 'The server sends a text frame whose payload, 48 69 20 c3 28, is not UTF-8: c3 starts a 2-byte sequence and 28 cannot continue it.',
+    rfc: '8.1',
+  },
+  {
+    kind: 'long-control',
+    label: 'Control frame over 125 bytes',
+    explanation: 'The server sends a ping with a 126-byte payload (16-bit length form); control frames carry at most 125 bytes.',
+    rfc: '5.5',
+  },
+  {
+    kind: 'fragmented-ping',
+    label: 'Fragmented ping',
+    explanation: 'The server sends a ping with FIN 0 and then a continuation frame; control frames must not be fragmented.',
+    rfc: '5.5',
+  },
+];
+
+export function violation(kind: string): Violation | undefined {
+  return VIOLATIONS.find((v) => v.kind === kind);
+}
+
+export const PING_EXPLANATION =
+  'The server sends a ping (opcode 0x9). The browser answers with a pong carrying the same payload, on its own: no JavaScript event fires for either, so only the frame list shows them.';
+
+export const FRAGMENT_EXPLANATION =
+  'The server echoes your next message as several frames: the first with FIN 0, continuation frames after it, the last with FIN 1. The browser joins them and fires one message event.';
+
+export const CLOSE_EXPLANATION =
+  'The server starts the closing handshake with this code and reason. The browser answers with its own Close frame, the server closes TCP, and the close event reports the code with wasClean true.';
+
+export const VIOLATION_EXPLANATION =
+  'The server breaks the protocol on purpose. The browser must fail the connection: it fires error, then close with code 1006 (it never says which rule on the page), and the timeline jumps from OPEN to CLOSED.';
+
+/** Codes the server may put in a Close frame (RFC 6455 §7.4): the demo's choices. */
+export const SERVER_CLOSE_CODES: readonly { code: number; name: string }[] = [
+  1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 3000, 4000,
+].map((code) => ({ code, name: closeCodeInfo(code).name }));
+
+export const MIN_FRAGMENTS = 2;
+export const MAX_FRAGMENTS = 16;
+
+export type DemoRequest =
+  | { demo: 'ping'; payload: string }
+  | { demo: 'fragment-next'; count: number }
+  | { demo: 'close'; code: number; reason: string }
+  | { demo: 'misbehave'; kind: MisbehaveKind };
+
+export type DemoCheck = { ok: true; action: CommandAction } | { ok: false; message: string };
+
+const encoder = new TextEncoder();
+
+/** Checks a demonstration's settings and turns it into the command's action. */
+export function demoAction(request: DemoRequest): DemoCheck {
+  switch (request.demo) {
+    case 'ping': {
+      const size = encoder.encode(request.payload).length;
+      if (size > 125) return { ok: false, message: `A ping carries at most 125 bytes (RFC 6455 §5.5); this payload is ${size}.` };
+      return { ok: true, action: { action: 'ping', payload: request.payload } };
+    }
+    case 'fragment-next': {
+      const n = request.count;
+      if (!Number.isInteger(n) || n < MIN_FRAGMENTS || n > MAX_FRAGMENTS) {
+        return { ok: false, message: `Choose ${MIN_FRAGMENTS} to ${MAX_FRAGMENTS} fragments.` };
+      }
+      return { ok: true, action: { action: 'fragment-next', count: n } };
+    }
+    case 'close': {
+      if (!isValidCloseCode(request.code)) {
+        return { ok: false, message: `${request.code} may not appear in a Close frame (RFC 6455 §7.4.1).` };
+      }
+      const size = encoder.encode(request.reason).length;
+      if (size > 123) return { ok: false, message: `The reason is ${size} bytes; a Close frame has room for 123.` };
+      return { ok: true, action: { action: 'close', code: request.code, reason: request.reason } };
+    }
+    case 'misbehave':
+      return { ok: true, action: { action: 'misbehave', kind: request.kind } };
+  }
+}
+
+export interface Explanation {
+  title: string;
+  text: string;
+  /** The timeline ended as the demonstration meant it to. */
+  expected: boolean;
+}
+
+/** A Close frame the browser sent, as the tap saw it. */
+export interface SentClose {
+  code: number | null;
+  reason: string;
+}
+
+/** The server refused the opening handshake (the tap's `refused` report): say so, with its reason. */
+export function explainRefusal(status: number, reason: string): Explanation {
+  return {
+    title: `The server refused the handshake (HTTP ${status})`,
+    text: `It answered ${status} instead of 101 Switching Protocols: ${reason} A browser fails the connection on any answer but 101 (RFC 6455 §4.1), so the page saw error, then close with 1006, and the socket never reached OPEN.`,
+    expected: false,
+  };
+}
+
+/**
+ * What the page says when a connection closed: plain words for the code, and, after a
+ * demonstration that broke the protocol, which rule and why the browser reported 1006.
+ * `browserSent` is the Close frame the browser put on the wire, when the tap saw one.
+ */
+export function explainClose(
+  close: CloseInfo,
+  failed: boolean,
+  misbehave: MisbehaveKind | null,
+  browserSent: SentClose | null = null,
+): Explanation {
+  const info = closeCodeInfo(close.code);
+  const named = `${close.code} (${info.name})`;
+  const wire = browserSent
+    ? ` On the wire the browser told the server why: a Close frame with ${
+        browserSent.code === null ? 'no code' : `code ${browserSent.code}`
+      }${browserSent.reason ? ` and reason ${JSON.stringify(browserSent.reason)}` : ''}, before it dropped TCP.`
+    : '';
+  if (misbehave) {
+    const v = violation(misbehave);
+    const rule = v ? `${v.label} (RFC 6455 §${v.rfc}): ${v.explanation}` : `The server broke the protocol (${misbehave}).`;
+    if (close.code === 1006 && !close.wasClean) {
+      return {
+        title: 'The browser failed the connection',
+        text:
+          `${rule} As RFC 6455 §7.1.7 requires, the browser failed the connection: ` +
+          `${failed ? 'an error event, then ' : ''}a close event with code 1006 and wasClean false. ` +
+          `1006 (Abnormal Closure) is never sent: it is how the API says "no clean closing handshake".${wire}`,
+        expected: true,
+      };
+    }
+    return {
+      title: `Closed with ${named}`,
+      text: `${rule} This browser ended the connection with code ${named}${close.wasClean ? ' after a closing handshake' : ''}; RFC 6455 §7.1.7 expected it to fail the connection (1006 on the page).${wire}`,
+      expected: false,
+    };
+  }
+  if (close.code === 1006) {
+    return {
+      title: 'Abnormal closure (1006)',
+      text: failed
+        ? `The browser failed the connection (the error event fired first): the handshake was refused, the server was unreachable, or a frame broke the protocol. 1006 is reported locally; no Close frame carried it.${wire}`
+        : `TCP ended without a closing handshake. 1006 is reported locally; no Close frame carried it.${wire}`,
+      expected: false,
+    };
+  }
+  if (close.code === 1005) {
+    return {
+      title: 'No status code (1005)',
+      text: 'The Close frame carried no status code; the API reports 1005, which never appears on the wire (RFC 6455 §7.1.5).',
+      expected: true,
+    };
+  }
+  return {
+    title: `Closed with ${named}`,
+    text: `${info.explanation}${close.reason ? ` Reason: ${JSON.stringify(close.reason)}.` : ''} ${
+      close.wasClean ? 'Both Close frames were exchanged, so wasClean is true.' : 'The closing handshake did not finish, so wasClean is false.'
+    }`,
+    expected: close.wasClean,
+  };
+}

@@ -1,0 +1,73 @@
+/**
+ * The handshake panel's view of what the tap reported: the request and response heads as sent,
+ * and the Sec-WebSocket-Accept check (RFC 6455 §4.2.2), computed in the browser and compared.
+ */
+import type { AcceptSteps } from '../../protocol/handshake';
+import { headerValue, splitHead, splitHeaderLine, type ConnectionInfo } from '../inspector/messages';
+
+export interface HeaderLine {
+  name: string;
+  value: string;
+}
+
+export interface HandshakeView {
+  requestLine: string;
+  requestHeaders: HeaderLine[];
+  responseLine: string;
+  responseHeaders: HeaderLine[];
+  status: number;
+  /** Sec-WebSocket-Key from the request, Sec-WebSocket-Accept from the response. */
+  key: string | null;
+  serverAccept: string | null;
+}
+
+/** Hides a session token on screen (a projector shows it to the class): `session=AbCd…`. */
+export function maskSession(target: string): string {
+  return target.replace(/([?&]session=)([^&]{4})[^&]*/, '$1$2\u2026');
+}
+
+export function handshakeView(info: ConnectionInfo): HandshakeView {
+  const requestHeaders = info.request.headers.map(splitHeaderLine);
+  const response = splitHead(info.response.head);
+  return {
+    requestLine: `${info.request.method} ${maskSession(info.request.url)} HTTP/${info.request.httpVersion}`,
+    requestHeaders,
+    responseLine: response.startLine,
+    responseHeaders: response.headers,
+    status: info.response.status,
+    key: headerValue(requestHeaders, 'Sec-WebSocket-Key'),
+    serverAccept: headerValue(response.headers, 'Sec-WebSocket-Accept'),
+  };
+}
+
+/**
+ * What became of the extensions the browser offered: RFC 6455 §9.1, an extension is in use only
+ * when the server's response names it.
+ */
+export function extensionNote(view: HandshakeView): string | null {
+  const offered = headerValue(view.requestHeaders, 'Sec-WebSocket-Extensions');
+  const accepted = headerValue(view.responseHeaders, 'Sec-WebSocket-Extensions');
+  if (offered === null && accepted === null) return null;
+  if (accepted === null) {
+    return `The browser offered ${offered}; the server answered with no Sec-WebSocket-Extensions, so no extension is in use and the RSV bits must stay 0 (RFC 6455 §9.1).`;
+  }
+  return `Extensions in use: ${accepted} (the server chose from the browser's offer${offered ? `, ${offered}` : ''}).`;
+}
+
+export interface AcceptCheck {
+  match: boolean;
+  text: string;
+}
+
+export function checkAccept(steps: AcceptSteps, serverAccept: string | null): AcceptCheck {
+  if (serverAccept === null) {
+    return { match: false, text: 'The response has no Sec-WebSocket-Accept: the browser fails the connection (RFC 6455 §4.1).' };
+  }
+  if (serverAccept === steps.accept) {
+    return { match: true, text: 'Matches the server\u2019s Sec-WebSocket-Accept: the browser accepts the handshake.' };
+  }
+  return {
+    match: false,
+    text: `The server sent ${serverAccept}, not ${steps.accept}: the browser fails the connection (RFC 6455 §4.1).`,
+  };
+}

@@ -1,0 +1,301 @@
+/**
+ * The playground page's state: the tab's session token, the browser WebSocket and its timelines,
+ * the inspector client and its capture, the selected frame, and the demonstrations asked for.
+ * The components read it; they hold only their own form fields.
+ */
+import { connectInspector, type InspectorClient } from '../inspector/client.svelte';
+import type { CapturedFrame, ConnectionRecord } from '../inspector/capture';
+import { DEFAULT_CAPACITY } from '../inspector/capture';
+import type { MisbehaveKind } from '../inspector/messages';
+import type { Outgoing } from './composer';
+import { PlaygroundConnection, type ActionResult, type SocketLike } from './connection.svelte';
+import { payloadHead } from '../components/frame-row';
+import { demoAction, explainClose, explainRefusal, type DemoRequest, type Explanation, type SentClose } from './demos';
+import { connNumberFromTarget, defaultEchoUrl, newSessionToken, resolveTarget, socketBase } from './session';
+
+export interface PageLocation {
+  protocol: string;
+  host: string;
+}
+
+export interface PlaygroundOptions {
+  location?: PageLocation;
+  session?: string;
+  createSocket?: (url: string) => SocketLike;
+  /** Opens the inspector (tests pass a fake). */
+  openInspector?: (url: string, session: string) => InspectorClient;
+  /** How long Connect waits for the inspector's hello before connecting without it (ms). */
+  inspectorWait?: number;
+  capacity?: number;
+}
+
+/** One session token per tab, kept across page reloads (sessionStorage), made once. */
+export function tabSession(): string {
+  const KEY = 'framescope.session';
+  try {
+    const known = sessionStorage.getItem(KEY);
+    if (known && /^[A-Za-z0-9_-]{16,64}$/.test(known)) return known;
+    const made = newSessionToken();
+    sessionStorage.setItem(KEY, made);
+    return made;
+  } catch {
+    return newSessionToken();
+  }
+}
+
+export type DemoOutcome = { ok: true; message: string } | { ok: false; message: string };
+
+export class PlaygroundState {
+  readonly session: string;
+  readonly location: PageLocation;
+  readonly connection: PlaygroundConnection;
+  #url = $state('');
+  #inspector = $state.raw<InspectorClient | null>(null);
+  #selected = $state<number | null>(null);
+  #follow = $state(true);
+  #capacity = $state(DEFAULT_CAPACITY);
+  #misbehaved = $state.raw<Readonly<Record<number, MisbehaveKind>>>({});
+  #notice = $state<string | null>(null);
+  #connecting = $state(false);
+  #openInspector: (url: string, session: string) => InspectorClient;
+  #inspectorWait: number;
+
+  constructor(options: PlaygroundOptions = {}) {
+    this.location = options.location ?? { protocol: location.protocol, host: location.host };
+    this.session = options.session ?? tabSession();
+    this.connection = new PlaygroundConnection(options.createSocket);
+    this.#capacity = options.capacity ?? DEFAULT_CAPACITY;
+    this.#openInspector =
+      options.openInspector ?? ((url, session) => connectInspector(url, session, { capacity: this.#capacity }));
+    this.#inspectorWait = options.inspectorWait ?? 3_000;
+    this.#url = defaultEchoUrl(this.location);
+  }
+
+  /** The URL field (without the session, which Connect adds for our own server). */
+  get url(): string {
+    return this.#url;
+  }
+
+  set url(value: string) {
+    this.#url = value;
+  }
+
+  /** The page came from a server (http/https), so it may have our endpoints. */
+  get served(): boolean {
+    return socketBase(this.location) !== null;
+  }
+
+  get inspector(): InspectorClient | null {
+    return this.#inspector;
+  }
+
+  /** Frames are visible: the current connection is to our server and the tap is open. */
+  get tapped(): boolean {
+    return this.connection.ours && this.#inspector?.status === 'open';
+  }
+
+  /** A Connect is waiting for the inspector. */
+  get connecting(): boolean {
+    return this.#connecting;
+  }
+
+  /** A message about the last Connect or demonstration (shown beside the controls). */
+  get notice(): string | null {
+    return this.#notice;
+  }
+
+  get capacity(): number {
+    return this.#capacity;
+  }
+
+  /** Follow the newest frame (until the user picks one). */
+  get follow(): boolean {
+    return this.#follow;
+  }
+
+  set follow(value: boolean) {
+    this.#follow = value;
+  }
+
+  /** The selected frame's sequence number: the one picked, or the newest while following. */
+  get selected(): number | null {
+    const frames = this.#inspector?.capture.frames;
+    if (!frames) return null;
+    if (this.#follow) return frames.at(frames.length - 1)?.seq ?? null;
+    return this.#selected;
+  }
+
+  get selectedFrame(): CapturedFrame | null {
+    const seq = this.selected;
+    if (seq === null) return null;
+    return this.#inspector?.capture.frames.bySeq(seq) ?? null;
+  }
+
+  select(frame: CapturedFrame): void {
+    this.#selected = frame.seq;
+    this.#follow = false;
+  }
+
+  /** The tap's record of the current timeline's connection. */
+  get currentRecord(): ConnectionRecord | null {
+    const current = this.connection.current;
+    const capture = this.#inspector?.capture;
+    if (!current || !capture || !this.connection.ours) return null;
+    return capture.connectionByLabel(current.id);
+  }
+
+  /** The record of the connection the selected frame belongs to, else the current one. */
+  get focusRecord(): ConnectionRecord | null {
+    const frame = this.selectedFrame;
+    const capture = this.#inspector?.capture;
+    if (frame && capture) return capture.connections.get(frame.connection) ?? null;
+    return this.currentRecord;
+  }
+
+  /** What the page says about the current timeline's close, if it closed. */
+  get explanation(): Explanation | null {
+    const current = this.connection.current;
+    if (!current?.close) return null;
+    if (!current.steps.some((step) => step.state === 'OPEN') && this.connection.ours) {
+      const refusal = [...(this.#inspector?.capture.refused ?? [])]
+        .reverse()
+        .find((r) => connNumberFromTarget(r.request.url) === current.id);
+      if (refusal) return explainRefusal(refusal.status, refusal.reason);
+    }
+    return explainClose(current.close, current.failed, this.#misbehaved[current.id] ?? null, this.browserClose);
+  }
+
+  /** The Close frame the browser sent on the current connection, as the tap saw it (newest frames searched). */
+  get browserClose(): SentClose | null {
+    const record = this.currentRecord;
+    const frames = this.#inspector?.capture.frames;
+    if (!record || !frames) return null;
+    for (let i = frames.length - 1, seen = 0; i >= 0 && seen < 5_000; i--, seen++) {
+      const frame = frames.at(i);
+      if (!frame || frame.connection !== record.connection) continue;
+      if (frame.direction !== 'client-to-server' || frame.opcode !== 0x8) continue;
+      const head = payloadHead(frame, 125);
+      if (head.length < 2) return { code: null, reason: '' };
+      return { code: (head[0]! << 8) | head[1]!, reason: new TextDecoder().decode(head.subarray(2)) };
+    }
+    return null;
+  }
+
+  /** Opens the inspector for this tab if it is not open. Resolves whether it is. */
+  async ensureInspector(): Promise<boolean> {
+    if (!this.served) return false;
+    const existing = this.#inspector;
+    if (existing && (existing.status === 'open' || existing.status === 'connecting')) {
+      return this.#waitReady(existing);
+    }
+    const base = socketBase(this.location)!;
+    const client = this.#openInspector(`${base}/inspect`, this.session);
+    if (existing) {
+      // A new tap after the old one closed: start a fresh capture, but keep the selection sane.
+      this.#selected = null;
+      this.#follow = true;
+    }
+    this.#inspector = client;
+    return this.#waitReady(client);
+  }
+
+  async #waitReady(client: InspectorClient): Promise<boolean> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), this.#inspectorWait);
+    });
+    const ready = await Promise.race([client.ready(), timeout]);
+    clearTimeout(timer);
+    return ready;
+  }
+
+  async connect(): Promise<ActionResult> {
+    const target = resolveTarget(this.#url, this.location, this.session, this.connection.nextId);
+    if (!target.ok) {
+      this.#notice = target.message;
+      return target;
+    }
+    let ours = target.ours;
+    this.#notice = null;
+    if (ours) {
+      this.#connecting = true;
+      const ready = await this.ensureInspector();
+      this.#connecting = false;
+      if (!ready) {
+        ours = false;
+        this.#notice =
+          this.#inspector?.error ??
+          'The inspector did not answer, so this connection shows messages only (no frames).';
+      }
+    } else {
+      this.#notice = `${target.host} is not this page\u2019s server: the browser hides frames from scripts, so you see messages only (no inspector tap).`;
+    }
+    const result = this.connection.connect(target.url, ours);
+    if (!result.ok) this.#notice = result.message;
+    return result;
+  }
+
+  disconnect(code: number, reason: string): ActionResult {
+    const result = this.connection.close(code, reason);
+    this.#notice = result.ok ? null : result.message;
+    return result;
+  }
+
+  send(outgoing: Outgoing): ActionResult {
+    return this.connection.send(outgoing);
+  }
+
+  /** Asks the server for a demonstration on the current connection. */
+  async demo(request: DemoRequest): Promise<DemoOutcome> {
+    const check = demoAction(request);
+    if (!check.ok) return check;
+    const current = this.connection.current;
+    const inspector = this.#inspector;
+    if (!current || current.state !== 'OPEN') return { ok: false, message: 'Connect first: demonstrations act on an open connection.' };
+    if (!this.tapped || !inspector) {
+      return { ok: false, message: 'Demonstrations need this page\u2019s own server and its inspector tap.' };
+    }
+    const record = await this.#reported(inspector, current.id);
+    if (!record) return { ok: false, message: 'The inspector has not reported this connection yet; try again in a moment.' };
+    if (request.demo === 'misbehave') {
+      this.#misbehaved = { ...this.#misbehaved, [current.id]: request.kind };
+    }
+    // New frames are what the class should look at.
+    this.#follow = true;
+    const result = await inspector.command(record.connection, check.action);
+    if (!result.ok) {
+      if (request.demo === 'misbehave') {
+        const { [current.id]: _dropped, ...rest } = this.#misbehaved;
+        this.#misbehaved = rest;
+      }
+      return { ok: false, message: result.message };
+    }
+    return { ok: true, message: result.ack.detail };
+  }
+
+  /** The tap's record of timeline `label`, waiting a moment for its `open` report if needed. */
+  async #reported(inspector: InspectorClient, label: number): Promise<ConnectionRecord | null> {
+    for (let waited = 0; ; waited += 25) {
+      inspector.capture.flush();
+      const record = inspector.capture.connectionByLabel(label);
+      if (record || waited >= 2_000) return record;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+
+  clearCapture(): void {
+    this.#inspector?.capture.clear();
+    this.#selected = null;
+    this.#follow = true;
+  }
+
+  setCapacity(capacity: number): void {
+    this.#capacity = capacity;
+    this.#inspector?.capture.resize(capacity);
+  }
+
+  destroy(): void {
+    this.connection.destroy();
+    this.#inspector?.close();
+  }
+}
