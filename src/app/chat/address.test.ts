@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { endpointUrl, newSessionToken } from './address';
+
+describe('endpointUrl', () => {
+  it('uses the page’s own host, ws: or wss:', () => {
+    expect(endpointUrl({ protocol: 'http:', host: '127.0.0.1:8008' }, '/chat', 'abc')).toEqual({
+      ok: true,
+      url: 'ws://127.0.0.1:8008/chat?session=abc',
+    });
+    expect(endpointUrl({ protocol: 'https:', host: 'lab.example' }, '/inspect', 'abc')).toEqual({
+      ok: true,
+      url: 'wss://lab.example/inspect?session=abc',
+    });
+  });
+
+  it('takes a ws:// override and points it at the endpoint', () => {
+    expect(endpointUrl({ protocol: 'file:', host: '' }, '/inspect', 't', 'ws://10.0.0.5:8008/chat')).toEqual({
+      ok: true,
+      url: 'ws://10.0.0.5:8008/inspect?session=t',
+    });
+  });
+
+  it('explains what it cannot use', () => {
+    expect(endpointUrl({ protocol: 'file:', host: '' }, '/chat', 't')).toMatchObject({ ok: false, reason: expect.stringContaining('npm start') });
+    expect(endpointUrl({ protocol: 'http:', host: 'x' }, '/chat', 't', 'http://x/chat')).toMatchObject({ ok: false, reason: expect.stringContaining('ws://') });
+    expect(endpointUrl({ protocol: 'http:', host: 'x' }, '/chat', 't', 'not a url')).toMatchObject({ ok: false });
+  });
+});
+
+describe('newSessionToken', () => {
+  it('is 16 hex digits', () => {
+    expect(newSessionToken()).toMatch(/^[0-9a-f]{16}$/);
+    expect(newSessionToken((bytes) => bytes.fill(0xab))).toBe('abababababababab');
+  });
+});

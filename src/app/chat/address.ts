@@ -1,0 +1,45 @@
+/**
+ * Where the chat connects: this page's own server (`ws://host/chat`), or a `server=` address from
+ * the hash (`#/chat?server=ws://10.0.0.5:8008/chat`) when a class shares a teacher's machine.
+ * Every connection carries `?session=<token>`, which the inspector tap uses to show the page only
+ * its own frames.
+ */
+
+export type ChatAddress = { ok: true; url: string } | { ok: false; reason: string };
+
+/** 16 random hex digits from Web Crypto. */
+export function newSessionToken(random: (bytes: Uint8Array) => Uint8Array = (b) => globalThis.crypto.getRandomValues(b)): string {
+  return Array.from(random(new Uint8Array(8)), (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+/** The WebSocket URL for `path` on the page's server, or on `override`'s (`ws:`/`wss:` only). */
+export function endpointUrl(
+  location: { protocol: string; host: string },
+  path: '/chat' | '/inspect',
+  session: string,
+  override: string | null = null,
+): ChatAddress {
+  let base: URL;
+  if (override) {
+    try {
+      base = new URL(override);
+    } catch {
+      return { ok: false, reason: `“${override}” is not a URL; use one such as ws://127.0.0.1:8008/chat.` };
+    }
+    if (base.protocol !== 'ws:' && base.protocol !== 'wss:') {
+      return { ok: false, reason: `A chat server address starts with ws:// or wss://, not ${base.protocol}//.` };
+    }
+    base = new URL(path, base);
+  } else {
+    if (location.protocol !== 'http:' && location.protocol !== 'https:') {
+      return {
+        ok: false,
+        reason: 'This page was opened from a file, so there is no chat server to talk to. Start one with npm start and open its address.',
+      };
+    }
+    base = new URL(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${path}`);
+  }
+  base.search = new URLSearchParams({ session }).toString();
+  base.hash = '';
+  return { ok: true, url: base.toString() };
+}

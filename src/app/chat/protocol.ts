@@ -1,0 +1,223 @@
+/**
+ * The chat protocol as the page speaks it (docs/chat-protocol.md). The server's own types live
+ * in server/chat/messages.ts; the page never imports server/, so it declares what it reads and
+ * checks every field before using it: a message from the wire is data, not trusted code.
+ */
+
+export interface UserInfo {
+  name: string;
+  colour: string;
+}
+
+export interface ChatLimits {
+  nameMaxLength: number;
+  messageMaxLength: number;
+  messagesPerSecond: number;
+  burst: number;
+  maxUsers: number;
+  history: number;
+  maxErrors: number;
+  errorWindowMs: number;
+}
+
+export interface HelloMessage {
+  type: 'hello';
+  suggestion: string;
+  limits: ChatLimits | null;
+}
+
+export interface ChatMessage {
+  type: 'message';
+  id: number;
+  from: string;
+  colour: string;
+  text: string;
+  time: string;
+}
+
+export interface WelcomeMessage {
+  type: 'welcome';
+  you: UserInfo;
+  users: UserInfo[];
+  history: ChatMessage[];
+}
+
+export interface PrivateMessage {
+  type: 'private';
+  id: number;
+  from: string;
+  colour: string;
+  to: string;
+  toColour: string;
+  text: string;
+  time: string;
+}
+
+export interface PresenceMessage {
+  type: 'join' | 'leave';
+  name: string;
+  colour: string;
+  time: string;
+  users: UserInfo[];
+}
+
+export interface ErrorMessage {
+  type: 'error';
+  code: string;
+  reason: string;
+  suggestion: string | null;
+  retryAfterMs: number | null;
+}
+
+export type ServerMessage =
+  | HelloMessage
+  | WelcomeMessage
+  | ChatMessage
+  | PrivateMessage
+  | PresenceMessage
+  | ErrorMessage;
+
+export type ParsedServerMessage = { ok: true; message: ServerMessage } | { ok: false; reason: string };
+
+/** Reads one text message from the server; anything unexpected is a reason, never an exception. */
+export function parseServerMessage(text: string): ParsedServerMessage {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { ok: false, reason: 'the server sent something that is not JSON' };
+  }
+  if (!isRecord(value)) return { ok: false, reason: 'the server sent JSON that is not an object' };
+  const message = readMessage(value);
+  if (!message) {
+    const type = typeof value['type'] === 'string' ? `“${value['type'].slice(0, 40)}”` : 'with no type';
+    return { ok: false, reason: `the server sent a message ${type} this page does not understand` };
+  }
+  return { ok: true, message };
+}
+
+function readMessage(value: Record<string, unknown>): ServerMessage | null {
+  switch (value['type']) {
+    case 'hello': {
+      const suggestion = str(value['suggestion']);
+      if (suggestion === null) return null;
+      return { type: 'hello', suggestion, limits: readLimits(value['limits']) };
+    }
+    case 'welcome': {
+      const you = readUser(value['you']);
+      const users = readUsers(value['users']);
+      const history = Array.isArray(value['history']) ? value['history'] : [];
+      if (!you || !users) return null;
+      const messages = history.flatMap((item) => {
+        const message = isRecord(item) ? readChat(item) : null;
+        return message ? [message] : [];
+      });
+      return { type: 'welcome', you, users, history: messages };
+    }
+    case 'message':
+      return readChat(value);
+    case 'private': {
+      const base = readChat({ ...value, type: 'message' });
+      const to = str(value['to']);
+      if (!base || to === null) return null;
+      return { ...base, type: 'private', to, toColour: str(value['toColour']) ?? '' };
+    }
+    case 'join':
+    case 'leave': {
+      const name = str(value['name']);
+      const users = readUsers(value['users']);
+      if (name === null || !users) return null;
+      return {
+        type: value['type'],
+        name,
+        colour: str(value['colour']) ?? '',
+        time: str(value['time']) ?? '',
+        users,
+      };
+    }
+    case 'error': {
+      const reason = str(value['reason']);
+      if (reason === null) return null;
+      const retry = value['retryAfterMs'];
+      return {
+        type: 'error',
+        code: str(value['code']) ?? 'error',
+        reason,
+        suggestion: str(value['suggestion']),
+        retryAfterMs: typeof retry === 'number' && Number.isFinite(retry) ? retry : null,
+      };
+    }
+    default:
+      return null;
+  }
+}
+
+function readChat(value: Record<string, unknown>): ChatMessage | null {
+  const from = str(value['from']);
+  const text = str(value['text']);
+  const id = value['id'];
+  if (value['type'] !== 'message' || from === null || text === null) return null;
+  return {
+    type: 'message',
+    id: typeof id === 'number' && Number.isFinite(id) ? id : 0,
+    from,
+    colour: str(value['colour']) ?? '',
+    text,
+    time: str(value['time']) ?? '',
+  };
+}
+
+function readUser(value: unknown): UserInfo | null {
+  if (!isRecord(value)) return null;
+  const name = str(value['name']);
+  if (name === null) return null;
+  return { name, colour: str(value['colour']) ?? '' };
+}
+
+function readUsers(value: unknown): UserInfo[] | null {
+  if (!Array.isArray(value)) return null;
+  return value.flatMap((item) => {
+    const user = readUser(item);
+    return user ? [user] : [];
+  });
+}
+
+function readLimits(value: unknown): ChatLimits | null {
+  if (!isRecord(value)) return null;
+  const keys = [
+    'nameMaxLength',
+    'messageMaxLength',
+    'messagesPerSecond',
+    'burst',
+    'maxUsers',
+    'history',
+    'maxErrors',
+    'errorWindowMs',
+  ] as const;
+  const limits: Partial<ChatLimits> = {};
+  for (const key of keys) {
+    const number = value[key];
+    if (typeof number !== 'number' || !Number.isFinite(number) || number < 0) return null;
+    limits[key] = number;
+  }
+  return limits as ChatLimits;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function str(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}
+
+// ---- what the page sends ----------------------------------------------------------------------
+
+export function joinCommand(name: string): string {
+  return JSON.stringify({ type: 'join', name });
+}
+
+/** Public text; the server sends `@name text` privately to that user. */
+export function messageCommand(text: string): string {
+  return JSON.stringify({ type: 'message', text });
+}
