@@ -1,6 +1,6 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig, type Plugin } from 'vite';
-import { framescopeDevPlugin } from './server/vite-plugin';
+import { framescopeDevPlugin, optionsFromEnv } from './server/vite-plugin';
 
 /**
  * The static build also opens from a file:// path (a teacher double-clicking dist/index.html):
@@ -26,8 +26,9 @@ export default defineConfig({
   plugins: [
     svelte(),
     classicScriptForFileUrls(),
-    // /echo, /chat, /inspect on the dev and preview servers' own port (server/vite-plugin.ts).
-    framescopeDevPlugin(),
+    // /echo, /chat, /inspect on the dev and preview servers' own port (server/vite-plugin.ts);
+    // FRAMESCOPE_CLASS=1 npm run dev turns class mode on, as npm start -- --class does.
+    framescopeDevPlugin(optionsFromEnv(process.env)),
   ],
   // Relative asset URLs: the static build works from any host, any sub-path, and file://.
   base: './',

@@ -24,6 +24,16 @@ function hook(host: HostServer, options: FramescopeServerOptions): FramescopeSer
   return framescope;
 }
 
+/**
+ * Server options from the environment, for `vite.config.ts`: `FRAMESCOPE_CLASS=1 npm run dev`
+ * turns class mode on (what `npm start -- --class` does), so a teacher's page may open
+ * `/inspect?all`. Any of 1, true, yes, on (any case) means on.
+ */
+export function optionsFromEnv(env: Readonly<Record<string, string | undefined>>): FramescopeServerOptions {
+  const flag = (env['FRAMESCOPE_CLASS'] ?? '').trim().toLowerCase();
+  return ['1', 'true', 'yes', 'on'].includes(flag) ? { classMode: true } : {};
+}
+
 /** The dev/preview server plugin: `plugins: [svelte(), framescopeDevPlugin()]`. */
 export function framescopeDevPlugin(options: FramescopeServerOptions = {}): Plugin {
   return {

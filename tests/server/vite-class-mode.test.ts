@@ -1,0 +1,93 @@
+/**
+ * Class mode in `npm run dev`: `FRAMESCOPE_CLASS=1` (vite.config.ts reads it through
+ * optionsFromEnv) lets a page open /inspect?all on Vite's port, as `npm start -- --class` does;
+ * without it, /inspect?all is refused with 403.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createServer, type ViteDevServer } from 'vite';
+import WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { framescopeDevPlugin, optionsFromEnv } from '../../server/vite-plugin';
+import { eventually, openWs, wsClosed } from './helpers';
+
+let root: string;
+beforeAll(() => {
+  root = mkdtempSync(path.join(tmpdir(), 'framescope-vite-class-'));
+  writeFileSync(path.join(root, 'index.html'), '<!doctype html><title>dev</title>');
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+async function devServer(env: Record<string, string | undefined>): Promise<ViteDevServer> {
+  const server = await createServer({
+    configFile: false,
+    root,
+    logLevel: 'silent',
+    plugins: [framescopeDevPlugin({ quiet: true, ...optionsFromEnv(env) })],
+    server: { host: '127.0.0.1', port: 0, strictPort: false },
+  });
+  await server.listen();
+  return server;
+}
+
+function portOf(server: ViteDevServer): number {
+  return (server.httpServer!.address() as AddressInfo).port;
+}
+
+/** The status a refused handshake was answered with. */
+function refusedStatus(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url);
+    ws.on('unexpected-response', (_req, res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+      ws.terminate();
+    });
+    ws.on('open', () => reject(new Error('the handshake succeeded')));
+    ws.on('error', () => {});
+  });
+}
+
+describe('optionsFromEnv', () => {
+  it('reads FRAMESCOPE_CLASS', () => {
+    for (const on of ['1', 'true', 'TRUE', 'yes', ' on ']) expect(optionsFromEnv({ FRAMESCOPE_CLASS: on })).toEqual({ classMode: true });
+    for (const off of [undefined, '', '0', 'false', 'no']) expect(optionsFromEnv({ FRAMESCOPE_CLASS: off })).toEqual({});
+    expect(optionsFromEnv({})).toEqual({});
+  });
+});
+
+describe('class mode in the dev server', () => {
+  it('FRAMESCOPE_CLASS=1: /inspect?all says hello with classMode true and sees an /echo connection', async () => {
+    const server = await devServer({ FRAMESCOPE_CLASS: '1' });
+    try {
+      const port = portOf(server);
+      // Listen before 'open': the hello may arrive in the same read as the 101.
+      const seen: { type: string }[] = [];
+      const teacher = await openWs(`ws://127.0.0.1:${port}/inspect?all`, {}, (ws) =>
+        ws.on('message', (data) => seen.push(JSON.parse(String(data)) as { type: string })),
+      );
+      await eventually(() => seen.length >= 1, 5000, 'the hello');
+      expect(seen[0]).toMatchObject({ type: 'hello', all: true, classMode: true });
+      const student = await openWs(`ws://127.0.0.1:${port}/echo?session=studentA`);
+      await eventually(() => seen.some((m) => m.type === 'open'), 5000, 'the open report');
+      expect(seen.find((m) => m.type === 'open')).toMatchObject({ type: 'open', path: '/echo', session: 'studentA' });
+      student.close();
+      teacher.close();
+      await wsClosed(student);
+      await wsClosed(teacher);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('without it: /inspect?all is refused with 403', async () => {
+    const server = await devServer({});
+    try {
+      expect(await refusedStatus(`ws://127.0.0.1:${portOf(server)}/inspect?all`)).toBe(403);
+    } finally {
+      await server.close();
+    }
+  });
+});
