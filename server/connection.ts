@@ -62,6 +62,13 @@ export interface ConnectionInit {
  */
 const BACKPRESSURE_BYTES = 1024 * 1024;
 
+/**
+ * Outgoing frames and joined payloads come from Node's Buffer pool, not zeroed: a small frame
+ * would otherwise be a typed array that the socket write has to move off the V8 heap, and a big
+ * payload an ArrayBuffer zeroed only to be overwritten.
+ */
+const allocateUnsafe = (size: number): Uint8Array => Buffer.allocUnsafe(size);
+
 export interface ConnectionStats {
   framesIn: number;
   framesOut: number;
@@ -132,6 +139,7 @@ export class ServerConnection {
       maxPayload: options.maxPayload,
       maxMessage: options.maxMessage,
       reportFrames: true,
+      allocate: allocateUnsafe,
     });
     this.#tap = new ConnectionTap(init.context.hub, init.id, init.watchable ? init.request.session : null, init.watchable);
   }

@@ -40,6 +40,8 @@ export class ConnectionTap {
 
   // Outgoing stream.
   #outParser = newOutParser();
+  /** The parser has seen bytes since it was made (it is replaced before use after an unwatched stretch). */
+  #outParserUsed = true;
   /** Bytes written that the parser did not see (raw frames), so its offsets need this added. */
   #outShift = 0;
   #outOffset = 0;
@@ -123,6 +125,21 @@ export class ConnectionTap {
   /** Chunks the codec produced, about to be written. Returns how many frames they complete. */
   written(chunks: readonly Uint8Array[]): number {
     const watched = this.watched;
+    if (!watched) {
+      // Nobody watches: count the frames from their headers, without the parser (every call holds
+      // whole frames, each starting a chunk). The parser starts afresh when someone watches again.
+      const frames = countFrames(chunks);
+      if (frames !== null) {
+        for (const chunk of chunks) this.#outOffset += chunk.length;
+        this.#outShift = this.#outOffset;
+        this.#outParserUsed = false;
+        return frames;
+      }
+    }
+    if (!this.#outParserUsed) {
+      this.#outParser = newOutParser();
+      this.#outParserUsed = true;
+    }
     const batch: Piece[] = [];
     const parser = this.#outParser;
     for (const chunk of chunks) {
@@ -174,6 +191,36 @@ export class ConnectionTap {
       misbehave,
     }));
   }
+}
+
+/**
+ * How many frames `chunks` hold, read from the headers alone, when they are whole frames that each
+ * start a chunk (how the codec hands them out); null when they are not, for the parser to sort out.
+ */
+function countFrames(chunks: readonly Uint8Array[]): number | null {
+  let frames = 0;
+  let remaining = 0;
+  for (const chunk of chunks) {
+    if (remaining === 0) {
+      if (chunk.length < 2) return null;
+      const length7 = chunk[1]! & 0b0111_1111;
+      const ext = length7 === 126 ? 2 : length7 === 127 ? 8 : 0;
+      const headerLength = 2 + ext + ((chunk[1]! & 0b1000_0000) !== 0 ? 4 : 0);
+      if (chunk.length < 2 + ext) return null;
+      let payloadLength = length7;
+      if (length7 === 126) payloadLength = (chunk[2]! << 8) | chunk[3]!;
+      else if (length7 === 127) {
+        const high = ((chunk[2]! << 24) | (chunk[3]! << 16) | (chunk[4]! << 8) | chunk[5]!) >>> 0;
+        const low = ((chunk[6]! << 24) | (chunk[7]! << 16) | (chunk[8]! << 8) | chunk[9]!) >>> 0;
+        payloadLength = high * 2 ** 32 + low;
+      }
+      remaining = headerLength + payloadLength;
+      frames++;
+    }
+    if (chunk.length > remaining) return null; // two frames in one chunk: not what the codec makes
+    remaining -= chunk.length;
+  }
+  return remaining === 0 ? frames : null;
 }
 
 function newOutParser(): FrameParser {

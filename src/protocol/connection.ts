@@ -5,7 +5,7 @@
  * the connection on a fault; the caller owns the socket, the timers and the clock.
  */
 import { isValidCloseCode } from './close-codes';
-import { closePayload, encodeFrame, encodeHeader, randomMaskingKey } from './encoder';
+import { allocateZeroed, closePayload, encodeFrame, encodeHeader, randomMaskingKey, type Allocate } from './encoder';
 import type { Fault } from './fault';
 import type { Frame, FrameSpec } from './frame';
 import { MessageAssembler, type AssembledEvent } from './message';
@@ -25,6 +25,11 @@ export interface ConnectionOptions {
   reportFrames?: boolean;
   /** Where a client's masking keys come from (default: Web Crypto). */
   maskingKey?: () => Uint8Array;
+  /**
+   * Where the bytes of outgoing frames and of joined payloads are allocated (default: zeroed
+   * `Uint8Array`s; a Node server may pass `Buffer.allocUnsafe`, see `Allocate`).
+   */
+  allocate?: Allocate;
 }
 
 export interface FrameReceivedEvent {
@@ -60,7 +65,8 @@ export class WebSocketConnection {
   readonly role: Role;
   #state: ReadyState = 'OPEN';
   readonly #parser: FrameParser;
-  readonly #assembler = new MessageAssembler();
+  readonly #assembler: MessageAssembler;
+  readonly #allocate: Allocate;
   readonly #reportFrames: boolean;
   readonly #maskingKey: (() => Uint8Array) | null;
   #events: ProtocolEvent[] = [];
@@ -76,7 +82,10 @@ export class WebSocketConnection {
       sender: options.role === 'server' ? 'client' : 'server',
       maxPayload: options.maxPayload,
       maxMessage: options.maxMessage,
+      allocate: options.allocate,
     });
+    this.#allocate = options.allocate ?? allocateZeroed;
+    this.#assembler = new MessageAssembler(this.#allocate);
     this.#reportFrames = options.reportFrames ?? false;
     this.#maskingKey = options.role === 'client' ? (options.maskingKey ?? randomMaskingKey) : null;
   }
@@ -263,14 +272,15 @@ export class WebSocketConnection {
 
   #queue(spec: FrameSpec): void {
     const payload = spec.payload ?? new Uint8Array(0);
+    const allocate = this.#allocate;
     if (spec.maskingKey !== undefined) {
-      this.#outgoing.push(encodeFrame(spec));
+      this.#outgoing.push(encodeFrame(spec, allocate));
     } else if (this.#maskingKey !== null) {
-      this.#outgoing.push(encodeFrame({ ...spec, maskingKey: this.#maskingKey() }));
+      this.#outgoing.push(encodeFrame({ ...spec, maskingKey: this.#maskingKey() }, allocate));
     } else if (payload.length >= COPY_LIMIT) {
-      this.#outgoing.push(encodeHeader(spec, payload.length), payload);
+      this.#outgoing.push(encodeHeader(spec, payload.length, allocate), payload);
     } else {
-      this.#outgoing.push(encodeFrame(spec));
+      this.#outgoing.push(encodeFrame(spec, allocate));
     }
   }
 

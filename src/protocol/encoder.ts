@@ -11,20 +11,81 @@ import { encodeUtf8 } from './utf8';
 const EMPTY = new Uint8Array(0);
 
 /**
+ * Where encoded bytes go: a function that returns `size` bytes to write every one of. The default
+ * is a fresh, zeroed `Uint8Array`. A Node server may pass `Buffer.allocUnsafe`, which hands out
+ * slices of a shared pool without zeroing them: cheaper for small frames, since a typed array over
+ * 64 bytes costs an ArrayBuffer allocation of its own (and a smaller one is moved off the heap when
+ * a socket writes it).
+ */
+export type Allocate = (size: number) => Uint8Array;
+
+export const allocateZeroed: Allocate = (size) => new Uint8Array(size);
+
+/**
  * Only the header: FIN/RSV/opcode, MASK and payload length (in the form asked for, the minimal one
  * by default), and the masking key if any. Lets a sender write header and payload without copying
  * the payload into a new buffer.
  */
-export function encodeHeader(spec: FrameSpec, payloadLength: number): Uint8Array {
+export function encodeHeader(spec: FrameSpec, payloadLength: number, allocate: Allocate = allocateZeroed): Uint8Array {
+  const header = allocate(headerLengthOf(spec, payloadLength));
+  writeHeader(spec, payloadLength, header);
+  return header;
+}
+
+/** A whole frame as one byte array. The payload is copied (and masked in the copy if a key is given). */
+export function encodeFrame(spec: FrameSpec, allocate: Allocate = allocateZeroed): Uint8Array {
+  const payload = spec.payload ?? EMPTY;
+  // One allocation: the header is written in place, the payload copied after it.
+  const headerLength = headerLengthOf(spec, payload.length);
+  const out = allocate(headerLength + payload.length);
+  writeHeader(spec, payload.length, out);
+  const key = spec.maskingKey ?? null;
+  const n = payload.length;
+  if (n < SMALL_PAYLOAD) {
+    // Short payloads: copy (and mask) in one loop, four bytes per step; set() and a masking view
+    // cost more than such a copy.
+    const k0 = key ? key[0]! : 0;
+    const k1 = key ? key[1]! : 0;
+    const k2 = key ? key[2]! : 0;
+    const k3 = key ? key[3]! : 0;
+    const fours = n & ~3;
+    let i = 0;
+    for (let at = headerLength; i < fours; i += 4, at += 4) {
+      out[at] = payload[i]! ^ k0;
+      out[at + 1] = payload[i + 1]! ^ k1;
+      out[at + 2] = payload[i + 2]! ^ k2;
+      out[at + 3] = payload[i + 3]! ^ k3;
+    }
+    if (i < n) out[headerLength + i] = payload[i]! ^ k0;
+    if (i + 1 < n) out[headerLength + i + 1] = payload[i + 1]! ^ k1;
+    if (i + 2 < n) out[headerLength + i + 2] = payload[i + 2]! ^ k2;
+    return out;
+  }
+  out.set(payload, headerLength);
+  if (key) applyMask(out.subarray(headerLength), key);
+  return out;
+}
+
+/** Below this many bytes of payload, a copy loop beats `set()` plus a masking pass. */
+const SMALL_PAYLOAD = 128;
+
+/** Bytes of header for this spec and payload length; throws on a spec no header can carry. */
+function headerLengthOf(spec: FrameSpec, payloadLength: number): number {
   const key = spec.maskingKey ?? null;
   if (key !== null && key.length !== 4) throw new RangeError('a masking key is exactly 4 bytes');
   if (!Number.isInteger(spec.opcode) || spec.opcode < 0 || spec.opcode > 15) throw new RangeError('opcode is a 4-bit value');
   const form: LengthForm = spec.lengthForm ?? minimalLengthForm(payloadLength);
   if (form === 7 && payloadLength > 125) throw new RangeError('the 7-bit length form holds at most 125');
   if (form === 16 && payloadLength > 0xffff) throw new RangeError('the 16-bit length form holds at most 65535');
+  return 2 + (form === 7 ? 0 : form === 16 ? 2 : 8) + (key ? 4 : 0);
+}
+
+/** Write the header (checked by headerLengthOf) at the start of `out`. */
+function writeHeader(spec: FrameSpec, payloadLength: number, out: Uint8Array): void {
+  const key = spec.maskingKey ?? null;
+  const form: LengthForm = spec.lengthForm ?? minimalLengthForm(payloadLength);
   const ext = form === 7 ? 0 : form === 16 ? 2 : 8;
-  const header = new Uint8Array(2 + ext + (key ? 4 : 0));
-  header[0] =
+  out[0] =
     (spec.fin === false ? 0 : 0b1000_0000) |
     (spec.rsv1 ? 0b0100_0000 : 0) |
     (spec.rsv2 ? 0b0010_0000 : 0) |
@@ -32,38 +93,31 @@ export function encodeHeader(spec: FrameSpec, payloadLength: number): Uint8Array
     spec.opcode;
   const maskBit = key ? 0b1000_0000 : 0;
   if (form === 7) {
-    header[1] = maskBit | payloadLength;
+    out[1] = maskBit | payloadLength;
   } else if (form === 16) {
-    header[1] = maskBit | 126;
-    header[2] = payloadLength >>> 8;
-    header[3] = payloadLength & 0xff;
+    out[1] = maskBit | 126;
+    out[2] = payloadLength >>> 8;
+    out[3] = payloadLength & 0xff;
   } else {
-    header[1] = maskBit | 127;
+    out[1] = maskBit | 127;
     const high = Math.floor(payloadLength / 0x100000000);
     const low = payloadLength >>> 0;
-    header[2] = high >>> 24;
-    header[3] = (high >>> 16) & 0xff;
-    header[4] = (high >>> 8) & 0xff;
-    header[5] = high & 0xff;
-    header[6] = low >>> 24;
-    header[7] = (low >>> 16) & 0xff;
-    header[8] = (low >>> 8) & 0xff;
-    header[9] = low & 0xff;
+    out[2] = high >>> 24;
+    out[3] = (high >>> 16) & 0xff;
+    out[4] = (high >>> 8) & 0xff;
+    out[5] = high & 0xff;
+    out[6] = low >>> 24;
+    out[7] = (low >>> 16) & 0xff;
+    out[8] = (low >>> 8) & 0xff;
+    out[9] = low & 0xff;
   }
-  if (key) header.set(key, 2 + ext);
-  return header;
-}
-
-/** A whole frame as one byte array. The payload is copied (and masked in the copy if a key is given). */
-export function encodeFrame(spec: FrameSpec): Uint8Array {
-  const payload = spec.payload ?? EMPTY;
-  const header = encodeHeader(spec, payload.length);
-  const out = new Uint8Array(header.length + payload.length);
-  out.set(header, 0);
-  out.set(payload, header.length);
-  const key = spec.maskingKey ?? null;
-  if (key) applyMask(out.subarray(header.length), key);
-  return out;
+  if (key) {
+    const at = 2 + ext;
+    out[at] = key[0]!;
+    out[at + 1] = key[1]!;
+    out[at + 2] = key[2]!;
+    out[at + 3] = key[3]!;
+  }
 }
 
 /**
@@ -108,7 +162,13 @@ export function randomMaskingKey(): Uint8Array {
     globalThis.crypto.getRandomValues(pool);
     poolAt = 0;
   }
-  const key = pool.subarray(poolAt, poolAt + 4);
+  // A copy, not a view of the pool: a 4-byte array lives on the JS heap and costs less to make
+  // than a view (and does not keep the pool alive).
+  const key = new Uint8Array(4);
+  key[0] = pool[poolAt]!;
+  key[1] = pool[poolAt + 1]!;
+  key[2] = pool[poolAt + 2]!;
+  key[3] = pool[poolAt + 3]!;
   poolAt += 4;
   return key;
 }

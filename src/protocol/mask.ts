@@ -3,45 +3,68 @@
  * octet at index i modulo 4 of the masking key." Masking and unmasking are the same operation.
  */
 
-/** Below this many bytes a byte loop beats setting up a 32-bit view. */
-const WORD_THRESHOLD = 32;
+/**
+ * From this many bytes on, XOR whole 32-bit words; below it, four bytes per step is faster than
+ * setting up a word view (measured in bench/, `npm run bench`).
+ */
+const WORD_THRESHOLD = 128;
+
+/** Does a 32-bit word hold its bytes lowest first? (Decides how the key is packed into a word.) */
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
 /**
  * XOR `data` in place with `key`, as if `data` started at byte `keyOffset` of a payload
- * (so a payload can be unmasked piece by piece as it arrives). Works 4 bytes at a time on
- * anything longer than a few words.
+ * (so a payload can be unmasked piece by piece as it arrives). Works a word at a time on long
+ * data, and allocates nothing but one word view for it.
  */
 export function applyMask(data: Uint8Array, key: Uint8Array, keyOffset = 0): void {
   const length = data.length;
-  const k0 = key[0]!;
-  const k1 = key[1]!;
-  const k2 = key[2]!;
-  const k3 = key[3]!;
   let i = 0;
   let j = keyOffset & 3;
   if (length >= WORD_THRESHOLD) {
     // Walk to a 4-byte aligned address, then XOR whole words.
-    const misaligned = (4 - ((data.byteOffset + 0) & 3)) & 3;
+    const misaligned = (4 - (data.byteOffset & 3)) & 3;
     for (; i < misaligned; i++, j = (j + 1) & 3) data[i] = data[i]! ^ key[j]!;
+    // The key rotated so that its first byte lines up with data[i], packed in the platform's
+    // byte order. A whole number of words keeps the key phase, so j is unchanged after them.
+    const a = key[j]!;
+    const b = key[(j + 1) & 3]!;
+    const c = key[(j + 2) & 3]!;
+    const d = key[(j + 3) & 3]!;
+    const keyWord = LITTLE_ENDIAN ? a | (b << 8) | (c << 16) | (d << 24) : (a << 24) | (b << 16) | (c << 8) | d;
     const words = (length - i) >>> 2;
-    if (words > 0) {
-      // The key rotated so that its first byte lines up with data[i]; built through a byte view so
-      // the word has the platform's byte order.
-      const rotated = new Uint8Array(4);
-      rotated[0] = key[j]!;
-      rotated[1] = key[(j + 1) & 3]!;
-      rotated[2] = key[(j + 2) & 3]!;
-      rotated[3] = key[(j + 3) & 3]!;
-      const keyWord = new Uint32Array(rotated.buffer)[0]!;
-      const view = new Uint32Array(data.buffer, data.byteOffset + i, words);
-      for (let w = 0; w < words; w++) view[w] = view[w]! ^ keyWord;
-      i += words << 2;
-      // j is unchanged: a whole number of words keeps the key phase.
+    // Int32 (not Uint32) so every value stays a small integer for the JIT; eight words per step.
+    const view = new Int32Array(data.buffer, data.byteOffset + i, words);
+    const unrolled = words & ~7;
+    let w = 0;
+    for (; w < unrolled; w += 8) {
+      view[w] = view[w]! ^ keyWord;
+      view[w + 1] = view[w + 1]! ^ keyWord;
+      view[w + 2] = view[w + 2]! ^ keyWord;
+      view[w + 3] = view[w + 3]! ^ keyWord;
+      view[w + 4] = view[w + 4]! ^ keyWord;
+      view[w + 5] = view[w + 5]! ^ keyWord;
+      view[w + 6] = view[w + 6]! ^ keyWord;
+      view[w + 7] = view[w + 7]! ^ keyWord;
     }
+    for (; w < words; w++) view[w] = view[w]! ^ keyWord;
+    i += words << 2;
   }
-  for (; i < length; i++, j = (j + 1) & 3) {
-    data[i] = data[i]! ^ (j === 0 ? k0 : j === 1 ? k1 : j === 2 ? k2 : k3);
+  // The rest (or all of short data), four bytes per step with the key in phase.
+  const k0 = key[j]!;
+  const k1 = key[(j + 1) & 3]!;
+  const k2 = key[(j + 2) & 3]!;
+  const k3 = key[(j + 3) & 3]!;
+  const fours = i + ((length - i) & ~3);
+  for (; i < fours; i += 4) {
+    data[i] = data[i]! ^ k0;
+    data[i + 1] = data[i + 1]! ^ k1;
+    data[i + 2] = data[i + 2]! ^ k2;
+    data[i + 3] = data[i + 3]! ^ k3;
   }
+  if (i < length) data[i] = data[i]! ^ k0;
+  if (i + 1 < length) data[i + 1] = data[i + 1]! ^ k1;
+  if (i + 2 < length) data[i + 2] = data[i + 2]! ^ k2;
 }
 
 /** A masked copy of `data`, leaving `data` untouched. */

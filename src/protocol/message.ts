@@ -5,7 +5,7 @@
  */
 import type { Frame } from './frame';
 import { Opcode } from './opcodes';
-import { parseClosePayload } from './encoder';
+import { allocateZeroed, parseClosePayload, type Allocate } from './encoder';
 
 export interface MessageEvent {
   kind: 'message';
@@ -36,10 +36,25 @@ export interface CloseEvent {
 
 export type AssembledEvent = MessageEvent | PingEvent | PongEvent | CloseEvent;
 
+const EMPTY = new Uint8Array(0);
+
 export class MessageAssembler {
-  #parts: Uint8Array[] = [];
+  // The fragmented message so far (§5.4): the first fragment's payload as it came, then one buffer
+  // the fragments are copied into, grown by doubling. Not a list of fragments: a flood of 1-byte
+  // fragments would cost a list entry and a view per byte (about a hundred times the message in
+  // memory), and one of empty fragments memory without end, since they never reach maxMessage.
+  #buffer: Uint8Array = EMPTY;
+  /** Is #buffer ours (grown here), or still the first fragment's payload? */
+  #owned = false;
   #length = 0;
+  #frames = 0;
   #binary = false;
+  readonly #allocate: Allocate;
+
+  /** `allocate`: where a fragmented message's fragments are joined (see `Allocate`). */
+  constructor(allocate: Allocate = allocateZeroed) {
+    this.#allocate = allocate;
+  }
 
   /** Accept a frame that the parser produced; returns what it completes, if anything. */
   accept(frame: Frame): AssembledEvent | null {
@@ -56,27 +71,46 @@ export class MessageAssembler {
       case Opcode.Binary:
         if (frame.fin) return { kind: 'message', binary: frame.opcode === Opcode.Binary, data: frame.payload, frames: 1 };
         this.#binary = frame.opcode === Opcode.Binary;
-        this.#parts = [frame.payload];
+        this.#buffer = frame.payload;
+        this.#owned = false;
         this.#length = frame.payload.length;
+        this.#frames = 1;
         return null;
       case Opcode.Continuation: {
-        this.#parts.push(frame.payload);
-        this.#length += frame.payload.length;
+        this.#append(frame.payload);
+        this.#frames++;
         if (!frame.fin) return null;
-        const parts = this.#parts;
-        this.#parts = [];
-        return { kind: 'message', binary: this.#binary, data: join(parts, this.#length), frames: parts.length };
+        const data = this.#length === this.#buffer.length ? this.#buffer : this.#buffer.subarray(0, this.#length);
+        const frames = this.#frames;
+        this.#buffer = EMPTY;
+        this.#owned = false;
+        this.#length = 0;
+        this.#frames = 0;
+        return { kind: 'message', binary: this.#binary, data, frames };
       }
       default:
         // The parser refuses reserved opcodes; an extension-aware caller handles its own.
         return null;
     }
   }
+
+  #append(part: Uint8Array): void {
+    if (part.length === 0) return;
+    const needed = this.#length + part.length;
+    if (!this.#owned || needed > this.#buffer.length) {
+      const grown = this.#allocate(Math.max(needed, 2 * this.#buffer.length));
+      grown.set(this.#buffer.subarray(0, this.#length), 0);
+      this.#buffer = grown;
+      this.#owned = true;
+    }
+    this.#buffer.set(part, this.#length);
+    this.#length = needed;
+  }
 }
 
-export function join(parts: Uint8Array[], total: number): Uint8Array {
+export function join(parts: Uint8Array[], total: number, allocate: Allocate = allocateZeroed): Uint8Array {
   if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(total);
+  const out = allocate(total);
   let at = 0;
   for (const part of parts) {
     out.set(part, at);

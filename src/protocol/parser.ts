@@ -15,6 +15,7 @@
  * bytes as they were on the wire keep their own copy before pushing.
  */
 import { isValidCloseCode } from './close-codes';
+import { allocateZeroed, type Allocate } from './encoder';
 import { fault, type Fault } from './fault';
 import type { Frame, LengthForm } from './frame';
 import { applyMask } from './mask';
@@ -37,6 +38,8 @@ export interface ParserOptions {
   allowRsv3?: boolean;
   /** Check text payloads and close reasons for UTF-8 (default true). */
   validateUtf8?: boolean;
+  /** Where a payload that spans several pushed chunks is joined (see `Allocate` in encoder.ts). */
+  allocate?: Allocate;
 }
 
 export interface Incomplete {
@@ -66,6 +69,7 @@ export class FrameParser {
   readonly #maxMessage: number;
   readonly #rsvAllowed: number;
   readonly #validateUtf8: boolean;
+  readonly #allocate: Allocate;
 
   // Buffered input: a list of chunks, the read position in the first one, and a running total.
   #chunks: Uint8Array[] = [];
@@ -88,7 +92,12 @@ export class FrameParser {
   #lengthForm: LengthForm = 7;
   #headerLength = 2;
   #maskingKey: Uint8Array | null = null;
-  #parts: Uint8Array[] = [];
+  // The payload so far: its first piece (most frames are one piece), and, when it spans reads, a
+  // buffer the pieces are copied into, grown by doubling up to the payload length. Copied, not kept
+  // as views: a frame trickled in a byte per read would otherwise cost a view object (and a pinned
+  // read buffer) per byte, about a hundred times the payload in memory.
+  #firstPart: Uint8Array = EMPTY;
+  #gathered: Uint8Array | null = null;
   #payloadDone = 0;
 
   // The data message in progress (RFC 6455 §5.4 fragmentation).
@@ -105,12 +114,16 @@ export class FrameParser {
     this.#maxMessage = Math.min(options.maxMessage ?? MAX_SAFE, MAX_SAFE);
     this.#rsvAllowed = (options.allowRsv1 ? 4 : 0) | (options.allowRsv2 ? 2 : 0) | (options.allowRsv3 ? 1 : 0);
     this.#validateUtf8 = options.validateUtf8 ?? true;
+    this.#allocate = options.allocate ?? allocateZeroed;
   }
 
   /** Add received bytes. After a fault, bytes are discarded (RFC 6455 §7.1.7). */
   push(chunk: Uint8Array): void {
     if (this.#state === State.Failed || chunk.length === 0) return;
-    this.#chunks.push(chunk);
+    // A subclass (Node's Buffer) makes every subarray() go through its species constructor, several
+    // times slower than a plain view; one plain view of the same bytes per chunk avoids that.
+    const plain = Object.getPrototypeOf(chunk) === Uint8Array.prototype ? chunk : new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length);
+    this.#chunks.push(plain);
     this.#buffered += chunk.length;
   }
 
@@ -325,7 +338,8 @@ export class FrameParser {
   #startPayload(): void {
     this.#state = State.Payload;
     this.#payloadDone = 0;
-    this.#parts.length = 0;
+    this.#firstPart = EMPTY;
+    this.#gathered = null;
     const opcode = this.#opcode;
     if (opcode === Opcode.Text) {
       this.#utf8.reset();
@@ -356,19 +370,31 @@ export class FrameParser {
             `Byte ${hex2(part[bad]!)} at payload offset ${this.#payloadDone + bad} cannot be part of valid UTF-8, and a text message must be UTF-8 (RFC 6455 §8.1, 1007).`);
         }
       }
-      this.#parts.push(part);
+      if (this.#payloadDone === 0) this.#firstPart = part;
+      else this.#gather(part);
       this.#payloadDone += take;
     }
     return null;
   }
 
+  /** Append `part` (after #payloadDone bytes) to the gathered payload; memory stays under twice what arrived. */
+  #gather(part: Uint8Array): void {
+    const held = this.#payloadDone;
+    const needed = held + part.length;
+    let buffer = this.#gathered;
+    if (buffer === null || needed > buffer.length) {
+      const grown = this.#allocate(Math.min(this.#payloadLength, Math.max(needed, 2 * (buffer?.length ?? held))));
+      grown.set(buffer === null ? this.#firstPart : buffer.subarray(0, held), 0);
+      buffer = this.#gathered = grown;
+    }
+    buffer.set(part, held);
+  }
+
   #finishFrame(): Frame | Fault {
-    const parts = this.#parts;
-    let payload: Uint8Array;
-    if (parts.length === 1) payload = parts[0]!;
-    else if (parts.length === 0) payload = EMPTY;
-    else payload = concat(parts, this.#payloadLength);
-    parts.length = 0;
+    // Complete, the gathered buffer is exactly the payload (its growth stops at the payload length).
+    const payload = this.#gathered ?? this.#firstPart;
+    this.#firstPart = EMPTY;
+    this.#gathered = null;
 
     const opcode = this.#opcode;
     const payloadStart = this.#frameStart + this.#headerLength;
@@ -449,7 +475,8 @@ export class FrameParser {
     this.#chunks = [];
     this.#pos = 0;
     this.#buffered = 0;
-    this.#parts.length = 0;
+    this.#firstPart = EMPTY;
+    this.#gathered = null;
     return f;
   }
 
@@ -487,16 +514,6 @@ export class FrameParser {
     for (let i = 0; i < n; i++) out[i] = this.#byte();
     return out;
   }
-}
-
-function concat(parts: Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
 }
 
 function opcodeName(opcode: number): string {

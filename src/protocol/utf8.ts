@@ -21,31 +21,57 @@ export class Utf8Validator {
     let upper = this.#upper;
     let seen = this.#seen;
     let i = start;
+    // Long pieces often start with (or are all) ASCII: skip that prefix eight bytes per step.
+    if (needed === 0 && end - start >= 256) i = asciiPrefixEnd(bytes, start, end);
     while (i < end) {
       if (needed === 0) {
-        // ASCII fast path.
-        let byte = bytes[i]!;
-        while (byte < 0x80) {
-          if (++i === end) {
-            this.#needed = 0;
-            this.#seen = 0;
-            return -1;
-          }
-          byte = bytes[i]!;
+        const byte = bytes[i]!;
+        if (byte < 0x80) {
+          // ASCII: four bytes per step while all four are ASCII, then one at a time.
+          i++;
+          while (i + 4 <= end && (bytes[i]! | bytes[i + 1]! | bytes[i + 2]! | bytes[i + 3]!) < 0x80) i += 4;
+          while (i < end && bytes[i]! < 0x80) i++;
+          continue;
         }
+        // A whole sequence inside this piece is checked at once.
         if (byte >= 0xc2 && byte <= 0xdf) {
+          if (i + 1 < end) {
+            if ((bytes[i + 1]! & 0xc0) !== 0x80) return this.#fail(i + 1);
+            i += 2;
+            continue;
+          }
           needed = 1;
         } else if (byte >= 0xe0 && byte <= 0xef) {
           if (byte === 0xe0) lower = 0xa0; // no overlong 3-byte forms
           else if (byte === 0xed) upper = 0x9f; // no UTF-16 surrogates U+D800..U+DFFF
+          if (i + 2 < end) {
+            const b1 = bytes[i + 1]!;
+            if (b1 < lower || b1 > upper) return this.#fail(i + 1);
+            if ((bytes[i + 2]! & 0xc0) !== 0x80) return this.#fail(i + 2);
+            lower = 0x80;
+            upper = 0xbf;
+            i += 3;
+            continue;
+          }
           needed = 2;
         } else if (byte >= 0xf0 && byte <= 0xf4) {
           if (byte === 0xf0) lower = 0x90; // no overlong 4-byte forms
           else if (byte === 0xf4) upper = 0x8f; // nothing above U+10FFFF
+          if (i + 3 < end) {
+            const b1 = bytes[i + 1]!;
+            if (b1 < lower || b1 > upper) return this.#fail(i + 1);
+            if ((bytes[i + 2]! & 0xc0) !== 0x80) return this.#fail(i + 2);
+            if ((bytes[i + 3]! & 0xc0) !== 0x80) return this.#fail(i + 3);
+            lower = 0x80;
+            upper = 0xbf;
+            i += 4;
+            continue;
+          }
           needed = 3;
         } else {
           return this.#fail(i);
         }
+        // The sequence runs past the end of this piece: continue it byte by byte.
         seen = 1;
         i++;
         continue;
@@ -86,6 +112,22 @@ export class Utf8Validator {
     this.reset();
     return index;
   }
+}
+
+/**
+ * Where the ASCII prefix of `bytes[i, end)` ends, give or take the last word: eight bytes per
+ * step through an aligned word view.
+ */
+function asciiPrefixEnd(bytes: Uint8Array, i: number, end: number): number {
+  while (((bytes.byteOffset + i) & 3) !== 0) {
+    if (bytes[i]! >= 0x80) return i;
+    i++;
+  }
+  const words = new Int32Array(bytes.buffer, bytes.byteOffset + i, (end - i) >>> 2);
+  const pairs = words.length - 1;
+  let w = 0;
+  while (w < pairs && ((words[w]! | words[w + 1]!) & 0x80808080) === 0) w += 2;
+  return i + (w << 2);
 }
 
 /** Is the whole of `bytes` valid UTF-8? */
