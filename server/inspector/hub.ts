@@ -71,9 +71,19 @@ export class Subscriber {
     this.#schedule();
   }
 
-  /** Queue a reply (ack, error, hello) whatever the limits: the subscriber asked for it. */
+  /**
+   * Queue a reply (ack, error, hello) whatever the limits: the subscriber asked for it. But not
+   * without end: the answers wait in this queue, not in the socket, so the subscriber's socket never
+   * pushes back, and one that sends commands without reading the answers would grow it until the
+   * server runs out of memory. At twice the limits unread it is failed with 1008 (Policy Violation).
+   */
   reply(message: InspectorMessage): void {
     if (this.connection.state !== 'OPEN') return;
+    if (this.queued >= 2 * this.#limits.queueCount || this.#bytes >= 2 * this.#limits.queueBytes) {
+      this.discard();
+      this.connection.abort(1008, 'commands sent faster than their answers are read', 'not reading');
+      return;
+    }
     this.#announceDrops();
     this.#enqueue(JSON.stringify(message));
     this.#schedule();
