@@ -1,0 +1,175 @@
+/**
+ * A codec benchmark child. It runs one implementation and answers one timed round per request:
+ *
+ * - `ours`: decoding through WebSocketConnection (the server's path), encoding with encodeFrame,
+ *   both with Node's Buffer.allocUnsafe as allocator (as the server configures the codec, and as
+ *   ws allocates);
+ * - `ours-zeroed`: the same with the codec's default allocator (a fresh, zeroed Uint8Array);
+ * - `ours-parser`: FrameParser + MessageAssembler alone (decoding);
+ * - `ws`: its Receiver and Sender.frame (start it with WS_NO_BUFFER_UTIL=1 to keep bufferutil out).
+ */
+import { serve } from '../lib/child';
+import { loadWs, wsUsesBufferutil, type WsInternals } from '../lib/ws-internals';
+import {
+  allocateZeroed,
+  encodeFrame,
+  FrameParser,
+  MessageAssembler,
+  Opcode,
+  randomMaskingKey,
+  WebSocketConnection,
+} from '../../src/protocol';
+import { frameStream, payloadFor, type DecodeCase, type Stream } from './fixtures';
+
+export type Impl = 'ours' | 'ours-zeroed' | 'ours-parser' | 'ws';
+
+export interface RoundResult {
+  ms: number;
+  messages: number;
+  payloadBytes: number;
+}
+
+const impl = process.argv[2] as Impl;
+const ws: WsInternals | null = impl === 'ws' ? loadWs() : null;
+
+const allocateUnsafe = (size: number): Uint8Array => Buffer.allocUnsafe(size);
+
+const streams = new Map<string, Stream>();
+
+function streamFor(c: DecodeCase): Stream {
+  const key = `${c.size}/${c.kind}`;
+  let s = streams.get(key);
+  if (!s) {
+    // Small frames: ~1 MiB of them; big ones: a few frames.
+    s = frameStream(c, c.size >= 1024 * 1024 ? c.size : 1024 * 1024);
+    streams.set(key, s);
+  }
+  return s;
+}
+
+/** Fresh copies of the stream `reps` times over, as Buffers (what a socket hands out). */
+function copies(s: Stream, reps: number): Buffer[] {
+  const out: Buffer[] = [];
+  for (let r = 0; r < reps; r++) {
+    for (const chunk of s.chunks) {
+      const copy = Buffer.allocUnsafeSlow(chunk.length);
+      copy.set(chunk);
+      out.push(copy);
+    }
+  }
+  return out;
+}
+
+function decodeOurs(chunks: Buffer[]): [number, number] {
+  const connection = new WebSocketConnection({
+    role: 'server',
+    maxPayload: 64 * 1024 * 1024,
+    maxMessage: 64 * 1024 * 1024,
+    allocate: impl === 'ours-zeroed' ? allocateZeroed : allocateUnsafe,
+  });
+  let messages = 0;
+  let bytes = 0;
+  for (const chunk of chunks) {
+    connection.receive(chunk);
+    for (let event = connection.nextEvent(); event !== null; event = connection.nextEvent()) {
+      if (event.kind === 'message') {
+        messages++;
+        bytes += event.data.length;
+      } else if (event.kind === 'fault') {
+        throw new Error(event.fault.message);
+      }
+    }
+  }
+  return [messages, bytes];
+}
+
+function decodeOursParser(chunks: Buffer[]): [number, number] {
+  const parser = new FrameParser({ sender: 'client', maxPayload: 64 * 1024 * 1024 });
+  const assembler = new MessageAssembler();
+  let messages = 0;
+  let bytes = 0;
+  for (const chunk of chunks) {
+    parser.push(chunk);
+    for (let item = parser.next(); item !== null; item = parser.next()) {
+      if (item.kind === 'fault') throw new Error(item.message);
+      const event = assembler.accept(item);
+      if (event !== null && event.kind === 'message') {
+        messages++;
+        bytes += event.data.length;
+      }
+    }
+  }
+  return [messages, bytes];
+}
+
+function decodeWs(chunks: Buffer[]): [number, number] {
+  const receiver = new ws!.Receiver({ isServer: true, maxPayload: 0 });
+  let messages = 0;
+  let bytes = 0;
+  let failure: Error | null = null;
+  receiver.on('message', (data) => {
+    messages++;
+    bytes += data.length;
+  });
+  receiver.on('error', (error) => {
+    failure = error;
+  });
+  for (const chunk of chunks) receiver.write(chunk);
+  if (failure) throw failure;
+  return [messages, bytes];
+}
+
+function decodeRound(c: DecodeCase, reps: number): RoundResult {
+  const s = streamFor(c);
+  const chunks = copies(s, reps);
+  const decode = impl === 'ws' ? decodeWs : impl === 'ours-parser' ? decodeOursParser : decodeOurs;
+  const start = performance.now();
+  const [messages, bytes] = decode(chunks);
+  const ms = performance.now() - start;
+  if (messages !== s.frames * reps || bytes !== s.payloadBytes * reps) {
+    throw new Error(`${impl} decoded ${messages} messages / ${bytes} bytes, expected ${s.frames * reps} / ${s.payloadBytes * reps}`);
+  }
+  return { ms, messages, payloadBytes: bytes };
+}
+
+const payloads = new Map<number, Buffer>();
+
+function encodeRound(size: number, count: number): RoundResult {
+  let payload = payloads.get(size);
+  if (!payload) {
+    const bytes = payloadFor(size, 'binary', 3);
+    payload = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+    payloads.set(size, payload);
+  }
+  let total = 0;
+  const start = performance.now();
+  if (impl === 'ws') {
+    const Sender = ws!.Sender;
+    for (let i = 0; i < count; i++) {
+      // As WebSocket#send passes a Buffer: readOnly, so the masked payload is a copy.
+      const list = Sender.frame(payload, { fin: true, opcode: 0x2, mask: true, readOnly: true, rsv1: false });
+      for (const part of list) total += part.length;
+    }
+  } else {
+    const allocate = impl === 'ours-zeroed' ? allocateZeroed : allocateUnsafe;
+    for (let i = 0; i < count; i++) {
+      total += encodeFrame({ opcode: Opcode.Binary, payload, maskingKey: randomMaskingKey() }, allocate).length;
+    }
+  }
+  const ms = performance.now() - start;
+  if (total < count * size) throw new Error(`${impl} encoded ${total} bytes, expected at least ${count * size}`);
+  return { ms, messages: count, payloadBytes: count * size };
+}
+
+serve((message) => {
+  switch (message.op) {
+    case 'info':
+      return { impl, bufferutil: impl === 'ws' ? wsUsesBufferutil() : null, node: process.version };
+    case 'decode':
+      return decodeRound(message.case as DecodeCase, message.reps as number);
+    case 'encode':
+      return encodeRound(message.size as number, message.count as number);
+    default:
+      throw new Error(`unknown op ${String(message.op)}`);
+  }
+});
