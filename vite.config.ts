@@ -1,6 +1,6 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig, type Plugin } from 'vite';
-import { framescopeDevPlugin, optionsFromEnv } from './server/vite-plugin';
+import { framescopeDevPlugin, optionsFromEnv } from './server/vite-plugin.ts';
 
 /**
  * The static build also opens from a file:// path (a teacher double-clicking dist/index.html):

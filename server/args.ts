@@ -3,7 +3,7 @@
  * so the tests can call it. docs/server.md describes each flag.
  */
 import { parseArgs } from 'node:util';
-import { DEFAULTS, MiB } from './options';
+import { DEFAULTS, MiB } from './options.ts';
 
 export interface CliOptions {
   port: number;

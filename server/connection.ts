@@ -23,14 +23,14 @@ import {
   type FrameSpec,
   type ProtocolEvent,
   type ReadyState,
-} from '../src/protocol';
-import { misbehaviour } from './demonstrations';
-import type { CloseInfo, ConnectionHandlers, Endpoint, UpgradeRequest } from './endpoints/types';
-import type { InspectorHub } from './inspector/hub';
-import { stamp, type ConnectionInfo, type MisbehaveKind } from './inspector/messages';
-import { ConnectionTap } from './inspector/tap';
-import { formatBytes, quote, type Logger } from './log';
-import type { ResolvedOptions } from './options';
+} from '../src/protocol/index.ts';
+import { misbehaviour } from './demonstrations.ts';
+import type { CloseInfo, ConnectionHandlers, Endpoint, UpgradeRequest } from './endpoints/types.ts';
+import type { InspectorHub } from './inspector/hub.ts';
+import { stamp, type ConnectionInfo, type MisbehaveKind } from './inspector/messages.ts';
+import { ConnectionTap } from './inspector/tap.ts';
+import { formatBytes, quote, type Logger } from './log.ts';
+import type { ResolvedOptions } from './options.ts';
 
 /** What a connection needs from the server that owns it. */
 export interface ConnectionContext {

@@ -3,8 +3,8 @@
  * fails the connection. Each is a list of frames for the codec's `sendFrame`, which encodes any
  * frame as given; the rule each one breaks is cited beside it.
  */
-import { Opcode, randomMaskingKey, type FrameSpec } from '../src/protocol';
-import type { MisbehaveKind } from './inspector/messages';
+import { Opcode, randomMaskingKey, type FrameSpec } from '../src/protocol/index.ts';
+import type { MisbehaveKind } from './inspector/messages.ts';
 
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
 

@@ -3,9 +3,9 @@
  * on one port. `--help` lists the flags; docs/server.md explains them.
  */
 import path from 'node:path';
-import { parseCli, USAGE } from './args';
-import { createFramescopeServer } from './server';
-import { hasBuild } from './static';
+import { parseCli, USAGE } from './args.ts';
+import { createFramescopeServer } from './server.ts';
+import { hasBuild } from './static.ts';
 
 async function main(): Promise<void> {
   const cli = parseCli(process.argv.slice(2));

@@ -2,7 +2,7 @@
  * The server's limits and switches, their defaults, and the one place that fills them in.
  * Every limit has a command-line flag (server/args.ts) and is described in docs/server.md.
  */
-import type { Logger } from './log';
+import type { Logger } from './log.ts';
 
 export const MiB = 1024 * 1024;
 

@@ -19,17 +19,17 @@ import {
   buildUpgradeResponse,
   computeAccept,
   validateUpgradeRequest,
-} from '../src/protocol';
-import { ServerConnection, type ConnectionContext } from './connection';
-import { builtinEndpoints } from './endpoints/index';
-import { EndpointRegistry } from './endpoints/registry';
-import type { Endpoint, UpgradeRequest } from './endpoints/types';
-import { inspectEndpoint } from './inspector/endpoint';
-import { InspectorHub } from './inspector/hub';
-import { stamp, type ConnectionInfo, type HandshakeRequest } from './inspector/messages';
-import { consoleLogger, quote, silentLogger, type Logger } from './log';
-import { resolveOptions, type ResolvedOptions, type ServerOptions } from './options';
-import { serveStatic } from './static';
+} from '../src/protocol/index.ts';
+import { ServerConnection, type ConnectionContext } from './connection.ts';
+import { builtinEndpoints } from './endpoints/index.ts';
+import { EndpointRegistry } from './endpoints/registry.ts';
+import type { Endpoint, UpgradeRequest } from './endpoints/types.ts';
+import { inspectEndpoint } from './inspector/endpoint.ts';
+import { InspectorHub } from './inspector/hub.ts';
+import { stamp, type ConnectionInfo, type HandshakeRequest } from './inspector/messages.ts';
+import { consoleLogger, quote, silentLogger, type Logger } from './log.ts';
+import { resolveOptions, type ResolvedOptions, type ServerOptions } from './options.ts';
+import { serveStatic } from './static.ts';
 
 export interface FramescopeServerOptions extends ServerOptions {
   /** Endpoints to add to (or replace among) the built-in ones, by path: `{ '/chat': chatEndpoint }`. */

@@ -6,7 +6,7 @@
  */
 import type http from 'node:http';
 import type { Connect, Plugin } from 'vite';
-import { createFramescopeServer, type FramescopeServer, type FramescopeServerOptions } from './server';
+import { createFramescopeServer, type FramescopeServer, type FramescopeServerOptions } from './server.ts';
 
 interface HostServer {
   httpServer: unknown;

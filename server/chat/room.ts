@@ -12,7 +12,7 @@ import {
   suggestFreeName,
   suggestGuestName,
   unicodeName,
-} from './names';
+} from './names.ts';
 import {
   errorMessage,
   parseClientMessage,
@@ -23,8 +23,8 @@ import {
   type PrivateMessage,
   type ServerMessage,
   type UserInfo,
-} from './messages';
-import { TokenBucket, type RateLimit } from './rate';
+} from './messages.ts';
+import { TokenBucket, type RateLimit } from './rate.ts';
 
 export interface ChatRoomOptions {
   /** Longest message text, in characters (code points). */

@@ -4,9 +4,9 @@
  * commands and the room's actions into frames and closes. Each broadcast is serialized and
  * UTF-8-encoded once, then the same bytes go to every recipient.
  */
-import type { ServerConnection } from '../connection';
-import { ChatRoom, type ChatAction, type ChatRoomOptions } from '../chat/room';
-import type { Endpoint } from './types';
+import type { ServerConnection } from '../connection.ts';
+import { ChatRoom, type ChatAction, type ChatRoomOptions } from '../chat/room.ts';
+import type { Endpoint } from './types.ts';
 
 export interface ChatEndpoint extends Endpoint {
   /** The room behind the endpoint (one per server), for tests and the log. */

@@ -4,7 +4,7 @@
  * demonstrations (ping, fragment the next echo, close, misbehave) are asked for over `/inspect`,
  * so this stays a pure echo.
  */
-import type { Endpoint } from './types';
+import type { Endpoint } from './types.ts';
 
 export const echoEndpoint: Endpoint = {
   description: 'echoes every message with its type',

@@ -5,9 +5,9 @@
  * To add one (the chat room): write `server/endpoints/chat.ts` exporting an `Endpoint` and add a
  * line below, e.g. `'/chat': chatEndpoint,`.
  */
-import { createChatEndpoint } from './chat';
-import { echoEndpoint } from './echo';
-import type { Endpoint } from './types';
+import { createChatEndpoint } from './chat.ts';
+import { echoEndpoint } from './echo.ts';
+import type { Endpoint } from './types.ts';
 
 export function builtinEndpoints(): Record<string, Endpoint> {
   return {
@@ -16,5 +16,5 @@ export function builtinEndpoints(): Record<string, Endpoint> {
   };
 }
 
-export { EndpointRegistry } from './registry';
-export type { CloseInfo, ConnectionHandlers, Endpoint, Refusal, UpgradeRequest } from './types';
+export { EndpointRegistry } from './registry.ts';
+export type { CloseInfo, ConnectionHandlers, Endpoint, Refusal, UpgradeRequest } from './types.ts';

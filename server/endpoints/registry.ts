@@ -7,7 +7,7 @@
  * (server/endpoints/index.ts), or pass it to `createFramescopeServer({ endpoints: { '/x': e } })`,
  * or call `server.endpoints.register('/x', e)` on a running server.
  */
-import type { Endpoint } from './types';
+import type { Endpoint } from './types.ts';
 
 export class EndpointRegistry {
   readonly #endpoints = new Map<string, Endpoint>();

@@ -4,8 +4,8 @@
  * work through src/protocol: ping/pong, the closing handshake, timeouts, limits, backpressure.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import type { MessageEvent } from '../../src/protocol';
-import type { ServerConnection } from '../connection';
+import type { MessageEvent } from '../../src/protocol/index.ts';
+import type { ServerConnection } from '../connection.ts';
 
 /** The upgrade request as an endpoint sees it before accepting it. */
 export interface UpgradeRequest {

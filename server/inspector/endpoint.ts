@@ -7,12 +7,12 @@
  *   /inspect?all             every connection (only when the server runs with --class;
  *                            in class mode `/inspect` with no session means the same)
  */
-import { decodeUtf8, encodeUtf8, isValidCloseCode, type MessageEvent } from '../../src/protocol';
-import type { ServerConnection } from '../connection';
-import type { Endpoint, UpgradeRequest } from '../endpoints/types';
-import type { ResolvedOptions } from '../options';
-import { Subscriber, type InspectorHub, type SubscriberScope } from './hub';
-import { MISBEHAVE_KINDS, stamp, type MisbehaveKind } from './messages';
+import { decodeUtf8, encodeUtf8, isValidCloseCode, type MessageEvent } from '../../src/protocol/index.ts';
+import type { ServerConnection } from '../connection.ts';
+import type { Endpoint, UpgradeRequest } from '../endpoints/types.ts';
+import type { ResolvedOptions } from '../options.ts';
+import { Subscriber, type InspectorHub, type SubscriberScope } from './hub.ts';
+import { MISBEHAVE_KINDS, stamp, type MisbehaveKind } from './messages.ts';
 
 /** Most fragments `fragment-next` may ask for. */
 export const MAX_FRAGMENTS = 1000;

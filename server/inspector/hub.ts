@@ -7,9 +7,9 @@
  * only if some subscriber has room for it, and each subscriber has a bounded queue (count and
  * bytes). What does not fit is counted and announced later with one `dropped` message.
  */
-import type { InspectorOptions } from '../options';
-import type { ServerConnection } from '../connection';
-import { stamp, type ConnectionInfo, type InspectorMessage } from './messages';
+import type { InspectorOptions } from '../options.ts';
+import type { ServerConnection } from '../connection.ts';
+import { stamp, type ConnectionInfo, type InspectorMessage } from './messages.ts';
 
 export interface SubscriberScope {
   /** Watch this session's connections... */

@@ -11,9 +11,9 @@
  * line and, when watched, for the frame messages. Frames the server breaks on purpose bypass that
  * parser (`writtenRaw`), so it only ever sees well-formed frames.
  */
-import { FrameParser, type Fault, type Frame } from '../../src/protocol';
-import type { InspectorHub } from './hub';
-import { stamp, toHex, type FrameMessage, type ReadMessage } from './messages';
+import { FrameParser, type Fault, type Frame } from '../../src/protocol/index.ts';
+import type { InspectorHub } from './hub.ts';
+import { stamp, toHex, type FrameMessage, type ReadMessage } from './messages.ts';
 
 interface Piece {
   /** Stream offset of bytes[0]. */

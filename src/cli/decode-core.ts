@@ -22,8 +22,8 @@ import {
   type FrameLayout,
   type FrameSender,
   type LayoutField,
-} from '../protocol';
-import { parseHex, toHex, type HexError } from '../protocol/hex';
+} from '../protocol/index.ts';
+import { parseHex, toHex, type HexError } from '../protocol/hex.ts';
 
 export const USAGE = `Usage: npm run --silent decode -- [--role client|server|any] [--json] [--file F | HEX... | -]
 

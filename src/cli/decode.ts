@@ -4,7 +4,7 @@
  * A reader that goes away early (`| head -1`) ends the program quietly.
  */
 import { readFileSync } from 'node:fs';
-import { readsStdin, runDecode } from './decode-core';
+import { readsStdin, runDecode } from './decode-core.ts';
 
 /** Stop quietly when whoever reads our output has gone away (EPIPE); anything else is a real error. */
 function quietOnBrokenPipe(stream: NodeJS.WriteStream): void {

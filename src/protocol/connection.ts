@@ -4,15 +4,15 @@
  * `takeOutgoing()` for the bytes to write. It answers pings, runs the closing handshake and fails
  * the connection on a fault; the caller owns the socket, the timers and the clock.
  */
-import { isValidCloseCode } from './close-codes';
-import { allocateZeroed, closePayload, encodeFrame, encodeHeader, randomMaskingKey, type Allocate } from './encoder';
-import type { Fault } from './fault';
-import type { Frame, FrameSpec } from './frame';
-import { MessageAssembler, type AssembledEvent } from './message';
-import { Opcode } from './opcodes';
-import { FrameParser } from './parser';
-import { nextState, type ReadyState } from './states';
-import { encodeUtf8 } from './utf8';
+import { isValidCloseCode } from './close-codes.ts';
+import { allocateZeroed, closePayload, encodeFrame, encodeHeader, randomMaskingKey, type Allocate } from './encoder.ts';
+import type { Fault } from './fault.ts';
+import type { Frame, FrameSpec } from './frame.ts';
+import { MessageAssembler, type AssembledEvent } from './message.ts';
+import { Opcode } from './opcodes.ts';
+import { FrameParser } from './parser.ts';
+import { nextState, type ReadyState } from './states.ts';
+import { encodeUtf8 } from './utf8.ts';
 
 export type Role = 'client' | 'server';
 

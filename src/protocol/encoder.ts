@@ -2,11 +2,11 @@
  * The encoder: frame to bytes. The caller supplies the masking key (RFC 6455 §5.3 wants it
  * unpredictable; `randomMaskingKey()` draws one from Web Crypto).
  */
-import type { FrameSpec, LengthForm } from './frame';
-import { minimalLengthForm } from './frame';
-import { applyMask } from './mask';
-import { Opcode } from './opcodes';
-import { encodeUtf8 } from './utf8';
+import type { FrameSpec, LengthForm } from './frame.ts';
+import { minimalLengthForm } from './frame.ts';
+import { applyMask } from './mask.ts';
+import { Opcode } from './opcodes.ts';
+import { encodeUtf8 } from './utf8.ts';
 
 const EMPTY = new Uint8Array(0);
 

@@ -10,7 +10,7 @@
  * since browsers hide `crypto.subtle` from pages served over plain http from another machine.
  */
 
-import { toHex } from './hex';
+import { toHex } from './hex.ts';
 
 /** RFC 6455 §1.3: the GUID a server appends to the client's key before hashing it. */
 export const WEBSOCKET_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';

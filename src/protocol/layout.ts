@@ -6,10 +6,10 @@
  * It reads the bytes itself, without judging them, so it can lay out a frame that is incomplete
  * (fields present so far, then what is missing) or broken (the parser's fault says which bytes).
  */
-import { closeCodeInfo } from './close-codes';
-import type { LengthForm } from './frame';
-import { applyMask } from './mask';
-import { isControl, Opcode, opcodeInfo } from './opcodes';
+import { closeCodeInfo } from './close-codes.ts';
+import type { LengthForm } from './frame.ts';
+import { applyMask } from './mask.ts';
+import { isControl, Opcode, opcodeInfo } from './opcodes.ts';
 
 export type FieldKey =
   | 'fin'

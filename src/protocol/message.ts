@@ -3,9 +3,9 @@
  * arrive between the fragments of a message, passed through as they come. The parser has already
  * checked every rule (fragment order, UTF-8, sizes), so this layer only joins.
  */
-import type { Frame } from './frame';
-import { Opcode } from './opcodes';
-import { allocateZeroed, parseClosePayload, type Allocate } from './encoder';
+import type { Frame } from './frame.ts';
+import { Opcode } from './opcodes.ts';
+import { allocateZeroed, parseClosePayload, type Allocate } from './encoder.ts';
 
 export interface MessageEvent {
   kind: 'message';

@@ -14,13 +14,13 @@
  * are views into the pushed chunks where a payload did not span two of them. Callers that need the
  * bytes as they were on the wire keep their own copy before pushing.
  */
-import { isValidCloseCode } from './close-codes';
-import { allocateZeroed, type Allocate } from './encoder';
-import { fault, type Fault } from './fault';
-import type { Frame, LengthForm } from './frame';
-import { applyMask } from './mask';
-import { isControl, isKnownOpcode, Opcode } from './opcodes';
-import { Utf8Validator } from './utf8';
+import { isValidCloseCode } from './close-codes.ts';
+import { allocateZeroed, type Allocate } from './encoder.ts';
+import { fault, type Fault } from './fault.ts';
+import type { Frame, LengthForm } from './frame.ts';
+import { applyMask } from './mask.ts';
+import { isControl, isKnownOpcode, Opcode } from './opcodes.ts';
+import { Utf8Validator } from './utf8.ts';
 
 /** Who sent the bytes being parsed: a client (frames MUST be masked), a server (MUST NOT), or unknown. */
 export type FrameSender = 'client' | 'server' | 'any';
