@@ -45,6 +45,17 @@ export interface InspectorOptions {
   maxFrameBytes?: number;
   /** Stop writing to a subscriber's socket while this many bytes wait in it (then queue). */
   socketHighWater?: number;
+  /**
+   * Budget per subscriber: `read` and `frame` messages per second, with a burst of one second's
+   * worth. Over it events are skipped before any message is built, and counted (`dropped`, reason
+   * "rate"), so a flood costs the echo almost nothing. 0: no limit.
+   */
+  rateMessages?: number;
+  /**
+   * Budget per subscriber: frame bytes reported (`bytes`) per second, burst one second's worth. Over
+   * it a frame is reported with only its first 256 bytes (`truncated`), or skipped. 0: no limit.
+   */
+  rateBytes?: number;
 }
 
 export interface ResolvedOptions {
@@ -74,6 +85,8 @@ export const DEFAULTS: Omit<ResolvedOptions, 'staticDir' | 'inspector'> & { insp
     queueBytes: 8 * MiB,
     maxFrameBytes: 64 * 1024,
     socketHighWater: 256 * 1024,
+    rateMessages: 20_000,
+    rateBytes: 8 * MiB,
   },
 };
 
@@ -101,6 +114,8 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
       queueBytes: pick(inspector.queueBytes, DEFAULTS.inspector.queueBytes, 'inspector.queueBytes', 1),
       maxFrameBytes: pick(inspector.maxFrameBytes, DEFAULTS.inspector.maxFrameBytes, 'inspector.maxFrameBytes', 16),
       socketHighWater: pick(inspector.socketHighWater, DEFAULTS.inspector.socketHighWater, 'inspector.socketHighWater', 1),
+      rateMessages: pick(inspector.rateMessages, DEFAULTS.inspector.rateMessages, 'inspector.rateMessages'),
+      rateBytes: pick(inspector.rateBytes, DEFAULTS.inspector.rateBytes, 'inspector.rateBytes'),
     },
   };
 }

@@ -109,7 +109,7 @@ export async function startFakeServer(root: string, count: number): Promise<Fake
           session: url.searchParams.get('session'),
           all: false,
           classMode: false,
-          limits: { queueCount: 10_000, queueBytes: 8 << 20, maxFrameBytes: 65_536, maxPayload: 16 << 20, maxMessage: 16 << 20 },
+          limits: { queueCount: 10_000, queueBytes: 8 << 20, maxFrameBytes: 65_536, rateMessages: 0, rateBytes: 0, maxPayload: 16 << 20, maxMessage: 16 << 20 },
           connections: [],
         };
         ws.send(JSON.stringify(hello));

@@ -53,6 +53,8 @@ export function inspectEndpoint(hub: InspectorHub, options: ResolvedOptions): En
           queueCount: hub.limits.queueCount,
           queueBytes: hub.limits.queueBytes,
           maxFrameBytes: hub.limits.maxFrameBytes,
+          rateMessages: hub.limits.rateMessages,
+          rateBytes: hub.limits.rateBytes,
           maxPayload: options.maxPayload,
           maxMessage: options.maxMessage,
         },

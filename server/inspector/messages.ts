@@ -42,7 +42,17 @@ export interface HelloMessage extends Stamp {
   session: string | null;
   all: boolean;
   classMode: boolean;
-  limits: { queueCount: number; queueBytes: number; maxFrameBytes: number; maxPayload: number; maxMessage: number };
+  limits: {
+    queueCount: number;
+    queueBytes: number;
+    maxFrameBytes: number;
+    /** Traffic messages (`read`, `frame`) per second at most, 0: no limit. */
+    rateMessages: number;
+    /** Frame bytes reported per second at most, 0: no limit. */
+    rateBytes: number;
+    maxPayload: number;
+    maxMessage: number;
+  };
   /** Connections already open that this subscriber may watch. */
   connections: ConnectionInfo[];
 }
@@ -133,6 +143,12 @@ export interface SocketErrorMessage extends Stamp {
 export interface DroppedMessage extends Stamp {
   type: 'dropped';
   count: number;
+  /**
+   * "queue": the subscriber fell behind and its queue was full; "rate": the connections sent more
+   * than the subscriber's budget (`limits.rateMessages`, `limits.rateBytes`), so the server skipped
+   * them to keep the echo fast.
+   */
+  reason: 'queue' | 'rate';
 }
 
 export interface AckMessage extends Stamp {

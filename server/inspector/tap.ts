@@ -59,12 +59,23 @@ export class ConnectionTap {
     return this.#watchable && this.#hub.watching(this.#session);
   }
 
+  /**
+   * Would a subscriber take a traffic message about this connection now? When someone watches but
+   * nobody has budget left, the event is counted as skipped and no work is done for it.
+   */
+  #wanted(count = 1): boolean {
+    if (!this.#watchable || !this.#hub.watching(this.#session)) return false;
+    if (this.#hub.wanted(this.#session)) return true;
+    this.#hub.skip(this.#session, count);
+    return false;
+  }
+
   /** A TCP read, before the codec sees it (it keeps a copy only while watched). */
   read(chunk: Uint8Array): void {
     if (this.#read !== null) this.readDone();
     const offset = this.#inOffset;
     this.#inOffset += chunk.length;
-    if (!this.watched) {
+    if (!this.#wanted()) {
       this.#retained.length = 0;
       return;
     }
@@ -81,11 +92,10 @@ export class ConnectionTap {
     this.#nextFrameStart = end;
     const read = this.#read?.message;
     if (read && end > read.offset && end <= read.offset + read.size) read.boundaries.push(end - read.offset);
-    if (!this.watched) return;
+    if (!this.#wanted()) return;
     const id = this.#id;
     const retained = this.#retained;
-    const cap = this.#cap;
-    this.#hub.publish(this.#session, () => {
+    this.#hub.publishTraffic(this.#session, size, (cap) => {
       const bytes = extract(retained, frame.offset, frame.offset + Math.min(size, cap));
       return frameMessage(id, 'in', frame, size, bytes);
     });
@@ -116,7 +126,7 @@ export class ConnectionTap {
   readDone(): void {
     const pending = this.#read;
     this.#read = null;
-    if (pending !== null) this.#hub.publish(this.#session, () => pending.message);
+    if (pending !== null) this.#hub.publishTraffic(this.#session, 0, () => pending.message);
     const keepFrom = this.#nextFrameStart;
     const keepTo = keepFrom + this.#cap;
     this.#retained = this.#retained.filter((p) => p.start + p.bytes.length > keepFrom && p.start < keepTo);
@@ -124,15 +134,18 @@ export class ConnectionTap {
 
   /** Chunks the codec produced, about to be written. Returns how many frames they complete. */
   written(chunks: readonly Uint8Array[]): number {
-    const watched = this.watched;
+    const watching = this.watched;
+    const watched = watching && this.#hub.wanted(this.#session);
     if (!watched) {
-      // Nobody watches: count the frames from their headers, without the parser (every call holds
-      // whole frames, each starting a chunk). The parser starts afresh when someone watches again.
+      // Nobody watches (or nobody has budget left): count the frames from their headers, without
+      // the parser (every call holds whole frames, each starting a chunk). The parser starts afresh
+      // when someone watches again.
       const frames = countFrames(chunks);
       if (frames !== null) {
         for (const chunk of chunks) this.#outOffset += chunk.length;
         this.#outShift = this.#outOffset;
         this.#outParserUsed = false;
+        if (watching) this.#hub.skip(this.#session, frames);
         return frames;
       }
     }
@@ -160,9 +173,8 @@ export class ConnectionTap {
       const frame = item;
       const offset = frame.offset + this.#outShift;
       const size = frame.headerLength + frame.payloadLength;
-      const cap = this.#cap;
       const id = this.#id;
-      this.#hub.publish(this.#session, () => {
+      this.#hub.publishTraffic(this.#session, size, (cap) => {
         const bytes = extract(batch, offset, offset + Math.min(size, cap));
         return { ...frameMessage(id, 'out', frame, size, bytes), offset };
       });

@@ -315,6 +315,108 @@ describe('a slow subscriber', () => {
   }, 20_000);
 });
 
+describe('the rate budget', () => {
+  const traffic = (w: Watcher): Msg[] => w.messages.filter((m) => m.type === 'frame' || m.type === 'read');
+  const droppedBy = (w: Watcher, reason: string): number =>
+    w.messages.filter((m) => m.type === 'dropped' && m.reason === reason).reduce((n, m) => n + (m.count as number), 0);
+
+  it('skips a flood over the budget, says so with reason "rate", and the echo goes on', async () => {
+    const s = await startServer({ inspector: { rateMessages: 200, rateBytes: 1024 * 1024 } });
+    try {
+      const w = await watch(s.url('/inspect?session=flood'));
+      const hello = await w.next((m) => m.type === 'hello');
+      expect(hello.limits).toMatchObject({ rateMessages: 200, rateBytes: 1024 * 1024 });
+      const echo = await openWs(s.url('/echo?session=flood'));
+      const N = 5000;
+      let received = 0;
+      const all = new Promise<void>((resolve) =>
+        echo.on('message', () => {
+          if (++received === N) resolve();
+        }),
+      );
+      const start = performance.now();
+      for (let i = 0; i < N; i++) echo.send(`m${i}`);
+      await all;
+      const seconds = (performance.now() - start) / 1000;
+      // Echo still works, and the skipped events are announced once budget is back.
+      echo.send('still echoing');
+      expect((await nextMessage(echo)).data.toString()).toBe('still echoing');
+      await w.next((m) => m.type === 'dropped' && m.reason === 'rate', 5000);
+      await sleep(150);
+      const reported = traffic(w).length;
+      // At most the burst (one second's worth) plus the refill while the flood lasted (and a
+      // little for the announcements' wait), never the 10,000 frames.
+      expect(reported).toBeLessThanOrEqual(200 + Math.ceil(200 * (seconds + 0.5)) + 20);
+      expect(reported).toBeGreaterThan(0);
+      // Every frame is either reported or counted.
+      expect(reported + droppedBy(w, 'rate') + droppedBy(w, 'queue')).toBeGreaterThanOrEqual(2 * N);
+      expect(droppedBy(w, 'rate')).toBeGreaterThan(0);
+      echo.close();
+      w.ws.close();
+    } finally {
+      await s.stop();
+    }
+  }, 20_000);
+
+  it('reports frames over the byte budget with only their first bytes (truncated)', async () => {
+    const s = await startServer({ inspector: { rateBytes: 200 * 1024 } });
+    try {
+      const w = await watch(s.url('/inspect?session=bytes'));
+      await w.next((m) => m.type === 'hello');
+      const echo = await openWs(s.url('/echo?session=bytes'));
+      const payload = Buffer.from(pattern(60_000, 3));
+      let echoed = 0;
+      echo.on('message', () => echoed++);
+      for (let i = 0; i < 10; i++) echo.send(payload);
+      await eventually(() => echoed === 10);
+      await eventually(() => w.messages.filter((m) => m.type === 'frame').length === 20);
+      const frames = w.messages.filter((m) => m.type === 'frame');
+      const full = frames.filter((f) => !f.truncated);
+      const cut = frames.filter((f) => f.truncated);
+      expect(full.length).toBeGreaterThan(0);
+      expect(full.length).toBeLessThanOrEqual(4);
+      expect(cut.length).toBeGreaterThan(0);
+      for (const f of cut) {
+        expect((f.bytes as string).length).toBe(2 * 256);
+        expect(f.size).toBeGreaterThan(60_000);
+      }
+      echo.close();
+      w.ws.close();
+    } finally {
+      await s.stop();
+    }
+  }, 20_000);
+
+  it('with the default budget, a classroom session (a few hundred frames/s, up to 1 MiB) loses nothing', async () => {
+    const s = await startServer({});
+    try {
+      const w = await watch(s.url('/inspect?session=class'));
+      await w.next((m) => m.type === 'hello');
+      const echo = await openWs(s.url('/echo?session=class'));
+      const big = Buffer.from(pattern(1024 * 1024, 7));
+      let echoed = 0;
+      echo.on('message', () => echoed++);
+      let sent = 0;
+      // 61 messages every 100 ms: some 600 frames/s with the echoes, a 1 MiB message in each burst.
+      for (let burst = 0; burst < 5; burst++) {
+        for (let i = 0; i < 60; i++) echo.send(`message ${burst}.${i} ${'x'.repeat(i * 10)}`);
+        echo.send(big);
+        sent += 61;
+        await eventually(() => echoed === sent);
+        await sleep(100);
+      }
+      await eventually(() => w.messages.filter((m) => m.type === 'frame').length >= 2 * sent);
+      await sleep(100);
+      expect(w.messages.filter((m) => m.type === 'dropped')).toEqual([]);
+      expect(w.messages.filter((m) => m.type === 'frame').length).toBe(2 * sent);
+      echo.close();
+      w.ws.close();
+    } finally {
+      await s.stop();
+    }
+  }, 20_000);
+});
+
 describe('demonstrations (commands over /inspect)', () => {
   let s: Running;
   beforeAll(async () => {

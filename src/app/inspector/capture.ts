@@ -121,7 +121,7 @@ export class Capture {
     return out;
   }
 
-  /** Messages the server could not send us (its queue for this page was full), all told. */
+  /** Messages the server did not send us (its queue for this page was full, or over the page's rate budget), all told. */
   get dropped(): number {
     return this.#dropped;
   }
@@ -226,7 +226,9 @@ export class Capture {
         this.#notice(
           message.t,
           'dropped',
-          `${message.count.toLocaleString('en-US')} inspector event${message.count === 1 ? '' : 's'} dropped: the page fell behind and the server's queue for it was full. The echo itself was not slowed.`,
+          message.reason === 'rate'
+            ? `${message.count.toLocaleString('en-US')} inspector event${message.count === 1 ? '' : 's'} skipped: the connections sent more frames per second than the server reports to a page, so it skipped these to keep the echo fast.`
+            : `${message.count.toLocaleString('en-US')} inspector event${message.count === 1 ? '' : 's'} dropped: the page fell behind and the server's queue for it was full. The echo itself was not slowed.`,
         );
         changes.notices = true;
         break;

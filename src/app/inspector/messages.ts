@@ -126,6 +126,8 @@ export interface SocketErrorMessage extends Stamp {
 export interface DroppedMessage extends Stamp {
   type: 'dropped';
   count: number;
+  /** "queue": the page fell behind; "rate": over the page's budget of events per second (older servers: absent). */
+  reason?: 'queue' | 'rate';
 }
 
 export interface AckMessage extends Stamp {
@@ -246,7 +248,7 @@ const FIELDS: Record<InspectorMessage['type'], Record<string, Check>> = {
     bytesOut: int,
   },
   'socket-error': { ...stampFields, connection: int, code: nullable(str), message: str },
-  dropped: { ...stampFields, count: int },
+  dropped: { ...stampFields, count: int, reason: optional(str) },
   ack: { ...stampFields, id: nullable(oneOfIdTypes()), connection: int, action: str, detail: str },
   error: { ...stampFields, id: nullable(oneOfIdTypes()), connection: nullable(int), action: nullable(str), message: str },
 };
