@@ -15,6 +15,7 @@
  *   `idleTimeout` without a byte from the peer closes with 1001;
  * - the tap reports the wire bytes to the inspector hub while someone watches.
  */
+import { isUtf8 } from 'node:buffer';
 import type { Socket } from 'node:net';
 import {
   decodeUtf8,
@@ -140,6 +141,9 @@ export class ServerConnection {
       maxMessage: options.maxMessage,
       reportFrames: true,
       allocate: allocateUnsafe,
+      // Node's native check (simdutf) for long text pieces; the codec's own validator still finds
+      // the exact byte of a fault and keeps failing fast inside a frame (RFC 6455 §8.1).
+      utf8Check: isUtf8,
     });
     this.#tap = new ConnectionTap(init.context.hub, init.id, init.watchable ? init.request.session : null, init.watchable);
   }

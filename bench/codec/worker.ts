@@ -2,12 +2,14 @@
  * A codec benchmark child. It runs one implementation and answers one timed round per request:
  *
  * - `ours`: decoding through WebSocketConnection (the server's path), encoding with encodeFrame,
- *   both with Node's Buffer.allocUnsafe as allocator (as the server configures the codec, and as
- *   ws allocates);
- * - `ours-zeroed`: the same with the codec's default allocator (a fresh, zeroed Uint8Array);
+ *   both with Node's Buffer.allocUnsafe as allocator and Node's buffer.isUtf8 lent to the UTF-8
+ *   validator (as the server configures the codec; ws uses both too);
+ * - `ours-zeroed`: the codec with its own defaults (a fresh, zeroed Uint8Array, the JavaScript
+ *   UTF-8 validator alone: what the browser runs);
  * - `ours-parser`: FrameParser + MessageAssembler alone (decoding);
  * - `ws`: its Receiver and Sender.frame (start it with WS_NO_BUFFER_UTIL=1 to keep bufferutil out).
  */
+import { isUtf8 } from 'node:buffer';
 import { serve } from '../lib/child';
 import { loadWs, wsUsesBufferutil, type WsInternals } from '../lib/ws-internals';
 import {
@@ -66,6 +68,7 @@ function decodeOurs(chunks: Buffer[]): [number, number] {
     maxPayload: 64 * 1024 * 1024,
     maxMessage: 64 * 1024 * 1024,
     allocate: impl === 'ours-zeroed' ? allocateZeroed : allocateUnsafe,
+    utf8Check: impl === 'ours-zeroed' ? undefined : isUtf8,
   });
   let messages = 0;
   let bytes = 0;

@@ -12,7 +12,7 @@ import { MessageAssembler, type AssembledEvent } from './message.ts';
 import { Opcode } from './opcodes.ts';
 import { FrameParser } from './parser.ts';
 import { nextState, type ReadyState } from './states.ts';
-import { encodeUtf8 } from './utf8.ts';
+import { encodeUtf8, type Utf8Check } from './utf8.ts';
 
 export type Role = 'client' | 'server';
 
@@ -30,6 +30,8 @@ export interface ConnectionOptions {
    * `Uint8Array`s; a Node server may pass `Buffer.allocUnsafe`, see `Allocate`).
    */
   allocate?: Allocate;
+  /** A native whole-buffer UTF-8 check for long text pieces (a Node server may pass `buffer.isUtf8`). */
+  utf8Check?: Utf8Check;
 }
 
 export interface FrameReceivedEvent {
@@ -83,6 +85,7 @@ export class WebSocketConnection {
       maxPayload: options.maxPayload,
       maxMessage: options.maxMessage,
       allocate: options.allocate,
+      utf8Check: options.utf8Check,
     });
     this.#allocate = options.allocate ?? allocateZeroed;
     this.#assembler = new MessageAssembler(this.#allocate);

@@ -20,7 +20,7 @@ import { fault, type Fault } from './fault.ts';
 import type { Frame, LengthForm } from './frame.ts';
 import { applyMask } from './mask.ts';
 import { isControl, isKnownOpcode, Opcode } from './opcodes.ts';
-import { Utf8Validator } from './utf8.ts';
+import { Utf8Validator, type Utf8Check } from './utf8.ts';
 
 /** Who sent the bytes being parsed: a client (frames MUST be masked), a server (MUST NOT), or unknown. */
 export type FrameSender = 'client' | 'server' | 'any';
@@ -40,6 +40,8 @@ export interface ParserOptions {
   validateUtf8?: boolean;
   /** Where a payload that spans several pushed chunks is joined (see `Allocate` in encoder.ts). */
   allocate?: Allocate;
+  /** A native whole-buffer UTF-8 check to try first on long text pieces (see `Utf8Check`). */
+  utf8Check?: Utf8Check;
 }
 
 export interface Incomplete {
@@ -104,7 +106,7 @@ export class FrameParser {
   #inMessage = false;
   #messageIsText = false;
   #messageLength = 0;
-  readonly #utf8 = new Utf8Validator();
+  readonly #utf8: Utf8Validator;
   /** Is this frame's payload text being validated as it arrives? */
   #checkingText = false;
 
@@ -115,6 +117,7 @@ export class FrameParser {
     this.#rsvAllowed = (options.allowRsv1 ? 4 : 0) | (options.allowRsv2 ? 2 : 0) | (options.allowRsv3 ? 1 : 0);
     this.#validateUtf8 = options.validateUtf8 ?? true;
     this.#allocate = options.allocate ?? allocateZeroed;
+    this.#utf8 = new Utf8Validator(options.utf8Check ?? null);
   }
 
   /** Add received bytes. After a fault, bytes are discarded (RFC 6455 §7.1.7). */

@@ -3,7 +3,19 @@
  * (RFC 3629 §4, the same boundaries as the WHATWG decoder), so a text message is rejected
  * inside the fragment that breaks it, not at its end (RFC 6455 §8.1).
  */
+/**
+ * A whole-buffer check (Node's `buffer.isUtf8`, say) that a caller may lend the validator: pieces
+ * that start on a character boundary are checked by it first, and only a piece it rejects (or the
+ * unfinished sequence at a piece's end) goes through the JavaScript state machine, which finds the
+ * exact byte at fault. The protocol stays free of Node: the check is passed in.
+ */
+export type Utf8Check = (bytes: Uint8Array) => boolean;
+
+/** Pieces shorter than this are faster in the JavaScript loop than through a native call. */
+const CHECK_THRESHOLD = 256;
+
 export class Utf8Validator {
+  readonly #check: Utf8Check | null;
   /** Continuation bytes still needed by the current sequence. */
   #needed = 0;
   #lower = 0x80;
@@ -15,7 +27,20 @@ export class Utf8Validator {
    * Feed `bytes[start, end)`. Returns -1 if everything so far can still be valid UTF-8, or the
    * index in `bytes` of the first byte that makes it invalid.
    */
+  constructor(check: Utf8Check | null = null) {
+    this.#check = check;
+  }
+
   update(bytes: Uint8Array, start = 0, end = bytes.length): number {
+    if (this.#check !== null && this.#needed === 0 && end - start >= CHECK_THRESHOLD) {
+      // Leave an unfinished sequence at the end to the state machine; the rest is whole characters.
+      const cut = lastBoundary(bytes, start, end);
+      if (this.#check(bytes.subarray(start, cut))) {
+        if (cut === end) return -1;
+        start = cut;
+      }
+      // Rejected: fall through, so the state machine finds the first byte at fault.
+    }
     let needed = this.#needed;
     let lower = this.#lower;
     let upper = this.#upper;
@@ -147,4 +172,21 @@ const encoder = new TextEncoder();
 
 export function encodeUtf8(text: string): Uint8Array {
   return encoder.encode(text);
+}
+
+/**
+ * The end of the last whole character in `bytes[start, end)`: `end`, or the index of a lead byte
+ * whose sequence runs past `end`. Looks at the last three bytes at most.
+ */
+function lastBoundary(bytes: Uint8Array, start: number, end: number): number {
+  for (let i = end - 1; i >= start && i >= end - 3; i--) {
+    const byte = bytes[i]!;
+    if (byte < 0x80) return end; // ASCII: every sequence before it is closed
+    if (byte >= 0xc0) {
+      const length = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : 2;
+      return i + length > end ? i : end;
+    }
+    // a continuation byte: keep looking for its lead
+  }
+  return end;
 }
