@@ -1,66 +1,27 @@
 /**
- * The chat protocol as the page speaks it (docs/chat-protocol.md). The server's own types live
- * in server/chat/messages.ts; the page never imports server/, so it declares what it reads and
- * checks every field before using it: a message from the wire is data, not trusted code.
+ * The chat protocol as the page speaks it (docs/chat-protocol.md). Its message types live in
+ * src/wire/chat.ts, shared with the server; the page checks every field before using it: a
+ * message from the wire is data, not trusted code.
  */
 
-export interface UserInfo {
-  name: string;
-  colour: string;
-}
+import type * as Wire from '../../wire/chat';
+import type { ChatLimits, ChatMessage, JoinCommand, MessageCommand, PrivateMessage, UserInfo, WelcomeMessage } from '../../wire/chat';
 
-export interface ChatLimits {
-  nameMaxLength: number;
-  messageMaxLength: number;
-  messagesPerSecond: number;
-  burst: number;
-  maxUsers: number;
-  history: number;
-  maxErrors: number;
-  errorWindowMs: number;
-}
+// The message types are shared with the server (src/wire/chat.ts). `hello`, `join`/`leave` and
+// `error` below are the page's own reading of them: what it keeps after checking each field.
+export type { ChatLimits, ChatMessage, PrivateMessage, UserInfo, WelcomeMessage };
 
-export interface HelloMessage {
-  type: 'hello';
-  suggestion: string;
+/** `hello` as the page keeps it: limits it cannot read are null. */
+export interface HelloMessage extends Omit<Wire.HelloMessage, 'limits'> {
   limits: ChatLimits | null;
 }
 
-export interface ChatMessage {
-  type: 'message';
-  id: number;
-  from: string;
-  colour: string;
-  text: string;
-  time: string;
-}
-
-export interface WelcomeMessage {
-  type: 'welcome';
-  you: UserInfo;
-  users: UserInfo[];
-  history: ChatMessage[];
-}
-
-export interface PrivateMessage {
-  type: 'private';
-  id: number;
-  from: string;
-  colour: string;
-  to: string;
-  toColour: string;
-  text: string;
-  time: string;
-}
-
-export interface PresenceMessage {
+/** `join` and `leave` (the same fields). */
+export interface PresenceMessage extends Omit<Wire.JoinMessage, 'type'> {
   type: 'join' | 'leave';
-  name: string;
-  colour: string;
-  time: string;
-  users: UserInfo[];
 }
 
+/** `error` as the page keeps it: any code string; absent optional fields are null. */
 export interface ErrorMessage {
   type: 'error';
   code: string;
@@ -214,10 +175,10 @@ function str(value: unknown): string | null {
 // ---- what the page sends ----------------------------------------------------------------------
 
 export function joinCommand(name: string): string {
-  return JSON.stringify({ type: 'join', name });
+  return JSON.stringify({ type: 'join', name } satisfies JoinCommand);
 }
 
 /** Public text; the server sends `@name text` privately to that user. */
 export function messageCommand(text: string): string {
-  return JSON.stringify({ type: 'message', text });
+  return JSON.stringify({ type: 'message', text } satisfies MessageCommand);
 }

@@ -1,182 +1,53 @@
 /**
- * The messages of the server's inspector tap (`/inspect`), as the page reads them. The server
- * documents them in docs/inspector.md (and types them in server/inspector/messages.ts, which the
- * app may not import). Every message is one JSON text message; bytes are lowercase hex without
- * separators; `t` is the server's monotonic clock in ms and `wall` the same instant in epoch ms.
+ * The messages of the server's inspector tap (`/inspect`), as the page reads them. They are
+ * documented in docs/inspector.md and typed in src/wire/inspector.ts, shared with the server.
+ * Every message is one JSON text message; bytes are lowercase hex without separators; `t` is the
+ * server's monotonic clock in ms and `wall` the same instant in epoch ms.
  *
  * `parseInspectorMessage` checks each message's shape before the page trusts it: a message from a
  * newer or older server that does not fit is reported, never a crash.
  */
 
-export interface Stamp {
-  t: number;
-  wall: number;
+import type * as Wire from '../../wire/inspector';
+
+// The message types are shared with the server (src/wire/inspector.ts); the page reads two of
+// them more leniently, for servers older than the fields they carry.
+export type {
+  AckMessage,
+  ClosedMessage,
+  Command,
+  CommandAction,
+  ConnectionInfo,
+  ErrorMessage,
+  FaultMessage,
+  FrameMessage,
+  HandshakeRequest,
+  HandshakeResponse,
+  MisbehaveKind,
+  OpenMessage,
+  ReadMessage,
+  RefusedMessage,
+  SocketErrorMessage,
+  Stamp,
+} from '../../wire/inspector';
+export { MISBEHAVE_KINDS } from '../../wire/inspector';
+
+type WireLimits = Wire.HelloMessage['limits'];
+
+/** `hello` as the page reads it: the rate limits may be absent (older servers); it does not check them. */
+export interface HelloMessage extends Omit<Wire.HelloMessage, 'limits'> {
+  limits: Omit<WireLimits, 'rateMessages' | 'rateBytes'> & Partial<Pick<WireLimits, 'rateMessages' | 'rateBytes'>>;
 }
 
-export interface HandshakeRequest {
-  method: string;
-  url: string;
-  httpVersion: string;
-  /** "Name: value" lines as the client sent them. */
-  headers: string[];
-}
-
-export interface HandshakeResponse {
-  status: number;
-  /** The response head exactly as written, CRLFs included. */
-  head: string;
-}
-
-export interface ConnectionInfo extends Stamp {
-  connection: number;
-  path: string;
-  session: string | null;
-  peer: string;
-  request: HandshakeRequest;
-  response: HandshakeResponse;
-}
-
-export interface HelloMessage extends Stamp {
-  type: 'hello';
-  session: string | null;
-  all: boolean;
-  classMode: boolean;
-  limits: { queueCount: number; queueBytes: number; maxFrameBytes: number; maxPayload: number; maxMessage: number };
-  connections: ConnectionInfo[];
-}
-
-export interface OpenMessage extends ConnectionInfo {
-  type: 'open';
-}
-
-export interface RefusedMessage extends Stamp {
-  type: 'refused';
-  path: string;
-  session: string | null;
-  peer: string;
-  status: number;
-  reason: string;
-  request: HandshakeRequest;
-  response: HandshakeResponse;
-}
-
-export interface ReadMessage extends Stamp {
-  type: 'read';
-  connection: number;
-  /** Stream offset (bytes received after the handshake) of the read's first byte. */
-  offset: number;
-  size: number;
-  /** Positions in this read (0..size) where a frame ended. */
-  boundaries: number[];
-}
-
-export interface FrameMessage extends Stamp {
-  type: 'frame';
-  connection: number;
-  /** 'in': client to server; 'out': server to client. */
-  direction: 'in' | 'out';
-  offset: number;
-  size: number;
-  opcode: number;
-  fin: boolean;
-  masked: boolean;
-  payloadLength: number;
-  headerLength: number;
-  /** The frame as on the wire, hex; in full unless `truncated`. */
-  bytes: string;
-  truncated: boolean;
-  misbehave?: string;
-}
-
-export interface FaultMessage extends Stamp {
-  type: 'fault';
-  connection: number;
-  rule: string;
-  closeCode: number;
-  offset: number;
-  length: number;
-  rfc: string;
-  message: string;
-  frameOffset: number;
-  bytes: string;
-}
-
-export interface ClosedMessage extends Stamp {
-  type: 'closed';
-  connection: number;
-  code: number;
-  reason: string;
-  wasClean: boolean;
-  initiator: 'client' | 'server' | null;
-  cause: string | null;
-  duration: number;
-  framesIn: number;
-  framesOut: number;
-  bytesIn: number;
-  bytesOut: number;
-}
-
-export interface SocketErrorMessage extends Stamp {
-  type: 'socket-error';
-  connection: number;
-  code: string | null;
-  message: string;
-}
-
-export interface DroppedMessage extends Stamp {
-  type: 'dropped';
-  count: number;
-  /** "queue": the page fell behind; "rate": over the page's budget of events per second (older servers: absent). */
-  reason?: 'queue' | 'rate';
-}
-
-export interface AckMessage extends Stamp {
-  type: 'ack';
-  id: string | number | null;
-  connection: number;
-  action: string;
-  detail: string;
-}
-
-export interface ErrorMessage extends Stamp {
-  type: 'error';
-  id: string | number | null;
-  connection: number | null;
-  action: string | null;
-  message: string;
+/** `dropped` as the page reads it: `reason` may be absent (older servers). */
+export interface DroppedMessage extends Omit<Wire.DroppedMessage, 'reason'> {
+  reason?: Wire.DroppedMessage['reason'];
 }
 
 export type InspectorMessage =
+  | Exclude<Wire.InspectorMessage, Wire.HelloMessage | Wire.DroppedMessage>
   | HelloMessage
-  | OpenMessage
-  | RefusedMessage
-  | ReadMessage
-  | FrameMessage
-  | FaultMessage
-  | ClosedMessage
-  | SocketErrorMessage
-  | DroppedMessage
-  | AckMessage
-  | ErrorMessage;
-
-export const MISBEHAVE_KINDS = [
-  'masked-frame',
-  'rsv1',
-  'reserved-opcode',
-  'invalid-utf8',
-  'long-control',
-  'fragmented-ping',
-] as const;
-export type MisbehaveKind = (typeof MISBEHAVE_KINDS)[number];
-
-/** A demonstration the page asks of the server, for one of the connections it watches. */
-export type CommandAction =
-  | { action: 'ping'; payload?: string }
-  | { action: 'fragment-next'; count: number }
-  | { action: 'close'; code?: number; reason?: string }
-  | { action: 'misbehave'; kind: MisbehaveKind };
-
-export type Command = { type: 'command'; id?: string | number; connection: number } & CommandAction;
+  | DroppedMessage;
 
 /** `unknown`: a message type this page does not know (a newer server); docs/inspector.md says to ignore it. */
 export type ParseResult = { ok: true; message: InspectorMessage } | { ok: false; error: string; unknown?: boolean };
