@@ -77,7 +77,7 @@ export async function runCodec(scripts: Scripts, options: CodecOptions): Promise
     options.log('codec: bufferutil not installed; ws is measured without it only');
     await wsb.child.stop();
   }
-  const zeroed: Impl = { label: 'ours, zeroed Uint8Array', child: new Child(script, { name: 'codec ours-zeroed', args: ['ours-zeroed'], tsx: false }) };
+  const zeroed: Impl = { label: 'ours, codec defaults (as in the browser)', child: new Child(script, { name: 'codec ours-zeroed', args: ['ours-zeroed'], tsx: false }) };
   const impls = [ours, ...others];
   const rows: Row[] = [];
   try {

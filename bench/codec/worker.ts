@@ -1,11 +1,12 @@
 /**
  * A codec benchmark child. It runs one implementation and answers one timed round per request:
  *
- * - `ours`: decoding through WebSocketConnection (the server's path), encoding with encodeFrame,
- *   both with Node's Buffer.allocUnsafe as allocator and Node's buffer.isUtf8 lent to the UTF-8
- *   validator (as the server configures the codec; ws uses both too);
- * - `ours-zeroed`: the codec with its own defaults (a fresh, zeroed Uint8Array, the JavaScript
- *   UTF-8 validator alone: what the browser runs);
+ * - `ours`: decoding through WebSocketConnection as the server configures it (Node's
+ *   Buffer.allocUnsafe as allocator, Node's buffer.isUtf8 lent to the UTF-8 validator; ws uses
+ *   both too); encoding with encodeFrame and the codec's own pooled allocator, since masked
+ *   frames are what a client sends and our client is the browser (the server never masks);
+ * - `ours-zeroed` (shown as "codec defaults"): the codec exactly as the browser runs it (its pooled
+ *   allocator, the JavaScript UTF-8 validator alone);
  * - `ours-parser`: FrameParser + MessageAssembler alone (decoding);
  * - `ws`: its Receiver and Sender.frame (start it with WS_NO_BUFFER_UTIL=1 to keep bufferutil out).
  */
@@ -13,7 +14,7 @@ import { isUtf8 } from 'node:buffer';
 import { serve } from '../lib/child';
 import { loadWs, wsUsesBufferutil, type WsInternals } from '../lib/ws-internals';
 import {
-  allocateZeroed,
+  allocatePooled,
   encodeFrame,
   FrameParser,
   MessageAssembler,
@@ -67,7 +68,7 @@ function decodeOurs(chunks: Buffer[]): [number, number] {
     role: 'server',
     maxPayload: 64 * 1024 * 1024,
     maxMessage: 64 * 1024 * 1024,
-    allocate: impl === 'ours-zeroed' ? allocateZeroed : allocateUnsafe,
+    allocate: impl === 'ours-zeroed' ? allocatePooled : allocateUnsafe,
     utf8Check: impl === 'ours-zeroed' ? undefined : isUtf8,
   });
   let messages = 0;
@@ -154,9 +155,9 @@ function encodeRound(size: number, count: number): RoundResult {
       for (const part of list) total += part.length;
     }
   } else {
-    const allocate = impl === 'ours-zeroed' ? allocateZeroed : allocateUnsafe;
+    // Both variants encode as a client does, with the codec's default (pooled) allocator.
     for (let i = 0; i < count; i++) {
-      total += encodeFrame({ opcode: Opcode.Binary, payload, maskingKey: randomMaskingKey() }, allocate).length;
+      total += encodeFrame({ opcode: Opcode.Binary, payload, maskingKey: randomMaskingKey() }).length;
     }
   }
   const ms = performance.now() - start;

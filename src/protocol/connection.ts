@@ -5,7 +5,7 @@
  * the connection on a fault; the caller owns the socket, the timers and the clock.
  */
 import { isValidCloseCode } from './close-codes.ts';
-import { allocateZeroed, closePayload, encodeFrame, encodeHeader, randomMaskingKey, type Allocate } from './encoder.ts';
+import { allocatePooled, closePayload, encodeFrame, encodeHeader, randomMaskingKey, type Allocate } from './encoder.ts';
 import type { Fault } from './fault.ts';
 import type { Frame, FrameSpec } from './frame.ts';
 import { MessageAssembler, type AssembledEvent } from './message.ts';
@@ -87,7 +87,7 @@ export class WebSocketConnection {
       allocate: options.allocate,
       utf8Check: options.utf8Check,
     });
-    this.#allocate = options.allocate ?? allocateZeroed;
+    this.#allocate = options.allocate ?? allocatePooled;
     this.#assembler = new MessageAssembler(this.#allocate);
     this.#reportFrames = options.reportFrames ?? false;
     this.#maskingKey = options.role === 'client' ? (options.maskingKey ?? randomMaskingKey) : null;

@@ -11,29 +11,51 @@ import { encodeUtf8 } from './utf8.ts';
 const EMPTY = new Uint8Array(0);
 
 /**
- * Where encoded bytes go: a function that returns `size` bytes to write every one of. The default
- * is a fresh, zeroed `Uint8Array`. A Node server may pass `Buffer.allocUnsafe`, which hands out
- * slices of a shared pool without zeroing them: cheaper for small frames, since a typed array over
- * 64 bytes costs an ArrayBuffer allocation of its own (and a smaller one is moved off the heap when
- * a socket writes it).
+ * Where encoded bytes go: a function that returns `size` bytes to write every one of. The default,
+ * `allocatePooled`, hands out views of a shared 16 KiB slab for small sizes (a typed array over 64
+ * bytes otherwise costs an ArrayBuffer allocation of its own: encoding 125-byte frames measured
+ * 2.0 M/s with fresh arrays, 7.3 M/s pooled). A Node server may pass `Buffer.allocUnsafe`, Node's
+ * own pool, whose Buffers a socket writes without converting them.
  */
 export type Allocate = (size: number) => Uint8Array;
 
+/** A fresh, zeroed array for every call. */
 export const allocateZeroed: Allocate = (size) => new Uint8Array(size);
+
+const SLAB_SIZE = 16 * 1024;
+const POOLED_MAX = 1024;
+let slab = new ArrayBuffer(SLAB_SIZE);
+let slabAt = 0;
+
+/**
+ * Sizes up to 1 KiB as views of a shared slab (8-byte aligned, so masking can go a word at a time),
+ * larger ones as their own array. The bytes may hold old data: callers write every byte. A view
+ * keeps its whole slab alive, as a Node pool Buffer does.
+ */
+export const allocatePooled: Allocate = (size) => {
+  if (size > POOLED_MAX) return new Uint8Array(size);
+  if (slabAt + size > SLAB_SIZE) {
+    slab = new ArrayBuffer(SLAB_SIZE);
+    slabAt = 0;
+  }
+  const view = new Uint8Array(slab, slabAt, size);
+  slabAt = (slabAt + size + 7) & ~7;
+  return view;
+};
 
 /**
  * Only the header: FIN/RSV/opcode, MASK and payload length (in the form asked for, the minimal one
  * by default), and the masking key if any. Lets a sender write header and payload without copying
  * the payload into a new buffer.
  */
-export function encodeHeader(spec: FrameSpec, payloadLength: number, allocate: Allocate = allocateZeroed): Uint8Array {
+export function encodeHeader(spec: FrameSpec, payloadLength: number, allocate: Allocate = allocatePooled): Uint8Array {
   const header = allocate(headerLengthOf(spec, payloadLength));
   writeHeader(spec, payloadLength, header);
   return header;
 }
 
 /** A whole frame as one byte array. The payload is copied (and masked in the copy if a key is given). */
-export function encodeFrame(spec: FrameSpec, allocate: Allocate = allocateZeroed): Uint8Array {
+export function encodeFrame(spec: FrameSpec, allocate: Allocate = allocatePooled): Uint8Array {
   const payload = spec.payload ?? EMPTY;
   // One allocation: the header is written in place, the payload copied after it.
   const headerLength = headerLengthOf(spec, payload.length);

@@ -5,7 +5,7 @@
  */
 import type { Frame } from './frame.ts';
 import { Opcode } from './opcodes.ts';
-import { allocateZeroed, parseClosePayload, type Allocate } from './encoder.ts';
+import { allocatePooled, parseClosePayload, type Allocate } from './encoder.ts';
 
 export interface MessageEvent {
   kind: 'message';
@@ -52,7 +52,7 @@ export class MessageAssembler {
   readonly #allocate: Allocate;
 
   /** `allocate`: where a fragmented message's fragments are joined (see `Allocate`). */
-  constructor(allocate: Allocate = allocateZeroed) {
+  constructor(allocate: Allocate = allocatePooled) {
     this.#allocate = allocate;
   }
 
@@ -108,7 +108,7 @@ export class MessageAssembler {
   }
 }
 
-export function join(parts: Uint8Array[], total: number, allocate: Allocate = allocateZeroed): Uint8Array {
+export function join(parts: Uint8Array[], total: number, allocate: Allocate = allocatePooled): Uint8Array {
   if (parts.length === 1) return parts[0]!;
   const out = allocate(total);
   let at = 0;

@@ -15,7 +15,7 @@
  * bytes as they were on the wire keep their own copy before pushing.
  */
 import { isValidCloseCode } from './close-codes.ts';
-import { allocateZeroed, type Allocate } from './encoder.ts';
+import { allocatePooled, type Allocate } from './encoder.ts';
 import { fault, type Fault } from './fault.ts';
 import type { Frame, LengthForm } from './frame.ts';
 import { applyMask } from './mask.ts';
@@ -116,7 +116,7 @@ export class FrameParser {
     this.#maxMessage = Math.min(options.maxMessage ?? MAX_SAFE, MAX_SAFE);
     this.#rsvAllowed = (options.allowRsv1 ? 4 : 0) | (options.allowRsv2 ? 2 : 0) | (options.allowRsv3 ? 1 : 0);
     this.#validateUtf8 = options.validateUtf8 ?? true;
-    this.#allocate = options.allocate ?? allocateZeroed;
+    this.#allocate = options.allocate ?? allocatePooled;
     this.#utf8 = new Utf8Validator(options.utf8Check ?? null);
   }
 
