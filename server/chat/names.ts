@@ -42,7 +42,8 @@ export function checkNickname(raw: string): NameCheck {
     return {
       ok: false,
       code: 'name-too-long',
-      reason: `A nickname has at most ${NAME_MAX_LENGTH} characters; this one has ${length}.`,
+      // Quoted so the sender sees which name was meant; cut, so a huge name is not sent back whole.
+      reason: `A nickname has at most ${NAME_MAX_LENGTH} characters; “${[...name].slice(0, 40).join('')}${length > 40 ? '…' : ''}” has ${length}.`,
     };
   }
   if (name.startsWith('@')) {

@@ -172,10 +172,10 @@ describeBrowser('chat room', (suite) => {
     const nickname = page.getByLabel('Nickname');
     await expect.poll(() => nickname.inputValue()).toMatch(/^guest-/);
 
-    // 28 characters: refused by the 24-character rule, and the refusal is shown as text.
+    // 28 characters: refused by the 24-character rule; the refusal quotes it, as text.
     await nickname.fill(XSS);
     await page.getByRole('button', { name: 'Join', exact: true }).click();
-    await page.getByText('A nickname has at most 24 characters; this one has 28.').waitFor();
+    await page.getByText(`A nickname has at most 24 characters; “${XSS}” has 28.`, { exact: true }).waitFor();
     expect(await nickname.getAttribute('aria-invalid')).toBe('true');
     await page.screenshot({ path: `${screenshots}chat-join.png` });
 

@@ -228,7 +228,7 @@ export class ChatSession {
     const max = this.#limits?.nameMaxLength ?? 24;
     const length = characters(trimmed);
     if (length > max) {
-      this.#joinError = `A nickname has at most ${max} characters; this one has ${length}.`;
+      this.#joinError = `A nickname has at most ${max} characters; “${trimmed}” has ${length}.`;
       return false;
     }
     if (this.#phase !== 'choosing' || !this.#socket || this.#socket.readyState !== 1) {

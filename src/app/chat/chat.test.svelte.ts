@@ -135,7 +135,7 @@ describe('ChatSession', () => {
     expect(session.join('   ')).toBe(false);
     expect(session.joinError).toMatch(/at least one character/);
     expect(session.join('x'.repeat(25))).toBe(false);
-    expect(session.joinError).toBe('A nickname has at most 24 characters; this one has 25.');
+    expect(session.joinError).toBe(`A nickname has at most 24 characters; “${'x'.repeat(25)}” has 25.`);
     expect(last().sent).toEqual([]);
   });
 
