@@ -3,20 +3,13 @@
  * so the tests can call it. docs/server.md describes each flag.
  */
 import { parseArgs } from 'node:util';
-import { DEFAULTS, MiB } from './options.ts';
+import { DEFAULTS, MiB, type ResolvedOptions } from './options.ts';
 
-export interface CliOptions {
+/** The server's limits (as `ResolvedOptions` names them) plus what only the command line sets. */
+export interface CliOptions extends Omit<ResolvedOptions, 'staticDir' | 'inspector'> {
   port: number;
   host: string;
   dist: string;
-  maxPayload: number;
-  maxMessage: number;
-  maxConnections: number;
-  pingInterval: number;
-  idleTimeout: number;
-  handshakeTimeout: number;
-  closeTimeout: number;
-  classMode: boolean;
   quiet: boolean;
 }
 
