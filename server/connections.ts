@@ -25,7 +25,10 @@ export class ConnectionSet {
     return this.#open.size + this.#pending >= max;
   }
 
-  /** Hold a place for a handshake being completed; call the result when it is done, either way. */
+  /**
+   * Hold a place for a handshake being completed; call the result when it is done, either way.
+   * Needed only while Sec-WebSocket-Accept is computed asynchronously (server.ts, `#withAccept`).
+   */
   reserve(): () => void {
     this.#pending++;
     let released = false;
