@@ -35,7 +35,7 @@ function resolveImport(from: string, specifier: string, files: ReadonlySet<strin
 }
 
 /** file -> the files of the same set it imports. */
-export function importGraph(files: readonly string[]): Map<string, string[]> {
+function importGraph(files: readonly string[]): Map<string, string[]> {
   const set = new Set(files);
   const graph = new Map<string, string[]>();
   for (const file of files) {
@@ -49,7 +49,7 @@ export function importGraph(files: readonly string[]): Map<string, string[]> {
 }
 
 /** Every cycle's members, one list per strongly connected component of more than one file (or a file importing itself). */
-export function cycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
+function cycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
   // Tarjan's strongly connected components.
   let counter = 0;
   const index = new Map<string, number>();
