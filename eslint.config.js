@@ -65,7 +65,7 @@ const protocolProperties = [
 ];
 
 export default defineConfig(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'static/', 'test-results/', 'docs/screenshots/'] },
+  { ignores: ['dist/', 'dist-server/', 'node_modules/', 'coverage/', 'static/', 'test-results/', 'docs/screenshots/'] },
 
   js.configs.recommended,
   tseslint.configs.recommended,
@@ -103,7 +103,7 @@ export default defineConfig(
   // Where each kind of code runs.
   { files: ['src/app/**'], languageOptions: { globals: globals.browser } },
   {
-    files: ['server/**', 'bench/**', 'tests/**', 'src/cli/**', '*.config.{js,ts}'],
+    files: ['server/**', 'bin/**', 'bench/**', 'tests/**', 'src/cli/**', '*.config.{js,ts}'],
     languageOptions: { globals: globals.node },
   },
 
