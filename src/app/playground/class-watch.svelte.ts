@@ -22,7 +22,7 @@ import {
   type Probe,
   type Refusal,
 } from './class-watch';
-import { newSessionToken, socketBase } from './session';
+import { newSessionToken, socketBase } from '../socket/address';
 
 /** Opens an inspector: `all` for the class, else the given session (the probe). */
 export type OpenInspector = (url: string, session: string | null, all: boolean) => InspectorClient;

@@ -8,10 +8,12 @@ import type { CapturedFrame, ConnectionRecord } from '../inspector/capture';
 import { DEFAULT_CAPACITY } from '../inspector/capture';
 import type { MisbehaveKind } from '../inspector/messages';
 import type { Outgoing } from './composer';
-import { PlaygroundConnection, type ActionResult, type SocketLike } from './connection.svelte';
+import type { CreateSocket } from '../socket/socket';
+import { PlaygroundConnection, type ActionResult } from './connection.svelte';
 import { payloadHead } from '../components/frame-row';
 import { demoAction, explainClose, explainRefusal, type DemoRequest, type Explanation, type SentClose } from './demos';
-import { connNumberFromTarget, defaultEchoUrl, newSessionToken, resolveTarget, socketBase } from './session';
+import { newSessionToken, socketBase } from '../socket/address';
+import { connNumberFromTarget, defaultEchoUrl, resolveTarget } from './session';
 
 export interface PageLocation {
   protocol: string;
@@ -21,7 +23,7 @@ export interface PageLocation {
 export interface PlaygroundOptions {
   location?: PageLocation;
   session?: string;
-  createSocket?: (url: string) => SocketLike;
+  createSocket?: CreateSocket;
   /** Opens the inspector (tests pass a fake). */
   openInspector?: (url: string, session: string) => InspectorClient;
   /** How long Connect waits for the inspector's hello before connecting without it (ms). */
