@@ -104,6 +104,17 @@ export class InspectorClient {
   }
 }
 
+/** Whether `client`'s tap said hello within `ms` milliseconds (false when it failed or was slower). */
+export async function readyWithin(client: Pick<InspectorClient, 'ready'>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  const ready = await Promise.race([client.ready(), timeout]);
+  clearTimeout(timer);
+  return ready;
+}
+
 /** Opens `url` (`ws://host/inspect`) for `session` and returns the live client and its capture. */
 export function connectInspector(url: string, session: string | null, options: InspectorOptions = {}): InspectorClient {
   return new InspectorClient(inspectorUrl(url, session, options.all ?? false), options);

@@ -3,7 +3,7 @@
  * the inspector client and its capture, the selected frame, and the demonstrations asked for.
  * The components read it; they hold only their own form fields.
  */
-import { connectInspector, type InspectorClient } from '../inspector/client.svelte';
+import { connectInspector, readyWithin, type InspectorClient } from '../inspector/client.svelte';
 import type { CapturedFrame, ConnectionRecord } from '../inspector/capture';
 import { DEFAULT_CAPACITY } from '../inspector/capture';
 import type { MisbehaveKind } from '../inspector/messages';
@@ -188,7 +188,7 @@ export class PlaygroundState {
     if (!this.served) return false;
     const existing = this.#inspector;
     if (existing && (existing.status === 'open' || existing.status === 'connecting')) {
-      return this.#waitReady(existing);
+      return readyWithin(existing, this.#inspectorWait);
     }
     const base = socketBase(this.location)!;
     const client = this.#openInspector(`${base}/inspect`, this.session);
@@ -198,17 +198,7 @@ export class PlaygroundState {
       this.#follow = true;
     }
     this.#inspector = client;
-    return this.#waitReady(client);
-  }
-
-  async #waitReady(client: InspectorClient): Promise<boolean> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(false), this.#inspectorWait);
-    });
-    const ready = await Promise.race([client.ready(), timeout]);
-    clearTimeout(timer);
-    return ready;
+    return readyWithin(client, this.#inspectorWait);
   }
 
   async connect(): Promise<ActionResult> {
