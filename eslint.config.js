@@ -147,4 +147,22 @@ export default defineConfig(
       ],
     },
   },
+  // Shared components take what a feature knows as props; they never reach into a feature folder.
+  // (The typescript-eslint twin of the rule, so the src/app/** options above still apply here.)
+  {
+    files: ['src/app/components/**/*.{ts,svelte}'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)(playground|chat|decoder)(/|$)',
+              message: 'src/app/components/ is shared: it imports no feature folder (playground, chat, decoder).',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );
