@@ -147,18 +147,19 @@ export default defineConfig(
       ],
     },
   },
-  // Shared components take what a feature knows as props; they never reach into a feature folder.
-  // (The typescript-eslint twin of the rule, so the src/app/** options above still apply here.)
+  // The app's shared folders (components, the socket layer, the inspector client) take what a page
+  // knows as props or arguments; they never reach into a page's folder. (The typescript-eslint twin
+  // of no-restricted-imports, so the src/app/** options above still apply here.)
   {
-    files: ['src/app/components/**/*.{ts,svelte}'],
+    files: ['src/app/{components,socket,inspector}/**/*.{ts,svelte}'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
           patterns: [
             {
-              regex: '(^|/)(playground|chat|decoder)(/|$)',
-              message: 'src/app/components/ is shared: it imports no feature folder (playground, chat, decoder).',
+              regex: '^(\\.\\./)+(playground|chat|decoder)(/|$)',
+              message: 'src/app/components, socket and inspector are shared: they import no page folder (playground, chat, decoder).',
             },
           ],
         },
