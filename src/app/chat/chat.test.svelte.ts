@@ -1,41 +1,12 @@
 /** ChatSession with a fake WebSocket and a fake timer: greeting, joining, sending, reconnecting. */
 import { describe, expect, it } from 'vitest';
-import { FakeSocket } from '../socket/fake-socket';
-import { ChatSession, type ChatEnvironment } from './chat.svelte';
+import { ChatSession } from './chat.svelte';
+import { fakeEnvironment } from './fake-environment';
 
 function setup() {
-  const sockets: FakeSocket[] = [];
-  const timers: { fn: () => void; ms: number; cancelled: boolean }[] = [];
-  const env: ChatEnvironment = {
-    createSocket(url) {
-      const socket = new FakeSocket(url);
-      sockets.push(socket);
-      return socket;
-    },
-    setTimer(fn, ms) {
-      const timer = { fn, ms, cancelled: false };
-      timers.push(timer);
-      return () => {
-        timer.cancelled = true;
-      };
-    },
-    random: () => 0.5,
-    now: () => Date.UTC(2025, 0, 1),
-  };
-  const session = new ChatSession({ ok: true, url: 'ws://127.0.0.1:1/chat?session=abc' }, env);
-  const last = (): FakeSocket => {
-    const socket = sockets.at(-1);
-    if (!socket) throw new Error('no socket yet');
-    return socket;
-  };
-  const runTimer = (): number => {
-    const timer = timers.filter((t) => !t.cancelled).at(-1);
-    if (!timer) throw new Error('no timer');
-    timer.cancelled = true;
-    timer.fn();
-    return timer.ms;
-  };
-  return { session, sockets, timers, last, runTimer };
+  const fake = fakeEnvironment();
+  const session = new ChatSession({ ok: true, url: 'ws://127.0.0.1:1/chat?session=abc' }, fake.env);
+  return { session, ...fake };
 }
 
 const limits = {
@@ -278,31 +249,16 @@ describe('ChatSession', () => {
     const { session, sockets, last, runTimer } = joined();
     last().fail();
     runTimer();
-    const old = sockets[0] as FakeSocket;
-    old.receiveJson({ type: 'message', id: 9, from: 'Ghost', colour: '', text: 'late', time: '' });
+    sockets[0]!.receiveJson({ type: 'message', id: 9, from: 'Ghost', colour: '', text: 'late', time: '' });
     expect(session.room.entries.some((entry) => entry.kind === 'message' && entry.text === 'late')).toBe(false);
   });
 });
 
 describe('ChatSession with a prepare step (the inspector tap)', () => {
   it('opens the socket only after prepare settles, on every attempt', async () => {
-    const sockets: FakeSocket[] = [];
-    const timers: (() => void)[] = [];
+    const { env, sockets, runTimer } = fakeEnvironment();
     let prepared = 0;
     let release: () => void = () => {};
-    const env: ChatEnvironment = {
-      createSocket: (url) => {
-        const socket = new FakeSocket(url);
-        sockets.push(socket);
-        return socket;
-      },
-      setTimer: (fn) => {
-        timers.push(fn);
-        return () => {};
-      },
-      random: () => 0.5,
-      now: () => 0,
-    };
     const session = new ChatSession({ ok: true, url: 'ws://x/chat' }, env, () => {
       prepared += 1;
       return new Promise<void>((resolve) => {
@@ -318,7 +274,7 @@ describe('ChatSession with a prepare step (the inspector tap)', () => {
     await Promise.resolve();
     expect(sockets).toHaveLength(1);
     sockets[0]?.fail();
-    timers.shift()?.();
+    runTimer();
     expect(prepared).toBe(2);
     // Leaving while prepare is pending: no socket is opened afterwards.
     session.leave();

@@ -1,32 +1,15 @@
 /** ReconnectingSocket on its own: attempts, backoff, stopping, giving up, and sockets it let go. */
 import { describe, expect, it } from 'vitest';
 import type { CloseSummary } from '../socket/socket';
-import { FakeSocket } from '../socket/fake-socket';
-import { ReconnectingSocket, type AfterClose, type ReconnectEnvironment, type ReconnectOptions } from './reconnecting-socket.svelte';
+import { fakeEnvironment } from './fake-environment';
+import { ReconnectingSocket, type AfterClose, type ReconnectOptions } from './reconnecting-socket.svelte';
 
 function setup(options: ReconnectOptions = {}, url: string | null = 'ws://127.0.0.1:1/chat') {
-  const sockets: FakeSocket[] = [];
-  const timers: { fn: () => void; ms: number; cancelled: boolean }[] = [];
+  const fake = fakeEnvironment();
   const heard: unknown[] = [];
-  const env: ReconnectEnvironment = {
-    createSocket(u) {
-      if (u.startsWith('http')) throw new SyntaxError('not a WebSocket URL');
-      const socket = new FakeSocket(u);
-      sockets.push(socket);
-      return socket;
-    },
-    setTimer(fn, ms) {
-      const timer = { fn, ms, cancelled: false };
-      timers.push(timer);
-      return () => {
-        timer.cancelled = true;
-      };
-    },
-    random: () => 0.5,
-  };
   const socket = new ReconnectingSocket(
     url,
-    env,
+    fake.env,
     {
       preparing: () => heard.push('preparing'),
       connecting: (attempt) => heard.push(['connecting', attempt]),
@@ -37,14 +20,7 @@ function setup(options: ReconnectOptions = {}, url: string | null = 'ws://127.0.
     },
     options,
   );
-  const last = (): FakeSocket => sockets.at(-1)!;
-  const pending = () => timers.filter((t) => !t.cancelled);
-  const runTimer = (): void => {
-    const timer = pending().at(-1)!;
-    timer.cancelled = true;
-    timer.fn();
-  };
-  return { socket, sockets, timers, pending, heard, last, runTimer };
+  return { socket, heard, ...fake };
 }
 
 describe('ReconnectingSocket', () => {
@@ -155,7 +131,7 @@ describe('ReconnectingSocket', () => {
   it('says when the browser refuses the URL, and does not retry', () => {
     const { socket, pending, heard } = setup({}, 'http://127.0.0.1:1/chat');
     socket.start();
-    expect(heard).toEqual([['refused', 'not a WebSocket URL']]);
+    expect(heard).toEqual([['refused', "The URL's scheme must be either 'ws' or 'wss'."]]);
     expect(socket.link).toBe('offline');
     expect(pending()).toHaveLength(0);
   });
