@@ -3,14 +3,15 @@
  * server: no WebSocket endpoints anywhere. Screenshots (1280x720, light and dark) go to
  * docs/screenshots/decoder-*.png.
  */
+import { screenshotDir } from './screenshots';
 import { mkdir } from 'node:fs/promises';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import type { Locator, Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { builtAppDir, useBuiltApp } from './app';
 import { describeBrowser } from './browser';
 
-const screenshots = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+const screenshots = screenshotDir;
 const MASKED_HELLO = '81 85 37 fa 21 3d 7f 9f 4d 51 58';
 
 async function shoot(page: Page, name: string): Promise<void> {

@@ -2,17 +2,17 @@
  * The playground in Chromium against the built app served by the real server (one port, as with
  * `npm start`): the browser's own WebSocket to /echo, frames from the inspector tap, the
  * readyState timeline, the demonstrations (ping, every protocol violation), 100,000 frames.
- * Screenshots go to docs/screenshots/playground-*.png.
+ * Screenshots (npm run screenshots) go to docs/screenshots/playground-*.png.
  */
+import { screenshotDir } from './screenshots';
 import { mkdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createFramescopeServer, type FramescopeServer } from '../../server/server';
 import { builtAppDir } from './app';
 import { describeBrowser, type BrowserSuite, type OpenedPage } from './browser';
 
-const screenshots = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+const screenshots = screenshotDir;
 
 const GRID_LABELS = ['FIN', 'RSV1', 'RSV2', 'RSV3', 'Opcode', 'MASK', 'Payload length', 'Payload'];
 
