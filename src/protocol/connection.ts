@@ -135,9 +135,11 @@ export class WebSocketConnection {
       if (event === null) continue;
       this.#events.push(event);
       if (event.kind === 'ping') {
-        // §5.5.2: "Upon receipt of a Ping frame, an endpoint MUST send a Pong frame in response"
-        // with "identical Application data", unless it has already sent a Close frame.
-        if (!this.#closeSent) this.#queue({ opcode: Opcode.Pong, payload: event.payload });
+        // RFC 6455 §5.5.2: "Upon receipt of a Ping frame, an endpoint MUST send a Pong frame in
+        // response, unless it already received a Close frame." (A Close frame received ends the
+        // reading above, so every ping that gets here is answered, in CLOSING after our own Close too.)
+        // §5.5.3: "A Pong frame sent in response to a Ping frame must have identical "Application data""
+        this.#queue({ opcode: Opcode.Pong, payload: event.payload });
       } else if (event.kind === 'close') {
         this.#onClose(event.code, event.reason);
       }

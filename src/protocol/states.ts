@@ -36,7 +36,7 @@ export const TRANSITIONS: readonly Transition[] = [
   { from: 'OPEN', event: 'receive-close', to: 'CLOSED', rfc: '5.5.1', note: 'The peer sent a Close frame; this end answers with one, and the connection is closed.' },
   { from: 'OPEN', event: 'fault', to: 'CLOSED', rfc: '7.1.7', note: 'A protocol violation: send a Close frame with the fault\u2019s code and drop the connection.' },
   { from: 'OPEN', event: 'tcp-closed', to: 'CLOSED', rfc: '7.1.5', note: 'TCP ended with no closing handshake: close code 1006, not clean.' },
-  { from: 'CLOSING', event: 'receive-data', to: 'CLOSING', rfc: '5.5.1', note: 'Data may still arrive until the peer\u2019s Close frame; pings are no longer answered.' },
+  { from: 'CLOSING', event: 'receive-data', to: 'CLOSING', rfc: '5.5.2', note: 'Data may still arrive until the peer\u2019s Close frame, and pings are still answered: only a Close frame received excuses the pong.' },
   { from: 'CLOSING', event: 'receive-close', to: 'CLOSED', rfc: '7.1.4', note: 'Both Close frames exchanged: the connection closed cleanly; the server closes TCP first.' },
   { from: 'CLOSING', event: 'fault', to: 'CLOSED', rfc: '7.1.7', note: 'A protocol violation while closing: drop the connection.' },
   { from: 'CLOSING', event: 'tcp-closed', to: 'CLOSED', rfc: '7.1.5', note: 'TCP ended before the peer\u2019s Close frame: not clean.' },

@@ -148,10 +148,13 @@ describe.each(['server', 'client'] as const)('as a %s', (role) => {
     const out = written(conn);
     expect(out).toHaveLength(1);
     expect(closeOf(out[0]!)).toEqual({ kind: 'close', code: 1000, reason: 'done' });
-    // Data may still arrive while closing; a ping is reported but no longer answered.
-    conn.receive(concatBytes(fromPeer(role, { opcode: 0x1, payload: ascii('late') }), fromPeer(role, { opcode: 0x9 })));
+    // Data may still arrive while closing, and a ping is still answered: RFC 6455 §5.5.2 excuses
+    // the pong only once a Close frame has been *received*.
+    conn.receive(concatBytes(fromPeer(role, { opcode: 0x1, payload: ascii('late') }), fromPeer(role, { opcode: 0x9, payload: ascii('still there?') })));
     expect(kinds(conn.takeEvents())).toEqual(['message', 'ping']);
-    expect(conn.takeOutgoing()).toEqual([]);
+    const pongs = written(conn);
+    expect(pongs.map((f) => f.opcode)).toEqual([0xa]);
+    expect(text(pongs[0]!.payload)).toBe('still there?');
     expect(conn.state).toBe('CLOSING');
     conn.receive(fromPeer(role, { opcode: 0x8, payload: closePayload(1000) }));
     expect(conn.takeEvents()).toEqual([
