@@ -9,6 +9,7 @@
 import {
   closeCodeInfo,
   decodeFrames,
+  FAULTS,
   describePayload,
   layoutFrame,
   MessageAssembler,
@@ -272,9 +273,20 @@ export interface JsonFrame {
   payload: string;
 }
 
+/** A fault: its rule id and the values of its sentence (a translation's keys), the close code, where, the section and the sentence. */
+export interface JsonFault {
+  rule: Fault['rule'];
+  code: number;
+  offset: number;
+  length: number;
+  rfc: string;
+  detail: Fault['detail'];
+  message: string;
+}
+
 export type JsonElement =
   | JsonFrame
-  | { fault: { code: number; offset: number; message: string } }
+  | { fault: JsonFault }
   | { incomplete: { offset: number; needed: number } };
 
 export function jsonElements(bytes: Uint8Array, result: DecodeResult): JsonElement[] {
@@ -291,8 +303,8 @@ export function jsonElements(bytes: Uint8Array, result: DecodeResult): JsonEleme
     payload: toHex(frame.payload),
   }));
   if (result.fault !== null) {
-    const { closeCode, offset, message } = result.fault;
-    out.push({ fault: { code: closeCode, offset, message } });
+    const { rule, closeCode, offset, length, rfc, detail, message } = result.fault;
+    out.push({ fault: { rule, code: closeCode, offset, length, rfc, detail, message } });
   } else if (result.incomplete !== null) {
     const { offset } = result.incomplete;
     out.push({ incomplete: { offset, needed: stillNeeded(bytes, result).needed } });
@@ -337,24 +349,6 @@ const BITS_PER_LINE = 32;
 /** Values longer than this (a long payload summary) do not set the width of the value column. */
 const MAX_VALUE_COLUMN = 32;
 
-/** The fields a fault of each rule is about, to mark them. */
-const FAULT_FIELDS: Record<Fault['rule'], readonly FieldKey[]> = {
-  'rsv-without-extension': ['rsv1', 'rsv2', 'rsv3'],
-  'reserved-opcode': ['opcode'],
-  'fragmented-control-frame': ['fin'],
-  'control-frame-too-long': ['payload-length'],
-  'close-payload-one-byte': ['payload-length'],
-  'invalid-close-code': ['payload'],
-  'invalid-utf8': ['payload'],
-  'unexpected-continuation': ['opcode'],
-  'expected-continuation': ['opcode'],
-  'mask-required': ['mask'],
-  'mask-forbidden': ['mask'],
-  'non-minimal-length': ['extended-payload-length'],
-  'length-msb-set': ['extended-payload-length'],
-  'payload-too-large': ['payload-length', 'extended-payload-length'],
-  'message-too-large': ['payload-length', 'extended-payload-length'],
-};
 
 export interface HumanOptions {
   color: boolean;
@@ -373,9 +367,7 @@ export function formatHuman(bytes: Uint8Array, result: DecodeResult, options: Hu
   if (fault !== null) {
     // Lay out the frame the fault was found in, as far as its bytes go, and mark what broke.
     const layout = layoutFrame(bytes, fault.frameOffset);
-    const marked = fault.rule === 'rsv-without-extension'
-      ? new Set(layout.fields.filter((f) => f.key.startsWith('rsv') && f.bits === '1').map((f) => f.key))
-      : new Set(FAULT_FIELDS[fault.rule]);
+    const marked = faultFields(fault);
     blocks.push(frameBlock(n + 1, layout, style, marked, ' (refused: see the fault below)'));
     blocks.push(style.bad(faultLine(fault)));
   } else if (incomplete !== null) {
@@ -392,9 +384,17 @@ export function formatHuman(bytes: Uint8Array, result: DecodeResult, options: Hu
   return `${blocks.join('\n\n')}\n`;
 }
 
+/** The fields to mark: the rule's fields (FAULTS), narrowed to the RSV bits that are set. */
+function faultFields(fault: Fault): ReadonlySet<FieldKey> {
+  if (fault.rule === 'rsv-without-extension') {
+    return new Set(fault.detail.bits.map((bit): FieldKey => (bit === 'RSV1' ? 'rsv1' : bit === 'RSV2' ? 'rsv2' : 'rsv3')));
+  }
+  return new Set(FAULTS[fault.rule].fields);
+}
+
+/** The fault's line: where, the close code and its name, and the fault's sentence (which cites its section). */
 export function faultLine(fault: Fault): string {
-  const cites = /RFC 6455 §/.test(fault.message);
-  return `fault at byte ${fault.offset} (frame at byte ${fault.frameOffset}): ${fault.closeCode} ${closeCodeInfo(fault.closeCode).name} \u2014 ${fault.message}${cites ? '' : ` (RFC 6455 §${fault.rfc})`}`;
+  return `fault at byte ${fault.offset} (frame at byte ${fault.frameOffset}): ${fault.closeCode} ${closeCodeInfo(fault.closeCode).name} \u2014 ${fault.message}`;
 }
 
 /** "text, final, masked, 5-byte payload": what the header says, as far as it arrived. */
