@@ -287,7 +287,7 @@ export class FramescopeServer {
       return;
     }
     this.#pending++;
-    computeAccept(check.key).then(
+    Promise.resolve(computeAccept(check.key)).then(
       (accept) => {
         this.#pending--;
         this.#open(socket, head, request, endpoint, accept, check.protocols, handshake);

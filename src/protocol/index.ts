@@ -14,4 +14,4 @@ export * from './states.ts';
 export * from './connection.ts';
 export * from './layout.ts';
 export * from './hex.ts';
-export * from './handshake.ts';
+export * from './handshake/index.ts';
