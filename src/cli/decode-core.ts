@@ -10,6 +10,7 @@ import {
   closeCodeInfo,
   decodeFrames,
   FAULTS,
+  hexPlace,
   describePayload,
   layoutFrame,
   MessageAssembler,
@@ -22,9 +23,12 @@ import {
   type Frame,
   type FrameLayout,
   type FrameSender,
+  type HexError,
+  type HexWarning,
   type LayoutField,
+  parseHex,
+  toHex,
 } from '../protocol/index.ts';
-import { parseHex, toHex, type HexError } from '../protocol/hex.ts';
 
 export const USAGE = `Usage: npm run --silent decode -- [--role client|server|any] [--json] [--file F | HEX... | -]
 
@@ -237,9 +241,9 @@ export function badHexMessage(text: string, error: HexError, source: string): st
   return `decode: bad hex in ${source}: ${located(error)}${pointAt(text, error)}`;
 }
 
-/** The parser's message, with "at line L, column C" added unless it already says where. */
-function located(error: HexError): string {
-  return /\bline \d+, column \d+/.test(error.message) ? error.message : `at line ${error.line}, column ${error.column}: ${error.message}`;
+/** "line L, column C: " and the reader's message (which never names its own place). */
+function located(problem: HexError | HexWarning): string {
+  return `${hexPlace(problem)}: ${problem.message}`;
 }
 
 /** The line in question (or the part of a long line around the spot) and a caret under the spot. */

@@ -13,5 +13,5 @@ export * from './encoder.ts';
 export * from './states.ts';
 export * from './connection.ts';
 export * from './layout.ts';
-export * from './hex.ts';
+export * from './hex/index.ts';
 export * from './handshake/index.ts';

@@ -111,7 +111,7 @@ describe('usage and exit status 2', () => {
     expect(out).toEqual({
       stdout: '',
       stderr:
-        "decode: bad hex in the arguments: unexpected character 'g' at line 1, column 5: hex bytes are written with the digits 0-9 and a-f\n" +
+        "decode: bad hex in the arguments: line 1, column 5: unexpected character 'g': hex bytes are written with the digits 0-9 and a-f\n" +
         '  81 8g\n' +
         '      ^\n',
       exitCode: 2,
@@ -364,7 +364,7 @@ describe('--json', () => {
     const { elements, exitCode, stderr } = runJson(['-'], '00000000: 8105 4865 6c6c 6f  ..Hello\n00000010: 8100  ..\n');
     expect(exitCode).toBe(0);
     expect(elements).toHaveLength(2);
-    expect(stderr).toMatch(/^decode: warning: stdin: the offset 00000010 at line 2, column 1 should be 00000007/);
+    expect(stderr).toMatch(/^decode: warning: stdin: line 2, column 1: the offset 00000010 should be 00000007 after the line above/);
   });
 
   test('--file reads raw bytes, not hex', () => {

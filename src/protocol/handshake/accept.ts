@@ -3,7 +3,7 @@
  * Sec-WebSocket-Key, computed synchronously with the SHA-1 of sha1.ts, and step by step for the
  * page to show.
  */
-import { toHex } from '../hex.ts';
+import { toHex } from '../hex/index.ts';
 import { base64Encode } from './base64.ts';
 import { sha1 } from './sha1.ts';
 import { trimOws } from './fields.ts';
