@@ -51,6 +51,9 @@ describe('arguments', () => {
     expect(parseDecodeArgs([])).toMatchObject({ ok: true, args: { input: { kind: 'none' } } });
     expect(parseDecodeArgs(['-h'])).toMatchObject({ ok: true, args: { help: true } });
     expect(parseDecodeArgs(['--', '--json'])).toMatchObject({ ok: true, args: { json: false, input: { kind: 'hex', text: '--json' } } });
+    // After --, a lone - is an argument like any other, not stdin.
+    expect(parseDecodeArgs(['--', '-', '81'])).toMatchObject({ ok: true, args: { input: { kind: 'hex', text: '- 81' } } });
+    expect(parseDecodeArgs(['-h', '--role', 'server'])).toMatchObject({ ok: true, args: { help: true, role: 'server' } });
   });
 
   test.each([
@@ -63,6 +66,9 @@ describe('arguments', () => {
     [['--file', 'a', 'ff'], 'give the bytes one way'],
     [['-', 'ff'], 'give the bytes one way'],
     [['--json=yes'], '--json takes no value'],
+    [['--file='], '--file needs a file name'],
+    [['--bogus=1', 'ff'], 'unknown option --bogus'],
+    [['-hx'], 'unknown option -x'],
   ])('%j is refused: %s', (argv, message) => {
     const parsed = parseDecodeArgs(argv);
     expect(parsed.ok).toBe(false);
