@@ -17,6 +17,7 @@
  */
 import { allocatePooled, type Allocate } from './encoder.ts';
 import { fault, type Fault, type FaultSite, type RsvBit } from './fault.ts';
+import type { FrameChecks } from './frame-checks.ts';
 import type { Frame, LengthForm } from './frame.ts';
 import { applyMask } from './mask.ts';
 import { isControl, isKnownOpcode, Opcode } from './opcodes.ts';
@@ -35,23 +36,6 @@ export interface FrameDecoderOptions {
   allowRsv3?: boolean;
   /** Where a payload that spans several pushed chunks is joined (see `Allocate` in encoder.ts). */
   allocate?: Allocate;
-}
-
-/**
- * What the decoder asks the layer above about each frame, in stream order; each answer is a
- * fault that ends the stream, or null. `MessageRules` is the implementation.
- */
-export interface FrameChecks {
-  /** The first two bytes passed the frame's own rules: may a frame with this opcode and FIN come now? */
-  start(opcode: number, fin: boolean, frameOffset: number): Fault | null;
-  /** The payload length is known (no payload read yet): `field` is where the length is written. */
-  length(payloadLength: number, field: FaultSite): Fault | null;
-  /** Are this frame's payload pieces to be passed to `payload()` as they arrive? */
-  readonly checksPayload: boolean;
-  /** Unmasked payload bytes as they arrive; `payloadOffset` is where `part` starts in the payload. */
-  payload(part: Uint8Array, payloadOffset: number, payloadStart: number, frameOffset: number): Fault | null;
-  /** The frame is complete. */
-  end(opcode: number, fin: boolean, payload: Uint8Array, payloadStart: number, frameOffset: number): Fault | null;
 }
 
 export interface Incomplete {

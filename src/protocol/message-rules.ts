@@ -13,7 +13,7 @@
  */
 import { isValidCloseCode } from './close-codes.ts';
 import { fault, type Fault, type FaultSite } from './fault.ts';
-import type { FrameChecks } from './frame-decoder.ts';
+import type { FrameChecks } from './frame-checks.ts';
 import { isControl, Opcode } from './opcodes.ts';
 import { Utf8Validator, type Utf8Check } from './utf8.ts';
 
