@@ -11,6 +11,7 @@ import {
   encodeFrame,
   FAULT_RULES,
   FAULTS,
+  closeCodeInfo,
   FrameParser,
   isValidCloseCode,
 } from '../../src/protocol';
@@ -118,6 +119,27 @@ describe('what the rules allow', () => {
     for (const code of INVALID_CLOSE_CODES) {
       expect(isValidCloseCode(code), `${code}`).toBe(false);
     }
+  });
+
+  test('closeCodeInfo names each range of RFC 6455 §7.4.2 at its edges, and says whether it goes on the wire', () => {
+    const seen = (code: number) => [closeCodeInfo(code).name, closeCodeInfo(code).onWire];
+    expect(seen(0)).toEqual(['Invalid', false]);
+    expect(seen(999)).toEqual(['Invalid', false]);
+    expect(seen(1000)).toEqual(['Normal Closure', true]);
+    expect(seen(1004)).toEqual(['Reserved', false]);
+    expect(seen(1005)).toEqual(['No Status Received', false]);
+    expect(seen(1014)).toEqual(['Bad Gateway', true]);
+    expect(seen(1015)).toEqual(['TLS Handshake', false]);
+    expect(seen(1016)).toEqual(['Unassigned', false]);
+    expect(seen(2999)).toEqual(['Unassigned', false]);
+    expect(seen(3000)).toEqual(['Registered (libraries, frameworks)', true]);
+    expect(seen(3999)).toEqual(['Registered (libraries, frameworks)', true]);
+    expect(seen(4000)).toEqual(['Private use', true]);
+    expect(seen(4999)).toEqual(['Private use', true]);
+    expect(seen(5000)).toEqual(['Invalid', false]);
+    expect(seen(65535)).toEqual(['Invalid', false]);
+    expect(seen(1000.5)).toEqual(['Invalid', false]);
+    expect(seen(-1)).toEqual(['Invalid', false]);
   });
 
   test('an empty close frame and a close with a code and no reason are accepted', () => {
