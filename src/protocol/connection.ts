@@ -90,6 +90,8 @@ export class WebSocketConnection {
   readonly role: Role;
   #state: ConnectionState = 'OPEN';
   readonly #table: TransitionTable;
+  /** Does the state read input (the table has 'receive-data' for it)? Derived at each move, asked per frame. */
+  #reads: boolean;
   readonly #parser: FrameParser;
   readonly #assembler: MessageAssembler;
   readonly #allocate: Allocate;
@@ -105,6 +107,7 @@ export class WebSocketConnection {
   constructor(options: ConnectionOptions) {
     this.role = options.role;
     this.#table = compileTransitions(options.transitions);
+    this.#reads = this.#can('receive-data');
     this.#parser = new FrameParser({
       sender: options.role === 'server' ? 'client' : 'server',
       maxPayload: options.maxPayload,
@@ -156,36 +159,28 @@ export class WebSocketConnection {
    * state reads no more (after the peer's Close frame, §1.4; after failing, §7.1.7) are dropped.
    */
   receive(chunk: Uint8Array): void {
-    if (this.#can('receive-data')) this.#parser.push(chunk);
+    if (this.#reads) this.#parser.push(chunk);
   }
 
   /** The next thing that happened, parsing one more frame if needed; null when more bytes are needed. */
   nextEvent(): ProtocolEvent | null {
     for (;;) {
       if (this.#events.length > 0) return this.#events.shift()!;
-      if (!this.#can('receive-data')) return null;
+      if (!this.#reads) return null;
       const item = this.#parser.next();
       if (item === null) return null;
       if (item.kind === 'fault') {
-        this.#events.push({ kind: 'fault', fault: item });
-        // A short reason helps a student reading the peer's close event; the full message stays in the fault.
-        this.#fail(item.closeCode, `${item.rule} at byte ${item.offset}`, item.message);
+        this.#onFault(item);
         continue;
       }
       if (this.#reportFrames) this.#events.push({ kind: 'frame', frame: item });
       const event = this.#assembler.accept(item);
       if (event === null) continue;
+      // The common case, a message and nothing queued before it: no round trip through the queue.
+      if (event.kind === 'message' && this.#events.length === 0) return event;
       this.#events.push(event);
-      if (event.kind === 'ping') {
-        // RFC 6455 §5.5.2: "Upon receipt of a Ping frame, an endpoint MUST send a Pong frame in
-        // response, unless it already received a Close frame." Reading stops at a Close frame
-        // received, so every ping that gets here is answered, in CLOSE_SENT too; §5.5.3: "A Pong
-        // frame sent in response to a Ping frame must have identical "Application data"".
-        this.#queue({ opcode: Opcode.Pong, payload: event.payload });
-        this.#move('send-control');
-      } else if (event.kind === 'close') {
-        this.#onClose(event.code, event.reason);
-      }
+      if (event.kind === 'ping') this.#onPing(event.payload);
+      else if (event.kind === 'close') this.#onClose(event.code, event.reason);
     }
   }
 
@@ -327,6 +322,22 @@ export class WebSocketConnection {
   /** The only way the state changes: the table's move for `event` (throws when it has none). */
   #move(event: StateEvent): void {
     this.#state = nextState(this.#state, event, this.#table);
+    this.#reads = this.#can('receive-data');
+  }
+
+  #onFault(f: Fault): void {
+    this.#events.push({ kind: 'fault', fault: f });
+    // A short reason helps a student reading the peer's close event; the full message stays in the fault.
+    this.#fail(f.closeCode, `${f.rule} at byte ${f.offset}`, f.message);
+  }
+
+  #onPing(payload: Uint8Array): void {
+    // RFC 6455 §5.5.2: "Upon receipt of a Ping frame, an endpoint MUST send a Pong frame in
+    // response, unless it already received a Close frame." Reading stops at a Close frame
+    // received, so every ping that gets here is answered, in CLOSE_SENT too; §5.5.3: "A Pong
+    // frame sent in response to a Ping frame must have identical "Application data"".
+    this.#queue({ opcode: Opcode.Pong, payload });
+    this.#move('send-control');
   }
 
   #onClose(code: number | null, reason: string): void {

@@ -16,14 +16,11 @@
  * are views into the pushed chunks where a payload did not span two of them.
  */
 import { allocatePooled, type Allocate } from './encoder.ts';
-import { fault, type Fault, type FaultSite, type RsvBit } from './fault.ts';
-import type { FrameChecks } from './frame-checks.ts';
-import type { Frame, LengthForm } from './frame.ts';
+import { fault, type Fault, type FaultRule, type FaultSite, type RsvBit } from './fault.ts';
+import { NO_FRAME_CHECKS, type FrameChecks } from './frame-checks.ts';
+import type { Frame, FrameSender, Incomplete, LengthForm } from './frame.ts';
 import { applyMask } from './mask.ts';
 import { isControl, isKnownOpcode, Opcode } from './opcodes.ts';
-
-/** Who sent the bytes being parsed: a client (frames MUST be masked), a server (MUST NOT), or unknown. */
-export type FrameSender = 'client' | 'server' | 'any';
 
 export interface FrameDecoderOptions {
   /** Who sent the bytes. Default 'any': masking is not checked. */
@@ -38,15 +35,6 @@ export interface FrameDecoderOptions {
   allocate?: Allocate;
 }
 
-export interface Incomplete {
-  /** Stream offset where the unfinished frame starts. */
-  offset: number;
-  /** Bytes of it received so far. */
-  have: number;
-  /** At least this many more bytes are needed to go on (exact once the header is complete). */
-  needed: number;
-}
-
 const enum State {
   Header,
   Length16,
@@ -58,6 +46,9 @@ const enum State {
 
 const EMPTY = new Uint8Array(0);
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+/** The rules the header's bits decide by themselves (their faults need no values from elsewhere). */
+type HeaderRule = Exclude<FaultRule, 'unexpected-continuation' | 'expected-continuation' | 'non-minimal-length' | 'payload-too-large' | 'message-too-large' | 'invalid-close-code' | 'invalid-utf8'>;
+
 const RSV_BITS: readonly [number, RsvBit][] = [[4, 'RSV1'], [2, 'RSV2'], [1, 'RSV3']];
 
 export class FrameDecoder {
@@ -65,7 +56,7 @@ export class FrameDecoder {
   readonly #maxPayload: number;
   readonly #rsvAllowed: number;
   readonly #allocate: Allocate;
-  readonly #checks: FrameChecks | null;
+  readonly #checks: FrameChecks;
 
   // Buffered input: a list of chunks, the read position in the first one, and a running total.
   #chunks: Uint8Array[] = [];
@@ -83,6 +74,8 @@ export class FrameDecoder {
   #rsv = 0;
   #opcode = 0;
   #masked = false;
+  /** The 7-bit payload length field (126 and 127 announce an extended length). */
+  #length7 = 0;
   #payloadLength = 0;
   #lengthForm: LengthForm = 7;
   #headerLength = 2;
@@ -103,7 +96,7 @@ export class FrameDecoder {
     this.#maxPayload = Math.min(options.maxPayload ?? MAX_SAFE, MAX_SAFE);
     this.#rsvAllowed = (options.allowRsv1 ? 4 : 0) | (options.allowRsv2 ? 2 : 0) | (options.allowRsv3 ? 1 : 0);
     this.#allocate = options.allocate ?? allocatePooled;
-    this.#checks = checks;
+    this.#checks = checks ?? NO_FRAME_CHECKS;
   }
 
   /** Add received bytes. After a fault, bytes are discarded (RFC 6455 §7.1.7). */
@@ -143,7 +136,7 @@ export class FrameDecoder {
           const high = this.#uint32();
           const low = this.#uint32();
           // FAULTS['length-msb-set'] (RFC 6455 §5.2)
-          if (high >= 0x80000000) return this.#fail(fault('length-msb-set', this.#site(2, 1), {}));
+          if (high >= 0x80000000) return this.#fail(this.#refuse('length-msb-set', 2));
           const length = high * 0x100000000 + low;
           if (length < 65536) return this.#fail(this.#nonMinimal(length, 64));
           const f = this.#setLength(length);
@@ -160,9 +153,13 @@ export class FrameDecoder {
           const f = this.#readPayload();
           if (f) return this.#fail(f);
           if (this.#payloadDone < this.#payloadLength) return null;
-          const frameOrFault = this.#finishFrame();
-          if (frameOrFault.kind === 'fault') return this.#fail(frameOrFault);
-          return frameOrFault;
+          // Complete, the gathered buffer is exactly the payload (its growth stops at the payload length).
+          const payload = this.#gathered ?? this.#firstPart;
+          this.#firstPart = EMPTY;
+          this.#gathered = null;
+          const end = this.#checks.end(this.#opcode, this.#fin, payload, this.#frameStart + this.#headerLength, this.#frameStart);
+          if (end) return this.#fail(end);
+          return this.#frame(payload);
         }
         case State.Failed:
           return null;
@@ -206,6 +203,28 @@ export class FrameDecoder {
     return { offset: this.#frameStart + offset, length, frameOffset: this.#frameStart };
   }
 
+  /**
+   * A fault the header's own bits decide, at byte `at` of the frame (a call kept out of
+   * #readHeader, which runs for every frame): its detail values from the frame read so far.
+   */
+  #refuse(rule: HeaderRule, at: number): Fault {
+    const site = this.#site(at, 1);
+    const opcode = this.#opcode;
+    switch (rule) {
+      case 'rsv-without-extension': {
+        const bad = this.#rsv & ~this.#rsvAllowed;
+        return fault(rule, site, { bits: RSV_BITS.filter(([bit]) => (bad & bit) !== 0).map(([, name]) => name) });
+      }
+      case 'reserved-opcode':
+      case 'fragmented-control-frame':
+        return fault(rule, site, { opcode });
+      case 'control-frame-too-long':
+        return fault(rule, site, { opcode, lengthField: this.#length7 });
+      default:
+        return fault(rule, site, {});
+    }
+  }
+
   /** FAULTS['non-minimal-length'], pointing at the whole extended length. */
   #nonMinimal(length: number, lengthForm: 16 | 64): Fault {
     return fault('non-minimal-length', this.#site(2, lengthForm / 8), { length, lengthForm });
@@ -220,31 +239,27 @@ export class FrameDecoder {
     this.#rsv = (b0 & 0b0111_0000) >>> 4;
     const opcode = (this.#opcode = b0 & 0b0000_1111);
     this.#masked = (b1 & 0b1000_0000) !== 0;
-    const length7 = b1 & 0b0111_1111;
+    const length7 = (this.#length7 = b1 & 0b0111_1111);
     this.#maskingKey = null;
 
+    // Each rule is a row of FAULTS (fault.ts), checked in the order of the header's bits.
     // RFC 6455 §5.2, RSV1-3: FAULTS['rsv-without-extension']
-    const badRsv = this.#rsv & ~this.#rsvAllowed;
-    if (badRsv !== 0) {
-      return fault('rsv-without-extension', this.#site(0, 1), { bits: RSV_BITS.filter(([bit]) => (badRsv & bit) !== 0).map(([, n]) => n) });
-    }
+    if ((this.#rsv & ~this.#rsvAllowed) !== 0) return this.#refuse('rsv-without-extension', 0);
     // RFC 6455 §5.2, Opcode: FAULTS['reserved-opcode']
-    if (!isKnownOpcode(opcode)) return fault('reserved-opcode', this.#site(0, 1), { opcode });
+    if (!isKnownOpcode(opcode)) return this.#refuse('reserved-opcode', 0);
     const control = isControl(opcode);
     // RFC 6455 §5.5: FAULTS['fragmented-control-frame']
-    if (control && !this.#fin) return fault('fragmented-control-frame', this.#site(0, 1), { opcode });
+    if (control && !this.#fin) return this.#refuse('fragmented-control-frame', 0);
     // RFC 6455 §5.1: FAULTS['mask-required'] and FAULTS['mask-forbidden']
-    if (this.#sender === 'client' && !this.#masked) return fault('mask-required', this.#site(1, 1), {});
-    if (this.#sender === 'server' && this.#masked) return fault('mask-forbidden', this.#site(1, 1), {});
+    if (this.#sender === 'client' && !this.#masked) return this.#refuse('mask-required', 1);
+    if (this.#sender === 'server' && this.#masked) return this.#refuse('mask-forbidden', 1);
     // RFC 6455 §5.5: FAULTS['control-frame-too-long']
-    if (control && length7 > 125) return fault('control-frame-too-long', this.#site(1, 1), { opcode, lengthField: length7 });
+    if (control && length7 > 125) return this.#refuse('control-frame-too-long', 1);
     // RFC 6455 §5.5.1: FAULTS['close-payload-one-byte']
-    if (opcode === Opcode.Close && length7 === 1) return fault('close-payload-one-byte', this.#site(1, 1), {});
+    if (opcode === Opcode.Close && length7 === 1) return this.#refuse('close-payload-one-byte', 1);
     // The frame's place in its message (§5.4): the message layer's rules.
-    if (this.#checks !== null) {
-      const f = this.#checks.start(opcode, this.#fin, this.#frameStart);
-      if (f) return f;
-    }
+    const f = this.#checks.start(opcode, this.#fin, this.#frameStart);
+    if (f) return f;
 
     if (length7 === 126) {
       this.#state = State.Length16;
@@ -265,13 +280,11 @@ export class FrameDecoder {
 
   #setLength(length: number): Fault | null {
     this.#payloadLength = length;
-    const field = this.#site(1, this.#lengthForm === 7 ? 1 : this.#lengthForm === 16 ? 3 : 9);
+    const lengthBytes = this.#lengthForm === 7 ? 1 : this.#lengthForm === 16 ? 3 : 9;
     // RFC 6455 §7.4.1 (1009), decided from the header: FAULTS['payload-too-large']
-    if (length > this.#maxPayload) return fault('payload-too-large', field, { length, limit: this.#maxPayload });
-    if (this.#checks !== null) {
-      const f = this.#checks.length(length, field);
-      if (f) return f;
-    }
+    if (length > this.#maxPayload) return fault('payload-too-large', this.#site(1, lengthBytes), { length, limit: this.#maxPayload });
+    const f = this.#checks.length(length, this.#frameStart, lengthBytes);
+    if (f) return f;
     if (this.#masked) {
       this.#state = State.MaskingKey;
     } else {
@@ -285,7 +298,7 @@ export class FrameDecoder {
     this.#payloadDone = 0;
     this.#firstPart = EMPTY;
     this.#gathered = null;
-    this.#checkPieces = this.#checks !== null && this.#checks.checksPayload;
+    this.#checkPieces = this.#checks.checksPayload;
   }
 
   // ---- payload ------------------------------------------------------------------------------
@@ -300,7 +313,7 @@ export class FrameDecoder {
       this.#advance(take);
       if (this.#maskingKey !== null) applyMask(part, this.#maskingKey, this.#payloadDone);
       if (this.#checkPieces) {
-        const f = this.#checks!.payload(part, this.#payloadDone, this.#frameStart + this.#headerLength, this.#frameStart);
+        const f = this.#checks.payload(part, this.#payloadDone, this.#frameStart + this.#headerLength, this.#frameStart);
         if (f) return f;
       }
       if (this.#payloadDone === 0) this.#firstPart = part;
@@ -323,23 +336,16 @@ export class FrameDecoder {
     buffer.set(part, held);
   }
 
-  #finishFrame(): Frame | Fault {
-    // Complete, the gathered buffer is exactly the payload (its growth stops at the payload length).
-    const payload = this.#gathered ?? this.#firstPart;
-    this.#firstPart = EMPTY;
-    this.#gathered = null;
-    const opcode = this.#opcode;
-    if (this.#checks !== null) {
-      const f = this.#checks.end(opcode, this.#fin, payload, this.#frameStart + this.#headerLength, this.#frameStart);
-      if (f) return f;
-    }
-    const frame: Frame = {
+  /** The frame read, as a value; the decoder is ready for the next header. */
+  #frame(payload: Uint8Array): Frame {
+    this.#state = State.Header;
+    return {
       kind: 'frame',
       fin: this.#fin,
       rsv1: (this.#rsv & 4) !== 0,
       rsv2: (this.#rsv & 2) !== 0,
       rsv3: (this.#rsv & 1) !== 0,
-      opcode,
+      opcode: this.#opcode,
       masked: this.#masked,
       maskingKey: this.#maskingKey,
       payloadLength: this.#payloadLength,
@@ -348,8 +354,6 @@ export class FrameDecoder {
       payload,
       offset: this.#frameStart,
     };
-    this.#state = State.Header;
-    return frame;
   }
 
   // ---- input buffer -------------------------------------------------------------------------

@@ -12,7 +12,7 @@
  *   - the close payload (§5.5.1, §7.4): a status code that may be sent, and a UTF-8 reason.
  */
 import { isValidCloseCode } from './close-codes.ts';
-import { fault, type Fault, type FaultSite } from './fault.ts';
+import { fault, type Fault } from './fault.ts';
 import type { FrameChecks } from './frame-checks.ts';
 import { isControl, Opcode } from './opcodes.ts';
 import { Utf8Validator, type Utf8Check } from './utf8.ts';
@@ -35,9 +35,9 @@ export class MessageRules implements FrameChecks {
   #inMessage = false;
   #messageIsText = false;
   #messageLength = 0;
-  /** The frame being read: its opcode, and whether its payload is text being validated as it arrives. */
+  /** FrameChecks: is this frame's payload text, validated as it arrives? (A field, read per frame.) */
+  checksPayload = false;
   #opcode = 0;
-  #checkingText = false;
 
   constructor(options: MessageRulesOptions = {}) {
     this.#maxMessage = Math.min(options.maxMessage ?? Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
@@ -50,34 +50,29 @@ export class MessageRules implements FrameChecks {
     return this.#inMessage;
   }
 
-  get checksPayload(): boolean {
-    return this.#checkingText;
-  }
-
   start(opcode: number, _fin: boolean, frameOffset: number): Fault | null {
     this.#opcode = opcode;
     if (opcode === Opcode.Continuation) {
       // RFC 6455 §5.4: FAULTS['unexpected-continuation']
-      if (!this.#inMessage) return fault('unexpected-continuation', { offset: frameOffset, frameOffset }, {});
-      this.#checkingText = this.#validateUtf8 && this.#messageIsText;
+      if (!this.#inMessage) return outOfOrder('unexpected-continuation', opcode, frameOffset);
+      this.checksPayload = this.#validateUtf8 && this.#messageIsText;
     } else if (!isControl(opcode)) {
       // RFC 6455 §5.4: FAULTS['expected-continuation']
-      if (this.#inMessage) return fault('expected-continuation', { offset: frameOffset, frameOffset }, { opcode });
-      this.#checkingText = this.#validateUtf8 && opcode === Opcode.Text;
-      if (this.#checkingText) this.#utf8.reset();
+      if (this.#inMessage) return outOfOrder('expected-continuation', opcode, frameOffset);
+      this.checksPayload = this.#validateUtf8 && opcode === Opcode.Text;
+      if (this.checksPayload) this.#utf8.reset();
     } else {
-      this.#checkingText = false;
+      this.checksPayload = false;
     }
     return null;
   }
 
-  length(payloadLength: number, field: FaultSite): Fault | null {
+  length(payloadLength: number, frameOffset: number, lengthBytes: number): Fault | null {
     const opcode = this.#opcode;
     if (isControl(opcode)) return null;
     const length = (opcode === Opcode.Continuation ? this.#messageLength : 0) + payloadLength;
     // RFC 6455 §7.4.1 (1009), decided from the header: FAULTS['message-too-large']
-    if (length > this.#maxMessage) return fault('message-too-large', field, { length, limit: this.#maxMessage });
-    return null;
+    return length <= this.#maxMessage ? null : tooLarge(length, this.#maxMessage, frameOffset, lengthBytes);
   }
 
   payload(part: Uint8Array, payloadOffset: number, payloadStart: number, frameOffset: number): Fault | null {
@@ -102,17 +97,20 @@ export class MessageRules implements FrameChecks {
     }
     this.#inMessage = false;
     // RFC 6455 §5.6: "the whole message MUST contain valid UTF-8", so it cannot end mid-sequence.
-    if (this.#checkingText && !this.#utf8.complete) {
-      const pending = this.#utf8.pendingBytes;
-      this.#utf8.reset();
-      // The unfinished sequence's bytes in this frame; an empty final fragment has none, and its
-      // FIN bit (first byte) is what ended the message.
-      const inFrame = Math.min(pending, payload.length);
-      const payloadOffset = inFrame > 0 ? payload.length - inFrame : null;
-      const site = payloadOffset !== null ? { offset: payloadStart + payloadOffset, length: inFrame, frameOffset } : { offset: frameOffset, frameOffset };
-      return fault('invalid-utf8', site, { in: 'text', byte: null, payloadOffset });
-    }
+    if (this.checksPayload && !this.#utf8.complete) return this.#unfinishedText(payload, payloadStart, frameOffset);
     return null;
+  }
+
+  /** The text message ended inside a UTF-8 sequence: FAULTS['invalid-utf8'] (kept out of `end`). */
+  #unfinishedText(payload: Uint8Array, payloadStart: number, frameOffset: number): Fault {
+    const pending = this.#utf8.pendingBytes;
+    this.#utf8.reset();
+    // The unfinished sequence's bytes in this frame; an empty final fragment has none, and its
+    // FIN bit (first byte) is what ended the message.
+    const inFrame = Math.min(pending, payload.length);
+    const payloadOffset = inFrame > 0 ? payload.length - inFrame : null;
+    const site = payloadOffset !== null ? { offset: payloadStart + payloadOffset, length: inFrame, frameOffset } : { offset: frameOffset, frameOffset };
+    return fault('invalid-utf8', site, { in: 'text', byte: null, payloadOffset });
   }
 
   #closePayload(payload: Uint8Array, payloadStart: number, frameOffset: number): Fault | null {
@@ -130,4 +128,14 @@ export class MessageRules implements FrameChecks {
     const site = { offset: payloadStart + at, length: bad !== -1 ? 1 : v.pendingBytes, frameOffset };
     return fault('invalid-utf8', site, { in: 'close-reason', byte: bad !== -1 ? payload[bad]! : null, payloadOffset: at });
   }
+}
+
+/** A frame out of its message's order (kept out of `start`, which runs for every frame). */
+function outOfOrder(rule: 'unexpected-continuation' | 'expected-continuation', opcode: number, frameOffset: number): Fault {
+  const site = { offset: frameOffset, frameOffset };
+  return rule === 'unexpected-continuation' ? fault(rule, site, {}) : fault(rule, site, { opcode });
+}
+
+function tooLarge(length: number, limit: number, frameOffset: number, lengthBytes: number): Fault {
+  return fault('message-too-large', { offset: frameOffset + 1, length: lengthBytes, frameOffset }, { length, limit });
 }

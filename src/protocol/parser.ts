@@ -9,9 +9,9 @@
  * Feed chunks of any size with `push()`, then call `next()` until it returns null ("need more
  * bytes"). Ownership: `push()` takes the chunk; masked payloads are unmasked in place.
  */
-import { FrameDecoder, type FrameDecoderOptions, type Incomplete } from './frame-decoder.ts';
+import { FrameDecoder, type FrameDecoderOptions } from './frame-decoder.ts';
 import type { Fault } from './fault.ts';
-import type { Frame } from './frame.ts';
+import type { Frame, Incomplete } from './frame.ts';
 import { MessageRules, type MessageRulesOptions } from './message-rules.ts';
 
 export interface ParserOptions extends FrameDecoderOptions, MessageRulesOptions {}
