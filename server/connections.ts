@@ -1,14 +1,12 @@
 /**
  * The server's open WebSocket connections, and its shutdown: they count toward
- * `maxConnections` (with the handshakes still being completed), and `closeAll()` runs every
+ * `maxConnections`, and `closeAll()` runs every
  * closing handshake, waits for them up to a timeout, then drops what is left.
  */
 import type { ServerConnection } from './connection.ts';
 
 export class ConnectionSet {
   readonly #open = new Map<number, ServerConnection>();
-  /** Handshakes accepted and being completed. */
-  #pending = 0;
   readonly #waiters = new Set<() => void>();
 
   get size(): number {
@@ -20,23 +18,9 @@ export class ConnectionSet {
     return new Set(this.#open.values());
   }
 
-  /** Would one more connection pass `max`, counting the handshakes still being completed? */
+  /** Would one more connection pass `max`? (The handshake completes synchronously: nothing is pending.) */
   atLimit(max: number): boolean {
-    return this.#open.size + this.#pending >= max;
-  }
-
-  /**
-   * Hold a place for a handshake being completed; call the result when it is done, either way.
-   * Needed only while Sec-WebSocket-Accept is computed asynchronously (server.ts, `#withAccept`).
-   */
-  reserve(): () => void {
-    this.#pending++;
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      this.#pending--;
-    };
+    return this.#open.size >= max;
   }
 
   add(connection: ServerConnection): void {

@@ -189,7 +189,7 @@ export class FramescopeServer {
       this.#refuse(socket, route.site, full);
       return;
     }
-    this.#withAccept(socket, route, (accept) => this.#open(socket, head, route, accept));
+    this.#open(socket, head, route, computeAccept(route.key));
   }
 
   /** Why no connection may open now (shutting down, at the limit), or null. */
@@ -200,30 +200,6 @@ export class FramescopeServer {
       return { status: 503, reason: `The server is at its limit of ${max} WebSocket connections; try again later.`, headers: { 'Retry-After': '5' } };
     }
     return null;
-  }
-
-  /**
-   * Compute Sec-WebSocket-Accept, then `open(accept)`. Asynchronous only because the codec's
-   * computeAccept awaits crypto.subtle: meanwhile a place is held toward maxConnections, and the
-   * socket and the server's state are checked again when it resolves. With the synchronous
-   * computeAccept of issue 13 this whole method becomes `open(computeAccept(route.key))`: no place
-   * to hold, nothing to check again, no 500.
-   */
-  #withAccept(socket: Socket, route: Accepted, open: (accept: string) => void): void {
-    const release = this.#connections.reserve();
-    computeAccept(route.key).then(
-      (accept) => {
-        release();
-        if (socket.destroyed || !socket.writable) return;
-        if (this.#closing) this.#refuse(socket, route.site, { status: 503, reason: 'The server is shutting down.' });
-        else open(accept);
-      },
-      (error: unknown) => {
-        release();
-        this.logger.warn(`error: computing Sec-WebSocket-Accept failed: ${String(error)}`);
-        this.#refuse(socket, route.site, { status: 500, reason: 'The server could not compute Sec-WebSocket-Accept.' });
-      },
-    );
   }
 
   /** Write the 101 and start the connection. */
