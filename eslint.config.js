@@ -103,7 +103,7 @@ export default defineConfig(
   // Where each kind of code runs.
   { files: ['src/app/**'], languageOptions: { globals: globals.browser } },
   {
-    files: ['server/**', 'bin/**', 'bench/**', 'tests/**', 'src/cli/**', '*.config.{js,ts}'],
+    files: ['server/**', 'conformance/**', 'bin/**', 'bench/**', 'tests/**', 'src/cli/**', '*.config.{js,ts}'],
     languageOptions: { globals: globals.node },
   },
 
@@ -126,6 +126,26 @@ export default defineConfig(
           patterns: [
             { regex: '(^|/)src/app(/|$)', message: 'server/ never imports src/app/ (DESIGN.md).' },
             { group: ['svelte', 'svelte/*'], message: 'server/ never imports Svelte.' },
+          ],
+        },
+      ],
+    },
+  },
+  // The grader (conformance/, DESIGN.md): Node, raw TCP, frames through src/protocol; never the app.
+  {
+    files: ['conformance/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['ws', 'svelte', 'vite', 'playwright-core'].map((name) => ({
+            name,
+            message: 'conformance/ speaks WebSocket through src/protocol over node:net, nothing else.',
+          })),
+          patterns: [
+            { regex: '(^|/)src/app(/|$)', message: 'conformance/ never imports src/app/ (DESIGN.md).' },
+            { regex: '^(\\.\\./)+server(/|$)', message: 'conformance/ never imports server/: the server runs the grader, not the reverse.' },
+            { group: ['svelte/*'], message: 'conformance/ never imports Svelte.' },
           ],
         },
       ],
