@@ -132,7 +132,7 @@ export function describeEvent(e: Received): string {
   const what = e[0] === 'message' ? `a ${e[2] ? 'binary' : 'text'} message of ${n}` : `a ${e[0]} of ${n}`;
   if (data.length === 0) return what;
   const textual = e[0] === 'message' && !e[2] ? data.subarray(0, 40).toString('utf8') : null;
-  const shown = textual !== null && !/[\x00-\x1f\ufffd]/.test(textual) ? JSON.stringify(textual) : toHex(data.subarray(0, 16), ' ');
+  const shown = textual !== null && !/[\x00-\x1f\x7f-\x9f\ufffd]/.test(textual) ? JSON.stringify(textual) : toHex(data.subarray(0, 16), ' ');
   return `${what} ${shown}${data.length > (textual !== null ? 40 : 16) ? '…' : ''}`;
 }
 
@@ -221,6 +221,6 @@ function markFirstWrongByte(p: FuzzingClient, c: CaseState): void {
   const ref = p.remoteCloseFrame;
   if (ref !== null && p.remoteCloseCode !== null && !e.closeCode.includes(p.remoteCloseCode)) {
     reach(ref, ref.headerLength + 1);
-    mark(ref.entry, { offset: ref.entry.offset + ref.headerLength, length: 2, text: `Close code ${p.remoteCloseCode}; expected ${e.closeCode.join(' or ')}.` });
+    mark(ref.entry, { offset: ref.entry.offset + ref.headerLength, length: 2, text: `Close code ${p.remoteCloseCode}; expected ${[...new Set(e.closeCode)].join(' or ')}.` });
   }
 }
