@@ -68,7 +68,7 @@ export function parseCli(argv: readonly string[]): CliParse {
   const timeout = values.timeout === undefined ? DEFAULT_TIMEOUT : integer(values.timeout, '--timeout', 100, 3_600_000);
   if (typeof timeout === 'string') return { kind: 'error', message: timeout };
   const concurrency = values.concurrency === undefined ? 'auto' : integer(values.concurrency, '--concurrency', 1, 16);
-  if (typeof concurrency === 'string') return { kind: 'error', message: concurrency };
+  if (typeof concurrency === 'string' && concurrency !== 'auto') return { kind: 'error', message: concurrency };
   if (values.report !== undefined && values.report.trim() === '') return { kind: 'error', message: '--report needs a file name' };
   return {
     kind: 'run',

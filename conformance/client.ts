@@ -474,6 +474,7 @@ export class FuzzingClient {
   /** The grader's last resort: the case ran past its time budget, or the run was stopped. */
   abort(why: string): void {
     if (this.state === 'CLOSED') return;
+    if (this.state === 'CONNECTING' && this.connectError === null && this.#socket.remoteAddress) this.handshakeTimedOut = true;
     this.log.event(`the grader gives up: ${why}`);
     this.#c.notes.push(why);
     this.droppedByMe = true;

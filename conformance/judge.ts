@@ -10,7 +10,8 @@
  *  - the server leaving TCP open for the client to drop (RFC 6455 §7.1.1 "SHOULD be closed first
  *    by the server") is NON-STRICT, as is failing the connection without a close frame (§7.1.7
  *    "the endpoint SHOULD send a Close frame with an appropriate status code");
- *  - a message of 64 KiB or more refused with 1009 Message Too Big is UNIMPLEMENTED (§7.4.1).
+ *  - a message of 64 KiB or more refused with 1009 Message Too Big (or 1008 Policy Violation, a
+ *    limit such as ws's 16,384 fragments) is UNIMPLEMENTED (§7.4.1).
  *
  * It also finds the first wrong byte and marks it on its frame in the wire log.
  */
@@ -76,8 +77,9 @@ export function verdict(def: FuzzCase, p: FuzzingClient, c: CaseState): Pick<Cas
     return say('FAILED', 'FAILED', why);
   }
   if (c.behavior === 'INFORMATIONAL') return say('INFORMATIONAL', 'INFORMATIONAL', got, close);
-  if (def.bigMessage && p.remoteCloseCode === 1009 && p.violation === null) {
-    return say('UNIMPLEMENTED', 'UNIMPLEMENTED', 'The server refused a message this big with 1009 Message Too Big, which RFC 6455 §7.4.1 allows: this case is not graded.', close);
+  if (def.bigMessage && (p.remoteCloseCode === 1009 || p.remoteCloseCode === 1008) && p.violation === null) {
+    const why = p.remoteCloseCode === 1009 ? 'a message this big with 1009 Message Too Big' : 'this message with 1008 Policy Violation (a limit of its own, such as on the number of fragments)';
+    return say('UNIMPLEMENTED', 'UNIMPLEMENTED', `The server refused ${why}, which RFC 6455 §7.4.1 allows: this case is not graded.`, closeSentence(p, c, false));
   }
   markFirstWrongByte(p, c);
   if (p.violation !== null) return say('FAILED', c.behaviorClose, `The server broke a rule in what it sent: ${p.violation}`, got, close);
@@ -95,7 +97,7 @@ export function verdict(def: FuzzCase, p: FuzzingClient, c: CaseState): Pick<Cas
 }
 
 /** How the connection ended, in a sentence. */
-function closeSentence(p: FuzzingClient, c: CaseState): string {
+function closeSentence(p: FuzzingClient, c: CaseState, withAutobahn = true): string {
   const code = (n: number | null): string => (n === null ? 'no status code' : `${n} ${closeCodeInfo(n).name}`);
   const reason = p.remoteCloseReason ? ` (reason ${JSON.stringify(p.remoteCloseReason.slice(0, 60))})` : '';
   let first: string;
@@ -105,11 +107,13 @@ function closeSentence(p: FuzzingClient, c: CaseState): string {
       : 'The grader closed the connection; the server never sent a close frame back';
   } else if (p.remoteCloseFrame !== null) {
     first = `The server closed the connection with ${code(p.remoteCloseCode)}${reason}`;
+  } else if (p.droppedByMe && !p.serverClosedTcp) {
+    first = 'Neither side sent a close frame: the grader gave up on the connection';
   } else {
     first = 'The server closed TCP without a close frame';
   }
   const tcp = p.serverClosedTcp && !p.droppedByMe ? 'then the server closed TCP' : 'the grader had to drop TCP';
-  const autobahn = c.behaviorClose === 'OK' ? '' : ` (${c.behaviorClose}: ${c.resultClose})`;
+  const autobahn = c.behaviorClose === 'OK' || !withAutobahn ? '' : ` (${c.behaviorClose}: ${c.resultClose})`;
   return `${first}; ${tcp}.${autobahn}`;
 }
 

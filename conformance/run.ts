@@ -36,8 +36,9 @@ export interface RunResult {
 }
 
 export const DEFAULT_TIMEOUT = 10_000;
-/** A case gets no byte from the server for this long while it waits: given up. */
+/** A case with nothing crossing the connection for this long (at most half its budget, at least 1.2 s) is given up. */
 const IDLE_MS = 5000;
+const idleLimit = (budget: number): number => Math.max(1200, Math.min(IDLE_MS, budget / 2));
 /** This many cases in a row with no answer to the opening handshake: the server is not answering. */
 const HANDSHAKE_STREAK = 3;
 /** This many cases in a row of one group where the server sent nothing at all: the group's rest is not played. */
@@ -64,11 +65,12 @@ async function playFuzz(def: FuzzCase, target: Target, budget: number, signal: A
   const c = new CaseState();
   const p = new FuzzingClient(def, c, { target, log, handshakeTimeout: Math.min(5000, budget) });
   const guard = setTimeout(() => p.abort(`the case ran past its time budget of ${budget} ms`), budget);
+  const limit = idleLimit(budget);
   const idle = setInterval(() => {
     if (p.state === 'OPEN' || p.state === 'CLOSING') {
-      if (performance.now() - p.lastActivity > Math.min(IDLE_MS, budget)) p.abort(`nothing crossed the connection for ${IDLE_MS / 1000} s`);
+      if (performance.now() - p.lastActivity > limit) p.abort(`nothing crossed the connection for ${(limit / 1000).toFixed(1)} s`);
     }
-  }, 250);
+  }, 100);
   const onAbort = (): void => p.abort('the run was stopped');
   signal.addEventListener('abort', onAbort, { once: true });
   p.start();

@@ -77,10 +77,10 @@ export const HANDSHAKE_CASES: readonly HandshakeCase[] = [
   {
     kind: 'handshake',
     id: 'x.0.6',
-    description: 'Sec-WebSocket-Version: 8 (an older draft).',
+    description: 'Sec-WebSocket-Version: 12 (a version number IANA keeps reserved: no draft or server speaks it).',
     expectation: 'Refused with 426 Upgrade Required and a Sec-WebSocket-Version header naming 13: "the server MUST abort the WebSocket handshake ... and instead send an appropriate HTTP error code (such as 426 Upgrade Required) and a |Sec-WebSocket-Version| header field indicating the version(s) the server is capable of understanding" (RFC 6455 §4.2.2, §4.4).',
-    request: (ctx) => [request(ctx, { set: { 'Sec-WebSocket-Version': '8' } })],
-    judge: (answer) => expectVersionRefusal(answer, 'a request for version 8'),
+    request: (ctx) => [request(ctx, { set: { 'Sec-WebSocket-Version': '12' } })],
+    judge: (answer) => expectVersionRefusal(answer, 'a request for version 12'),
   },
   refused('x.0.7', 'No Sec-WebSocket-Version header.', 'a request without Sec-WebSocket-Version', { remove: ['Sec-WebSocket-Version'] }),
   refused('x.0.8', 'No Sec-WebSocket-Key header.', 'a request without Sec-WebSocket-Key', { remove: ['Sec-WebSocket-Key'] }),
@@ -90,5 +90,15 @@ export const HANDSHAKE_CASES: readonly HandshakeCase[] = [
   refused('x.0.12', 'No Connection header.', 'a request without Connection', { remove: ['Connection'] }),
   refused('x.0.13', 'Connection: keep-alive (without the Upgrade token).', 'a request whose Connection lacks Upgrade', { set: { Connection: 'keep-alive' } }),
   refused('x.0.14', 'A POST instead of a GET.', 'a POST', { method: 'POST', set: { 'Content-Length': '0' } }),
-  refused('x.0.15', 'An HTTP/1.0 request.', 'an HTTP/1.0 request', { httpVersion: '1.0' }),
+  {
+    kind: 'handshake',
+    id: 'x.0.15',
+    description: 'An HTTP/1.0 request.',
+    expectation: `${MUST_REFUSE}; "An HTTP/1.1 or higher GET request" is the first thing §4.2.1 lists, and "A server MUST ignore an Upgrade header field that is received in an HTTP/1.0 request" (RFC 9110 §7.8). No browser sends one, so a 101 here is NON-STRICT, not FAILED.`,
+    request: (ctx) => [request(ctx, { httpVersion: '1.0' })],
+    judge: (answer) => {
+      const v = expectRefusal(answer, 'an HTTP/1.0 request');
+      return answer.status === 101 ? { ...v, behavior: 'NON-STRICT', result: `${v.result} No browser sends an HTTP/1.0 upgrade, so this is graded NON-STRICT.` } : v;
+    },
+  },
 ];
