@@ -6,13 +6,18 @@
  * line below, e.g. `'/chat': chatEndpoint,`.
  */
 import { createChatEndpoint } from './chat.ts';
+import { conformanceEndpoint } from './conformance.ts';
 import { echoEndpoint } from './echo.ts';
+import { loopbackOnly } from './loopback-target.ts';
 import type { Endpoint } from './types.ts';
 
 export function builtinEndpoints(): Record<string, Endpoint> {
   return {
     '/echo': echoEndpoint,
     '/chat': createChatEndpoint(),
+    // LEAD (issue 14): loopback-only for now; replace `loopbackOnly` with the proxy's allow-list
+    // (server/upstream/policy.ts, --allow-upstream) so the grader and the proxy share one policy.
+    '/conformance': conformanceEndpoint({ checkTarget: loopbackOnly }),
   };
 }
 
