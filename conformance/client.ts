@@ -13,7 +13,8 @@
  */
 import net from 'node:net';
 import { FrameParser, validateUpgradeResponse, type Fault, type Frame } from '../src/protocol/index.ts';
-import { CaseState, CLOSE_GOING_AWAY, CLOSE_INVALID_PAYLOAD, CLOSE_NORMAL, CLOSE_PROTOCOL_ERROR, type Bytes, type FuzzCase, type Received } from './case.ts';
+import type { CaseState} from './case.ts';
+import { CLOSE_GOING_AWAY, CLOSE_INVALID_PAYLOAD, CLOSE_NORMAL, CLOSE_PROTOCOL_ERROR, type Bytes, type FuzzCase, type Received } from './case.ts';
 import { markHead } from './head-marks.ts';
 import { Outgoing, type SendFrameOptions } from './outgoing.ts';
 import { buildRequest, type Target } from './target.ts';

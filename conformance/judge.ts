@@ -101,7 +101,9 @@ function closeSentence(p: FuzzingClient, c: CaseState, withAutobahn = true): str
   const code = (n: number | null): string => (n === null ? 'no status code' : `${n} ${closeCodeInfo(n).name}`);
   const reason = p.remoteCloseReason ? ` (reason ${JSON.stringify(p.remoteCloseReason.slice(0, 60))})` : '';
   let first: string;
-  if (p.closedByMe) {
+  if (p.fault !== null) {
+    first = 'The grader failed the connection and read nothing more from the server (RFC 6455 §7.1.7)';
+  } else if (p.closedByMe) {
     first = p.remoteCloseFrame !== null
       ? `The grader closed the connection; the server answered with ${code(p.remoteCloseCode)}${reason}`
       : 'The grader closed the connection; the server never sent a close frame back';
@@ -113,7 +115,7 @@ function closeSentence(p: FuzzingClient, c: CaseState, withAutobahn = true): str
     first = 'The server closed TCP without a close frame';
   }
   const tcp = p.serverClosedTcp && !p.droppedByMe ? 'then the server closed TCP' : 'the grader had to drop TCP';
-  const autobahn = c.behaviorClose === 'OK' || !withAutobahn ? '' : ` (${c.behaviorClose}: ${c.resultClose})`;
+  const autobahn = c.behaviorClose === 'OK' || !withAutobahn || p.fault !== null ? '' : ` (${c.behaviorClose}: ${c.resultClose})`;
   return `${first}; ${tcp}.${autobahn}`;
 }
 

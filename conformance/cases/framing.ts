@@ -43,7 +43,7 @@ const pingCase = (id: string, description: string, payload: Bytes, chopsize?: nu
   pings.push({
     id,
     description,
-    expectation: `A pong (opcode 0xA) with exactly the ping's payload: "A Pong frame sent in response to a Ping frame must have identical \"Application data\" as found in the message body of the Ping frame being replied to" (RFC 6455 §5.5.3); ${THEN_CLOSE}.`,
+    expectation: `A pong (opcode 0xA) with exactly the ping's payload: "A Pong frame sent in response to a Ping frame must have identical "Application data" as found in the message body of the Ping frame being replied to" (RFC 6455 §5.5.3); ${THEN_CLOSE}.`,
     onOpen(p, c) {
       c.expected.OK = [pong(payload)];
       normalClose(c);

@@ -1,0 +1,134 @@
+/**
+ * Reading a report someone hands the page (a file, a dropped file, a link): the JSON that
+ * `npm run conformance -- --json` prints (docs/conformance.md), checked field by field. A file
+ * that is not one gets a message that says what and where; wire entries the page cannot show are
+ * left out and counted, never a crash.
+ */
+import { FAULT_RULES, type Fault } from '../../protocol';
+import {
+  BEHAVIORS,
+  CLOSE_BEHAVIORS,
+  summarize,
+  type Behavior,
+  type CaseReport,
+  type CloseBehavior,
+  type ConformanceReport,
+  type WireDirection,
+  type WireEntry,
+  type WireMark,
+} from '../../wire/conformance';
+
+export type ParsedReport = { ok: true; report: ConformanceReport; skipped: number } | { ok: false; error: string };
+
+type Json = Record<string, unknown>;
+
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isCount = (v: unknown): v is number => isNumber(v) && Number.isInteger(v) && v >= 0;
+const DIRECTIONS: readonly WireDirection[] = ['client-to-server', 'server-to-client'];
+const HEX = /^(?:[0-9a-f]{2})*$/;
+
+class Invalid extends Error {}
+
+function need<T>(ok: boolean, value: unknown, where: string, what: string): T {
+  if (!ok) throw new Invalid(`${where} should be ${what}, not ${value === undefined ? 'missing' : JSON.stringify(value)?.slice(0, 60)}`);
+  return value as T;
+}
+
+function mark(v: unknown): WireMark | null {
+  if (!isObject(v) || !isCount(v['offset']) || !isCount(v['length']) || typeof v['text'] !== 'string') return null;
+  return { offset: v['offset'], length: v['length'], text: v['text'] };
+}
+
+/** A fault as the codec makes it; anything else is dropped (the frame is still shown). */
+function fault(v: unknown): Fault | null {
+  if (!isObject(v)) return null;
+  const ok = v['kind'] === 'fault' && (FAULT_RULES as readonly unknown[]).includes(v['rule']) && isCount(v['offset']) && isCount(v['frameOffset'])
+    && isCount(v['length']) && typeof v['message'] === 'string' && typeof v['rfc'] === 'string' && isNumber(v['closeCode']);
+  return ok ? ({ ...v, detail: isObject(v['detail']) ? v['detail'] : {} } as unknown as Fault) : null;
+}
+
+function entry(v: unknown): WireEntry | null {
+  if (!isObject(v) || !isNumber(v['t'])) return null;
+  const t = v['t'];
+  const direction = v['direction'] as WireDirection;
+  switch (v['kind']) {
+    case 'event':
+      return typeof v['text'] === 'string' ? { kind: 'event', t, text: v['text'] } : null;
+    case 'http':
+      return DIRECTIONS.includes(direction) && typeof v['head'] === 'string' ? { kind: 'http', t, direction, head: v['head'], mark: mark(v['mark']) } : null;
+    case 'bytes':
+      return DIRECTIONS.includes(direction) && isCount(v['offset']) && typeof v['bytes'] === 'string' && HEX.test(v['bytes'])
+        ? { kind: 'bytes', t, direction, offset: v['offset'], bytes: v['bytes'], truncated: v['truncated'] === true, note: typeof v['note'] === 'string' ? v['note'] : '' }
+        : null;
+    case 'frame': {
+      const ok = DIRECTIONS.includes(direction) && isCount(v['offset']) && isCount(v['size']) && typeof v['bytes'] === 'string' && HEX.test(v['bytes'])
+        && v['bytes'].length >= 4 && isCount(v['opcode']) && v['opcode'] < 16 && typeof v['fin'] === 'boolean' && isCount(v['payloadLength']);
+      if (!ok) return null;
+      return {
+        kind: 'frame', t, direction, offset: v['offset'] as number, size: v['size'] as number, bytes: v['bytes'] as string, truncated: v['truncated'] === true,
+        opcode: v['opcode'] as number, fin: v['fin'] as boolean, payloadLength: v['payloadLength'] as number, fault: fault(v['fault']), mark: mark(v['mark']),
+        note: typeof v['note'] === 'string' ? v['note'] : null,
+      };
+    }
+    default:
+      return null;
+  }
+}
+
+function caseOf(v: unknown, at: string, skipped: { count: number }): CaseReport {
+  need(isObject(v), v, at, 'an object');
+  const c = v as Json;
+  const text = (key: string): string => need(typeof c[key] === 'string', c[key], `${at}.${key}`, 'a string');
+  const wire = need<unknown[]>(Array.isArray(c['wire']), c['wire'], `${at}.wire`, 'an array');
+  const entries: WireEntry[] = [];
+  for (const raw of wire) {
+    const e = entry(raw);
+    if (e === null) skipped.count++;
+    else entries.push(e);
+  }
+  return {
+    id: text('id'),
+    description: text('description'),
+    expectation: text('expectation'),
+    behavior: need<Behavior>((BEHAVIORS as readonly unknown[]).includes(c['behavior']), c['behavior'], `${at}.behavior`, `one of ${BEHAVIORS.join(', ')}`),
+    behaviorClose: (CLOSE_BEHAVIORS as readonly unknown[]).includes(c['behaviorClose']) ? (c['behaviorClose'] as CloseBehavior) : 'FAILED',
+    result: text('result'),
+    durationMs: isNumber(c['durationMs']) ? c['durationMs'] : 0,
+    wire: entries,
+  };
+}
+
+/** Read the text of a report file. */
+export function parseReport(text: string): ParsedReport {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    const start = text.trimStart().slice(0, 1);
+    const hint = start === '<' ? ' It looks like HTML: open the JSON report (npm run conformance -- --json > report.json), not the HTML one.' : '';
+    return { ok: false, error: `This file is not JSON (${(error as Error).message}).${hint}` };
+  }
+  try {
+    need(isObject(value), value, 'The file', 'a JSON object with target, startedAt, durationMs, cases and summary');
+    const v = value as Json;
+    const cases = need<unknown[]>(Array.isArray(v['cases']), v['cases'], 'cases', 'an array');
+    const skipped = { count: 0 };
+    const parsed = cases.map((c, i) => caseOf(c, `cases[${i}]`, skipped));
+    return {
+      ok: true,
+      skipped: skipped.count,
+      report: {
+        target: need(typeof v['target'] === 'string', v['target'], 'target', 'the ws:// URL graded'),
+        startedAt: typeof v['startedAt'] === 'string' ? v['startedAt'] : '',
+        durationMs: isNumber(v['durationMs']) ? v['durationMs'] : 0,
+        cases: parsed,
+        // Counted from the cases, so the numbers always match what is listed.
+        summary: summarize(parsed),
+      },
+    };
+  } catch (error) {
+    if (error instanceof Invalid) return { ok: false, error: `This JSON is not a conformance report: ${error.message}.` };
+    throw error;
+  }
+}
