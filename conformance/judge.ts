@@ -114,9 +114,9 @@ function closeSentence(p: FuzzingClient, c: CaseState, withAutobahn = true): str
   } else {
     first = 'The server closed TCP without a close frame';
   }
-  const tcp = p.serverClosedTcp && !p.droppedByMe ? 'then the server closed TCP' : 'the grader had to drop TCP';
+  const tcp = first.startsWith('The server closed TCP') ? '' : p.serverClosedTcp && !p.droppedByMe ? '; then the server closed TCP' : '; the grader had to drop TCP';
   const autobahn = c.behaviorClose === 'OK' || !withAutobahn || p.fault !== null ? '' : ` (${c.behaviorClose}: ${c.resultClose})`;
-  return `${first}; ${tcp}.${autobahn}`;
+  return `${first}${tcp}.${autobahn}`;
 }
 
 function eventsSentence(c: CaseState): string {
@@ -137,9 +137,16 @@ export function describeEvent(e: Received): string {
   const n = `${data.length} byte${data.length === 1 ? '' : 's'}`;
   const what = e[0] === 'message' ? `a ${e[2] ? 'binary' : 'text'} message of ${n}` : `a ${e[0]} of ${n}`;
   if (data.length === 0) return what;
-  const textual = e[0] === 'message' && !e[2] ? data.subarray(0, 40).toString('utf8') : null;
-  const shown = textual !== null && !/[\x00-\x1f\x7f-\x9f\ufffd]/.test(textual) ? JSON.stringify(textual) : toHex(data.subarray(0, 16), ' ');
-  return `${what} ${shown}${data.length > (textual !== null ? 40 : 16) ? '…' : ''}`;
+  // Text (a text message, or a ping's or pong's payload that reads as text) is quoted; anything else is hex.
+  const text = e[0] === 'message' && e[2] ? null : readable(data.subarray(0, 40));
+  const shown = text !== null ? JSON.stringify(text) : toHex(data.subarray(0, 16), ' ');
+  return `${what} ${shown}${data.length > (text !== null ? 40 : 16) ? '…' : ''}`;
+}
+
+/** The bytes as text, when they are printable UTF-8 (a cut at the end allowed), else null. */
+function readable(bytes: Uint8Array): string | null {
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes).replace(/\ufffd$/, '');
+  return /[\x00-\x1f\x7f-\x9f\ufffd]/.test(text) ? null : text;
 }
 
 // ---- the first wrong byte -------------------------------------------------------------------
