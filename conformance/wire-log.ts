@@ -98,7 +98,7 @@ export class WireLog {
 
   /** How many bytes of a frame to keep: the header, the first bytes, and up to `needed`. */
   #keep(headerLength: number, size: number, needed: number): number {
-    const wanted = Math.max(headerLength + this.#limits.frameBytes, needed + AROUND);
+    const wanted = Math.max(headerLength + this.#limits.frameBytes, needed > 0 ? needed + AROUND : 0);
     return Math.min(size, wanted, MOST);
   }
 

@@ -143,6 +143,28 @@ describe('npm start (the compiled server, plain node)', () => {
     expect(await p.exit).toBe(0);
   }, 30_000);
 
+  it('grades a server for a page through /conformance (the grader compiled with it)', async () => {
+    const p = start(['--port', '0', '--quiet', '--dist', 'tests/server/no-such-dist']);
+    try {
+      await until(() => /http:\/\/127\.0\.0\.1:\d+\//.test(p.out()));
+      expect(p.out()).toMatch(/WebSocket endpoints: \/chat, \/conformance, \/echo, \/inspect/);
+      const port = Number(/127\.0\.0\.1:(\d+)/.exec(p.out())![1]);
+      const ws = await openWs(`ws://127.0.0.1:${port}/conformance`);
+      ws.send(JSON.stringify({ type: 'run', target: `ws://127.0.0.1:${port}/echo`, cases: 'x.0.1,2.1' }));
+      const last = await new Promise<{ type: string; summary?: Record<string, number> }>((resolve) =>
+        ws.on('message', (data) => {
+          const event = JSON.parse(String(data)) as { type: string };
+          if (event.type === 'done' || event.type === 'refused') resolve(event);
+        }),
+      );
+      expect(last.summary).toEqual({ OK: 2, 'NON-STRICT': 0, INFORMATIONAL: 0, UNIMPLEMENTED: 0, FAILED: 0 });
+      ws.close();
+    } finally {
+      p.child.kill('SIGINT');
+      await p.exit;
+    }
+  }, 60_000);
+
   it('a port in use: one clear line and exit code 1', async () => {
     const blocker = net.createServer();
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));

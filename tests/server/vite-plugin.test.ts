@@ -59,6 +59,21 @@ describe('framescopeDevPlugin', () => {
     await checkEndpoints(port);
   });
 
+  it('runs the grader for a page through /conformance (npm run dev)', { timeout: 60_000 }, async () => {
+    const port = (server.httpServer!.address() as AddressInfo).port;
+    const ws = await openWs(`ws://127.0.0.1:${port}/conformance`);
+    ws.send(JSON.stringify({ type: 'run', target: `ws://127.0.0.1:${port}/echo`, cases: '1.1.1,x.0.6' }));
+    const last = await new Promise<{ type: string; summary?: Record<string, number> }>((resolve) =>
+      ws.on('message', (data) => {
+        const event = JSON.parse(String(data)) as { type: string };
+        if (event.type === 'done' || event.type === 'refused') resolve(event);
+      }),
+    );
+    expect(last.summary).toEqual({ OK: 2, 'NON-STRICT': 0, INFORMATIONAL: 0, UNIMPLEMENTED: 0, FAILED: 0 });
+    ws.close();
+    await wsClosed(ws);
+  });
+
   it('leaves Vite\'s HMR socket alone', async () => {
     const port = (server.httpServer!.address() as AddressInfo).port;
     const hmr = await new Promise<string>((resolve, reject) => {

@@ -1,0 +1,84 @@
+/** The grader's small parts: choosing cases, reading the target, the wire log's bounds, marks in an HTTP head. */
+import { describe, expect, it } from 'vitest';
+import { CASES, parseTarget, selectCases } from '../../conformance/index.ts';
+import { markHead, markHeader, markStatus } from '../../conformance/head-marks.ts';
+import { WireLog } from '../../conformance/wire-log.ts';
+import { SECTIONS, sectionOf, groupOf, rfcOf } from '../../src/wire/conformance.ts';
+
+describe('the cases', () => {
+  it('are the issue\'s 300+, ids unique, each in a section with the RFC sections that decide it, each with an expectation', () => {
+    expect(CASES.length).toBeGreaterThanOrEqual(300);
+    expect(new Set(CASES.map((c) => c.id)).size).toBe(CASES.length);
+    for (const c of CASES) {
+      expect(groupOf(c.id), c.id).not.toBeNull();
+      expect(rfcOf(c.id).length, c.id).toBeGreaterThan(0);
+      expect(c.expectation.length, c.id).toBeGreaterThan(20);
+    }
+    expect(sectionOf('7.9.3')?.name).toBe('Invalid close codes');
+    expect(groupOf('7.9.3')?.prefix).toBe('7');
+    expect(SECTIONS.filter((s) => s.group).map((s) => s.prefix)).toEqual(['x.0', '1', '2', '3', '4', '5', '6', '7', '9', '10', 'x.1', 'x.6']);
+  });
+});
+
+describe('selectCases', () => {
+  it('takes ids and globs, in run order, without duplicates', () => {
+    const s = selectCases(CASES, '2.1*, 1.1.1,2.10');
+    expect(s.ok && s.cases.map((c) => c.id)).toEqual(['1.1.1', '2.1', '2.10', '2.11']);
+    const x = selectCases(CASES, 'x.0.*');
+    expect(x.ok && x.cases.length).toBe(15);
+    expect(selectCases(CASES, undefined).ok && (selectCases(CASES, undefined) as { cases: unknown[] }).cases.length).toBe(CASES.length);
+  });
+
+  it('refuses what matches nothing and what is not an id', () => {
+    expect(selectCases(CASES, '8.*')).toEqual({ ok: false, error: '--cases: "8.*" matches no case (ids look like 1.1.1, 5.19, 7.9.3, x.0.6)' });
+    expect(selectCases(CASES, '1.1.1;rm')).toMatchObject({ ok: false });
+  });
+});
+
+describe('parseTarget', () => {
+  it('reads host, port, path and query, and the Host header', () => {
+    expect(parseTarget('ws://127.0.0.1:9001/chat?room=a')).toEqual({
+      ok: true,
+      target: { url: 'ws://127.0.0.1:9001/chat?room=a', host: '127.0.0.1', port: 9001, path: '/chat?room=a', hostHeader: '127.0.0.1:9001' },
+    });
+    expect(parseTarget('ws://[::1]:8/')).toMatchObject({ ok: true, target: { host: '::1', port: 8, hostHeader: '[::1]:8' } });
+    expect(parseTarget('ws://localhost')).toMatchObject({ ok: true, target: { port: 80, path: '/', hostHeader: 'localhost' } });
+  });
+
+  it('refuses what it cannot grade, saying why', () => {
+    expect(parseTarget('localhost:9001')).toMatchObject({ ok: false, error: expect.stringMatching(/must be a ws:\/\/ URL/) });
+    expect(parseTarget('nonsense')).toMatchObject({ ok: false, error: expect.stringMatching(/is not a URL/) });
+    expect(parseTarget('wss://x/')).toMatchObject({ ok: false, error: expect.stringMatching(/wss:\/\/ targets are not supported/) });
+    expect(parseTarget('ws://x/#frag')).toMatchObject({ ok: false, error: expect.stringMatching(/no #fragment/) });
+  });
+});
+
+describe('the wire log', () => {
+  it('keeps the first and the last entries of a long case, and says how many it left out', () => {
+    const log = new WireLog(performance.now(), { frameBytes: 4, head: 3, tail: 2 });
+    for (let i = 0; i < 20; i++) log.event(`e${i}`);
+    const texts = log.entries().map((e) => (e.kind === 'event' ? e.text : ''));
+    expect(texts).toEqual(['e0', 'e1', 'e2', '… 15 more entries not kept in this log …', 'e18', 'e19']);
+  });
+
+  it('keeps a frame\'s header and first bytes, more when its fault lies further in', () => {
+    const log = new WireLog(performance.now(), { frameBytes: 4, head: 10, tail: 10 });
+    const bytes = Uint8Array.from({ length: 200 }, (_, i) => i);
+    const plain = log.frame('server-to-client', 0, bytes, { size: 200, headerLength: 4, opcode: 2, fin: true, payloadLength: 196 });
+    expect([plain.bytes.length / 2, plain.truncated]).toEqual([8, true]);
+    const fault = { kind: 'fault', rule: 'invalid-utf8', closeCode: 1007, offset: 150, frameOffset: 0, length: 1, rfc: '8.1', detail: { in: 'text', byte: 0xff, payloadOffset: 146 }, message: 'x' } as const;
+    const deep = log.frame('server-to-client', 0, bytes, { size: 200, headerLength: 4, opcode: 1, fin: true, payloadLength: 196, fault });
+    expect(deep.bytes.length / 2).toBe(183);
+  });
+});
+
+describe('marks in an HTTP head', () => {
+  const head = 'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nSec-WebSocket-Accept: wrong=\r\n\r\n';
+  it('points at the status code, a header\'s value, or the end of the head for a missing header', () => {
+    expect(markStatus(head, 'x')).toEqual({ offset: 9, length: 3, text: 'x' });
+    expect(markHeader(head, 'sec-websocket-accept', 'y')).toEqual({ offset: head.indexOf('wrong='), length: 6, text: 'y' });
+    expect(markHeader(head, 'Connection', 'z')).toEqual({ offset: head.length - 2, length: 2, text: 'z' });
+    expect(markHead(head, "The response has no Connection header; it must say Connection: Upgrade (RFC 6455 §4.1).").offset).toBe(head.length - 2);
+    expect(markHead(head, 'Sec-WebSocket-Accept is "wrong=", but the key …').offset).toBe(head.indexOf('wrong='));
+  });
+});
