@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFramescopeServer, type FramescopeServer } from '../../server/index';
+import { parseCli } from '../../conformance/cli-args.ts';
 import { BEHAVIORS } from '../../src/wire/conformance.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -63,7 +64,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe('npm run conformance, for real', { timeout: 60_000, concurrent: true }, () => {
+describe('npm run conformance, for real', { timeout: 60_000 }, () => {
   it('--json prints exactly { target, startedAt, durationMs, cases, summary }, and exits 0 when nothing FAILED', async () => {
     const out = await conformance([oursUrl, '--cases', 'x.0.1,x.0.6,1.1.1,2.2', '--json'], true);
     expect(out.stderr).toBe('');
@@ -122,20 +123,11 @@ describe('npm run conformance, for real', { timeout: 60_000, concurrent: true },
     expect(report.cases[1]!.result).toBe('Not played: server unreachable from case 1.1.1 on.');
   });
 
-  it.each([
-    [[], /which server\? give its URL/],
-    [['ws://127.0.0.1:1/', 'ws://127.0.0.1:2/'], /one server at a time/],
-    [['http://127.0.0.1:9001/'], /must be a ws:\/\/ URL, not http:/],
-    [['wss://127.0.0.1:9001/'], /wss:\/\/ targets are not supported/],
-    [['ws://127.0.0.1:9001/', '--cases', '99.*'], /--cases: "99\.\*" matches no case/],
-    [['ws://127.0.0.1:9001/', '--timeout', 'soon'], /--timeout takes a whole number/],
-    [['ws://127.0.0.1:9001/', '--concurrency', '0'], /--concurrency must be between 1 and 16/],
-    [['ws://127.0.0.1:9001/', '--bogus'], /Unknown option '--bogus'/],
-  ])('bad usage %j: exit 2, the reason and the usage on stderr', async (args, message) => {
-    const out = await conformance(args);
+  it('bad usage: exit 2, the reason and the usage on stderr, nothing on stdout', async () => {
+    const out = await conformance(['ws://127.0.0.1:9001/', '--cases', '99.*']);
     expect(out.status).toBe(2);
     expect(out.stdout).toBe('');
-    expect(out.stderr).toMatch(message);
+    expect(out.stderr).toMatch(/^conformance: --cases: "99\.\*" matches no case/);
     expect(out.stderr).toContain('usage: npm run --silent conformance -- ws://HOST:PORT/PATH [options]');
   });
 
@@ -143,5 +135,39 @@ describe('npm run conformance, for real', { timeout: 60_000, concurrent: true },
     const out = await conformance(['--help']);
     expect(out.status).toBe(0);
     expect(out.stdout).toMatch(/--cases LIST/);
+  });
+});
+
+describe('the command line, read (conformance/cli-args.ts)', () => {
+  it.each([
+    [[], /which server\? give its URL/],
+    [['ws://127.0.0.1:1/', 'ws://127.0.0.1:2/'], /one server at a time/],
+    [['http://127.0.0.1:9001/'], /must be a ws:\/\/ URL, not http:/],
+    [['wss://127.0.0.1:9001/'], /wss:\/\/ targets are not supported/],
+    [['ws://127.0.0.1:9001/', '--cases', '99.*'], /--cases: "99\.\*" matches no case/],
+    [['ws://127.0.0.1:9001/', '--timeout', 'soon'], /--timeout takes a whole number/],
+    [['ws://127.0.0.1:9001/', '--timeout', '50'], /--timeout must be between 100 and 3600000/],
+    [['ws://127.0.0.1:9001/', '--concurrency', '0'], /--concurrency must be between 1 and 16/],
+    [['ws://127.0.0.1:9001/', '--report', ' '], /--report needs a file name/],
+    [['ws://127.0.0.1:9001/', '--bogus'], /Unknown option '--bogus'/],
+  ])('%j is bad usage', (args, message) => {
+    const parsed = parseCli(args);
+    expect(parsed.kind).toBe('error');
+    expect(parsed.kind === 'error' && parsed.message).toMatch(message);
+  });
+
+  it('reads every option, with the defaults', () => {
+    const parsed = parseCli(['ws://127.0.0.1:9001/x', '--cases', '1.1.*', '--json', '--report', 'r.html', '--timeout', '2000', '--concurrency', '2']);
+    expect(parsed.kind === 'run' && { ...parsed.options, cases: parsed.options.cases.map((c) => c.id) }).toEqual({
+      target: expect.objectContaining({ url: 'ws://127.0.0.1:9001/x' }),
+      cases: ['1.1.1', '1.1.2', '1.1.3', '1.1.4', '1.1.5', '1.1.6', '1.1.7', '1.1.8'],
+      json: true,
+      report: 'r.html',
+      timeout: 2000,
+      concurrency: 2,
+    });
+    const plain = parseCli(['ws://127.0.0.1:9001/']);
+    expect(plain.kind === 'run' && [plain.options.timeout, plain.options.concurrency, plain.options.json, plain.options.report]).toEqual([10_000, 'auto', false, null]);
+    expect(parseCli(['--help']).kind).toBe('help');
   });
 });
