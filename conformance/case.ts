@@ -104,3 +104,17 @@ export type CaseDef = FuzzCase | HandshakeCase;
 export function isHandshakeCase(def: CaseDef): def is HandshakeCase {
   return def.kind === 'handshake';
 }
+
+/** Do two event lists match (Autobahn's Case.compare)? */
+export function sameEvents(a: readonly Received[], b: readonly Received[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!sameEvent(a[i]!, b[i]!)) return false;
+  return true;
+}
+
+export function sameEvent(x: Received, y: Received): boolean {
+  if (x[0] !== y[0]) return false;
+  if (x[0] === 'timeout') return x[1] === y[1];
+  if (!(x[1] as Buffer).equals(y[1] as Buffer)) return false;
+  return x[0] !== 'message' || x[2] === (y as typeof x)[2];
+}

@@ -12,28 +12,21 @@
  * event-loop turn, as Autobahn's send queue does. judge.ts turns what it saw into a verdict.
  */
 import net from 'node:net';
-import { FrameParser, validateUpgradeResponse, type Fault, type Frame } from '../src/protocol/index.ts';
-import type { CaseState} from './case.ts';
-import { CLOSE_GOING_AWAY, CLOSE_INVALID_PAYLOAD, CLOSE_NORMAL, CLOSE_PROTOCOL_ERROR, type Bytes, type FuzzCase, type Received } from './case.ts';
+import { validateUpgradeResponse, type Fault, type Frame } from '../src/protocol/index.ts';
+import type { CaseState } from './case.ts';
+import { CLOSE_GOING_AWAY, CLOSE_INVALID_PAYLOAD, CLOSE_NORMAL, CLOSE_PROTOCOL_ERROR, sameEvents, type Bytes, type FuzzCase, type Received } from './case.ts';
 import { markHead } from './head-marks.ts';
+import { Incoming, type FrameRef } from './incoming.ts';
 import { Outgoing, type SendFrameOptions } from './outgoing.ts';
 import { buildRequest, type Target } from './target.ts';
 import type { WireLog } from './wire-log.ts';
 import type { WireFrame } from '../src/wire/conformance.ts';
 
 export type { SendFrameOptions } from './outgoing.ts';
+export type { FrameRef } from './incoming.ts';
 
 type State = 'CONNECTING' | 'OPEN' | 'CLOSING' | 'CLOSED';
 
-/** A frame of a received event, for marking a byte in it later. */
-export interface FrameRef {
-  entry: WireFrame;
-  headerLength: number;
-  payload: Uint8Array;
-}
-
-/** Largest frame or message the grader accepts from a server (9.x echoes 16 MiB). */
-const MAX_MESSAGE = 64 * 1024 * 1024;
 /** A server that sends more events than this in one case is flooding. */
 const MAX_EVENTS = 10_000;
 const MAX_HEAD = 16 * 1024;
@@ -84,11 +77,7 @@ export class FuzzingClient {
   #closeHandshakeTimer: NodeJS.Timeout | null = null;
   #dropTimer: NodeJS.Timeout | null = null;
   #out!: Outgoing;
-  readonly #parser = new FrameParser({ sender: 'server', maxPayload: MAX_MESSAGE, maxMessage: MAX_MESSAGE });
-  /** Received bytes since the start of the frame being read, for the log. */
-  #raw: { offset: number; data: Uint8Array }[] = [];
-  #rawEnd = 0;
-  #deaf = false;
+  #in!: Incoming;
   #head: Buffer[] = [];
   #headLength = 0;
   #key = '';
@@ -118,7 +107,7 @@ export class FuzzingClient {
 
   /** Bytes received from the server after the opening handshake. */
   get bytesIn(): number {
-    return this.#rawEnd;
+    return this.#in.bytesIn;
   }
 
   /** Data frames sent, by opcode (10.1.1 counts them). */
@@ -132,6 +121,7 @@ export class FuzzingClient {
     const { target } = this.#options;
     const socket = net.connect({ port: target.port, host: target.host });
     this.#socket = socket;
+    this.#in = new Incoming(this.log);
     this.#out = new Outgoing(socket, this.log, () => this.state === 'CLOSED', () => (this.lastActivity = performance.now()));
     socket.setNoDelay(true);
     const handshakeTimer = setTimeout(() => {
@@ -165,10 +155,8 @@ export class FuzzingClient {
   #onData(chunk: Buffer): void {
     this.lastActivity = performance.now();
     if (this.state === 'CONNECTING') return this.#onHandshakeData(chunk);
-    if (this.state === 'CLOSED' || this.#deaf) return;
-    this.#raw.push({ offset: this.#rawEnd, data: chunk });
-    this.#rawEnd += chunk.length;
-    this.#parser.push(chunk);
+    if (this.state === 'CLOSED' || this.#in.deaf) return;
+    this.#in.push(chunk);
     this.#parse();
   }
 
@@ -209,48 +197,11 @@ export class FuzzingClient {
   }
 
   #parse(): void {
-    for (let item = this.#parser.next(); item !== null; item = this.#parser.next()) {
-      if (item.kind === 'fault') return this.#protocolViolation(item);
-      const ref = this.#logFrame(item);
-      this.#onFrame(item, ref);
-      if (this.#deaf || this.state === 'CLOSED') return;
+    for (let read = this.#in.next(); read !== null; read = this.#in.next()) {
+      if (read.kind === 'fault') return this.#protocolViolation(read.fault, read.entry);
+      this.#onFrame(read.frame, read.ref);
+      if (this.state === 'CLOSED') return;
     }
-  }
-
-  /** Log a frame from the server with its wire bytes (from the raw reads kept since it began). */
-  #logFrame(frame: Frame): FrameRef {
-    const size = frame.headerLength + frame.payloadLength;
-    const bytes = this.#rawBytes(frame.offset, size);
-    const entry = this.log.frame('server-to-client', frame.offset, bytes, {
-      size,
-      headerLength: frame.headerLength,
-      opcode: frame.opcode,
-      fin: frame.fin,
-      payloadLength: frame.payloadLength,
-    });
-    this.#dropRaw(frame.offset + size);
-    return { entry, headerLength: frame.headerLength, payload: frame.payload };
-  }
-
-  /** Up to the first 64 KiB of the stream from `offset`, `size` bytes at most (a copy). */
-  #rawBytes(offset: number, size: number): Uint8Array {
-    const want = Math.min(size, 64 * 1024);
-    const out = new Uint8Array(want);
-    let filled = 0;
-    for (const { offset: at, data } of this.#raw) {
-      if (at + data.length <= offset) continue;
-      const from = Math.max(0, offset + filled - at);
-      const take = Math.min(data.length - from, want - filled);
-      if (take <= 0) break;
-      out.set(data.subarray(from, from + take), filled);
-      filled += take;
-      if (filled === want) break;
-    }
-    return out.subarray(0, filled);
-  }
-
-  #dropRaw(before: number): void {
-    while (this.#raw.length > 0 && this.#raw[0]!.offset + this.#raw[0]!.data.length <= before) this.#raw.shift();
   }
 
   #onFrame(frame: Frame, ref: FrameRef): void {
@@ -328,27 +279,13 @@ export class FuzzingClient {
   }
 
   /** A fault in the server's bytes: log it on its frame, stop reading, fail the connection (§7.1.7). */
-  #protocolViolation(fault: Fault): void {
-    const start = fault.frameOffset;
-    const available = this.#rawEnd - start;
-    const bytes = this.#rawBytes(start, available);
-    const entry = this.log.frame('server-to-client', start, bytes, {
-      size: Math.max(bytes.length, fault.offset + fault.length - start),
-      headerLength: Math.min(bytes.length, 14),
-      opcode: bytes.length > 0 ? bytes[0]! & 0x0f : 0,
-      fin: bytes.length > 0 && (bytes[0]! & 0x80) !== 0,
-      payloadLength: 0,
-      fault,
-      note: 'as far as it had arrived when the grader found the fault',
-    });
+  #protocolViolation(fault: Fault, entry: WireFrame): void {
     this.log.event(`the server broke a rule: ${fault.message}`);
     this.violation ??= fault.message;
     if (this.fault === null) {
       this.fault = fault;
       this.faultEntry = entry;
     }
-    this.#deaf = true;
-    this.#raw = [];
     this.failConnection(fault.closeCode === 1007 ? CLOSE_INVALID_PAYLOAD : CLOSE_PROTOCOL_ERROR, fault.rule);
   }
 
@@ -489,11 +426,7 @@ export class FuzzingClient {
     const wasConnecting = this.state === 'CONNECTING';
     this.state = 'CLOSED';
     this.log.event(wasConnecting && !this.connectionWasOpen ? 'TCP closed before the opening handshake completed' : 'TCP closed');
-    if (this.#rawEnd > 0 && this.#raw.length > 0 && !this.#deaf) {
-      const start = this.#raw[0]!.offset;
-      const rest = this.#rawBytes(start, this.#rawEnd - start);
-      if (rest.length > 0) this.log.bytes('server-to-client', start, rest, 'the stream ended in the middle of this frame');
-    }
+    this.#in.logUnfinished();
     for (const t of this.#timers) clearTimeout(t);
     this.#timers.clear();
     if (this.#closeHandshakeTimer) clearTimeout(this.#closeHandshakeTimer);
@@ -505,18 +438,4 @@ export class FuzzingClient {
   get caseState(): CaseState {
     return this.#c;
   }
-}
-
-/** Do two event lists match (Autobahn's Case.compare)? */
-export function sameEvents(a: readonly Received[], b: readonly Received[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (!sameEvent(a[i]!, b[i]!)) return false;
-  return true;
-}
-
-export function sameEvent(x: Received, y: Received): boolean {
-  if (x[0] !== y[0]) return false;
-  if (x[0] === 'timeout') return x[1] === y[1];
-  if (!(x[1] as Buffer).equals(y[1] as Buffer)) return false;
-  return x[0] !== 'message' || x[2] === (y as typeof x)[2];
 }

@@ -17,8 +17,8 @@
  */
 import { closeCodeInfo, toHex } from '../src/protocol/index.ts';
 import type { Behavior, CaseReport, CloseBehavior, WireFrame, WireMark } from '../src/wire/conformance.ts';
-import { type CaseState, type FuzzCase, type Received } from './case.ts';
-import { sameEvent, sameEvents, type FrameRef, type FuzzingClient } from './client.ts';
+import { sameEvent, sameEvents, type CaseState, type FuzzCase, type Received } from './case.ts';
+import type { FrameRef, FuzzingClient } from './client.ts';
 
 /** Autobahn's Case.onConnectionLost, rule for rule (before the case's own hook). */
 export function judgeAutobahn(p: FuzzingClient, c: CaseState): void {

@@ -1,8 +1,10 @@
-/** The grader's small parts: choosing cases, reading the target, the wire log's bounds, marks in an HTTP head. */
+/** The grader's small parts: choosing cases, reading the target, the wire log's bounds, reading the server's bytes, marks in an HTTP head. */
 import { describe, expect, it } from 'vitest';
 import { CASES, parseTarget, selectCases } from '../../conformance/index.ts';
 import { markHead, markHeader, markStatus } from '../../conformance/head-marks.ts';
 import { WireLog } from '../../conformance/wire-log.ts';
+import { Incoming } from '../../conformance/incoming.ts';
+import { encodeFrame, toHex } from '../../src/protocol/index.ts';
 import { SECTIONS, sectionOf, groupOf, rfcOf } from '../../src/wire/conformance.ts';
 
 describe('the cases', () => {
@@ -69,6 +71,57 @@ describe('the wire log', () => {
     const fault = { kind: 'fault', rule: 'invalid-utf8', closeCode: 1007, offset: 150, frameOffset: 0, length: 1, rfc: '8.1', detail: { in: 'text', byte: 0xff, payloadOffset: 146 }, message: 'x' } as const;
     const deep = log.frame('server-to-client', 0, bytes, { size: 200, headerLength: 4, opcode: 1, fin: true, payloadLength: 196, fault });
     expect(deep.bytes.length / 2).toBe(183);
+  });
+});
+
+describe('reading the server\'s bytes (Incoming)', () => {
+  const text = (s: string): Uint8Array => encodeFrame({ opcode: 1, payload: new TextEncoder().encode(s) }, (n) => new Uint8Array(n));
+
+  it('logs each frame with its own bytes when frames are split and merged across reads', () => {
+    const log = new WireLog();
+    const incoming = new Incoming(log);
+    const a = text('ab');
+    const b = text('cde');
+    const stream = new Uint8Array([...a, ...b]);
+    incoming.push(stream.subarray(0, 3));
+    expect(incoming.next()).toBeNull();
+    incoming.push(stream.subarray(3, 6));
+    const first = incoming.next();
+    expect(first?.kind === 'frame' && [first.ref.entry.offset, first.ref.entry.bytes]).toEqual([0, toHex(a)]);
+    expect(incoming.next()).toBeNull();
+    incoming.push(stream.subarray(6));
+    const second = incoming.next();
+    expect(second?.kind === 'frame' && [second.ref.entry.offset, second.ref.entry.bytes]).toEqual([a.length, toHex(b)]);
+    expect(incoming.bytesIn).toBe(stream.length);
+  });
+
+  it('at the end of the stream, logs only the frame that never finished, with how much was missing', () => {
+    const log = new WireLog();
+    const incoming = new Incoming(log);
+    const a = text('ab');
+    const b = text('cdefg');
+    // One read holds the whole first frame and the first 3 bytes of the second.
+    incoming.push(new Uint8Array([...a, ...b.subarray(0, 3)]));
+    expect(incoming.next()?.kind).toBe('frame');
+    expect(incoming.next()).toBeNull();
+    incoming.logUnfinished();
+    const last = log.entries().at(-1);
+    expect(last).toMatchObject({ kind: 'bytes', offset: a.length, bytes: toHex(b.subarray(0, 3)), note: 'the stream ended in the middle of this frame (4 more bytes were needed)' });
+  });
+
+  it('logs a fault on its frame and reads nothing after it', () => {
+    const log = new WireLog();
+    const incoming = new Incoming(log);
+    const masked = encodeFrame({ opcode: 1, payload: new Uint8Array([0x61]), maskingKey: new Uint8Array([1, 2, 3, 4]) }, (n) => new Uint8Array(n));
+    incoming.push(new Uint8Array([...text('ok'), ...masked]));
+    expect(incoming.next()?.kind).toBe('frame');
+    const read = incoming.next();
+    expect(read?.kind === 'fault' && [read.fault.rule, read.entry.offset, read.entry.fault?.rule]).toEqual(['mask-forbidden', 4, 'mask-forbidden']);
+    expect(incoming.deaf).toBe(true);
+    incoming.push(text('more'));
+    expect(incoming.next()).toBeNull();
+    incoming.logUnfinished();
+    expect(log.entries().filter((e) => e.kind === 'bytes')).toEqual([]);
   });
 });
 
