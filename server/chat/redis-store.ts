@@ -119,27 +119,22 @@ export class RedisStore implements ChatStore {
   async open(listener: StoreListener): Promise<{ users: UserInfo[] }> {
     this.#listener = listener;
     let users: UserInfo[];
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // The connect timeout covers TCP only: something that accepts and never answers like Redis would hang.
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`no answer like Redis's within ${this.#connectTimeout} ms (is that a Redis server?)`)),
+        this.#connectTimeout,
+      );
+    });
     try {
-      const commands = this.#client();
-      this.#commands = commands;
-      await commands.connect();
-      this.#publish = (await this.#hasShardedPubSub(commands)) ? 'spublish' : 'publish';
-      const subscriber = this.#client(commands);
-      this.#subscriber = subscriber;
-      await subscriber.connect();
-      const channels = [`${this.#prefix}:room`, `${this.#prefix}:proc:${this.proc}`];
-      const onMessage = (message: string): void => this.#received(message);
-      if (this.#publish === 'spublish') await subscriber.sSubscribe(channels, onMessage);
-      else await subscriber.subscribe(channels, onMessage);
-      const snapshot = await this.#resume();
-      this.#highWater = snapshot.seq;
-      users = snapshot.users;
-      // Users of processes that stopped without a word (before this one started) leave now.
-      await this.#call(SCRIPTS.tick, [String(this.#ttl), '1']);
+      users = await Promise.race([this.#start(), deadline]);
     } catch (error) {
       this.#destroy();
       this.#state = 'closed';
       throw new RedisUnavailableError(this.where, error);
+    } finally {
+      clearTimeout(timer);
     }
     this.#opened = true;
     this.#state = 'ready';
@@ -148,6 +143,26 @@ export class RedisStore implements ChatStore {
     this.#timer.unref();
     this.#log(`chat: room state in Redis at ${this.where} (${this.#publish === 'spublish' ? 'sharded pub/sub' : 'pub/sub'}), process ${this.proc}`);
     return { users };
+  }
+
+  /** Connects both clients, subscribes, registers this process: the room as it is. */
+  async #start(): Promise<UserInfo[]> {
+    const commands = this.#client();
+    this.#commands = commands;
+    await commands.connect();
+    this.#publish = (await this.#hasShardedPubSub(commands)) ? 'spublish' : 'publish';
+    const subscriber = this.#client(commands);
+    this.#subscriber = subscriber;
+    await subscriber.connect();
+    const channels = [`${this.#prefix}:room`, `${this.#prefix}:proc:${this.proc}`];
+    const onMessage = (message: string): void => this.#received(message);
+    if (this.#publish === 'spublish') await subscriber.sSubscribe(channels, onMessage);
+    else await subscriber.subscribe(channels, onMessage);
+    const snapshot = await this.#resume();
+    this.#highWater = snapshot.seq;
+    // Users of processes that stopped without a word (before this one started) leave now.
+    await this.#call(SCRIPTS.tick, [String(this.#ttl), '1']);
+    return snapshot.users;
   }
 
   async join(request: JoinRequest): Promise<JoinResult> {

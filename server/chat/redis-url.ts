@@ -36,6 +36,9 @@ export function redactRedisUrl(text: string): string {
 /** A line about why a Redis connection failed. */
 export function describeRedisError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
+  // The client library wraps the socket's error when it stops retrying.
+  const socketError = (error as { socketError?: unknown }).socketError;
+  if (socketError instanceof Error) return describeRedisError(socketError);
   const code = (error as NodeJS.ErrnoException).code;
   const errors = (error as { errors?: unknown[] }).errors;
   // Node's connect to "localhost" tries ::1 and 127.0.0.1 and reports both (AggregateError).
