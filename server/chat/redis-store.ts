@@ -282,7 +282,7 @@ export class RedisStore implements ChatStore {
     if (this.#state === 'ready') {
       this.#state = 'degraded';
       this.#log(`chat: lost Redis at ${this.where} (${reason}); reconnecting with backoff`);
-      this.#listener?.status('degraded', `The room lost its connection to the shared store (${reason}).`);
+      this.#listener?.status('degraded', reason);
     } else if (this.#state === 'recovering') {
       this.#state = 'degraded';
     }
@@ -318,7 +318,7 @@ export class RedisStore implements ChatStore {
       this.#reapAfter = this.#now() + this.#ttl;
       this.#flushBuffer();
       this.#log(`chat: Redis at ${this.where} is back; caught up to event ${this.#highWater}`);
-      this.#listener?.status('ok', 'The room is connected to its shared store again.');
+      this.#listener?.status('ok', `Redis at ${this.where} answers again`);
       this.#wake(true);
     } catch (error) {
       if (this.#closed) return;

@@ -338,18 +338,15 @@ export class ChatRoom<Client = number> {
     return { type: event.kind, ...event.user, time: event.time, users: event.users };
   }
 
-  #status(state: 'degraded' | 'ok', reason: string): void {
+  #status(state: 'degraded' | 'ok', cause: string): void {
     this.#degraded =
       state === 'degraded'
-        ? `The room is degraded: this server lost the room's shared store. ${reason} Messages you send wait here until it is back; joining is paused.`
+        ? `The room is degraded: this server lost its connection to the room's shared store (${cause}). ` +
+          'Messages you send wait here until it is back; joining is paused.'
         : null;
-    const message: ServerMessage = {
-      type: 'status',
-      state,
-      reason: this.#degraded ?? `The room is back: ${reason} Messages sent meanwhile have been delivered.`,
-    };
+    const reason = this.#degraded ?? 'The room is back: connected to its shared store again; messages sent meanwhile are delivered.';
     const to = [...this.#members].filter(([, member]) => member.state !== 'closing').map(([client]) => client);
-    if (to.length > 0) this.#send(to, message);
+    if (to.length > 0) this.#send(to, { type: 'status', state, reason });
   }
 
   /** After an outage: tell this process's users who left and who came while it was cut off. */

@@ -43,8 +43,8 @@ export type StoreEvent = PresenceEvent | MessageEvent | PrivateEvent;
 export interface StoreListener {
   /** An event, in `seq` order, each once. */
   event(event: StoreEvent): void;
-  /** Lost the shared state (`degraded`), or back and caught up (`ok`). */
-  status(state: 'degraded' | 'ok', reason: string): void;
+  /** Lost the shared state (`degraded`, with the cause), or back and caught up (`ok`). */
+  status(state: 'degraded' | 'ok', cause: string): void;
   /**
    * After an outage, the room as it is now: events this process missed are not replayed one by
    * one for joins and leaves, so the room compares this list with what its users last saw.

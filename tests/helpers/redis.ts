@@ -16,6 +16,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createClient } from 'redis';
 import { describe, it } from 'vitest';
 
 export const REDIS_MISSING = 'no redis-server found; set REDIS_SERVER or apt-get install redis-server';
@@ -85,6 +86,17 @@ export class TestRedis {
     const redis = new TestRedis(await freePort(), dir);
     await redis.#launch();
     return redis;
+  }
+
+  /** Empties every database (between tests that share this server). */
+  async flush(): Promise<void> {
+    const client = createClient({ url: this.url });
+    await client.connect();
+    try {
+      await client.flushAll();
+    } finally {
+      client.destroy();
+    }
   }
 
   /** Stops it as a shutdown would (the AOF is flushed), keeps its files. */
