@@ -69,9 +69,9 @@ export interface CloseSummary {
   wasClean: boolean;
 }
 
-const NAME_ERRORS = new Set(['name-empty', 'name-too-long', 'name-invalid', 'name-taken', 'room-full', 'already-joined']);
+const NAME_ERRORS = new Set(['name-empty', 'name-too-long', 'name-invalid', 'name-taken', 'room-full', 'already-joined', 'unavailable']);
 /** Errors about the message just sent: it goes back into the composer if that is empty. */
-const DRAFT_ERRORS = new Set(['message-empty', 'message-too-long', 'message-invalid', 'rate-limited', 'unknown-recipient']);
+const DRAFT_ERRORS = new Set(['message-empty', 'message-too-long', 'message-invalid', 'rate-limited', 'unknown-recipient', 'unavailable']);
 
 const READY_STATE_NAMES = Object.fromEntries(
   Object.entries(READY_STATE_VALUES).map(([name, value]) => [value, name]),
@@ -411,6 +411,11 @@ export class ChatSession {
         return;
       case 'private':
         this.#append(privateEntry(message, me));
+        return;
+      case 'status':
+        // A room on several server processes lost (or got back) the store they share.
+        this.#status = message.reason;
+        this.#notice(message.reason, message.state === 'ok' ? 'ok' : 'error');
         return;
       case 'error':
         this.#serverError(message);

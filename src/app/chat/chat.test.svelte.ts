@@ -190,6 +190,30 @@ describe('ChatSession', () => {
     expect(session.composerError).toBe('Too fast.');
   });
 
+  it('says when the room is degraded (a server lost its Redis) and when it is back, and can still send', () => {
+    const { session, last } = joined();
+    last().receive({ type: 'status', state: 'degraded', reason: 'The room is degraded: messages wait here.' });
+    expect(session.status).toBe('The room is degraded: messages wait here.');
+    expect(session.entries.at(-1)).toMatchObject({ kind: 'notice', tone: 'error', text: 'The room is degraded: messages wait here.' });
+    expect(session.phase).toBe('joined');
+    session.draft = 'wait for it';
+    expect(session.send()).toBe(true);
+    last().receive({ type: 'status', state: 'ok', reason: 'The room is back.' });
+    expect(session.status).toBe('The room is back.');
+    expect(session.entries.at(-1)).toMatchObject({ kind: 'notice', tone: 'ok', text: 'The room is back.' });
+  });
+
+  it('goes back to the nickname form when a join is refused as unavailable', () => {
+    const { session, last } = setup();
+    session.start();
+    last().open();
+    last().receive(hello);
+    session.join('Alice');
+    last().receive({ type: 'error', code: 'unavailable', reason: 'Joining is paused.', retryAfterMs: 2000 });
+    expect(session.phase).toBe('choosing');
+    expect(session.joinError).toBe('Joining is paused.');
+  });
+
   it('logs junk from the server without throwing', () => {
     const { session, last } = joined();
     last().receive('not json');
