@@ -320,15 +320,18 @@ export class ChatRoom<Client = number> {
   /** Joined members of this process who get `event`. */
   #recipients(event: StoreEvent): Client[] {
     const to: Client[] = [];
-    const add = (client: Client | undefined): void => {
+    const gets = (client: Client | undefined): client is Client => {
       const member = client === undefined ? undefined : this.#members.get(client);
-      if (client !== undefined && member?.state === 'joined' && member.since <= event.seq && !to.includes(client)) to.push(client);
+      return member?.state === 'joined' && member.since <= event.seq;
     };
     if (event.kind === 'private') {
-      add(this.#local.get(event.to));
-      add(this.#local.get(event.from));
+      const recipient = this.#local.get(event.to);
+      const sender = this.#local.get(event.from);
+      if (gets(recipient)) to.push(recipient);
+      // A note to oneself arrives once.
+      if (gets(sender) && sender !== recipient) to.push(sender);
     } else {
-      for (const client of this.#local.values()) add(client);
+      for (const client of this.#local.values()) if (gets(client)) to.push(client);
     }
     return to;
   }
