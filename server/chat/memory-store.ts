@@ -7,6 +7,7 @@
 import type { ChatMessage, UserInfo } from './messages.ts';
 import type {
   ChatStore,
+  Dedupe,
   JoinRequest,
   JoinResult,
   MessageEvent,
@@ -28,7 +29,7 @@ export interface MemoryStoreOptions {
   presenceTtlMs?: number;
 }
 
-/** Dedupe keys remembered, at most (a retry comes within seconds of the first try). */
+/** Senders whose last request is remembered, at most (the oldest are forgotten first). */
 const DEDUPE_KEPT = 10_000;
 
 interface Holder {
@@ -44,7 +45,8 @@ export class MemoryBackend {
   /** By name key, in join order. */
   readonly #users = new Map<string, Holder>();
   readonly #history: MessageEvent[] = [];
-  readonly #done = new Map<string, number>();
+  /** Each sender's last request: its number and the id it got. */
+  readonly #done = new Map<string, { n: number; id: number }>();
   /** Attached stores and when their presence expires (ms; Infinity without heartbeats). */
   readonly #stores = new Map<MemoryStore, number>();
 
@@ -83,8 +85,8 @@ export class MemoryBackend {
   }
 
   post(store: MemoryStore, request: PostRequest): PostResult {
-    const done = this.#done.get(request.dedupe);
-    if (done !== undefined) return { ok: true, id: done };
+    const done = this.#done.get(request.dedupe.sender);
+    if (done && done.n >= request.dedupe.n) return { ok: true, id: done.id };
     if (this.#users.get(request.fromKey)?.owner !== store) return { ok: false, reason: 'not-joined' };
     const id = ++this.#id;
     const message: ChatMessage = { type: 'message', id, ...request.body };
@@ -97,8 +99,8 @@ export class MemoryBackend {
   }
 
   sendPrivate(store: MemoryStore, request: PrivateRequest): PrivateResult {
-    const done = this.#done.get(request.dedupe);
-    if (done !== undefined) return { ok: true, id: done };
+    const done = this.#done.get(request.dedupe.sender);
+    if (done && done.n >= request.dedupe.n) return { ok: true, id: done.id };
     if (this.#users.get(request.fromKey)?.owner !== store) return { ok: false, reason: 'not-joined' };
     const recipient = this.#users.get(request.toKey);
     if (!recipient) return { ok: false, reason: 'unknown-recipient' };
@@ -148,8 +150,9 @@ export class MemoryBackend {
     this.#publish({ kind: 'leave', seq: ++this.#seq, user: holder.user, time, users: this.users });
   }
 
-  #remember(dedupe: string, id: number): void {
-    this.#done.set(dedupe, id);
+  #remember(dedupe: Dedupe, id: number): void {
+    this.#done.delete(dedupe.sender);
+    this.#done.set(dedupe.sender, { n: dedupe.n, id });
     if (this.#done.size > DEDUPE_KEPT) {
       const oldest = this.#done.keys().next().value;
       if (oldest !== undefined) this.#done.delete(oldest);

@@ -15,7 +15,8 @@
  *   P:procs          sorted set: process -> when its presence expires (Redis time, ms)
  *   P:history        list: the last public messages, as published (JSON events)
  *   P:inbox:PROC     list: recent private messages for that process (for catching up)
- *   P:done:DEDUPE    string: the id a message got, so a retry is answered, not posted again
+ *   P:done:SENDER    string "n:id": a connection's last request and the id it got, so a retry is
+ *                    answered, not posted again (one key per connection, kept 10 minutes)
  *   P:room           channel: events for every process
  *   P:proc:PROC      channel: private messages for one process
  *
@@ -28,7 +29,7 @@ import { createHash } from 'node:crypto';
 
 export const DEFAULT_PREFIX = 'framescope:{chat}';
 
-/** How long a message's dedupe record and a process's private inbox are kept. */
+/** How long a connection's dedupe record and a process's private inbox are kept. */
 export const KEEP_MS = 600_000;
 /** Private messages kept per process for catching up after an outage. */
 export const INBOX_KEPT = 200;
@@ -68,11 +69,16 @@ local function history(n)
   if n <= 0 then return {} end
   return redis.call('LRANGE', k('history'), -n, -1)
 end
-local function already(dedupe)
-  return redis.call('GET', k('done:' .. dedupe))
+-- The id a sender's request n got if it was done already (its last one is at least n), else nil.
+local function already(sender, n)
+  local last = redis.call('GET', k('done:' .. sender))
+  if not last then return nil end
+  local done, id = string.match(last, '^(%d+):(%d+)$')
+  if done and tonumber(done) >= tonumber(n) then return tonumber(id) end
+  return nil
 end
-local function remember(dedupe, id)
-  redis.call('SET', k('done:' .. dedupe), id, 'PX', ${KEEP_MS})
+local function remember(sender, n, id)
+  redis.call('SET', k('done:' .. sender), n .. ':' .. id, 'PX', ${KEEP_MS})
 end
 `;
 
@@ -94,35 +100,38 @@ remove(ARGV[5])
 return 1
 `;
 
-/** ARGV[5] sender's key, [6] dedupe, [7] body JSON, [8] history kept. */
+/** ARGV[5] sender's key, [6] and [7] dedupe sender and n, [8] body JSON, [9] history kept. */
 const POST = `
-local done = already(ARGV[6])
-if done then return {'ok', tonumber(done)} end
+local done = already(ARGV[6], ARGV[7])
+if done then return {'ok', done} end
 if redis.call('HGET', k('owners'), ARGV[5]) ~= PROC then return {'not-joined'} end
 local id = redis.call('INCR', k('id'))
 local seq = redis.call('INCR', k('seq'))
-local event = '{"seq":' .. seq .. ',"kind":"message","id":' .. id .. ',"body":' .. ARGV[7] .. '}'
-local kept = tonumber(ARGV[8])
+local event = '{"seq":' .. seq .. ',"kind":"message","id":' .. id .. ',"body":' .. ARGV[8] .. '}'
+local kept = tonumber(ARGV[9])
 if kept > 0 then
   redis.call('RPUSH', k('history'), event)
   redis.call('LTRIM', k('history'), -kept, -1)
 end
 redis.call(PUB, k('room'), event)
-remember(ARGV[6], id)
+remember(ARGV[6], ARGV[7], id)
 return {'ok', id}
 `;
 
-/** ARGV[5] sender's key, [6] dedupe, [7] body JSON, [8] recipient's key, [9] and [10] both keys as JSON. */
+/**
+ * ARGV[5] sender's key, [6] and [7] dedupe sender and n, [8] body JSON, [9] recipient's key,
+ * [10] and [11] both keys as JSON.
+ */
 const PRIVATE = `
-local done = already(ARGV[6])
-if done then return {'ok', tonumber(done)} end
+local done = already(ARGV[6], ARGV[7])
+if done then return {'ok', done} end
 if redis.call('HGET', k('owners'), ARGV[5]) ~= PROC then return {'not-joined'} end
-local to = redis.call('HGET', k('owners'), ARGV[8])
+local to = redis.call('HGET', k('owners'), ARGV[9])
 if not to then return {'unknown-recipient'} end
 local id = redis.call('INCR', k('id'))
 local seq = redis.call('INCR', k('seq'))
-local event = '{"seq":' .. seq .. ',"kind":"private","id":' .. id .. ',"from":' .. ARGV[9] .. ',"to":' .. ARGV[10] ..
-  ',"toUser":' .. redis.call('HGET', k('users'), ARGV[8]) .. ',"body":' .. ARGV[7] .. '}'
+local event = '{"seq":' .. seq .. ',"kind":"private","id":' .. id .. ',"from":' .. ARGV[10] .. ',"to":' .. ARGV[11] ..
+  ',"toUser":' .. redis.call('HGET', k('users'), ARGV[9]) .. ',"body":' .. ARGV[8] .. '}'
 local function deliver(proc)
   redis.call(PUB, k('proc:' .. proc), event)
   local inbox = k('inbox:' .. proc)
@@ -132,7 +141,7 @@ local function deliver(proc)
 end
 deliver(to)
 if to ~= PROC then deliver(PROC) end
-remember(ARGV[6], id)
+remember(ARGV[6], ARGV[7], id)
 return {'ok', id}
 `;
 

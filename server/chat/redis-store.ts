@@ -198,7 +198,8 @@ export class RedisStore implements ChatStore {
   async post(request: PostRequest): Promise<PostResult> {
     const reply = (await this.#run(SCRIPTS.post, request.body.time, [
       request.fromKey,
-      request.dedupe,
+      request.dedupe.sender,
+      String(request.dedupe.n),
       JSON.stringify(request.body),
       String(request.history),
     ])) as unknown[];
@@ -210,7 +211,8 @@ export class RedisStore implements ChatStore {
   async sendPrivate(request: PrivateRequest): Promise<PrivateResult> {
     const reply = (await this.#run(SCRIPTS.private, request.body.time, [
       request.fromKey,
-      request.dedupe,
+      request.dedupe.sender,
+      String(request.dedupe.n),
       JSON.stringify(request.body),
       request.toKey,
       JSON.stringify(request.fromKey),
@@ -385,7 +387,12 @@ export class RedisStore implements ChatStore {
   #deliver(event: StoreEvent): void {
     if (event.seq <= this.#highWater) return;
     this.#highWater = event.seq;
-    this.#listener?.event(event);
+    try {
+      this.#listener?.event(event);
+    } catch (error) {
+      // The room's bug, not Redis's: say so, and keep delivering.
+      this.#log(`chat: delivering event ${event.seq} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    }
   }
 
   #flushBuffer(): void {

@@ -39,6 +39,9 @@ interface Member {
   ops: { run: () => Promise<void>; done: () => void }[];
   /** Text that arrived while the join was with the store, handled once it answers. */
   early: { text: string; done: () => void }[];
+  /** Names its store requests (one after another) so a retry is never posted twice. */
+  sender: string;
+  sent: number;
 }
 
 const RESOLVED = Promise.resolve();
@@ -64,7 +67,7 @@ export class ChatRoom<Client = number> {
   /** Why the store is away, or null. */
   #degraded: string | null = null;
   readonly #dedupePrefix: string;
-  #dedupeCount = 0;
+  #connected = 0;
 
   constructor(output: (action: ChatAction<Client>) => void, options: Partial<ChatRoomOptions> = {}, store?: ChatStore) {
     this.options = { ...DEFAULT_CHAT_OPTIONS, ...options };
@@ -102,6 +105,8 @@ export class ChatRoom<Client = number> {
       errorTimes: [],
       ops: [],
       early: [],
+      sender: `${this.#dedupePrefix}-${++this.#connected}`,
+      sent: 0,
     });
     this.#send([client], { type: 'hello', suggestion, limits: limitsOf(this.options) });
     if (this.#degraded !== null) this.#send([client], { type: 'status', state: 'degraded', reason: this.#degraded });
@@ -238,7 +243,7 @@ export class ChatRoom<Client = number> {
     const problem = checkText(text, null, this.options.messageMaxLength) ?? this.#rateLimit(member);
     if (problem) return this.#error(client, member, problem);
     const body = this.#body(member.user, text);
-    const dedupe = this.#dedupe();
+    const dedupe = { sender: member.sender, n: ++member.sent };
     return this.#queue(client, member, async () => {
       const result = await this.#withStore(member, () =>
         this.store.post({ fromKey: member.key, dedupe, body, history: this.options.history }),
@@ -257,7 +262,7 @@ export class ChatRoom<Client = number> {
     const problem = checkText(text, recipient.name, this.options.messageMaxLength) ?? this.#rateLimit(member);
     if (problem) return this.#error(client, member, problem);
     const body = this.#body(member.user, text);
-    const dedupe = this.#dedupe();
+    const dedupe = { sender: member.sender, n: ++member.sent };
     return this.#queue(client, member, async () => {
       const result = await this.#withStore(member, () => this.store.sendPrivate({ fromKey: member.key, toKey, dedupe, body }));
       if (result?.ok === false) {
@@ -485,10 +490,6 @@ export class ChatRoom<Client = number> {
 
   #body(user: UserInfo, text: string): MessageBody {
     return { from: user.name, colour: user.colour, text, time: this.#time() };
-  }
-
-  #dedupe(): string {
-    return `${this.#dedupePrefix}-${++this.#dedupeCount}`;
   }
 
   #send(to: readonly Client[], message: ServerMessage): void {

@@ -81,10 +81,19 @@ export type JoinResult =
     }
   | { ok: false; reason: 'taken' | 'full' };
 
+/**
+ * Names a request so that a retry (after an outage lost its answer) never posts it twice: `sender`
+ * is unique to one connection, which makes its requests one after another, numbered by `n`
+ * (increasing). The store remembers each sender's last `n`; a request not above it was done.
+ */
+export interface Dedupe {
+  sender: string;
+  n: number;
+}
+
 export interface PostRequest {
   fromKey: string;
-  /** Unique per message of this process: a retry after an outage never posts it twice. */
-  dedupe: string;
+  dedupe: Dedupe;
   body: MessageBody;
   /** Public messages kept. */
   history: number;
@@ -93,7 +102,7 @@ export interface PostRequest {
 export interface PrivateRequest {
   fromKey: string;
   toKey: string;
-  dedupe: string;
+  dedupe: Dedupe;
   body: MessageBody;
 }
 

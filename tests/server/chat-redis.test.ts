@@ -104,13 +104,13 @@ describeRedis('chat store: Redis only', () => {
     proxy.cut();
     await b.seen.until(() => b.seen.statuses.includes('degraded'), 'degraded');
     expect(b.store.available).toBe(false);
-    await expect(b.store.post({ fromKey: 'bob', dedupe: 'b1', body: body('Bob', 'lost?'), history: 100 })).rejects.toBeInstanceOf(
+    await expect(b.store.post({ fromKey: 'bob', dedupe: { sender: 'b', n: 1 }, body: body('Bob', 'lost?'), history: 100 })).rejects.toBeInstanceOf(
       StoreUnavailableError,
     );
     // Meanwhile the room goes on without B: messages, a private message for Bob, a newcomer.
-    await a.store.post({ fromKey: 'alice', dedupe: 'a1', body: body('Alice', 'm1'), history: 100 });
-    await a.store.sendPrivate({ fromKey: 'alice', toKey: 'bob', dedupe: 'a2', body: body('Alice', 'for Bob') });
-    await a.store.post({ fromKey: 'alice', dedupe: 'a3', body: body('Alice', 'm2'), history: 100 });
+    await a.store.post({ fromKey: 'alice', dedupe: { sender: 'a', n: 1 }, body: body('Alice', 'm1'), history: 100 });
+    await a.store.sendPrivate({ fromKey: 'alice', toKey: 'bob', dedupe: { sender: 'a', n: 2 }, body: body('Alice', 'for Bob') });
+    await a.store.post({ fromKey: 'alice', dedupe: { sender: 'a', n: 3 }, body: body('Alice', 'm2'), history: 100 });
     await join(a.store, 'Carol');
 
     proxy.restore();
@@ -119,7 +119,7 @@ describeRedis('chat store: Redis only', () => {
     expect(caught.map((e) => (e.kind === 'message' || e.kind === 'private' ? e.message.text : e.kind))).toEqual(['m1', 'for Bob', 'm2']);
     expect(b.seen.resyncs.at(-1)?.map((u) => u.name)).toEqual(['Alice', 'Bob', 'Carol']);
     // A retry with the same dedupe key goes through now, once.
-    await b.store.post({ fromKey: 'bob', dedupe: 'b1', body: body('Bob', 'lost?'), history: 100 });
+    await b.store.post({ fromKey: 'bob', dedupe: { sender: 'b', n: 1 }, body: body('Bob', 'lost?'), history: 100 });
     await a.seen.until(() => a.seen.messages().some((m) => m.text === 'lost?'), 'Bob’s message at A');
     await b.seen.until(() => b.seen.messages().some((m) => m.text === 'lost?'), 'Bob’s message at B');
     const seqs = b.seen.events.map((e) => e.seq);
@@ -146,14 +146,14 @@ describeRedis('chat store: Redis only', () => {
     await join(a.store, 'Alice');
     const ids: number[] = [];
     for (let i = 1; i <= 3; i++) {
-      const result = await a.store.post({ fromKey: 'alice', dedupe: `r${i}`, body: body('Alice', `before ${i}`), history: 100 });
+      const result = await a.store.post({ fromKey: 'alice', dedupe: { sender: 'r', n: i }, body: body('Alice', `before ${i}`), history: 100 });
       if (result.ok) ids.push(result.id);
     }
     await redis.stop();
     await a.seen.until(() => a.seen.statuses.includes('degraded'), 'degraded');
     await redis.restart();
     await a.seen.until(() => a.seen.statuses.at(-1) === 'ok', 'ok again', 5000);
-    const after = await a.store.post({ fromKey: 'alice', dedupe: 'r4', body: body('Alice', 'after'), history: 100 });
+    const after = await a.store.post({ fromKey: 'alice', dedupe: { sender: 'r', n: 4 }, body: body('Alice', 'after'), history: 100 });
     expect(after.ok && after.id).toBeGreaterThan(Math.max(...ids));
     const b = await open();
     const joined = await join(b.store, 'Bob');

@@ -88,7 +88,7 @@ function storeSuite(kind: Kind): void {
     const ids: number[] = [];
     for (let i = 0; i < 10; i++) {
       const [store, from] = i % 2 === 0 ? [a.store, 'alice'] : [b.store, 'bob'];
-      const result = await store.post({ fromKey: from, dedupe: `m${i}`, body: body(from, `m${i}`), history: 100 });
+      const result = await store.post({ fromKey: from, dedupe: { sender: 'm', n: i }, body: body(from, `m${i}`), history: 100 });
       if (result.ok) ids.push(result.id);
     }
     expect(ids).toHaveLength(10);
@@ -103,7 +103,7 @@ function storeSuite(kind: Kind): void {
     // Concurrent posts from both processes still reach both in the same order.
     await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        (i % 2 ? a.store : b.store).post({ fromKey: i % 2 ? 'alice' : 'bob', dedupe: `c${i}`, body: body('x', `c${i}`), history: 100 }),
+        (i % 2 ? a.store : b.store).post({ fromKey: i % 2 ? 'alice' : 'bob', dedupe: { sender: `c${i % 2}`, n: i }, body: body('x', `c${i}`), history: 100 }),
       ),
     );
     await a.seen.until(() => a.seen.messages().length >= 30, '30 messages');
@@ -114,7 +114,7 @@ function storeSuite(kind: Kind): void {
   it('posts a message once even when it is sent again with the same dedupe key', async () => {
     const a = await open(kind);
     await join(a.store, 'Alice');
-    const request = { fromKey: 'alice', dedupe: 'once', body: body('Alice', 'hi'), history: 100 };
+    const request = { fromKey: 'alice', dedupe: { sender: 'once', n: 1 }, body: body('Alice', 'hi'), history: 100 };
     const first = await a.store.post(request);
     const again = await a.store.post(request);
     expect(again).toEqual(first);
@@ -127,7 +127,7 @@ function storeSuite(kind: Kind): void {
     const a = await open(kind);
     const b = await open(kind);
     await join(b.store, 'Bob');
-    expect(await a.store.post({ fromKey: 'bob', dedupe: 'x', body: body('Bob', 'x'), history: 100 })).toEqual({
+    expect(await a.store.post({ fromKey: 'bob', dedupe: { sender: 'x', n: 1 }, body: body('Bob', 'x'), history: 100 })).toEqual({
       ok: false,
       reason: 'not-joined',
     });
@@ -136,7 +136,7 @@ function storeSuite(kind: Kind): void {
   it('keeps the last N public messages, oldest first, for a newcomer', async () => {
     const a = await open(kind);
     await join(a.store, 'Alice');
-    for (let i = 1; i <= 8; i++) await a.store.post({ fromKey: 'alice', dedupe: `h${i}`, body: body('Alice', `h${i}`), history: 5 });
+    for (let i = 1; i <= 8; i++) await a.store.post({ fromKey: 'alice', dedupe: { sender: 'h', n: i }, body: body('Alice', `h${i}`), history: 5 });
     const b = await open(kind);
     const result = await b.store.join({ key: 'bob', user: user('Bob'), maxUsers: 100, history: 3, time });
     expect(result.ok && result.history.map((m) => m.text)).toEqual(['h6', 'h7', 'h8']);
@@ -151,7 +151,7 @@ function storeSuite(kind: Kind): void {
     await join(a.store, 'Alice');
     await join(b.store, 'Bob');
     await join(c.store, 'Carol');
-    const sent = await a.store.sendPrivate({ fromKey: 'alice', toKey: 'bob', dedupe: 'p1', body: body('Alice', 'psst') });
+    const sent = await a.store.sendPrivate({ fromKey: 'alice', toKey: 'bob', dedupe: { sender: 'p', n: 1 }, body: body('Alice', 'psst') });
     expect(sent).toMatchObject({ ok: true });
     const expected = { kind: 'private', from: 'alice', to: 'bob', message: { type: 'private', from: 'Alice', to: 'Bob', toColour: colourForName('Bob'), text: 'psst' } };
     await b.seen.until(() => b.seen.privates().length >= 1, 'the private message at Bob’s process');
@@ -160,7 +160,7 @@ function storeSuite(kind: Kind): void {
     expect(a.seen.privates()).toMatchObject([expected]);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(c.seen.privates()).toEqual([]);
-    expect(await a.store.sendPrivate({ fromKey: 'alice', toKey: 'zed', dedupe: 'p2', body: body('Alice', 'x') })).toEqual({
+    expect(await a.store.sendPrivate({ fromKey: 'alice', toKey: 'zed', dedupe: { sender: 'p', n: 2 }, body: body('Alice', 'x') })).toEqual({
       ok: false,
       reason: 'unknown-recipient',
     });
