@@ -9,7 +9,7 @@ export function checkRedisUrl(text: string): string | null {
   try {
     url = new URL(text);
   } catch {
-    return `--redis takes a URL like redis://127.0.0.1:6379/0, not ${JSON.stringify(text)}`;
+    return `--redis takes a URL like redis://127.0.0.1:6379/0, not ${JSON.stringify(redactRedisUrl(text))}`;
   }
   if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
     return `--redis takes a redis:// (or rediss:// for TLS) URL, not ${url.protocol}//…`;
@@ -22,14 +22,14 @@ export function checkRedisUrl(text: string): string | null {
   return null;
 }
 
-/** The URL with its password replaced by `***`. */
+/** The URL with its password replaced by `***` (whatever sits before an `@`, if it does not parse). */
 export function redactRedisUrl(text: string): string {
   try {
     const url = new URL(text);
     if (url.password !== '') url.password = '***';
     return url.toString();
   } catch {
-    return '(an unreadable URL)';
+    return text.replace(/^([^/]*\/\/)?[^/]*@/u, (_, scheme: string | undefined) => `${scheme ?? ''}***@`);
   }
 }
 

@@ -30,8 +30,26 @@ describe('parseCli', () => {
         closeTimeout: 5_000,
         classMode: false,
         quiet: false,
+        redis: null,
       },
     });
+  });
+
+  it('takes the chat room’s Redis from --redis, else REDIS_URL, and checks the URL', () => {
+    expect(parseCli(['--redis', 'redis://127.0.0.1:6379/2'])).toMatchObject({ kind: 'run', options: { redis: 'redis://127.0.0.1:6379/2' } });
+    expect(parseCli([], { REDIS_URL: 'redis://10.0.0.5:6379' })).toMatchObject({ kind: 'run', options: { redis: 'redis://10.0.0.5:6379' } });
+    expect(parseCli(['--redis', 'rediss://h:6380/0'], { REDIS_URL: 'redis://other' })).toMatchObject({ options: { redis: 'rediss://h:6380/0' } });
+    expect(parseCli([], { REDIS_URL: '' })).toMatchObject({ options: { redis: null } });
+    const bad = (argv: string[], env = {}): string => {
+      const r = parseCli(argv, env);
+      return r.kind === 'error' ? r.message : '(accepted)';
+    };
+    expect(bad(['--redis', 'localhost:6379'])).toMatch(/--redis takes a redis:\/\/ .*URL/);
+    expect(bad(['--redis', 'http://127.0.0.1:6379'])).toMatch(/redis:\/\//);
+    expect(bad(['--redis', 'redis://127.0.0.1:6379/chat'])).toMatch(/database number/);
+    expect(bad(['--redis', ''])).toMatch(/--redis needs a URL/);
+    expect(bad([], { REDIS_URL: 'nonsense' })).toMatch(/^REDIS_URL: /);
+    expect(bad(['--redis', 'redis://:secret@/0'])).not.toContain('secret');
   });
 
   it('reads every flag, with units', () => {
@@ -75,7 +93,9 @@ afterAll(() => {
 });
 
 function start(args: string[]): { child: ChildProcess; out: () => string; err: () => string; exit: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  // REDIS_URL of the machine running the tests must not move these servers' chat room to Redis.
+  const env = { ...process.env, REDIS_URL: '' };
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let out = '';
   let err = '';
