@@ -7,32 +7,55 @@
 
 /** Splits one connection's bytes into frame payloads, whatever the chunk boundaries. */
 export class FrameSplitter {
-  #buffer: Buffer = Buffer.alloc(0);
+  /** Bytes not yet part of a complete frame, and how many are needed before looking again. */
+  #chunks: Buffer[] = [];
+  #length = 0;
+  #need = 2;
 
   /** Feeds a chunk; calls `onPayload` for every complete frame in order (opcode, payload). */
   push(chunk: Buffer, onPayload: (opcode: number, payload: Buffer) => void): void {
-    const buffer = this.#buffer.length === 0 ? chunk : Buffer.concat([this.#buffer, chunk]);
+    this.#chunks.push(chunk);
+    this.#length += chunk.length;
+    if (this.#length < this.#need) return;
+    const buffer = this.#chunks.length === 1 ? chunk : Buffer.concat(this.#chunks, this.#length);
     let offset = 0;
+    let need = 2;
     for (;;) {
-      if (buffer.length - offset < 2) break;
+      const available = buffer.length - offset;
+      if (available < 2) {
+        need = 2;
+        break;
+      }
       const opcode = buffer[offset]! & 0b0000_1111;
       // RFC 6455 §5.2: payload length 0-125, or 126 + 16 bits, or 127 + 64 bits.
       let length = buffer[offset + 1]! & 0b0111_1111;
       let head = 2;
       if (length === 126) {
-        if (buffer.length - offset < 4) break;
-        length = buffer.readUInt16BE(offset + 2);
         head = 4;
+        if (available < head) {
+          need = head;
+          break;
+        }
+        length = buffer.readUInt16BE(offset + 2);
       } else if (length === 127) {
-        if (buffer.length - offset < 10) break;
-        length = buffer.readUInt32BE(offset + 2) * 2 ** 32 + buffer.readUInt32BE(offset + 6);
         head = 10;
+        if (available < head) {
+          need = head;
+          break;
+        }
+        length = buffer.readUInt32BE(offset + 2) * 2 ** 32 + buffer.readUInt32BE(offset + 6);
       }
-      if (buffer.length - offset < head + length) break;
+      if (available < head + length) {
+        need = head + length;
+        break;
+      }
       onPayload(opcode, buffer.subarray(offset + head, offset + head + length));
       offset += head + length;
     }
-    this.#buffer = offset === buffer.length ? Buffer.alloc(0) : Buffer.from(buffer.subarray(offset));
+    const rest = buffer.subarray(offset);
+    this.#chunks = rest.length > 0 ? [Buffer.from(rest)] : [];
+    this.#length = rest.length;
+    this.#need = need;
   }
 }
 
