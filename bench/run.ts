@@ -145,9 +145,9 @@ async function main(): Promise<void> {
       const built = scripts;
       const fanout = await timed('fanout', () =>
         runFanout(built, {
-          rounds: Math.min(rounds, 3),
+          rounds,
           warmupMs: args.quick ? 200 : 500,
-          durationMs: args.quick ? 600 : 2000,
+          durationMs: args.quick ? 600 : 1500,
           clients: [16, 128],
           senders: 4,
           window: 4,

@@ -5,7 +5,9 @@
  * message when one of its own comes back through the room. Every client counts the messages it is
  * delivered and the latency of each (sent to delivered, one clock: this process's).
  *
- * A round joins the clients, runs `warmupMs`, counts for `durationMs`, then drops them.
+ * A round is three requests: `join` (connect and join every client), `measure` (send through
+ * `warmupMs`, count for `durationMs`), `leave` (drop them), so the server CPU of joining is not
+ * charged to the deliveries.
  */
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
@@ -27,6 +29,8 @@ export interface FanoutRequest {
 export interface FanoutResult {
   /** Messages delivered to clients while counting (each message counts once per recipient). */
   deliveries: number;
+  /** Messages delivered from the first sent to the last (warm-up and drain included), to charge server CPU to. */
+  allDeliveries: number;
   /** Messages the senders had acknowledged while counting. */
   messages: number;
   seconds: number;
@@ -97,6 +101,7 @@ class Run {
   counting = false;
   sending = false;
   deliveries = 0;
+  allDeliveries = 0;
   messages = 0;
   #seen = 0;
   readonly samples = new Float64Array(SAMPLES);
@@ -108,6 +113,7 @@ class Run {
 
   delivered(client: Client, sender: number, sentAt: number): void {
     const now = performance.now();
+    this.allDeliveries++;
     if (this.counting) {
       this.deliveries++;
       const latency = now - sentAt;
@@ -180,15 +186,24 @@ async function join(port: number, index: number, run: Run, tag: string): Promise
   return client;
 }
 
-async function run(request: FanoutRequest): Promise<FanoutResult> {
+let current: Run | null = null;
+
+/** Connects and joins every client (in small batches: every join is itself fanned out to everyone in). */
+async function joinAll(request: FanoutRequest): Promise<void> {
   const r = new Run(request);
-  // Join in small batches (every join is itself fanned out to everyone already in).
+  current = r;
   for (let i = 0; i < request.clients; i += 16) {
     const batch = [];
     for (let j = i; j < Math.min(request.clients, i + 16); j++) batch.push(join(request.ports[j % request.ports.length]!, j, r, request.tag));
     r.clients.push(...(await Promise.all(batch)));
   }
   await sleep(100);
+}
+
+/** Sends through the warm-up, counts for the duration, stops sending and waits for the rest to arrive. */
+async function measure(request: FanoutRequest): Promise<FanoutResult> {
+  const r = current;
+  if (!r) throw new Error('join first');
   r.start();
   await sleep(request.warmupMs);
   r.counting = true;
@@ -197,11 +212,16 @@ async function run(request: FanoutRequest): Promise<FanoutResult> {
   r.counting = false;
   const seconds = (performance.now() - started) / 1000;
   r.sending = false;
-  for (const client of r.clients) client.close();
+  await sleep(100);
   const sorted = r.samples.subarray(0, r.sampled).sort();
   const pick = (q: number): number => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!);
+  return { deliveries: r.deliveries, allDeliveries: r.allDeliveries, messages: r.messages, seconds, p50: pick(0.5), p99: pick(0.99) };
+}
+
+async function leaveAll(): Promise<void> {
+  for (const client of current?.clients ?? []) client.close();
+  current = null;
   await sleep(200);
-  return { deliveries: r.deliveries, messages: r.messages, seconds, p50: pick(0.5), p99: pick(0.99) };
 }
 
 function sleep(ms: number): Promise<void> {
@@ -209,6 +229,8 @@ function sleep(ms: number): Promise<void> {
 }
 
 serve((message) => {
-  if (message.op === 'run') return run(message as unknown as FanoutRequest);
+  if (message.op === 'join') return joinAll(message as unknown as FanoutRequest);
+  if (message.op === 'measure') return measure(message as unknown as FanoutRequest);
+  if (message.op === 'leave') return leaveAll();
   throw new Error(`unknown op ${String(message.op)}`);
 });

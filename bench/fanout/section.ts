@@ -97,12 +97,14 @@ async function measure(clients: number, running: Running[], loadgen: Child, opti
         durationMs: options.durationMs,
         tag: `r${round}c${clients}`,
       };
+      await loadgen.request({ op: 'join', ...request });
       const before = await cpu(r.servers);
-      const result = await loadgen.request<FanoutResult>({ op: 'run', ...request });
+      const result = await loadgen.request<FanoutResult>({ op: 'measure', ...request });
       const after = await cpu(r.servers);
+      await loadgen.request({ op: 'leave' });
       results.get(r.config.key)!.push(result);
-      // Charged to the counted deliveries: joining, warm-up and leaving are in it too, so it is an upper bound.
-      cpuPerDelivery.get(r.config.key)!.push((after - before) / Math.max(1, result.deliveries));
+      // Every delivery from the first message sent to the last one arriving (the joins are not in it).
+      cpuPerDelivery.get(r.config.key)!.push((after - before) / Math.max(1, result.allDeliveries));
     }
   }
   const rate = (key: string): number[] => results.get(key)!.map((x) => x.deliveries / x.seconds);

@@ -31,11 +31,34 @@ export function createChatEndpoint(options: ChatEndpointOptions = {}): ChatEndpo
   const encoder = new TextEncoder();
   const decoder = new TextDecoder();
 
+  // What the room sends in one turn of the event loop goes out per connection in one corked write
+  // (a burst of messages, or many arriving together from Redis, costs one writev per recipient).
+  const pending = new Map<ServerConnection, Uint8Array[]>();
+  let scheduled = false;
+
+  function flush(): void {
+    scheduled = false;
+    for (const [connection, messages] of pending) {
+      if (messages.length === 1) connection.sendMessage(messages[0]!, false);
+      else connection.corked(() => messages.forEach((bytes) => connection.sendMessage(bytes, false)));
+    }
+    pending.clear();
+  }
+
   function perform(action: ChatAction<ServerConnection>): void {
     if (action.kind === 'send') {
       const bytes = encoder.encode(JSON.stringify(action.message));
-      for (const connection of action.to) connection.sendMessage(bytes, false);
+      for (const connection of action.to) {
+        const queued = pending.get(connection);
+        if (queued) queued.push(bytes);
+        else pending.set(connection, [bytes]);
+      }
+      if (!scheduled) {
+        scheduled = true;
+        queueMicrotask(flush);
+      }
     } else {
+      flush();
       // RFC 6455 §7.4.1: 1008, the endpoint "received a message that violates its policy".
       action.to.close(action.code, action.reason, `chat: ${action.reason}`);
     }
