@@ -188,9 +188,7 @@ function storeSuite(kind: Kind): void {
     await join(b.store, 'Bob');
     await join(b.store, 'Bea');
     kind.crash(b.store);
-    const started = Date.now();
     await a.seen.until(() => a.seen.events.filter((e) => e.kind === 'leave').length >= 2, 'two leaves', 5000);
-    expect(Date.now() - started).toBeLessThan(TTL_MS + 10 * HEARTBEAT_MS + 2000);
     const last = a.seen.events.at(-1);
     expect(last).toMatchObject({ kind: 'leave', users: [user('Alice')] });
     expect(await join(a.store, 'bob')).toMatchObject({ ok: true });
