@@ -234,3 +234,13 @@ export const SCRIPTS = {
   resume: script('resume', RESUME),
   quit: script('quit', QUIT),
 } as const;
+
+/** Runs `script` by its SHA-1, or by its source when Redis does not know it (after a restart, say). */
+export async function runScript(client: { sendCommand(args: string[]): Promise<unknown> }, script: Script, argv: string[]): Promise<unknown> {
+  try {
+    return await client.sendCommand(['EVALSHA', script.sha1, '0', ...argv]);
+  } catch (error) {
+    if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+    return client.sendCommand(['EVAL', script.source, '0', ...argv]);
+  }
+}

@@ -12,6 +12,8 @@
  */
 import { createClient, ErrorReply } from 'redis';
 import { parseStoreEvent } from './store.ts';
+import { EventGate } from './event-gate.ts';
+import { eventsOf, messagesOf, parseUsers } from './redis-replies.ts';
 import type {
   ChatStore,
   JoinRequest,
@@ -24,8 +26,8 @@ import type {
   StoreListener,
 } from './store.ts';
 import { StoreUnavailableError } from './store.ts';
-import type { ChatMessage, UserInfo } from './messages.ts';
-import { DEFAULT_PREFIX, SCRIPTS, type Script } from './redis-scripts.ts';
+import type { UserInfo } from './messages.ts';
+import { DEFAULT_PREFIX, runScript, SCRIPTS, type Script } from './redis-scripts.ts';
 import { describeRedisError, RedisUnavailableError, redactRedisUrl } from './redis-url.ts';
 
 export interface RedisStoreOptions {
@@ -52,9 +54,6 @@ function makeClient(url: string, connectTimeout: number, reconnectStrategy: (ret
 type Client = ReturnType<typeof makeClient>;
 type State = 'idle' | 'ready' | 'degraded' | 'recovering' | 'closed';
 
-/** Events held while catching up; past this the oldest go (the history covers them). */
-const BUFFER_MAX = 10_000;
-
 export class RedisStore implements ChatStore {
   readonly kind = 'redis';
   /** This process, as Redis knows it. */
@@ -76,8 +75,8 @@ export class RedisStore implements ChatStore {
   #state: State = 'idle';
   #opened = false;
   #recovering = false;
-  #highWater = 0;
-  #buffer: StoreEvent[] = [];
+  readonly #events = new EventGate((event) => this.#deliver(event));
+  #startSeq = 0;
   /** This process's users: name key -> user JSON, for re-registering them after an outage. */
   readonly #mine = new Map<string, string>();
   #waiters: ((available: boolean) => void)[] = [];
@@ -138,7 +137,7 @@ export class RedisStore implements ChatStore {
     }
     this.#opened = true;
     this.#state = 'ready';
-    this.#flushBuffer();
+    this.#events.openAfter(this.#startSeq);
     this.#timer = setInterval(() => void this.#tick(), this.#heartbeatMs);
     this.#timer.unref();
     this.#log(`chat: room state in Redis at ${this.where} (${this.#publish === 'spublish' ? 'sharded pub/sub' : 'pub/sub'}), process ${this.proc}`);
@@ -159,7 +158,7 @@ export class RedisStore implements ChatStore {
     if (this.#publish === 'spublish') await subscriber.sSubscribe(channels, onMessage);
     else await subscriber.subscribe(channels, onMessage);
     const snapshot = await this.#resume();
-    this.#highWater = snapshot.seq;
+    this.#startSeq = snapshot.seq;
     // Users of processes that stopped without a word (before this one started) leave now.
     await this.#call(SCRIPTS.tick, [String(this.#ttl), '1']);
     return snapshot.users;
@@ -281,6 +280,7 @@ export class RedisStore implements ChatStore {
 
   #lost(reason: string): void {
     if (!this.#opened || this.#state === 'closed') return;
+    this.#events.hold();
     if (this.#state === 'ready') {
       this.#state = 'degraded';
       this.#log(`chat: lost Redis at ${this.where} (${reason}); reconnecting with backoff`);
@@ -300,6 +300,7 @@ export class RedisStore implements ChatStore {
     if (this.#recovering || this.#state === 'closed') return;
     this.#recovering = true;
     this.#state = 'recovering';
+    this.#events.hold();
     try {
       const snapshot = await this.#resume();
       if (this.#state !== 'recovering') return;
@@ -307,19 +308,10 @@ export class RedisStore implements ChatStore {
         for (const key of snapshot.conflicts) this.#mine.delete(key);
         this.#listener?.evicted(snapshot.conflicts);
       }
-      // Missed messages first (history, inbox, and what arrived meanwhile), up to the snapshot...
-      const missed = [...snapshot.history, ...snapshot.inbox, ...this.#buffer].filter(
-        (event) => event.seq > this.#highWater && event.seq <= snapshot.seq && event.kind !== 'join' && event.kind !== 'leave',
-      );
-      for (const event of inOrder(missed)) this.#deliver(event);
-      // ...then who is here now (joins and leaves up to the snapshot are in this list)...
-      this.#highWater = Math.max(this.#highWater, snapshot.seq);
-      this.#listener?.resync(snapshot.users);
-      // ...then whatever came after it.
       this.#state = 'ready';
       this.#reapAfter = this.#now() + this.#ttl;
-      this.#flushBuffer();
-      this.#log(`chat: Redis at ${this.where} is back; caught up to event ${this.#highWater}`);
+      this.#events.catchUp([...snapshot.history, ...snapshot.inbox], snapshot.seq, () => this.#listener?.resync(snapshot.users));
+      this.#log(`chat: Redis at ${this.where} is back; caught up to event ${this.#events.highWater}`);
       this.#listener?.status('ok', `Redis at ${this.where} answers again`);
       this.#wake(true);
     } catch (error) {
@@ -376,29 +368,16 @@ export class RedisStore implements ChatStore {
       this.#log(`chat: ignored a message on the room's channel that is not an event (${text.slice(0, 80)})`);
       return;
     }
-    if (this.#state !== 'ready') {
-      this.#buffer.push(event);
-      if (this.#buffer.length > BUFFER_MAX) this.#buffer.shift();
-      return;
-    }
-    this.#deliver(event);
+    this.#events.receive(event);
   }
 
   #deliver(event: StoreEvent): void {
-    if (event.seq <= this.#highWater) return;
-    this.#highWater = event.seq;
     try {
       this.#listener?.event(event);
     } catch (error) {
       // The room's bug, not Redis's: say so, and keep delivering.
       this.#log(`chat: delivering event ${event.seq} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     }
-  }
-
-  #flushBuffer(): void {
-    const held = this.#buffer;
-    this.#buffer = [];
-    for (const event of inOrder(held)) this.#deliver(event);
   }
 
   // ---- commands ------------------------------------------------------------------------------
@@ -422,13 +401,7 @@ export class RedisStore implements ChatStore {
     if (!client?.isReady) throw new StoreUnavailableError(`the room cannot reach Redis at ${this.where} now`);
     const argv = [this.#prefix, this.#publish, time ?? new Date(this.#now()).toISOString(), this.proc, ...args];
     try {
-      try {
-        return await client.sendCommand(['EVALSHA', script.sha1, '0', ...argv]);
-      } catch (error) {
-        // A restarted Redis has forgotten its scripts.
-        if (!(error instanceof ErrorReply) || !error.message.startsWith('NOSCRIPT')) throw error;
-        return await client.sendCommand(['EVAL', script.source, '0', ...argv]);
-      }
+      return await runScript(client, script, argv);
     } catch (error) {
       if (error instanceof ErrorReply) throw new Error(`Redis refused the chat's ${script.name} script: ${error.message}`);
       throw new StoreUnavailableError(`the room cannot reach Redis at ${this.where} now (${describeRedisError(error)})`, { cause: error });
@@ -466,37 +439,4 @@ export class RedisStore implements ChatStore {
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
-}
-
-function parseUsers(json: string): UserInfo[] {
-  try {
-    const value: unknown = JSON.parse(json);
-    if (!Array.isArray(value)) return [];
-    return value.flatMap((user: unknown) => {
-      if (typeof user !== 'object' || user === null) return [];
-      const { name, colour } = user as Record<string, unknown>;
-      return typeof name === 'string' && typeof colour === 'string' ? [{ name, colour }] : [];
-    });
-  } catch {
-    return [];
-  }
-}
-
-function eventsOf(list: unknown): StoreEvent[] {
-  if (!Array.isArray(list)) return [];
-  return list.flatMap((text: unknown) => {
-    const event = parseStoreEvent(String(text));
-    return event ? [event] : [];
-  });
-}
-
-function messagesOf(list: unknown): ChatMessage[] {
-  return eventsOf(list).flatMap((event) => (event.kind === 'message' ? [event.message] : []));
-}
-
-/** By `seq`, each once. */
-function inOrder(events: StoreEvent[]): StoreEvent[] {
-  const bySeq = new Map<number, StoreEvent>();
-  for (const event of events) bySeq.set(event.seq, event);
-  return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
 }

@@ -14,8 +14,9 @@
 import { checkNickname, colourForName, nameKey, suggestFreeName, suggestGuestName } from './names.ts';
 import { errorMessage, parseClientMessage, type ClientCommand, type ErrorMessage, type ServerMessage, type UserInfo } from './messages.ts';
 import { DEFAULT_CHAT_OPTIONS, type ChatRoomOptions, limitsOf, POLICY_VIOLATION } from './options.ts';
-import { TokenBucket } from './rate.ts';
+import { Member } from './member.ts';
 import { MemoryStore } from './memory-store.ts';
+import { notJoined, rateLimited, storeFailed, tooMany, unavailable, unknownRecipient } from './refusals.ts';
 import { StoreUnavailableError, type ChatStore, type MessageBody, type StoreEvent } from './store.ts';
 import { checkText, normalizeText, privatePrefix } from './text.ts';
 
@@ -24,25 +25,6 @@ export { DEFAULT_CHAT_OPTIONS, POLICY_VIOLATION, type ChatRoomOptions } from './
 export type ChatAction<Client> =
   | { kind: 'send'; to: readonly Client[]; message: ServerMessage }
   | { kind: 'close'; to: Client; code: number; reason: string };
-
-interface Member {
-  /** `joining` while the store decides; `closing` after the room asked to close it; `gone` after. */
-  state: 'greeted' | 'joining' | 'joined' | 'closing' | 'gone';
-  suggestion: string;
-  user: UserInfo | null;
-  key: string;
-  /** The `seq` of its own join: older events were in its welcome's history, or before it came. */
-  since: number;
-  bucket: TokenBucket;
-  errorTimes: number[];
-  /** Requests to the store, in order; the first one is running. */
-  ops: { run: () => Promise<void>; done: () => void }[];
-  /** Text that arrived while the join was with the store, handled once it answers. */
-  early: { text: string; done: () => void }[];
-  /** Names its store requests (one after another) so a retry is never posted twice. */
-  sender: string;
-  sent: number;
-}
 
 const RESOLVED = Promise.resolve();
 /** Store requests one user may have queued even while the store is there (a raised rate limit). */
@@ -95,19 +77,8 @@ export class ChatRoom<Client = number> {
   connect(client: Client): void {
     if (this.#members.has(client)) return;
     const suggestion = suggestGuestName(this.options.randomHex, (candidate) => this.#isTakenOrOffered(candidate));
-    this.#members.set(client, {
-      state: 'greeted',
-      suggestion,
-      user: null,
-      key: '',
-      since: Infinity,
-      bucket: new TokenBucket(this.options.rate, this.options.now()),
-      errorTimes: [],
-      ops: [],
-      early: [],
-      sender: `${this.#dedupePrefix}-${++this.#connected}`,
-      sent: 0,
-    });
+    const sender = `${this.#dedupePrefix}-${++this.#connected}`;
+    this.#members.set(client, new Member(suggestion, sender, this.options.rate, this.options.now()));
     this.#send([client], { type: 'hello', suggestion, limits: limitsOf(this.options) });
     if (this.#degraded !== null) this.#send([client], { type: 'status', state: 'degraded', reason: this.#degraded });
   }
@@ -115,9 +86,9 @@ export class ChatRoom<Client = number> {
   /** A text message arrived from `client`. Resolves once it is handled (the store answered). */
   receiveText(client: Client, text: string): Promise<void> {
     const member = this.#members.get(client);
-    if (!member || member.state === 'closing' || member.state === 'gone') return RESOLVED;
+    if (!member?.active) return RESOLVED;
     if (member.state === 'joining') {
-      if (member.early.length >= this.options.maxQueued) return this.#tooMany(client, member);
+      if (member.early.length >= this.options.maxQueued) return this.#error(client, member, tooMany(member.early.length, true), true);
       return new Promise((done) => member.early.push({ text, done }));
     }
     // Room for 2000 characters of 4-byte UTF-8 escaped as \uXXXX\uXXXX, plus the envelope.
@@ -129,7 +100,7 @@ export class ChatRoom<Client = number> {
   /** A binary message arrived: the chat speaks JSON text only. */
   receiveBinary(client: Client, byteLength: number): void {
     const member = this.#members.get(client);
-    if (!member || member.state === 'closing' || member.state === 'gone') return;
+    if (!member?.active) return;
     void this.#error(
       client,
       member,
@@ -173,7 +144,7 @@ export class ChatRoom<Client = number> {
     }
     const check = checkNickname(raw);
     if (!check.ok) return this.#error(client, member, errorMessage(check.code, check.reason));
-    if (!this.store.available) return this.#error(client, member, this.#unavailable('Joining'));
+    if (!this.store.available) return this.#error(client, member, unavailable('Joining'));
     member.state = 'joining';
     const user: UserInfo = { name: check.name, colour: colourForName(check.name) };
     return this.#joinStore(client, member, nameKey(check.name), user).finally(() => {
@@ -189,7 +160,7 @@ export class ChatRoom<Client = number> {
     } catch (error) {
       if (member.state !== 'joining') return;
       member.state = 'greeted';
-      await this.#error(client, member, this.#storeError(error, 'Joining'));
+      await this.#error(client, member, storeFailed(error, 'Joining'));
       return;
     }
     if (member.state !== 'joining') {
@@ -222,7 +193,7 @@ export class ChatRoom<Client = number> {
   }
 
   #message(client: Client, member: Member, raw: string): Promise<void> {
-    if (member.state !== 'joined' || !member.user) return this.#notJoined(client, member);
+    if (member.state !== 'joined' || !member.user) return this.#error(client, member, notJoined());
     const text = normalizeText(raw);
     const at = privatePrefix(text);
     if (at !== null) {
@@ -240,33 +211,33 @@ export class ChatRoom<Client = number> {
       }
       return this.#private(client, member, match.name, at.slice(match.length).replace(/^\s/u, ''));
     }
-    const problem = checkText(text, null, this.options.messageMaxLength) ?? this.#rateLimit(member);
+    const problem = checkText(text, null, this.options.messageMaxLength) ?? rateLimited(member.bucket, this.options.rate, this.options.now());
     if (problem) return this.#error(client, member, problem);
     const body = this.#body(member.user, text);
-    const dedupe = { sender: member.sender, n: ++member.sent };
+    const dedupe = member.nextDedupe();
     return this.#queue(client, member, async () => {
       const result = await this.#withStore(member, () =>
         this.store.post({ fromKey: member.key, dedupe, body, history: this.options.history }),
       );
-      if (result && !result.ok) await this.#notJoined(client, member);
+      if (result && !result.ok) await this.#error(client, member, notJoined());
     });
   }
 
   #private(client: Client, member: Member, to: string, raw: string): Promise<void> {
-    if (member.state !== 'joined' || !member.user) return this.#notJoined(client, member);
+    if (member.state !== 'joined' || !member.user) return this.#error(client, member, notJoined());
     const wanted = to.trim().replace(/^@/u, '');
     const toKey = nameKey(wanted);
     const recipient = this.#users.find((user) => nameKey(user.name) === toKey);
-    if (!recipient) return this.#unknownRecipient(client, member, wanted);
+    if (!recipient) return this.#error(client, member, unknownRecipient(wanted));
     const text = normalizeText(raw);
-    const problem = checkText(text, recipient.name, this.options.messageMaxLength) ?? this.#rateLimit(member);
+    const problem = checkText(text, recipient.name, this.options.messageMaxLength) ?? rateLimited(member.bucket, this.options.rate, this.options.now());
     if (problem) return this.#error(client, member, problem);
     const body = this.#body(member.user, text);
-    const dedupe = { sender: member.sender, n: ++member.sent };
+    const dedupe = member.nextDedupe();
     return this.#queue(client, member, async () => {
       const result = await this.#withStore(member, () => this.store.sendPrivate({ fromKey: member.key, toKey, dedupe, body }));
       if (result?.ok === false) {
-        await (result.reason === 'unknown-recipient' ? this.#unknownRecipient(client, member, wanted) : this.#notJoined(client, member));
+        await this.#error(client, member, result.reason === 'unknown-recipient' ? unknownRecipient(wanted) : notJoined());
       }
     });
   }
@@ -274,29 +245,14 @@ export class ChatRoom<Client = number> {
   /** Runs `run` after the member's earlier store requests; a store error becomes an `error`. */
   #queue(client: Client, member: Member, run: () => Promise<void>): Promise<void> {
     const limit = this.store.available ? QUEUED_MAX : this.options.maxQueued;
-    if (member.ops.length >= limit) return this.#tooMany(client, member);
-    return this.#enqueue(member, async () => {
+    if (member.ops.length >= limit) return this.#error(client, member, tooMany(member.ops.length, this.store.available), true);
+    return member.enqueue(async () => {
       try {
         await run();
       } catch (error) {
-        if (member.state === 'joined') await this.#error(client, member, this.#storeError(error, 'Sending'));
+        if (member.state === 'joined') await this.#error(client, member, storeFailed(error, 'Sending'));
       }
     });
-  }
-
-  #enqueue(member: Member, run: () => Promise<void>): Promise<void> {
-    return new Promise((done) => {
-      member.ops.push({ run, done });
-      if (member.ops.length === 1) void this.#pump(member);
-    });
-  }
-
-  async #pump(member: Member): Promise<void> {
-    for (let op = member.ops[0]; op; op = member.ops[0]) {
-      await op.run();
-      member.ops.shift();
-      op.done();
-    }
   }
 
   /** `request`, retried whenever the store comes back, while the member is in the room. */
@@ -404,59 +360,12 @@ export class ChatRoom<Client = number> {
     return best;
   }
 
-  #rateLimit(member: Member): ErrorMessage | null {
-    const now = this.options.now();
-    if (member.bucket.take(now)) return null;
-    const wait = member.bucket.waitMs(now);
-    const { perSecond, burst } = this.options.rate;
-    return errorMessage(
-      'rate-limited',
-      `Too fast: at most ${perSecond} messages a second (${burst} at once). Wait ${(wait / 1000).toFixed(1)} s.`,
-      { retryAfterMs: wait },
-    );
-  }
-
-  #tooMany(client: Client, member: Member): Promise<void> {
-    const n = this.options.maxQueued;
-    return this.#error(
-      client,
-      member,
-      this.store.available
-        ? errorMessage('rate-limited', `Too fast: ${member.ops.length} of your messages are still waiting to be handled.`, {
-            retryAfterMs: 1000,
-          })
-        : errorMessage('unavailable', `${n} of your messages are waiting for the room to be back; this one was not sent.`, {
-            retryAfterMs: 2000,
-          }),
-      true,
-    );
-  }
-
-  #unavailable(what: string): ErrorMessage {
-    return errorMessage('unavailable', `${what} is paused: this server lost the room's shared store. Try again in a few seconds.`, {
-      retryAfterMs: 2000,
-    });
-  }
-
-  #storeError(error: unknown, what: string): ErrorMessage {
-    if (error instanceof StoreUnavailableError) return this.#unavailable(what);
-    return errorMessage('unavailable', `${what} failed: ${error instanceof Error ? error.message : String(error)}`);
-  }
-
-  #notJoined(client: Client, member: Member): Promise<void> {
-    return this.#error(client, member, errorMessage('not-joined', 'Join the room first: send {"type":"join","name":"…"}.'));
-  }
-
-  #unknownRecipient(client: Client, member: Member, wanted: string): Promise<void> {
-    return this.#error(client, member, errorMessage('unknown-recipient', `No one called ${wanted.slice(0, 40)} is in the room.`));
-  }
-
   /**
    * Sends `error` and counts it; the `maxErrors`-th within the window closes the connection with
    * 1008. It goes out after the replies to the member's earlier messages, unless `now`.
    */
   #error(client: Client, member: Member, error: ErrorMessage, now = false): Promise<void> {
-    if (member.state === 'closing' || member.state === 'gone') return RESOLVED;
+    if (!member.active) return RESOLVED;
     const time = this.options.now();
     member.errorTimes.push(time);
     while ((member.errorTimes[0] ?? time) <= time - this.options.errorWindowMs) member.errorTimes.shift();
@@ -475,7 +384,7 @@ export class ChatRoom<Client = number> {
       emit();
       return RESOLVED;
     }
-    return this.#enqueue(member, () => Promise.resolve(emit()));
+    return member.enqueue(() => Promise.resolve(emit()));
   }
 
   /** True when someone in the room has this name (case-insensitively) or it was offered to someone else here. */
