@@ -31,8 +31,9 @@ export function createChatEndpoint(options: ChatEndpointOptions = {}): ChatEndpo
   const encoder = new TextEncoder();
   const decoder = new TextDecoder();
 
-  // What the room sends in one turn of the event loop goes out per connection in one corked write
-  // (a burst of messages, or many arriving together from Redis, costs one writev per recipient).
+  // What the room sends in one turn of the event loop (every socket read in it: several users'
+  // messages, or many arriving together from Redis) goes out per connection in one corked write,
+  // right after the reads (setImmediate): one writev per recipient instead of one write per message.
   const pending = new Map<ServerConnection, Uint8Array[]>();
   let scheduled = false;
 
@@ -55,7 +56,7 @@ export function createChatEndpoint(options: ChatEndpointOptions = {}): ChatEndpo
       }
       if (!scheduled) {
         scheduled = true;
-        queueMicrotask(flush);
+        setImmediate(flush);
       }
     } else {
       flush();
