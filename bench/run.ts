@@ -149,8 +149,10 @@ async function main(): Promise<void> {
           warmupMs: args.quick ? 200 : 500,
           durationMs: args.quick ? 600 : 1500,
           clients: [16, 128],
-          senders: 4,
-          window: 4,
+          // Many senders, a few messages in flight each (a room's users take turns; one user's messages
+          // go to the store one after another, so one sender alone would measure a round trip).
+          senders: 32,
+          window: 2,
           log,
         }),
       );
