@@ -65,7 +65,7 @@ const protocolProperties = [
 ];
 
 export default defineConfig(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'static/', 'test-results/', 'docs/screenshots/'] },
+  { ignores: ['dist/', 'dist-server/', 'node_modules/', 'coverage/', 'static/', 'test-results/', 'docs/screenshots/'] },
 
   js.configs.recommended,
   tseslint.configs.recommended,
@@ -103,7 +103,7 @@ export default defineConfig(
   // Where each kind of code runs.
   { files: ['src/app/**'], languageOptions: { globals: globals.browser } },
   {
-    files: ['server/**', 'bench/**', 'tests/**', 'src/cli/**', '*.config.{js,ts}'],
+    files: ['server/**', 'bin/**', 'bench/**', 'tests/**', 'src/cli/**', '*.config.{js,ts}'],
     languageOptions: { globals: globals.node },
   },
 
@@ -142,6 +142,25 @@ export default defineConfig(
             { regex: '^(\\.\\./)+(.*/)?server(/|$)', message: 'src/app/ never imports server/ (DESIGN.md).' },
             { group: ['node:*'], message: 'src/app runs in the browser: no Node APIs.' },
             { group: ['ws'], message: 'src/app uses the browser WebSocket, not ws.' },
+          ],
+        },
+      ],
+    },
+  },
+  // The app's shared folders (components, the socket layer, the inspector client) take what a page
+  // knows as props or arguments; they never reach into a page's folder. (The typescript-eslint twin
+  // of no-restricted-imports, so the src/app/** options above still apply here.)
+  {
+    files: ['src/app/{components,socket,inspector}/**/*.{ts,svelte}'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+(playground|chat|decoder)(/|$)',
+              message: 'src/app/components, socket and inspector are shared: they import no page folder (playground, chat, decoder).',
+            },
           ],
         },
       ],

@@ -7,7 +7,7 @@ import { parseCli, USAGE } from './args.ts';
 import { createChatEndpoint, type ChatEndpoint } from './endpoints/chat.ts';
 import { consoleLogger } from './log.ts';
 import { createFramescopeServer } from './server.ts';
-import { hasBuild } from './static.ts';
+import { hasBuild } from './http/static.ts';
 
 async function main(): Promise<void> {
   const cli = parseCli(process.argv.slice(2), process.env);

@@ -7,14 +7,13 @@
  * The room's shared state is in this process's memory unless a store is given: `--redis URL`
  * passes a `RedisStore` (server/chat/redis-store.ts), and any number of processes serve one room.
  */
-import type { ServerConnection } from '../connection.ts';
 import { ChatRoom, type ChatAction, type ChatRoomOptions } from '../chat/room.ts';
 import type { ChatStore } from '../chat/store.ts';
-import type { Endpoint } from './types.ts';
+import type { Endpoint, EndpointConnection } from './types.ts';
 
 export interface ChatEndpoint extends Endpoint {
   /** The room behind the endpoint (one per server), for tests and the log. */
-  readonly room: ChatRoom<ServerConnection>;
+  readonly room: ChatRoom<EndpointConnection>;
   /** Resolves once the room's store is open; rejects with a clear error when it cannot be. */
   readonly ready: Promise<void>;
   /** Stops the store once the connections are closed (their users have left by then). */
@@ -34,7 +33,7 @@ export function createChatEndpoint(options: ChatEndpointOptions = {}): ChatEndpo
   // What the room sends in one turn of the event loop (every socket read in it: several users'
   // messages, or many arriving together from Redis) goes out per connection in one corked write,
   // right after the reads (setImmediate): one writev per recipient instead of one write per message.
-  const pending = new Map<ServerConnection, Uint8Array[]>();
+  const pending = new Map<EndpointConnection, Uint8Array[]>();
   let scheduled = false;
 
   function flush(): void {
@@ -46,7 +45,7 @@ export function createChatEndpoint(options: ChatEndpointOptions = {}): ChatEndpo
     pending.clear();
   }
 
-  function perform(action: ChatAction<ServerConnection>): void {
+  function perform(action: ChatAction<EndpointConnection>): void {
     if (action.kind === 'send') {
       const bytes = encoder.encode(JSON.stringify(action.message));
       for (const connection of action.to) {
@@ -65,7 +64,7 @@ export function createChatEndpoint(options: ChatEndpointOptions = {}): ChatEndpo
     }
   }
 
-  const room = new ChatRoom<ServerConnection>(perform, roomOptions, store);
+  const room = new ChatRoom<EndpointConnection>(perform, roomOptions, store);
 
   return {
     description: 'a chat room: nicknames, broadcast, @name private messages (docs/chat-protocol.md)',

@@ -2,9 +2,8 @@
  * The chat page on a room spread over two servers joined through a real redis-server: two pages on
  * two ports talk and whisper as if in one room; when Redis goes away both pages say the room is
  * degraded, a message sent meanwhile arrives once Redis is back, and the pages say so.
- * Screenshot: docs/screenshots/chat-degraded.png.
+ * Screenshot (npm run screenshots): docs/screenshots/chat-degraded.png.
  */
-import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { RedisStore } from '../../server/chat/redis-store';
@@ -13,8 +12,9 @@ import { createFramescopeServer, type FramescopeServer } from '../../server/serv
 import { describeRedis, TestRedis } from '../helpers/redis';
 import { builtAppDir } from './app';
 import { describeBrowser } from './browser';
+import { screenshotDir } from './screenshots';
 
-const screenshots = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+const screenshots = screenshotDir;
 
 interface Running {
   server: FramescopeServer;
