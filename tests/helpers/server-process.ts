@@ -1,11 +1,14 @@
 /**
- * `npm start` in a child process, as a user runs it (`node --import tsx server/main.ts`), on
- * 127.0.0.1 and a free port: for tests that need several real server processes, or to kill one.
+ * `npm start` in a child process, as a user runs it: the compiled server (a `ServerBuild` from
+ * tests/helpers/built-server.ts) under plain node with npm start's flags, on 127.0.0.1 and a free
+ * port: for tests that need several real server processes, or to kill one. The machine's REDIS_URL
+ * is not passed on (see `serverEnv`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
+import { ROOT, serverEnv, type ServerBuild } from './built-server';
 
-const ROOT = path.resolve(__dirname, '../..');
+/** What `npm start` gives node before bin/framescope.js (package.json, "start"). */
+const NODE_FLAGS = ['--initial-old-space-size=64'];
 
 export class ServerProcess {
   readonly child: ChildProcess;
@@ -21,15 +24,13 @@ export class ServerProcess {
     child.stderr?.on('data', (chunk: Buffer) => (this.#err += String(chunk)));
   }
 
-  /** Starts `server/main.ts --port 0 --host 127.0.0.1 ...args`; resolves once it listens. */
-  static start(args: string[], env: Record<string, string | undefined> = {}): Promise<ServerProcess> {
-    const environment: NodeJS.ProcessEnv = { ...process.env, REDIS_URL: undefined, ...env };
-    for (const [key, value] of Object.entries(environment)) if (value === undefined) delete environment[key];
-    const child = spawn(
-      process.execPath,
-      ['--initial-old-space-size=64', '--import', 'tsx', 'server/main.ts', '--port', '0', '--host', '127.0.0.1', ...args],
-      { cwd: ROOT, env: environment, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+  /** Starts `npm start -- --port 0 --host 127.0.0.1 ...args` from `build`; resolves once it listens. */
+  static start(build: ServerBuild, args: string[], env: Record<string, string | undefined> = {}): Promise<ServerProcess> {
+    const child = spawn(process.execPath, [...NODE_FLAGS, build.bin, '--port', '0', '--host', '127.0.0.1', ...args], {
+      cwd: ROOT,
+      env: serverEnv(env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     return new Promise((resolve, reject) => {
       let out = '';
       let err = '';
@@ -52,11 +53,9 @@ export class ServerProcess {
     });
   }
 
-  /** Runs `server/main.ts` with `args` to its end: exit code and output. */
-  static run(args: string[], env: Record<string, string | undefined> = {}): Promise<{ code: number | null; out: string; err: string }> {
-    const environment: NodeJS.ProcessEnv = { ...process.env, REDIS_URL: undefined, ...env };
-    for (const [key, value] of Object.entries(environment)) if (value === undefined) delete environment[key];
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', ...args], { cwd: ROOT, env: environment, stdio: ['ignore', 'pipe', 'pipe'] });
+  /** Runs `npm start -- ...args` from `build` to its end: exit code and output. */
+  static run(build: ServerBuild, args: string[], env: Record<string, string | undefined> = {}): Promise<{ code: number | null; out: string; err: string }> {
+    const child = spawn(process.execPath, [...NODE_FLAGS, build.bin, ...args], { cwd: ROOT, env: serverEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (chunk: Buffer) => (out += String(chunk)));

@@ -6,10 +6,13 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ChatClient, type Json } from './chat-client';
+import { buildServer, type ServerBuild } from '../helpers/built-server';
 import { describeRedis, TestRedis } from '../helpers/redis';
 import { ServerProcess } from '../helpers/server-process';
 
 let redis: TestRedis;
+/** The compiled server, as `npm run build` makes it and `npm start` runs it. */
+let build: ServerBuild;
 const clients: ChatClient[] = [];
 
 async function connect(server: ServerProcess): Promise<ChatClient> {
@@ -38,15 +41,15 @@ async function until(client: ChatClient, names: string[], timeout = 5000): Promi
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 function startAll(n: number): Promise<ServerProcess[]> {
-  return Promise.all(Array.from({ length: n }, () => ServerProcess.start(['--redis', redis.url, '--quiet'])));
+  return Promise.all(Array.from({ length: n }, () => ServerProcess.start(build, ['--redis', redis.url, '--quiet'])));
 }
 
 describeRedis('one chat room on several server processes through Redis', () => {
   let servers: ServerProcess[] = [];
 
   beforeAll(async () => {
-    redis = await TestRedis.start();
-  });
+    [build, redis] = await Promise.all([buildServer(), TestRedis.start()]);
+  }, 120_000);
   afterEach(async () => {
     for (const client of clients.splice(0)) client.ws.terminate();
     await Promise.all(servers.map((server) => server.stop('SIGKILL')));
@@ -54,7 +57,8 @@ describeRedis('one chat room on several server processes through Redis', () => {
     if (redis.running) await redis.flush();
   });
   afterAll(async () => {
-    await redis.remove();
+    await redis?.remove();
+    build?.remove();
   });
 
   describe('two processes', () => {
@@ -211,7 +215,7 @@ describeRedis('one chat room on several server processes through Redis', () => {
   });
 
   it('without Redis at start: one clear line and exit code 1', async () => {
-    const result = await ServerProcess.run(['--port', '0', '--redis', 'redis://:hunter2@127.0.0.1:1/0']);
+    const result = await ServerProcess.run(build, ['--port', '0', '--redis', 'redis://:hunter2@127.0.0.1:1/0']);
     expect(result.code).toBe(1);
     expect(result.err).toMatch(/^framescope: cannot use Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:1\/0: nothing is listening there/);
     expect(result.err).not.toContain('hunter2');
