@@ -109,8 +109,8 @@ export default defineConfig(
 
   // The one rule (and src/wire, which both server/ and src/app/ import, under the same purity).
   {
-    files: ['src/protocol/**/*.ts', 'src/wire/**/*.ts'],
-    ignores: ['src/protocol/**/*.test.ts', 'src/wire/**/*.test.ts'],
+    files: ['src/protocol/**/*.ts', 'src/wire/**/*.ts', 'src/capture/**/*.ts'],
+    ignores: ['src/protocol/**/*.test.ts', 'src/wire/**/*.test.ts', 'src/capture/**/*.test.ts'],
     rules: {
       'no-restricted-imports': ['error', protocolImports],
       'no-restricted-globals': ['error', ...protocolGlobals],

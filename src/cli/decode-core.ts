@@ -24,8 +24,10 @@ import {
   type LayoutField,
 } from '../protocol/index.ts';
 import { parseHex, toHex, type HexError } from '../protocol/hex.ts';
+import { captureArgs, runCapture } from './capture.ts';
 
 export const USAGE = `Usage: npm run --silent decode -- [--role client|server|any] [--json] [--file F | HEX... | -]
+       npm run --silent decode -- --capture FILE [--json]     (a pcap, pcapng or JSON capture: --capture --help)
 
 Decode WebSocket frames (RFC 6455) and show every field of each, bit by bit.
 
@@ -177,6 +179,8 @@ export function runDecode(
   readFile?: ReadFile,
   options: DecodeOptions = {},
 ): DecodeOutput {
+  const capture = captureArgs(argv);
+  if (capture !== null) return runCapture(capture, readFile, options);
   const parsed = parseDecodeArgs(argv);
   if (!parsed.ok) return usageError(parsed.error);
   const { args } = parsed;
