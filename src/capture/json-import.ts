@@ -38,10 +38,11 @@ export function reportFromCapture(capture: CaptureFile, options: FollowOptions =
     const client = parseEndpoint(conn.client) ?? { address: '0.0.0.0', port: 0 };
     const follower = new WebSocketFollower({ client, server: serverEndpoint(conn), time: conn.wall, sawSyn: true }, options, problems);
     const head = latin1(requestHead(conn.request));
+    const response = latin1(conn.response.head);
     follower.c2s.data(head, conn.wall, -1);
-    follower.s2c.data(latin1(conn.response.head), conn.wall, -1);
-    feed(conn, 'in', follower.c2s, problems);
-    feed(conn, 'out', follower.s2c, problems);
+    follower.s2c.data(response, conn.wall, -1);
+    feed(conn, 'in', follower.c2s, head.length, problems);
+    feed(conn, 'out', follower.s2c, response.length, problems);
     const dropped = conn.events.filter((e) => e.type === 'dropped').reduce((n, e) => n + (e as { count: number }).count, 0);
     if (dropped > 0) notes.push(`connection ${conn.connection ?? conn.client}: ${count(dropped, 'inspector event')} ${dropped === 1 ? 'was' : 'were'} skipped or dropped while it was saved`);
     if (follower.isWebSocket) connections.push(follower.result);
@@ -58,8 +59,12 @@ export function reportFromCapture(capture: CaptureFile, options: FollowOptions =
   };
 }
 
-/** One direction's bytes in offset order: each frame at its own time, a hole where bytes are unknown. */
-function feed(conn: CaptureConnection, direction: 'in' | 'out', sink: StreamSink, problems: CaptureProblem[]): void {
+/**
+ * One direction's bytes in offset order: each frame at its own time, a hole where bytes are
+ * unknown. `head`: bytes of the HTTP head already fed (the sink counts stream offsets from the
+ * head's first byte; the events, from the byte after it).
+ */
+function feed(conn: CaptureConnection, direction: 'in' | 'out', sink: StreamSink, head: number, problems: CaptureProblem[]): void {
   const pieces: { offset: number; bytes: Uint8Array; size: number; t: number; wall?: number; index: number; cut: boolean }[] = [];
   conn.events.forEach((e, index) => {
     if (e.type === 'frame' && e.direction === direction) {
@@ -76,7 +81,7 @@ function feed(conn: CaptureConnection, direction: 'in' | 'out', sink: StreamSink
   for (const piece of pieces) {
     if (piece.offset > at) {
       problems.push({ code: 'payload-missing', message: `${name}: ${count(piece.offset - at, 'byte')} at stream byte ${at.toLocaleString('en-US')} were not saved (the inspector skipped or dropped them): its frames stop there` });
-      sink.gap(piece.offset - at, at, -1);
+      sink.gap(piece.offset - at, head + at, -1);
       return;
     }
     const from = at - piece.offset;
@@ -85,7 +90,7 @@ function feed(conn: CaptureConnection, direction: 'in' | 'out', sink: StreamSink
     if (piece.cut) {
       const missing = piece.offset + piece.size - at;
       problems.push({ code: 'payload-missing', message: `${name}: the frame at stream byte ${piece.offset.toLocaleString('en-US')} was saved with ${count(piece.bytes.length, 'byte')} of its ${piece.size.toLocaleString('en-US')}: its frames stop there` });
-      sink.gap(missing, at, -1);
+      sink.gap(missing, head + at, -1);
       return;
     }
   }
