@@ -6,6 +6,7 @@
  * direction stop there, as after a gap in a TCP stream.
  */
 import { bytesOfHex, count, joinChunks, latin1 } from './bytes.ts';
+import { Utf8Validator } from '../protocol/index.ts';
 import type { Endpoint } from './decode-packet.ts';
 import { parseCapture } from './format-read.ts';
 import { requestHead, wallOf, type CaptureConnection, type CaptureFile } from './format.ts';
@@ -16,12 +17,20 @@ import { WebSocketFollower, type FollowOptions } from './websocket-follow.ts';
 
 /** The report for a JSON capture's text (as the chunks of a file). */
 export function reportFromCaptureText(chunks: readonly Uint8Array[], options: FollowOptions): CaptureReport {
-  const text = new TextDecoder().decode(joinChunks(chunks));
+  const bytes = joinChunks(chunks);
+  const fail = (problem: CaptureProblem): CaptureReport => ({ format: 'json', linkType: null, packets: 0, connections: [], nonWebSocketStreams: 0, problems: [problem], error: problem, notes: [] });
+  // RFC 8259 §8.1: JSON text is UTF-8. Anything else is not our capture (and would shift every byte offset below).
+  const utf8 = new Utf8Validator();
+  const bad = utf8.update(bytes);
+  if (bad !== -1 || !utf8.complete) {
+    const at = bad !== -1 ? bad : bytes.length - utf8.pendingBytes;
+    return fail({ code: 'unrecognized', atByte: at, message: `this starts like a JSON capture but byte ${at} is not UTF-8, and JSON text is` });
+  }
+  const text = new TextDecoder().decode(bytes);
   const parsed = parseCapture(text);
   if (!parsed.ok) {
     const { message, line, column, index } = parsed.error;
-    const problem: CaptureProblem = { code: 'unrecognized', atByte: byteIndex(text, index), message: `${message} (line ${line}, column ${column})` };
-    return { format: 'json', linkType: null, packets: 0, connections: [], nonWebSocketStreams: 0, problems: [problem], error: problem, notes: [] };
+    return fail({ code: 'unrecognized', atByte: byteIndex(text, index), message: `${message} (line ${line}, column ${column})` });
   }
   const report = reportFromCapture(parsed.capture, options);
   report.notes.push(...parsed.warnings);

@@ -65,12 +65,17 @@ export class TcpConversation {
    * `length` bytes from `from` at `time`, of which `known` are the first ones (fewer when the
    * rest was not saved: the packet is then written cut, as a snapshot length would cut it). One
    * segment, or several of MAX_SEGMENT when longer; each is acknowledged unless `ack` is false
-   * (the other side's next packet will acknowledge it).
+   * (the other side's next packet will acknowledge it). Past the known bytes and the segment they
+   * end in, no more packets are written: the sequence numbers skip what is not known.
    */
   send(from: Side, known: Uint8Array, length: number, time: number, options: { ack?: boolean; comment?: string } = {}): SynthPacket[] {
     const out: SynthPacket[] = [];
     const to: Side = from === 'client' ? 'server' : 'client';
     for (let at = 0; at < length; at += MAX_SEGMENT) {
+      if (at > 0 && at >= known.length) {
+        this.skip(from, length - at);
+        break;
+      }
       const size = Math.min(MAX_SEGMENT, length - at);
       const payload = known.subarray(Math.min(at, known.length), Math.min(at + size, known.length));
       const packet = this.#packet(from, TcpFlag.PSH | TcpFlag.ACK, time, { payload, payloadLength: size });
