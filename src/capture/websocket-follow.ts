@@ -220,8 +220,11 @@ export class WebSocketFollower implements ConnectionHandler {
         this.#result.faults.push({ dir: state.dir, time, fault: item });
         break;
       }
-      this.#result.frames.push({ dir: state.dir, time, packet, frame: item });
-      this.#message(state, item, time);
+      // The key is a view of the segment it arrived in; a copy lets that segment go once the
+      // payload (gathered elsewhere when it spanned segments) no longer needs it.
+      const frame: Frame = item.maskingKey === null ? item : { ...item, maskingKey: item.maskingKey.slice() };
+      this.#result.frames.push({ dir: state.dir, time, packet, frame });
+      this.#message(state, frame, time);
     }
   }
 

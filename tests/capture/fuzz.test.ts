@@ -81,7 +81,7 @@ describe('valid captures, mutated', () => {
   );
 
   function mutate(bytes: Uint8Array, mutations: { kind: string; at: number; value?: number; bytes?: Uint8Array; length?: number }[]): Uint8Array {
-    let out = bytes.slice();
+    let out: Uint8Array = bytes.slice();
     for (const m of mutations) {
       const at = m.at % (out.length + 1);
       if (m.kind === 'flip' && at < out.length) out[at] = m.value!;
