@@ -138,7 +138,7 @@ describe('human-readable output', () => {
     expect(out.stdout).toMatch(/c2s → {2}close, final, masked \(key [0-9a-f]{8}\): 5 bytes: code 1000 \(Normal Closure\), reason "bye"/);
     expect(out.stdout).toMatch(/s2c ← {2}close, final, unmasked: 2 bytes: code 1000 \(Normal Closure\)/);
     expect(out.stdout).toMatch(/c2s → {2}text message from 2 frames: 8 bytes: "fragment"/);
-    expect(out.stdout).toMatch(/client→server: \d+ bytes after the handshake, ended with FIN/);
+    expect(out.stdout).toMatch(/client→server: [\d,]+ bytes after the handshake, ended with FIN/);
   });
 });
 
