@@ -39,6 +39,7 @@ export {
 } from './format.ts';
 export { parseCapture, serializeCapture, type CaptureFormatError, type ParseCaptureResult } from './format-read.ts';
 export { CaptureRecorder, type CaptureMeta } from './recorder.ts';
+export { inspectorMessages } from './replay.ts';
 export { reportFromCapture } from './json-import.ts';
 
 export { captureToPcapng, capturePackets, connectionPackets } from './to-pcapng.ts';

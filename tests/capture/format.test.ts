@@ -8,6 +8,7 @@ import { describe, expect, test } from 'vitest';
 import {
   CaptureRecorder,
   importCapture,
+  inspectorMessages,
   parseCapture,
   reportFromCapture,
   serializeCapture,
@@ -163,6 +164,30 @@ describe('the recorder: inspector messages in, a capture out', () => {
     ]);
     expect(report.notes.join(' ')).toMatch(/3 inspector events were skipped or dropped/);
     expect(report.connections[0]!.c2s.end).toBe('fin');
+  });
+
+  test('a capture replayed as inspector messages and recorded again is the same capture (what a page reopening it does)', () => {
+    const recorder = new CaptureRecorder();
+    for (const m of messages) recorder.accept(m);
+    const capture = recorder.toCapture({ server: '127.0.0.1:8008' });
+    const replayed = inspectorMessages(capture);
+    expect(replayed.map((m) => m.type)).toEqual(['open', 'frame', 'read', 'frame', 'dropped', 'closed', 'refused']);
+    expect(replayed.every((m) => typeof m.wall === 'number')).toBe(true);
+    const again = new CaptureRecorder();
+    for (const m of replayed) again.accept(m);
+    expect(again.toCapture({ server: '127.0.0.1:8008' })).toEqual(capture);
+    // For any capture, too (property).
+    fc.assert(
+      fc.property(captureArb, (c) => {
+        const r = new CaptureRecorder();
+        for (const m of inspectorMessages(c)) r.accept(m);
+        const back = r.toCapture({ savedAt: c.savedAt, name: c.name, source: c.source });
+        // The recorder writes `wall` on every event (the page's messages carry it); the rest is as saved.
+        const byId = (list: CaptureFile['connections']): CaptureFile['connections'] => [...list].sort((x, y) => (x.connection ?? 0) - (y.connection ?? 0));
+        expect(byId(back.connections).map((x) => ({ ...x, events: x.events.map(({ wall: _w, ...e }) => e) }))).toEqual(byId(c.connections));
+      }),
+      { numRuns: 30 },
+    );
   });
 
   test('a frame saved cut short (truncated) is missing bytes: reported, never filled in', () => {
