@@ -151,6 +151,8 @@ export class CaptureImporter {
     }
     if (this.#fragments > 0) notes.push(`${count(this.#fragments, 'IP fragment')} ${this.#fragments === 1 ? 'was' : 'were'} not reassembled`);
     if (this.#headerCut > 0) notes.push(`${count(this.#headerCut, 'packet')} ${this.#headerCut === 1 ? 'was' : 'were'} cut before the end of their headers`);
+    const tls = this.#followers.filter((f) => f.tls).length;
+    if (tls > 0) notes.push(`${count(tls, 'TCP connection')} carried TLS (https:// or wss://): encrypted, so its frames cannot be shown; capture ws:// traffic to see them`);
     if (this.#noSyn > 0) notes.push(`${count(this.#noSyn, 'TCP connection')} began before the capture did (no SYN captured): a WebSocket handshake before the capture cannot be found`);
     return notes;
   }

@@ -61,6 +61,7 @@ export class WebSocketFollower implements ConnectionHandler {
   readonly #options: FollowOptions;
   readonly #problems: CaptureProblem[];
   #verdict: Verdict = 'pending';
+  #tls = false;
   readonly #dirs: Record<Direction, DirectionState> = { c2s: new DirectionState('c2s'), s2c: new DirectionState('s2c') };
   readonly #result: ImportedConnection;
 
@@ -90,6 +91,11 @@ export class WebSocketFollower implements ConnectionHandler {
   /** Was an upgrade to WebSocket asked for (whatever the answer)? */
   get isWebSocket(): boolean {
     return this.#verdict === 'websocket' || this.#verdict === 'refused';
+  }
+
+  /** Did the client start with a TLS record (https://, wss://)? Its frames are encrypted: nothing to show. */
+  get tls(): boolean {
+    return this.#tls;
   }
 
   /** The connection as found (meaningful when `isWebSocket`). */
@@ -129,6 +135,8 @@ export class WebSocketFollower implements ConnectionHandler {
     const have = buffer.subarray(0, state.headLength);
     const end = findHeadEnd(have, from);
     if (looksLikeHttp(have) === false || (end === -1 && state.headLength > MAX_HEAD)) {
+      // RFC 8446 §5.1: a TLS record starts with its content type (22, handshake) and version 3.x.
+      if (state.dir === 'c2s' && have[0] === 22 && have[1] === 3) this.#tls = true;
       this.#decide('not-websocket');
       return;
     }

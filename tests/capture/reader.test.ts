@@ -252,4 +252,5 @@ test('a capture without WebSocket: other TCP streams counted, nothing else', () 
   expect(report.connections).toEqual([]);
   expect(report.nonWebSocketStreams).toBe(2);
   expect(report.error).toBeNull();
+  expect(report.notes).toContain('1 TCP connection carried TLS (https:// or wss://): encrypted, so its frames cannot be shown; capture ws:// traffic to see them');
 });
