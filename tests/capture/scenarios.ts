@@ -24,21 +24,36 @@ export interface Scenario {
 export type Result = { bytes: Uint8Array; view: ClientView | DeflateView };
 
 async function echo(iface: string, host: string, capturePath: string, extra: string[] = []): Promise<Result | string> {
-  let capture: LiveCapture | string = 'not started';
-  const view = await echoSession(host, async (port) => {
-    capture = await startCapture(iface, `tcp port ${port}`, capturePath, extra);
-  });
-  if (typeof capture === 'string') return capture;
-  return { bytes: await (capture as LiveCapture).stop(), view };
+  const box: { capture: LiveCapture | null } = { capture: null };
+  try {
+    const view = await echoSession(host, async (port) => {
+      const started = await startCapture(iface, `tcp port ${port}`, capturePath, extra);
+      if (typeof started === 'string') throw new NoCapture(started);
+      box.capture = started;
+    });
+    return { bytes: await box.capture!.stop(), view };
+  } catch (err) {
+    box.capture?.abort();
+    if (err instanceof NoCapture) return err.message;
+    throw err;
+  }
 }
+
+/** dumpcap could not capture: the session is not played. */
+class NoCapture extends Error {}
 
 async function deflate(client: 'ws' | 'chromium', noContextTakeover: boolean, capturePath: string): Promise<Result | string> {
   const server = await deflateServer('127.0.0.1', noContextTakeover);
   try {
     const capture = await startCapture('lo', `tcp port ${server.port}`, capturePath);
     if (typeof capture === 'string') return capture;
-    const view = client === 'ws' ? await wsDeflateClient('127.0.0.1', server.port) : await chromiumDeflateClient(findChromium()!, CHROMIUM_ARGS, '127.0.0.1', server.port);
-    return { bytes: await capture.stop(), view };
+    try {
+      const view = client === 'ws' ? await wsDeflateClient('127.0.0.1', server.port) : await chromiumDeflateClient(findChromium()!, CHROMIUM_ARGS, '127.0.0.1', server.port);
+      return { bytes: await capture.stop(), view };
+    } catch (err) {
+      capture.abort();
+      throw err;
+    }
   } finally {
     await server.close();
   }

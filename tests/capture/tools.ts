@@ -46,6 +46,8 @@ export function withPrograms(file: string, programs: readonly string[], title: s
 export interface LiveCapture {
   /** Stop capturing (SIGINT, as Ctrl-C) and give the file's bytes. */
   stop(): Promise<Uint8Array>;
+  /** Stop without waiting for the file (the session failed). */
+  abort(): void;
 }
 
 /**
@@ -84,6 +86,9 @@ export async function startCapture(iface: string, filter: string, file: string, 
   await new Promise((r) => setTimeout(r, 700));
   if (exited !== undefined) return `dumpcap exited (${exited}): ${stderr.replace(/^Capturing on .*\n?/m, '').trim().split(/\n\s*\n/)[0]!.replace(/\s+/g, ' ')}`;
   return {
+    abort(): void {
+      if (exited === undefined) child.kill('SIGKILL');
+    },
     async stop(): Promise<Uint8Array> {
       // Let the last packets reach the capture before stopping it.
       await new Promise((r) => setTimeout(r, 300));
