@@ -17,7 +17,7 @@ export type CliResult = { kind: 'run'; options: CliOptions } | { kind: 'help' } 
 
 export const USAGE = `Usage: npm start -- [options]
 
-Serves the built app (dist/) and the WebSocket endpoints /echo, /inspect on one port.
+Serves the built app (dist/) and the WebSocket endpoints /echo, /chat, /inspect on one port.
 
 Options:
   --port N               port to listen on (default 8008; 0 picks a free one)

@@ -53,3 +53,29 @@ export function quote(text: string, max = 120): string {
   const cut = text.length > max ? `${text.slice(0, max)}…` : text;
   return JSON.stringify(cut);
 }
+
+/** What the close line reports (the inspector's `closed` message carries the same). */
+export interface CloseReport {
+  code: number;
+  reason: string;
+  wasClean: boolean;
+  initiator: 'client' | 'server' | null;
+  cause: string | null;
+  /** Milliseconds. */
+  duration: number;
+  framesIn: number;
+  framesOut: number;
+  bytesIn: number;
+  bytesOut: number;
+}
+
+/** The log line of a closed connection: code, reason, who closed, why, how long, frames and bytes each way. */
+export function closeLine(c: { id: number; path: string; peer: string }, r: CloseReport): string {
+  return (
+    `close #${c.id} ${c.path} ${c.peer} ${r.code}${r.reason !== '' ? ` ${quote(r.reason)}` : ''}` +
+    ` ${r.wasClean ? 'clean' : 'not clean'}${r.initiator ? `, closed by ${r.initiator}` : ''}` +
+    `${r.cause !== null && r.cause !== 'server' ? ` (${r.cause})` : ''}` +
+    ` after ${(r.duration / 1000).toFixed(2)} s; in ${r.framesIn} frames ${formatBytes(r.bytesIn)},` +
+    ` out ${r.framesOut} frames ${formatBytes(r.bytesOut)}`
+  );
+}

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { parseCli, USAGE } from './args.ts';
 import { createFramescopeServer } from './server.ts';
-import { hasBuild } from './static.ts';
+import { hasBuild } from './http/static.ts';
 
 async function main(): Promise<void> {
   const cli = parseCli(process.argv.slice(2));

@@ -4,21 +4,20 @@
  * commands and the room's actions into frames and closes. Each broadcast is serialized and
  * UTF-8-encoded once, then the same bytes go to every recipient.
  */
-import type { ServerConnection } from '../connection.ts';
 import { ChatRoom, type ChatAction, type ChatRoomOptions } from '../chat/room.ts';
-import type { Endpoint } from './types.ts';
+import type { Endpoint, EndpointConnection } from './types.ts';
 
 export interface ChatEndpoint extends Endpoint {
   /** The room behind the endpoint (one per server), for tests and the log. */
-  readonly room: ChatRoom<ServerConnection>;
+  readonly room: ChatRoom<EndpointConnection>;
 }
 
 export function createChatEndpoint(options: Partial<ChatRoomOptions> = {}): ChatEndpoint {
-  const room = new ChatRoom<ServerConnection>(options);
+  const room = new ChatRoom<EndpointConnection>(options);
   const encoder = new TextEncoder();
   const decoder = new TextDecoder();
 
-  function perform(actions: ChatAction<ServerConnection>[]): void {
+  function perform(actions: ChatAction<EndpointConnection>[]): void {
     for (const action of actions) {
       if (action.kind === 'send') {
         const bytes = encoder.encode(JSON.stringify(action.message));

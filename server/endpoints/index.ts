@@ -17,4 +17,4 @@ export function builtinEndpoints(): Record<string, Endpoint> {
 }
 
 export { EndpointRegistry } from './registry.ts';
-export type { CloseInfo, ConnectionHandlers, Endpoint, Refusal, UpgradeRequest } from './types.ts';
+export type { CloseInfo, ConnectionHandlers, Endpoint, EndpointConnection, Refusal, UpgradeRequest } from './types.ts';

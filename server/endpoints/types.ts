@@ -2,10 +2,12 @@
  * What an endpoint is: a path's behaviour once a WebSocket connection is open. Endpoints stay
  * small (echo echoes; chat runs a room); the connection (server/connection.ts) does the protocol
  * work through src/protocol: ping/pong, the closing handshake, timeouts, limits, backpressure.
+ *
+ * An endpoint sees its connection as an `EndpointConnection`, the part of `ServerConnection` it
+ * may use; nothing here imports the connection itself.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import type { MessageEvent } from '../../src/protocol/index.ts';
-import type { ServerConnection } from '../connection.ts';
+import type { MessageEvent, ReadyState } from '../../src/protocol/index.ts';
 
 /** The upgrade request as an endpoint sees it before accepting it. */
 export interface UpgradeRequest {
@@ -44,6 +46,41 @@ export interface ConnectionHandlers {
   drain?(): void;
 }
 
+/** What an endpoint may do with its connection (`ServerConnection` implements it). */
+export interface EndpointConnection {
+  readonly id: number;
+  /** The path it was opened on, such as "/echo". */
+  readonly path: string;
+  /** `?session=` from its URL, or null. */
+  readonly session: string | null;
+  /** "address:port" of the peer. */
+  readonly peer: string;
+  /** The subprotocol the server chose, or null. */
+  readonly protocol: string | null;
+  /** OPEN, CLOSING (a close frame was sent) or CLOSED. */
+  readonly state: ReadyState;
+  /** Bytes written to the socket and not yet sent. */
+  readonly bufferedAmount: number;
+  /** Replace the handlers `open()` returned. */
+  setHandlers(handlers: ConnectionHandlers): void;
+  /** Send a message: text (`binary` false; `data` must be UTF-8) or binary. False when not OPEN. */
+  sendMessage(data: Uint8Array, binary: boolean): boolean;
+  sendText(text: string): boolean;
+  /** A ping with at most 125 bytes of payload (RangeError over that). */
+  ping(payload?: Uint8Array): boolean;
+  /**
+   * Start the closing handshake (RFC 6455 §7.1.2); `cause` says why, for the log. Throws RangeError
+   * on a code that may not be sent or a reason over 123 bytes.
+   */
+  close(code?: number, reason?: string, cause?: string): boolean;
+  /** Fail the connection: a close frame with `code`, then TCP closed. */
+  abort(code: number, reason: string, cause: string): void;
+  /** Drop TCP now, without a closing handshake. */
+  terminate(cause?: string): void;
+  /** Run `write` so that what it sends goes out in one write. */
+  corked(write: () => void): void;
+}
+
 export interface Endpoint {
   /** One line: what it does (shown in the 404 body and the log). */
   description: string;
@@ -57,5 +94,5 @@ export interface Endpoint {
   /** Exempt this endpoint's connections from the idle timeout (listeners that never send). */
   noIdleTimeout?: boolean;
   /** The connection is open. Return its handlers (or register them later with `connection.setHandlers`). */
-  open(connection: ServerConnection, request: UpgradeRequest): ConnectionHandlers | void;
+  open(connection: EndpointConnection, request: UpgradeRequest): ConnectionHandlers | void;
 }

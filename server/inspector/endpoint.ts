@@ -8,11 +8,12 @@
  *                            in class mode `/inspect` with no session means the same)
  */
 import { decodeUtf8, encodeUtf8, isValidCloseCode, type MessageEvent } from '../../src/protocol/index.ts';
-import type { ServerConnection } from '../connection.ts';
 import type { Endpoint, UpgradeRequest } from '../endpoints/types.ts';
 import type { ResolvedOptions } from '../options.ts';
-import { Subscriber, type InspectorHub, type SubscriberScope } from './hub.ts';
+import type { InspectorHub } from './hub.ts';
 import { MISBEHAVE_KINDS, stamp, type MisbehaveKind } from './messages.ts';
+import { Subscriber } from './subscriber.ts';
+import type { SubscriberScope, WatchedConnection } from './types.ts';
 
 /** Most fragments `fragment-next` may ask for. */
 export const MAX_FRAGMENTS = 1000;
@@ -112,7 +113,7 @@ export function runCommand(hub: InspectorHub, subscriber: Subscriber, message: M
   }
 }
 
-function act(target: ServerConnection, c: Record<string, unknown>): string {
+function act(target: WatchedConnection, c: Record<string, unknown>): string {
   if (target.state !== 'OPEN') throw new CommandError(`connection ${target.id} is ${target.state.toLowerCase()}`);
   switch (c.action) {
     case 'ping': {

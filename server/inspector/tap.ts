@@ -1,19 +1,23 @@
 /**
- * One connection's tap: what crossed its socket, reported to the hub.
+ * One connection's tap: what crossed its socket, reported to the inspector (an `InspectorSink`).
  *
  * Incoming: each TCP read is copied (only while someone watches this connection: the codec
  * unmasks in place, so the wire bytes must be kept before `receive()`), frames found by the codec
  * are cut from those copies, and each read is reported with the places where frames ended in it.
- * Only the bytes of the frame in progress are kept, at most `maxFrameBytes` of it.
+ * Only the bytes of the frame in progress are kept, at most `maxFrameBytes` of it. These are bytes
+ * the server did not write, so the codec's parser is what finds their frames.
  *
- * Outgoing: the chunks the codec produced are run through a second FrameParser (the codec's,
- * lenient: any RSV bits, no UTF-8 check) to find frame boundaries, for the frame count of the log
- * line and, when watched, for the frame messages. Frames the server breaks on purpose bypass that
- * parser (`writtenRaw`), so it only ever sees well-formed frames.
+ * Outgoing: the connection says where each frame it wrote begins and how long its header and
+ * payload are (`WrittenFrame`, read from the headers it wrote); the tap only cuts the reported bytes
+ * from the chunks. Nothing re-parses the server's own output.
  */
-import { FrameParser, type Fault, type Frame } from '../../src/protocol/index.ts';
-import type { InspectorHub } from './hub.ts';
-import { stamp, toHex, type FrameMessage, type ReadMessage } from './messages.ts';
+import type { Fault, Frame } from '../../src/protocol/index.ts';
+import type { WrittenFrame } from '../connection/written.ts';
+import { stamp, toHex, type ClosedMessage, type FrameMessage, type ReadMessage } from './messages.ts';
+import type { InspectorSink, WatchedConnection } from './types.ts';
+
+/** A `closed` message without its stamp and connection id: what the connection knows when TCP is gone. */
+export type ClosedSummary = Omit<ClosedMessage, 'type' | 't' | 'wall' | 'connection'>;
 
 interface Piece {
   /** Stream offset of bytes[0]. */
@@ -21,12 +25,8 @@ interface Piece {
   bytes: Uint8Array;
 }
 
-interface PendingRead {
-  message: ReadMessage;
-}
-
 export class ConnectionTap {
-  readonly #hub: InspectorHub;
+  readonly #sink: InspectorSink;
   readonly #id: number;
   readonly #session: string | null;
   readonly #cap: number;
@@ -36,38 +36,60 @@ export class ConnectionTap {
   #inOffset = 0;
   #nextFrameStart = 0;
   #retained: Piece[] = [];
-  #read: PendingRead | null = null;
+  #read: ReadMessage | null = null;
 
-  // Outgoing stream.
-  #outParser = newOutParser();
-  /** The parser has seen bytes since it was made (it is replaced before use after an unwatched stretch). */
-  #outParserUsed = true;
-  /** Bytes written that the parser did not see (raw frames), so its offsets need this added. */
-  #outShift = 0;
-  #outOffset = 0;
-
-  constructor(hub: InspectorHub, id: number, session: string | null, watchable: boolean) {
-    this.#hub = hub;
+  /**
+   * `watchable` false: the connection is never reported (an `/inspect` subscriber's own); `session`
+   * decides who may watch it.
+   */
+  constructor(sink: InspectorSink, id: number, session: string | null, watchable: boolean) {
+    this.#sink = sink;
     this.#id = id;
     this.#session = session;
-    this.#cap = hub.limits.maxFrameBytes;
+    this.#cap = sink.limits.maxFrameBytes;
     this.#watchable = watchable;
   }
 
   /** Is anyone watching this connection right now? */
   get watched(): boolean {
-    return this.#watchable && this.#hub.watching(this.#session);
+    return this.#watchable && this.#sink.watching(this.#session);
   }
 
-  /**
-   * Would a subscriber take a traffic message about this connection now? When someone watches but
-   * nobody has budget left, the event is counted as skipped and no work is done for it.
-   */
-  #wanted(count = 1): boolean {
-    if (!this.#watchable || !this.#hub.watching(this.#session)) return false;
-    if (this.#hub.wanted(this.#session)) return true;
-    this.#hub.skip(this.#session, count);
+  /** Would a subscriber take a traffic message about this connection now? (No side effect: see `skipped`.) */
+  get wantsTraffic(): boolean {
+    return this.#watchable && this.#sink.watching(this.#session) && this.#sink.wanted(this.#session);
+  }
+
+  /** `count` traffic events were not described because nobody had budget left: those watching count them. */
+  skipped(count: number): void {
+    if (this.#watchable && this.#sink.watching(this.#session)) this.#sink.skip(this.#session, count);
+  }
+
+  #wanted(): boolean {
+    if (this.wantsTraffic) return true;
+    this.skipped(1);
     return false;
+  }
+
+  /** The connection is open (after the 101): commands may name it, and watchers hear of it. */
+  opened(connection: WatchedConnection): void {
+    if (!this.#watchable) return;
+    this.#sink.addConnection(connection);
+    this.#sink.publish(this.#session, () => ({ type: 'open', ...connection.info }));
+  }
+
+  /** TCP is gone. */
+  closed(connection: WatchedConnection, summary: ClosedSummary): void {
+    if (!this.#watchable) return;
+    const id = this.#id;
+    this.#sink.publish(this.#session, () => ({ type: 'closed', ...stamp(), connection: id, ...summary }));
+    this.#sink.removeConnection(connection);
+  }
+
+  socketError(code: string | null, message: string): void {
+    if (!this.#watchable) return;
+    const id = this.#id;
+    this.#sink.publish(this.#session, () => ({ type: 'socket-error', ...stamp(), connection: id, code, message }));
   }
 
   /** A TCP read, before the codec sees it (it keeps a copy only while watched). */
@@ -80,9 +102,7 @@ export class ConnectionTap {
       return;
     }
     this.#retained.push({ start: offset, bytes: new Uint8Array(chunk) });
-    this.#read = {
-      message: { type: 'read', ...stamp(), connection: this.#id, offset, size: chunk.length, boundaries: [] },
-    };
+    this.#read = { type: 'read', ...stamp(), connection: this.#id, offset, size: chunk.length, boundaries: [] };
   }
 
   /** A frame the codec parsed. */
@@ -90,14 +110,14 @@ export class ConnectionTap {
     const size = frame.headerLength + frame.payloadLength;
     const end = frame.offset + size;
     this.#nextFrameStart = end;
-    const read = this.#read?.message;
+    const read = this.#read;
     if (read && end > read.offset && end <= read.offset + read.size) read.boundaries.push(end - read.offset);
     if (!this.#wanted()) return;
     const id = this.#id;
     const retained = this.#retained;
-    this.#hub.publishTraffic(this.#session, size, (cap) => {
+    this.#sink.publishTraffic(this.#session, size, (cap) => {
       const bytes = extract(retained, frame.offset, frame.offset + Math.min(size, cap));
-      return frameMessage(id, 'in', frame, size, bytes);
+      return frameMessage(id, 'in', frame.offset, frame, bytes);
     });
   }
 
@@ -107,7 +127,7 @@ export class ConnectionTap {
     const id = this.#id;
     const frameOffset = this.#nextFrameStart;
     const bytes = extract(this.#retained, frameOffset, Math.min(this.#inOffset, frameOffset + this.#cap));
-    this.#hub.publish(this.#session, () => ({
+    this.#sink.publish(this.#session, () => ({
       type: 'fault',
       ...stamp(),
       connection: id,
@@ -126,126 +146,47 @@ export class ConnectionTap {
   readDone(): void {
     const pending = this.#read;
     this.#read = null;
-    if (pending !== null) this.#hub.publishTraffic(this.#session, 0, () => pending.message);
+    if (pending !== null) this.#sink.publishTraffic(this.#session, 0, () => pending);
     const keepFrom = this.#nextFrameStart;
     const keepTo = keepFrom + this.#cap;
     this.#retained = this.#retained.filter((p) => p.start + p.bytes.length > keepFrom && p.start < keepTo);
   }
 
-  /** Chunks the codec produced, about to be written. Returns how many frames they complete. */
-  written(chunks: readonly Uint8Array[]): number {
-    const watching = this.watched;
-    const watched = watching && this.#hub.wanted(this.#session);
-    if (!watched) {
-      // Nobody watches (or nobody has budget left): count the frames from their headers, without
-      // the parser (every call holds whole frames, each starting a chunk). The parser starts afresh
-      // when someone watches again.
-      const frames = countFrames(chunks);
-      if (frames !== null) {
-        for (const chunk of chunks) this.#outOffset += chunk.length;
-        this.#outShift = this.#outOffset;
-        this.#outParserUsed = false;
-        if (watching) this.#hub.skip(this.#session, frames);
-        return frames;
-      }
-    }
-    if (!this.#outParserUsed) {
-      this.#outParser = newOutParser();
-      this.#outParserUsed = true;
-    }
-    const batch: Piece[] = [];
-    const parser = this.#outParser;
-    for (const chunk of chunks) {
-      batch.push({ start: this.#outOffset, bytes: chunk });
-      this.#outOffset += chunk.length;
-      parser.push(chunk);
-    }
-    let frames = 0;
-    for (let item = parser.next(); item !== null; item = parser.next()) {
-      if (item.kind === 'fault') {
-        // Only well-formed frames reach this parser; should one not be, start over at the next batch.
-        this.#outShift = this.#outOffset;
-        this.#outParser = newOutParser();
-        return frames + 1;
-      }
-      frames++;
-      if (!watched) continue;
-      const frame = item;
-      const offset = frame.offset + this.#outShift;
-      const size = frame.headerLength + frame.payloadLength;
-      const id = this.#id;
-      this.#hub.publishTraffic(this.#session, size, (cap) => {
-        const bytes = extract(batch, offset, offset + Math.min(size, cap));
-        return { ...frameMessage(id, 'out', frame, size, bytes), offset };
-      });
-    }
-    return frames;
-  }
-
-  /** One frame written as is, not through the parser (a deliberately broken one). */
-  writtenRaw(bytes: Uint8Array, summary: { opcode: number; fin: boolean; masked: boolean; payloadLength: number; headerLength: number }, misbehave: string): void {
-    const offset = this.#outOffset;
-    this.#outOffset += bytes.length;
-    this.#outShift += bytes.length;
-    if (!this.watched) return;
+  /**
+   * Frames the connection wrote: `chunks` (the first starting at stream offset `start`) hold
+   * exactly `frames`. A frame sent to break the protocol on purpose carries the `misbehave` kind; it
+   * is reported to every watcher, outside the traffic budget (a page asked for it).
+   */
+  written(start: number, chunks: readonly Uint8Array[], frames: readonly WrittenFrame[], misbehave?: string): void {
     const id = this.#id;
-    const cap = this.#cap;
-    this.#hub.publish(this.#session, () => ({
-      type: 'frame',
-      ...stamp(),
-      connection: id,
-      direction: 'out',
-      offset,
-      size: bytes.length,
-      ...summary,
-      bytes: toHex(bytes.subarray(0, cap)),
-      truncated: bytes.length > cap,
-      misbehave,
-    }));
-  }
-}
-
-/**
- * How many frames `chunks` hold, read from the headers alone, when they are whole frames that each
- * start a chunk (how the codec hands them out); null when they are not, for the parser to sort out.
- */
-function countFrames(chunks: readonly Uint8Array[]): number | null {
-  let frames = 0;
-  let remaining = 0;
-  for (const chunk of chunks) {
-    if (remaining === 0) {
-      if (chunk.length < 2) return null;
-      const length7 = chunk[1]! & 0b0111_1111;
-      const ext = length7 === 126 ? 2 : length7 === 127 ? 8 : 0;
-      const headerLength = 2 + ext + ((chunk[1]! & 0b1000_0000) !== 0 ? 4 : 0);
-      if (chunk.length < 2 + ext) return null;
-      let payloadLength = length7;
-      if (length7 === 126) payloadLength = (chunk[2]! << 8) | chunk[3]!;
-      else if (length7 === 127) {
-        const high = ((chunk[2]! << 24) | (chunk[3]! << 16) | (chunk[4]! << 8) | chunk[5]!) >>> 0;
-        const low = ((chunk[6]! << 24) | (chunk[7]! << 16) | (chunk[8]! << 8) | chunk[9]!) >>> 0;
-        payloadLength = high * 2 ** 32 + low;
-      }
-      remaining = headerLength + payloadLength;
-      frames++;
+    const pieces: Piece[] = [];
+    let at = start;
+    for (const bytes of chunks) {
+      pieces.push({ start: at, bytes });
+      at += bytes.length;
     }
-    if (chunk.length > remaining) return null; // two frames in one chunk: not what the codec makes
-    remaining -= chunk.length;
+    for (const frame of frames) {
+      const size = frame.headerLength + frame.payloadLength;
+      const build = (cap: number): FrameMessage => {
+        const message = frameMessage(id, 'out', frame.offset, frame, extract(pieces, frame.offset, frame.offset + Math.min(size, cap)));
+        return misbehave === undefined ? message : { ...message, misbehave };
+      };
+      if (misbehave !== undefined) this.#sink.publish(this.#session, () => build(this.#cap));
+      else this.#sink.publishTraffic(this.#session, size, build);
+    }
   }
-  return remaining === 0 ? frames : null;
 }
 
-function newOutParser(): FrameParser {
-  return new FrameParser({ sender: 'any', allowRsv1: true, allowRsv2: true, allowRsv3: true, validateUtf8: false });
-}
+type FrameFields = Pick<Frame, 'opcode' | 'fin' | 'masked' | 'payloadLength' | 'headerLength'>;
 
-function frameMessage(id: number, direction: 'in' | 'out', frame: Frame, size: number, bytes: Uint8Array): FrameMessage {
+function frameMessage(id: number, direction: 'in' | 'out', offset: number, frame: FrameFields, bytes: Uint8Array): FrameMessage {
+  const size = frame.headerLength + frame.payloadLength;
   return {
     type: 'frame',
     ...stamp(),
     connection: id,
     direction,
-    offset: frame.offset,
+    offset,
     size,
     opcode: frame.opcode,
     fin: frame.fin,

@@ -1,5 +1,8 @@
 /**
- * Close status codes: RFC 6455 §7.4.1 and the IANA "WebSocket Close Code Number Registry" (§11.7).
+ * Close status codes: RFC 6455 §7.4.1, the ranges of §7.4.2, and the IANA "WebSocket Close Code
+ * Number Registry" (§11.7). Whether a code may appear in a Close frame is decided here, once,
+ * from these two tables: `isValidCloseCode`, the parser's check of a received code, the
+ * connection's check of a code to send and the fault's explanation all read `onWire`.
  */
 
 export interface CloseCodeInfo {
@@ -7,10 +10,15 @@ export interface CloseCodeInfo {
   name: string;
   explanation: string;
   rfc: string;
-  /** May this code appear in a Close frame on the wire? (§7.4.1: 1005, 1006 and 1015 must not.) */
+  /**
+   * May this code appear in a Close frame on the wire? §7.4.1: 1005, 1006 and 1015 "MUST NOT be
+   * set as a status code in a Close control frame by an endpoint"; 1004 is "Reserved"; §7.4.2:
+   * 0-999 "are not used", and the rest of 1000-2999 is not defined.
+   */
   onWire: boolean;
 }
 
+/** The codes with a name (§7.4.1, and 1012-1014 from the IANA registry). */
 export const CLOSE_CODES: readonly CloseCodeInfo[] = [
   { code: 1000, name: 'Normal Closure', explanation: 'The purpose of the connection has been fulfilled.', rfc: '7.4.1', onWire: true },
   { code: 1001, name: 'Going Away', explanation: 'An endpoint is going away: a server shutting down or a page being left.', rfc: '7.4.1', onWire: true },
@@ -30,31 +38,39 @@ export const CLOSE_CODES: readonly CloseCodeInfo[] = [
   { code: 1015, name: 'TLS Handshake', explanation: 'Reported locally when the TLS handshake failed. Must not be sent in a Close frame.', rfc: '7.4.1', onWire: false },
 ];
 
+export interface CloseCodeRange {
+  from: number;
+  to: number;
+  name: string;
+  explanation: string;
+  rfc: string;
+  /** May a code of this range that `CLOSE_CODES` does not name appear in a Close frame? */
+  onWire: boolean;
+}
+
+/** RFC 6455 §7.4.2 "Reserved Status Code Ranges", and the 16-bit codes past them. */
+export const CLOSE_CODE_RANGES: readonly CloseCodeRange[] = [
+  { from: 0, to: 999, name: 'Invalid', explanation: 'Codes 0-999 are not used by any endpoint.', rfc: '7.4.2', onWire: false },
+  { from: 1000, to: 2999, name: 'Unassigned', explanation: 'Codes 1000-2999 are reserved for the protocol and its extensions; this one is not assigned.', rfc: '7.4.2', onWire: false },
+  { from: 3000, to: 3999, name: 'Registered (libraries, frameworks)', explanation: 'Codes 3000-3999 are registered with IANA by libraries and frameworks.', rfc: '7.4.2', onWire: true },
+  { from: 4000, to: 4999, name: 'Private use', explanation: 'Codes 4000-4999 are for private agreement between applications.', rfc: '7.4.2', onWire: true },
+  { from: 5000, to: 0xffff, name: 'Invalid', explanation: 'Codes from 5000 up are outside every range RFC 6455 defines.', rfc: '7.4.2', onWire: false },
+];
+
 const BY_CODE = new Map(CLOSE_CODES.map((info) => [info.code, info]));
 
 /** The table entry for a code, or a description of the range it falls in. */
 export function closeCodeInfo(code: number): CloseCodeInfo {
   const known = BY_CODE.get(code);
   if (known) return known;
-  if (code >= 3000 && code <= 3999) {
-    return { code, name: 'Registered (libraries, frameworks)', explanation: 'Codes 3000-3999 are registered with IANA by libraries and frameworks.', rfc: '7.4.2', onWire: true };
+  const range = CLOSE_CODE_RANGES.find((r) => code >= r.from && code <= r.to);
+  if (range === undefined || !Number.isInteger(code)) {
+    return { code, name: 'Invalid', explanation: 'A close code is a 16-bit unsigned integer.', rfc: '5.5.1', onWire: false };
   }
-  if (code >= 4000 && code <= 4999) {
-    return { code, name: 'Private use', explanation: 'Codes 4000-4999 are for private agreement between applications.', rfc: '7.4.2', onWire: true };
-  }
-  if (code >= 1000 && code <= 2999) {
-    return { code, name: 'Unassigned', explanation: 'Codes 1000-2999 are reserved for the protocol and its extensions; this one is not assigned.', rfc: '7.4.2', onWire: false };
-  }
-  return { code, name: 'Invalid', explanation: 'Codes below 1000 and from 5000 up are not used by any endpoint.', rfc: '7.4.2', onWire: false };
+  return { code, name: range.name, explanation: range.explanation, rfc: range.rfc, onWire: range.onWire };
 }
 
-/**
- * May `code` be sent in (or accepted from) a Close frame?
- * RFC 6455 §7.4.1/§7.4.2: 1000-1003 and 1007-1014 are defined for the wire, 3000-4999 are for
- * libraries and applications; 1004, 1005, 1006, 1015, the rest of 0-2999 and 5000+ are not.
- */
+/** May `code` be sent in (or accepted from) a Close frame? The `onWire` of `closeCodeInfo(code)`. */
 export function isValidCloseCode(code: number): boolean {
-  return (
-    (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999)
-  );
+  return closeCodeInfo(code).onWire;
 }

@@ -17,6 +17,19 @@
  *  +-------------------------------- - - - - - - - - - - - - - - - +
  */
 
+/** Who sent the bytes being parsed: a client (frames MUST be masked), a server (MUST NOT), or unknown. */
+export type FrameSender = 'client' | 'server' | 'any';
+
+/** Where a stream of bytes stops in the middle of a frame. */
+export interface Incomplete {
+  /** Stream offset where the unfinished frame starts. */
+  offset: number;
+  /** Bytes of it received so far. */
+  have: number;
+  /** At least this many more bytes are needed to go on (exact once the header is complete). */
+  needed: number;
+}
+
 /** Which form the payload length took on the wire: the 7-bit field alone, or 126 + 16 bits, or 127 + 64 bits. */
 export type LengthForm = 7 | 16 | 64;
 

@@ -1,6 +1,8 @@
 /**
- * RFC 6455 §5.3: "Octet i of the transformed data is the XOR of octet i of the original data with
- * octet at index i modulo 4 of the masking key." Masking and unmasking are the same operation.
+ * RFC 6455 §5.3: "Octet i of the transformed data ("transformed-octet-i") is the XOR of octet i
+ * of the original data ("original-octet-i") with octet at index i modulo 4 of the masking key
+ * ("masking-key-octet-j")". Masking and unmasking are the same operation: "the same steps are
+ * applied to mask the data as to unmask the data".
  */
 
 /**

@@ -27,7 +27,7 @@ export interface ConnectionStats {
   bufferedAmount: number;
   readingPaused: boolean;
   bytesRead: number;
-  stats: { framesIn: number; framesOut: number; bytesIn: number; bytesOut: number; messagesIn: number };
+  stats: { reads: number; framesIn: number; framesOut: number; bytesIn: number; bytesOut: number; messagesIn: number };
 }
 
 export const MiB = 1024 * 1024;

@@ -15,6 +15,7 @@ import {
 } from '../../src/cli/decode-core';
 import { decodeFrames, encodeFrame, Opcode } from '../../src/protocol';
 import { toHex } from '../../src/protocol/hex';
+import { FAULT_CASES } from '../protocol/fault-fixtures';
 import { hex, pattern } from '../protocol/helpers';
 
 const HELLO_MASKED = '818537fa213d7f9f4d5158';
@@ -50,6 +51,9 @@ describe('arguments', () => {
     expect(parseDecodeArgs([])).toMatchObject({ ok: true, args: { input: { kind: 'none' } } });
     expect(parseDecodeArgs(['-h'])).toMatchObject({ ok: true, args: { help: true } });
     expect(parseDecodeArgs(['--', '--json'])).toMatchObject({ ok: true, args: { json: false, input: { kind: 'hex', text: '--json' } } });
+    // After --, a lone - is an argument like any other, not stdin.
+    expect(parseDecodeArgs(['--', '-', '81'])).toMatchObject({ ok: true, args: { input: { kind: 'hex', text: '- 81' } } });
+    expect(parseDecodeArgs(['-h', '--role', 'server'])).toMatchObject({ ok: true, args: { help: true, role: 'server' } });
   });
 
   test.each([
@@ -62,6 +66,9 @@ describe('arguments', () => {
     [['--file', 'a', 'ff'], 'give the bytes one way'],
     [['-', 'ff'], 'give the bytes one way'],
     [['--json=yes'], '--json takes no value'],
+    [['--file='], '--file needs a file name'],
+    [['--bogus=1', 'ff'], 'unknown option --bogus'],
+    [['-hx'], 'unknown option -x'],
   ])('%j is refused: %s', (argv, message) => {
     const parsed = parseDecodeArgs(argv);
     expect(parsed.ok).toBe(false);
@@ -110,7 +117,7 @@ describe('usage and exit status 2', () => {
     expect(out).toEqual({
       stdout: '',
       stderr:
-        "decode: bad hex in the arguments: unexpected character 'g' at line 1, column 5: hex bytes are written with the digits 0-9 and a-f\n" +
+        "decode: bad hex in the arguments: line 1, column 5: unexpected character 'g': hex bytes are written with the digits 0-9 and a-f\n" +
         '  81 8g\n' +
         '      ^\n',
       exitCode: 2,
@@ -219,7 +226,7 @@ describe('human-readable output', () => {
     expect(out.stdout).toMatch(/^frame 1 at byte 0: text, final, unmasked, 2-byte payload\n/);
     expect(out.stdout).toContain('\n\nframe 2 at byte 4: close, final, unmasked, 2-byte payload (refused: see the fault below)\n');
     expect(out.stdout).toMatch(/Payload +2 bytes: code 1005 \(No Status Received\) .*◀ fault\n/);
-    expect(out.stdout).toMatch(/\n\nfault at byte 6 \(frame at byte 4\): 1002 Protocol Error — The close frame carries status code 1005, .*\(RFC 6455 §7\.4\)\.\n$/);
+    expect(out.stdout).toMatch(/\n\nfault at byte 6 \(frame at byte 4\): 1002 Protocol Error — The close frame carries status code 1005 \(No Status Received\), .*\(RFC 6455 §7\.4\)\.\n$/);
   });
 
   test('a 64-bit length with the most significant bit set', () => {
@@ -320,17 +327,22 @@ describe('--json', () => {
     expect(elements[0]).toMatchObject({ offset: 0, payload: '6869' });
     expect(elements[1]).toEqual({
       fault: {
-        code: 1002, offset: 5,
+        rule: 'mask-forbidden', code: 1002, offset: 5, length: 1, rfc: '5.1', detail: {},
         message: 'The frame is masked (MASK=1), but a server must not mask the frames it sends to a client (RFC 6455 §5.1).',
       },
     });
-    expect(Object.keys(elements[1]!.fault as object)).toEqual(['code', 'offset', 'message']);
+    expect(Object.keys(elements[1]!.fault as object)).toEqual(['rule', 'code', 'offset', 'length', 'rfc', 'detail', 'message']);
   });
 
   test('faults with other close codes: 1007 for bad UTF-8', () => {
     const { elements, exitCode } = runJson(['81 02 c3 28']);
     expect(exitCode).toBe(1);
-    expect(elements).toEqual([{ fault: { code: 1007, offset: 3, message: expect.stringContaining('UTF-8') } }]);
+    expect(elements).toEqual([{
+      fault: {
+        rule: 'invalid-utf8', code: 1007, offset: 3, length: 1, rfc: '8.1', detail: { in: 'text', byte: 0x28, payloadOffset: 1 },
+        message: expect.stringContaining('UTF-8'),
+      },
+    }]);
   });
 
   test('an incomplete frame is the last element', () => {
@@ -358,7 +370,7 @@ describe('--json', () => {
     const { elements, exitCode, stderr } = runJson(['-'], '00000000: 8105 4865 6c6c 6f  ..Hello\n00000010: 8100  ..\n');
     expect(exitCode).toBe(0);
     expect(elements).toHaveLength(2);
-    expect(stderr).toMatch(/^decode: warning: stdin: the offset 00000010 at line 2, column 1 should be 00000007/);
+    expect(stderr).toMatch(/^decode: warning: stdin: line 2, column 1: the offset 00000010 should be 00000007 after the line above/);
   });
 
   test('--file reads raw bytes, not hex', () => {
@@ -382,7 +394,10 @@ describe('--json', () => {
         expect(out.exitCode).toBe(tail);
         expect(elements).toHaveLength(result.frames.length + tail);
         for (const e of elements.slice(0, result.frames.length)) expect(Object.keys(e)).toEqual(FRAME_KEYS);
-        if (result.fault) expect(elements.at(-1)).toEqual({ fault: { code: result.fault.closeCode, offset: result.fault.offset, message: result.fault.message } });
+        if (result.fault) {
+          const { rule, closeCode: code, offset, length, rfc, detail, message } = result.fault;
+          expect(elements.at(-1)).toEqual({ fault: { rule, code, offset, length, rfc, detail, message } });
+        }
         if (result.incomplete) {
           const last = elements.at(-1) as { incomplete: { offset: number; needed: number } };
           expect(last.incomplete.offset).toBe(result.incomplete.offset);
@@ -394,4 +409,28 @@ describe('--json', () => {
       { numRuns: 500 },
     );
   });
+});
+
+describe('every fault of the shared fixtures (tests/protocol/fault-fixtures.ts)', () => {
+  const roleOf = (sender: string | undefined): string => sender ?? 'any';
+  test.each(FAULT_CASES.filter((c) => c.options === undefined || Object.keys(c.options).every((k) => k === 'sender')).map((c) => [c.name, c] as const))(
+    '%s',
+    (_name, c) => {
+      const argv = ['--role', roleOf(c.options?.sender), toHex(c.bytes, ' ')];
+      const { elements, exitCode } = runJson(argv);
+      expect(exitCode).toBe(1);
+      expect(elements).toHaveLength((c.framesBefore ?? 0) + 1);
+      expect(elements.at(-1)).toEqual({
+        fault: expect.objectContaining({ rule: c.fault.rule, code: c.fault.closeCode, offset: c.fault.offset, length: c.fault.length, rfc: c.rfc }),
+      });
+      const human = run(argv);
+      expect(human.exitCode).toBe(1);
+      const lines = human.stdout.trimEnd().split('\n');
+      const faultLines = lines.filter((l) => l.startsWith('fault at byte'));
+      expect(faultLines).toHaveLength(1);
+      expect(faultLines[0]).toMatch(new RegExp(`^fault at byte ${c.fault.offset} \\(frame at byte \\d+\\): ${c.fault.closeCode} `));
+      expect(faultLines[0]).toContain(`(RFC 6455 §${c.rfc}).`);
+      expect(lines.filter((l) => l.endsWith('\u25c0 fault')).length).toBeGreaterThan(0);
+    },
+  );
 });

@@ -1,17 +1,17 @@
 /**
  * The chat room in Chromium against the built app served by the real server (one port, as with
  * `npm start`): several pages join, talk, whisper; HTML in names and messages stays text; the page
- * reconnects after the server restarts. Screenshots go to docs/screenshots/chat-*.png.
+ * reconnects after the server restarts. Screenshots (npm run screenshots) go to docs/screenshots/chat-*.png.
  */
+import { screenshotDir } from './screenshots';
 import { mkdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createFramescopeServer, type FramescopeServer } from '../../server/server';
 import { builtAppDir } from './app';
 import { describeBrowser, type BrowserSuite, type OpenedPage } from './browser';
 
-const screenshots = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+const screenshots = screenshotDir;
 const XSS = '<img src=x onerror=alert(1)>';
 
 async function startServer(port = 0): Promise<{ server: FramescopeServer; port: number }> {

@@ -2,17 +2,17 @@
  * Class mode in Chromium: a server started with `classMode: true` (what `npm start -- --class`
  * does) lets the teacher's playground (`#/?watch=class`, or the "Watch the whole class" toggle)
  * watch every student's connection; a server without it, and a static host, are refused with
- * what to do about it. Screenshots: docs/screenshots/playground-class*.png.
+ * what to do about it. Screenshots (npm run screenshots): docs/screenshots/playground-class*.png.
  */
+import { screenshotDir } from './screenshots';
 import { mkdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFramescopeServer, type FramescopeServer } from '../../server/server';
 import { builtAppDir, useBuiltApp } from './app';
 import { describeBrowser, type BrowserSuite, type OpenedPage } from './browser';
 
-const screenshots = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+const screenshots = screenshotDir;
 
 /** The browser itself logs each refused WebSocket handshake; anything else is our fault. */
 const refusedHandshake = /^console\.error: WebSocket connection to 'ws:\/\/127\.0\.0\.1:\d+\/inspect\?[^']*' failed/;

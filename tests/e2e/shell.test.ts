@@ -1,10 +1,11 @@
+import { screenshotDir } from './screenshots';
 import { mkdir } from 'node:fs/promises';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { expect, it } from 'vitest';
 import { builtAppDir, useBuiltApp } from './app';
 import { describeBrowser } from './browser';
 
-const screenshots = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+const screenshots = screenshotDir;
 
 describeBrowser('app shell (static build)', (suite) => {
   const app = useBuiltApp();

@@ -1,26 +1,22 @@
 /**
  * WebSocketConnection, as a server and as a client: ping and pong, the closing handshake both
- * ways, failing the connection on a fault, masking by role, fragmented sends, and the state
- * transitions of states.ts.
+ * ways, failing the connection on a fault, masking by role, fragmented sends, and when TCP ends
+ * (takeEof, closeExpected). The table of states is held to in states.test.ts.
  */
 import { describe, expect, test } from 'vitest';
 import {
-  canHappen,
   closePayload,
   decodeFrames,
   encodeFrame,
   MessageAssembler,
-  nextState,
-  TRANSITIONS,
   WebSocketConnection,
   type Frame,
   type FrameSender,
   type ProtocolEvent,
-  type ReadyState,
   type Role,
-  type StateEvent,
 } from '../../src/protocol';
-import { ascii, concatBytes, hex, pattern, toHex } from './helpers';
+import { FAULT_CASES, INVALID_CLOSE_CODES, senderOf } from './fault-fixtures';
+import { ascii, concatBytes, hex, pattern, plainFault, toHex } from './helpers';
 
 const KEY = hex('37 fa 21 3d');
 
@@ -129,7 +125,19 @@ describe.each(['server', 'client'] as const)('as a %s', (role) => {
     expect(out).toHaveLength(1);
     expect(out[0]!.opcode).toBe(0x8);
     expect(toHex(out[0]!.payload)).toBe('03e9');
+    // The WebSocket connection is closed; TCP is next (RFC 6455 §7.1.1: the server closes it first).
+    expect(conn.connectionState).toBe('CLOSING_TCP');
+    expect(conn.state).toBe('CLOSING');
+    expect(conn.closedWith).toEqual({ code: 1001, reason: 'going away', wasClean: true });
+    expect(conn.closeExpected()).toBe(true);
+    expect(conn.takeEof()).toBe(role === 'server');
+    expect(conn.takeEof()).toBe(false);
+    conn.receiveEof();
     expect(conn.state).toBe('CLOSED');
+    expect(conn.takeEvents()).toEqual([]);
+    expect(conn.closeExpected()).toBe(false);
+    // A client ends its side once the server's end came; a server already did.
+    expect(conn.takeEof()).toBe(role === 'client');
   });
 
   test('the peer closes with no status code: an empty close is echoed, the code is 1005', () => {
@@ -140,56 +148,75 @@ describe.each(['server', 'client'] as const)('as a %s', (role) => {
     expect(out.map((f) => [f.opcode, f.payloadLength])).toEqual([[0x8, 0]]);
   });
 
-  test('we close, then the peer closes: CLOSING, then CLOSED cleanly, and no second close frame', () => {
+  test('we close, then the peer closes: CLOSE_SENT, then CLOSING_TCP cleanly, and no second close frame', () => {
     const conn = open();
     expect(conn.close(1000, 'done')).toBe(true);
     expect(conn.state).toBe('CLOSING');
+    expect(conn.connectionState).toBe('CLOSE_SENT');
+    expect(conn.closeExpected()).toBe(true);
+    expect(conn.takeEof()).toBe(false);
     expect(conn.sentClose).toEqual({ code: 1000, reason: 'done' });
     const out = written(conn);
     expect(out).toHaveLength(1);
     expect(closeOf(out[0]!)).toEqual({ kind: 'close', code: 1000, reason: 'done' });
-    // Data may still arrive while closing; a ping is reported but no longer answered.
-    conn.receive(concatBytes(fromPeer(role, { opcode: 0x1, payload: ascii('late') }), fromPeer(role, { opcode: 0x9 })));
+    // Data may still arrive while closing, and a ping is still answered: RFC 6455 §5.5.2 excuses
+    // the pong only once a Close frame has been *received*.
+    conn.receive(concatBytes(fromPeer(role, { opcode: 0x1, payload: ascii('late') }), fromPeer(role, { opcode: 0x9, payload: ascii('still there?') })));
     expect(kinds(conn.takeEvents())).toEqual(['message', 'ping']);
-    expect(conn.takeOutgoing()).toEqual([]);
-    expect(conn.state).toBe('CLOSING');
+    const pongs = written(conn);
+    expect(pongs.map((f) => f.opcode)).toEqual([0xa]);
+    expect(text(pongs[0]!.payload)).toBe('still there?');
+    expect(conn.connectionState).toBe('CLOSE_SENT');
     conn.receive(fromPeer(role, { opcode: 0x8, payload: closePayload(1000) }));
     expect(conn.takeEvents()).toEqual([
       { kind: 'close', code: 1000, reason: '' },
       { kind: 'closed', code: 1000, reason: '', wasClean: true },
     ]);
     expect(conn.takeOutgoing()).toEqual([]);
-    expect(conn.state).toBe('CLOSED');
+    expect(conn.connectionState).toBe('CLOSING_TCP');
+    expect(conn.takeEof()).toBe(role === 'server');
   });
 
-  test('a fault sends one close frame with its code, then CLOSED, not clean (RFC 6455 §7.1.7)', () => {
-    const cases: [string, Uint8Array, number, { maxPayload?: number }][] = [
-      ['reserved opcode', fromPeer(role, { opcode: 0x3 }), 1002, {}],
-      ['wrong masking for the role', encodeFrame({ opcode: 0x1, payload: ascii('x'), maskingKey: role === 'server' ? null : KEY }), 1002, {}],
-      ['invalid UTF-8', fromPeer(role, { opcode: 0x1, payload: hex('c3 28') }), 1007, {}],
-      ['over maxPayload', fromPeer(role, { opcode: 0x2, payload: pattern(11) }), 1009, { maxPayload: 10 }],
-    ];
-    for (const [name, bytes, code, options] of cases) {
-      const conn = new WebSocketConnection({ role, ...options });
-      conn.receive(concatBytes(fromPeer(role, { opcode: 0x1, payload: ascii('before') }), bytes));
+  // The shared fixtures whose bytes this role's peer would send (masked for a server's peer).
+  const faultCases = FAULT_CASES.filter(
+    (c) => senderOf(c) === (role === 'server' ? 'client' : 'server') && Object.keys(c.options ?? {}).every((k) => ['sender', 'maxPayload', 'maxMessage'].includes(k)),
+  );
+
+  test('every fault of the fixtures: one close frame with its code, then closed, not clean (RFC 6455 §7.1.7)', () => {
+    expect(faultCases.length).toBeGreaterThanOrEqual(role === 'server' ? 15 : 60);
+    for (const c of faultCases) {
+      const { maxPayload, maxMessage } = c.options ?? {};
+      const conn = new WebSocketConnection({ role, maxPayload, maxMessage });
+      conn.receive(c.bytes.slice());
       const events = conn.takeEvents();
-      expect(kinds(events), name).toEqual(['message', 'fault', 'closed']);
-      const faultEvent = events[1]!;
+      expect(kinds(events).slice(-2), c.name).toEqual(['fault', 'closed']);
+      const faultEvent = events.at(-2)!;
       const f = faultEvent.kind === 'fault' ? faultEvent.fault : null;
-      expect(f?.closeCode, name).toBe(code);
-      expect(events[2], name).toMatchObject({ kind: 'closed', code, wasClean: false });
+      expect(f && plainFault(f), c.name).toEqual(c.fault);
+      expect(events.at(-1), c.name).toMatchObject({ kind: 'closed', code: c.fault.closeCode, wasClean: false });
       const out = written(conn);
-      expect(out, name).toHaveLength(1);
-      const close = closeOf(out[0]!);
-      expect(close, name).toMatchObject({ kind: 'close', code });
-      expect(close?.kind === 'close' && close.reason, name).toContain(f!.rule);
-      expect(conn.state, name).toBe('CLOSED');
+      // Pongs for pings before the fault, then one close frame with the fault's code.
+      expect(out.slice(0, -1).every((frame) => frame.opcode === 0xa), c.name).toBe(true);
+      const close = closeOf(out.at(-1)!);
+      expect(close, c.name).toMatchObject({ kind: 'close', code: c.fault.closeCode });
+      expect(close?.kind === 'close' && close.reason, c.name).toContain(c.fault.rule);
+      expect(conn.connectionState, c.name).toBe('CLOSING_TCP');
+      expect(conn.closedWith, c.name).toMatchObject({ code: c.fault.closeCode, wasClean: false });
+      // §7.1.7: the server closes TCP now; a client waits for the server to.
+      expect(conn.takeEof(), c.name).toBe(role === 'server');
+      expect(conn.closeExpected(), c.name).toBe(true);
       // Nothing more is read or written.
       conn.receive(fromPeer(role, { opcode: 0x9 }));
-      expect(conn.takeEvents(), name).toEqual([]);
-      expect(conn.takeOutgoing(), name).toEqual([]);
-      expect(conn.send('after'), name).toBe(false);
+      expect(conn.takeEvents(), c.name).toEqual([]);
+      expect(conn.takeOutgoing(), c.name).toEqual([]);
+      expect(conn.send('after'), c.name).toBe(false);
     }
+  });
+
+  test('a fault after a message: the message first, then the fault', () => {
+    const conn = open();
+    conn.receive(concatBytes(fromPeer(role, { opcode: 0x1, payload: ascii('before') }), fromPeer(role, { opcode: 0x3 })));
+    expect(kinds(conn.takeEvents())).toEqual(['message', 'fault', 'closed']);
   });
 
   test('a fault while closing sends no second close frame', () => {
@@ -201,7 +228,7 @@ describe.each(['server', 'client'] as const)('as a %s', (role) => {
     expect(kinds(events)).toEqual(['fault', 'closed']);
     expect(events[1]).toMatchObject({ code: 1007, wasClean: false });
     expect(conn.takeOutgoing()).toEqual([]);
-    expect(conn.state).toBe('CLOSED');
+    expect(conn.connectionState).toBe('CLOSING_TCP');
   });
 
   test('nothing after a close frame is processed, in the same read or a later one', () => {
@@ -221,7 +248,7 @@ describe.each(['server', 'client'] as const)('as a %s', (role) => {
     expect(conn.takeOutgoing()).toEqual([]);
   });
 
-  test('after our close frame nothing more can be sent; send, ping, close return false', () => {
+  test('after our close frame no data and no second close; pings and pongs still go (RFC 6455 §5.5.1, §5.5.2)', () => {
     const conn = open();
     expect(conn.close()).toBe(true);
     expect(written(conn).map((f) => [f.opcode, f.payloadLength])).toEqual([[0x8, 0]]);
@@ -229,23 +256,29 @@ describe.each(['server', 'client'] as const)('as a %s', (role) => {
     expect(conn.send(new Uint8Array(3))).toBe(false);
     expect(conn.sendFragmented('abc', 2)).toBe(false);
     expect(conn.sendFrame({ opcode: 0x2 })).toBe(false);
-    expect(conn.ping()).toBe(false);
-    expect(conn.pong()).toBe(false);
+    expect(conn.sendFrame({ opcode: 0x8 })).toBe(false);
     expect(conn.close(1000)).toBe(false);
     expect(conn.takeOutgoing()).toEqual([]);
+    // §5.5.2: "An endpoint MAY send a Ping frame any time after the connection is established and
+    // before the connection is closed."
+    expect(conn.ping(ascii('p'))).toBe(true);
+    expect(conn.pong()).toBe(true);
+    expect(written(conn).map((f) => f.opcode)).toEqual([0x9, 0xa]);
     conn.receiveEof();
     expect(conn.send('x')).toBe(false);
+    expect(conn.ping()).toBe(false);
     expect(conn.takeOutgoing()).toEqual([]);
   });
 
   test('close() refuses codes that may not be sent, and an over-long reason, without changing state', () => {
     const conn = open();
-    for (const code of [999, 1004, 1005, 1006, 1015, 2000, 5000]) expect(() => conn.close(code)).toThrow(RangeError);
+    for (const code of INVALID_CLOSE_CODES) expect(() => conn.close(code)).toThrow(RangeError);
     expect(() => conn.close(1000, 'r'.repeat(124))).toThrow(RangeError);
     expect(() => conn.close(undefined, 'a reason with no code')).toThrow(RangeError);
     expect(conn.state).toBe('OPEN');
     expect(conn.takeOutgoing()).toEqual([]);
     expect(conn.sentClose).toBeNull();
+    expect(conn.connectionState).toBe('OPEN');
     expect(conn.send('still open')).toBe(true);
     expect(conn.close(1000, 'r'.repeat(123))).toBe(true);
     expect(written(conn).map((f) => [f.opcode, f.payloadLength])).toEqual([[0x1, 10], [0x8, 125]]);
@@ -340,8 +373,9 @@ describe('masking by role (RFC 6455 §5.1, §5.3)', () => {
     const frames = written(conn); // decoded strictly as client frames: unmasked ones would fault
     expect(frames.length).toBe(9);
     expect(frames.every((f) => f.masked && f.maskingKey !== null)).toBe(true);
+    // Fresh keys (§5.3): nine random 32-bit keys repeat with a chance of about 1 in 100 million.
     const keys = new Set(frames.map((f) => toHex(f.maskingKey!)));
-    expect(keys.size).toBeGreaterThan(frames.length / 2);
+    expect(keys.size).toBe(frames.length);
     // And on the wire the payload really is masked: the text frame's bytes are not "text".
     const more = new WebSocketConnection({ role: 'client' });
     more.send('text text text text');
@@ -388,10 +422,18 @@ describe('two connections talking', () => {
     expect(client.state).toBe('CLOSING');
     deliver(client, server);
     expect(server.takeEvents().at(-1)).toEqual({ kind: 'closed', code: 1000, reason: 'bye', wasClean: true });
-    expect(server.state).toBe('CLOSED');
     deliver(server, client);
     expect(client.takeEvents().at(-1)).toEqual({ kind: 'closed', code: 1000, reason: '', wasClean: true });
-    expect(client.state).toBe('CLOSED');
+    // TCP, as RFC 6455 §7.1.1 has it: the server ends it first, the client waits for that, then ends its side.
+    expect(client.takeEof()).toBe(false);
+    expect(server.takeEof()).toBe(true);
+    client.receiveEof(); // the server's FIN arrives
+    expect(client.takeEof()).toBe(true);
+    server.receiveEof(); // and the client's
+    expect([client.state, server.state]).toEqual(['CLOSED', 'CLOSED']);
+    expect([client.closeExpected(), server.closeExpected()]).toEqual([false, false]);
+    expect(client.takeEvents()).toEqual([]);
+    expect(server.takeEvents()).toEqual([]);
   });
 
   test('both close at once: each gets the other\u2019s close and ends clean, with no third frame', () => {
@@ -425,58 +467,5 @@ describe('two connections talking', () => {
     const server = new WebSocketConnection({ role: 'server', reportFrames: true });
     server.receive(concatBytes(encodeFrame({ opcode: 0x1, fin: false, payload: ascii('a'), maskingKey: KEY }), encodeFrame({ opcode: 0x0, payload: ascii('b'), maskingKey: KEY })));
     expect(kinds(server.takeEvents())).toEqual(['frame', 'frame', 'message']);
-  });
-});
-
-describe('state transitions follow TRANSITIONS (states.ts)', () => {
-  const scenarios: [string, ReadyState, StateEvent, (c: WebSocketConnection) => void][] = [
-    ['send data', 'OPEN', 'send-data', (c) => c.send('x')],
-    ['receive data', 'OPEN', 'receive-data', (c) => c.receive(encodeFrame({ opcode: 0x1, payload: ascii('x'), maskingKey: KEY }))],
-    ['send close', 'OPEN', 'send-close', (c) => c.close(1000)],
-    ['send a close frame with sendFrame', 'OPEN', 'send-close', (c) => c.sendFrame({ opcode: 0x8, payload: closePayload(1000) })],
-    ['receive close', 'OPEN', 'receive-close', (c) => c.receive(encodeFrame({ opcode: 0x8, maskingKey: KEY }))],
-    ['fault', 'OPEN', 'fault', (c) => c.receive(hex('81 00'))],
-    ['tcp closed', 'OPEN', 'tcp-closed', (c) => c.receiveEof()],
-    ['receive data while closing', 'CLOSING', 'receive-data', (c) => c.receive(encodeFrame({ opcode: 0x2, payload: hex('00'), maskingKey: KEY }))],
-    ['receive close while closing', 'CLOSING', 'receive-close', (c) => c.receive(encodeFrame({ opcode: 0x8, maskingKey: KEY }))],
-    ['fault while closing', 'CLOSING', 'fault', (c) => c.receive(hex('83 80 00 00 00 00'))],
-    ['tcp closed while closing', 'CLOSING', 'tcp-closed', (c) => c.receiveEof()],
-  ];
-  test.each(scenarios)('%s', (_name, from, event, act) => {
-    const conn = new WebSocketConnection({ role: 'server' });
-    if (from === 'CLOSING') conn.close(1000);
-    expect(conn.state).toBe(from);
-    expect(canHappen(from, event)).toBe(true);
-    act(conn);
-    conn.takeEvents();
-    expect(conn.state).toBe(nextState(from, event));
-  });
-
-  test('the table: one row per (state, event), each with its RFC section; nothing leaves CLOSED', () => {
-    const seen = new Set<string>();
-    for (const t of TRANSITIONS) {
-      const key = `${t.from} ${t.event}`;
-      expect(seen.has(key), key).toBe(false);
-      seen.add(key);
-      expect(t.rfc).toMatch(/^\d+(\.\d+)*$/);
-      expect(t.note.length).toBeGreaterThan(10);
-    }
-    expect(TRANSITIONS.some((t) => t.from === 'CLOSED')).toBe(false);
-    expect(() => nextState('CLOSED', 'send-data')).toThrow();
-    expect(() => nextState('CLOSING', 'send-close')).toThrow();
-    expect(canHappen('CLOSING', 'send-data')).toBe(false);
-  });
-
-  test('in CLOSED, every action is a no-op', () => {
-    const conn = new WebSocketConnection({ role: 'server' });
-    conn.receiveEof();
-    conn.takeEvents();
-    expect(conn.send('x')).toBe(false);
-    expect(conn.close(1000)).toBe(false);
-    conn.abort(1011);
-    conn.receive(encodeFrame({ opcode: 0x1, payload: ascii('x'), maskingKey: KEY }));
-    expect(conn.takeEvents()).toEqual([]);
-    expect(conn.takeOutgoing()).toEqual([]);
-    expect(conn.state).toBe('CLOSED');
   });
 });

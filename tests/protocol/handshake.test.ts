@@ -66,17 +66,17 @@ describe('Sec-WebSocket-Accept (RFC 6455 §1.3, §4.2.2)', () => {
     vi.unstubAllGlobals();
   });
 
-  test("the RFC's example key", async () => {
-    expect(await computeAccept(RFC_KEY)).toBe(RFC_ACCEPT);
+  test("the RFC's example key", () => {
+    expect(computeAccept(RFC_KEY)).toBe(RFC_ACCEPT);
     expect(WEBSOCKET_GUID).toBe('258EAFA5-E914-47DA-95CA-C5AB0DC85B11');
   });
 
-  test('the key is used without surrounding whitespace', async () => {
-    expect(await computeAccept(` \t${RFC_KEY} `)).toBe(RFC_ACCEPT);
+  test('the key is used without surrounding whitespace', () => {
+    expect(computeAccept(` \t${RFC_KEY} `)).toBe(RFC_ACCEPT);
   });
 
-  test('acceptSteps shows each step', async () => {
-    expect(await acceptSteps(RFC_KEY)).toEqual({
+  test('acceptSteps shows each step', () => {
+    expect(acceptSteps(RFC_KEY)).toEqual({
       key: RFC_KEY,
       guid: WEBSOCKET_GUID,
       concatenated: 'dGhlIHNhbXBsZSBub25jZQ==258EAFA5-E914-47DA-95CA-C5AB0DC85B11',
@@ -86,10 +86,32 @@ describe('Sec-WebSocket-Accept (RFC 6455 §1.3, §4.2.2)', () => {
     });
   });
 
-  test('without crypto.subtle (a page over plain http), the built-in SHA-1 gives the same answer', async () => {
-    vi.stubGlobal('crypto', { getRandomValues: globalThis.crypto.getRandomValues.bind(globalThis.crypto) });
-    expect(globalThis.crypto.subtle).toBeUndefined();
-    expect(await computeAccept(RFC_KEY)).toBe(RFC_ACCEPT);
+  test('synchronous, and with no Web Crypto at all (a page over plain http has no crypto.subtle)', () => {
+    vi.stubGlobal('crypto', undefined);
+    expect(globalThis.crypto).toBeUndefined();
+    const accept: string = computeAccept(RFC_KEY); // a string, not a promise
+    expect(accept).toBe(RFC_ACCEPT);
+    expect(acceptSteps(RFC_KEY).accept).toBe(RFC_ACCEPT);
+  });
+
+  test('any key: the same answer as node:crypto (SHA-1 of key + GUID, base64)', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 16, maxLength: 16 }), (nonce) => {
+        const key = Buffer.from(nonce).toString('base64');
+        const expected = createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
+        expect(computeAccept(key)).toBe(expected);
+        expect(acceptSteps(key).sha1Hex).toBe(Buffer.from(expected, 'base64').toString('hex'));
+      }),
+      { numRuns: 300 },
+    );
+    // Keys that are not 16 bytes of base64 are still hashed as given (a client's validation is not this function's).
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme-ascii', maxLength: 80 }), (key) => {
+        const trimmed = key.replace(/^[ \t]+|[ \t]+$/g, '');
+        expect(computeAccept(key)).toBe(createHash('sha1').update(`${trimmed}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64'));
+      }),
+      { numRuns: 200 },
+    );
   });
 
   test('sha1 matches node:crypto on any bytes (lengths around the 64-byte block edges too)', () => {
@@ -352,18 +374,18 @@ describe('validateUpgradeResponse (RFC 6455 §4.1)', () => {
   const head = (...lines: string[]): string => crlf(...lines, '');
   const base = ['HTTP/1.1 101 Switching Protocols', 'Upgrade: websocket', 'Connection: Upgrade', `Sec-WebSocket-Accept: ${RFC_ACCEPT}`];
 
-  test('the RFC §1.3 response', async () => {
-    expect(await validateUpgradeResponse(RFC_RESPONSE, RFC_KEY, offer)).toEqual({ ok: true, protocol: 'chat', extensions: [] });
+  test('the RFC §1.3 response', () => {
+    expect(validateUpgradeResponse(RFC_RESPONSE, RFC_KEY, offer)).toEqual({ ok: true, protocol: 'chat', extensions: [] });
   });
 
-  test('case and whitespace the RFC allows', async () => {
+  test('case and whitespace the RFC allows', () => {
     const response = head('HTTP/1.1 101 Switching Protocols', 'upgrade:   WebSocket  ', 'CONNECTION: keep-alive, upgrade', `sec-websocket-accept:${RFC_ACCEPT}`);
-    expect(await validateUpgradeResponse(response, RFC_KEY)).toEqual({ ok: true, protocol: null, extensions: [] });
+    expect(validateUpgradeResponse(response, RFC_KEY)).toEqual({ ok: true, protocol: null, extensions: [] });
   });
 
-  test('an extension the client offered', async () => {
+  test('an extension the client offered', () => {
     const response = head(...base, 'Sec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover');
-    expect(await validateUpgradeResponse(response, RFC_KEY, offer)).toEqual({
+    expect(validateUpgradeResponse(response, RFC_KEY, offer)).toEqual({
       ok: true,
       protocol: null,
       extensions: ['permessage-deflate; server_no_context_takeover'],
@@ -430,12 +452,12 @@ describe('validateUpgradeResponse (RFC 6455 §4.1)', () => {
         "The response is not a valid HTTP head: line 1: an HTTP head starts with a request line such as 'GET /echo HTTP/1.1' or a status line" +
         " such as 'HTTP/1.1 101 Switching Protocols', three parts one space apart; got one part: 'SSH-2.0-OpenSSH_9.6'.",
     },
-  ])('fails on $name', async ({ response, reason }) => {
-    expect(await validateUpgradeResponse(response, RFC_KEY, offer)).toEqual({ ok: false, reason });
+  ])('fails on $name', ({ response, reason }) => {
+    expect(validateUpgradeResponse(response, RFC_KEY, offer)).toEqual({ ok: false, reason });
   });
 
-  test('a subprotocol when the client offered none', async () => {
-    expect(await validateUpgradeResponse(RFC_RESPONSE, RFC_KEY)).toMatchObject({ ok: false });
+  test('a subprotocol when the client offered none', () => {
+    expect(validateUpgradeResponse(RFC_RESPONSE, RFC_KEY)).toMatchObject({ ok: false });
   });
 });
 
@@ -452,7 +474,7 @@ describe('parseHttpHead', () => {
     '',
   );
 
-  test('the RFC §1.3 request, and from it the whole server side', async () => {
+  test('the RFC §1.3 request, and from it the whole server side', () => {
     const parsed = parseHttpHead(`${RFC_REQUEST}\x81\x85`);
     expect(parsed.ok).toBe(true);
     if (!parsed.ok || parsed.head.kind !== 'request') throw new Error('expected a request');
@@ -464,9 +486,9 @@ describe('parseHttpHead', () => {
     const verdict = validateUpgradeRequest(head);
     expect(verdict).toEqual({ ok: true, key: RFC_KEY, protocols: ['chat', 'superchat'], extensions: [] });
     if (!verdict.ok) return;
-    const response = buildUpgradeResponse({ accept: await computeAccept(verdict.key), protocol: verdict.protocols[0] });
+    const response = buildUpgradeResponse({ accept: computeAccept(verdict.key), protocol: verdict.protocols[0] });
     expect(response).toBe(RFC_RESPONSE);
-    expect(await validateUpgradeResponse(response, RFC_KEY, { protocols: ['chat', 'superchat'] })).toMatchObject({ ok: true });
+    expect(validateUpgradeResponse(response, RFC_KEY, { protocols: ['chat', 'superchat'] })).toMatchObject({ ok: true });
   });
 
   test('a status line, with or without a reason phrase', () => {
@@ -665,7 +687,7 @@ describe('with ws on the other end of a real socket', () => {
   test('a ws client accepts our 101', async () => {
     const server = createServer((socket: Socket) => {
       let received = new Uint8Array(0);
-      socket.on('data', async (chunk: Buffer) => {
+      socket.on('data', (chunk: Buffer) => {
         received = Buffer.concat([received, chunk]);
         const end = findHeadEnd(received);
         if (end === -1) return;
@@ -673,7 +695,7 @@ describe('with ws on the other end of a real socket', () => {
         if (!parsed.ok || parsed.head.kind !== 'request') return socket.destroy();
         const verdict = validateUpgradeRequest(parsed.head);
         if (!verdict.ok) return socket.end(buildRefusalResponse(verdict.status, verdict.reason, verdict.headers));
-        socket.write(buildUpgradeResponse({ accept: await computeAccept(verdict.key), protocol: verdict.protocols[1] }));
+        socket.write(buildUpgradeResponse({ accept: computeAccept(verdict.key), protocol: verdict.protocols[1] }));
       });
     });
     const port = await listen(server);
@@ -724,8 +746,8 @@ describe('with ws on the other end of a real socket', () => {
         socket.on('error', reject);
       });
       socket.destroy();
-      expect(await validateUpgradeResponse(head, key, { protocols: ['chat'] })).toEqual({ ok: true, protocol: 'chat', extensions: [] });
-      expect(await validateUpgradeResponse(head, generateKey(), { protocols: ['chat'] })).toMatchObject({ ok: false });
+      expect(validateUpgradeResponse(head, key, { protocols: ['chat'] })).toEqual({ ok: true, protocol: 'chat', extensions: [] });
+      expect(validateUpgradeResponse(head, generateKey(), { protocols: ['chat'] })).toMatchObject({ ok: false });
     } finally {
       await new Promise((resolve) => wss.close(resolve));
     }

@@ -12,6 +12,7 @@ import {
   parseHex,
   toHex,
   type HexFormat,
+  type HexProblem,
   type ParseHexResult,
 } from '../../src/protocol/hex';
 
@@ -244,7 +245,8 @@ describe('dumps are read by their columns: the ASCII column is ignored, however 
     expect(bytesOf(result)).toBe(toHex(HEXY_FRAME.subarray(0, 16)) + toHex(HEXY_FRAME.subarray(32)));
     expect(result.ok && result.warnings).toEqual([
       {
-        message: 'the offset 0020 at line 2, column 1 should be 0010 after the line above: a line may be missing or repeated',
+        notice: 'offset-does-not-follow',
+        message: 'the offset 0020 should be 0010 after the line above: a line may be missing or repeated',
         line: 2,
         column: 1,
         index: 74,
@@ -267,7 +269,7 @@ describe('dumps are read by their columns: the ASCII column is ignored, however 
 });
 
 describe('errors name the line and column', () => {
-  const table: { name: string; text: string; line: number; column: number; index: number; length: number; message: string }[] = [
+  const table: { name: string; text: string; line: number; column: number; index: number; length: number; problem: HexProblem; message: string }[] = [
     {
       name: 'an unpaired digit (8 18 5)',
       text: '8 18 5',
@@ -275,7 +277,8 @@ describe('errors name the line and column', () => {
       column: 1,
       index: 0,
       length: 1,
-      message: "the hex digit '8' at line 1, column 1 has no partner: each byte is two hex digits (write 08 for a byte with the value 8)",
+      problem: 'unpaired-digit',
+      message: "the hex digit '8' has no partner: each byte is two hex digits (write 08 for a byte with the value 8)",
     },
     {
       name: 'an unpaired digit on line 2',
@@ -284,7 +287,8 @@ describe('errors name the line and column', () => {
       column: 4,
       index: 9,
       length: 1,
-      message: "the hex digit 'f' at line 2, column 4 has no partner: each byte is two hex digits (write 0f for a byte with the value 15)",
+      problem: 'unpaired-digit',
+      message: "the hex digit 'f' has no partner: each byte is two hex digits (write 0f for a byte with the value 15)",
     },
     {
       name: 'a group of three digits',
@@ -293,7 +297,8 @@ describe('errors name the line and column', () => {
       column: 6,
       index: 5,
       length: 1,
-      message: "'853' at line 1, column 4 has an odd number of hex digits (3): each byte is two digits, so the last digit '3' (line 1, column 6) has no partner",
+      problem: 'odd-digit-count',
+      message: "'853' has an odd number of hex digits (3): each byte is two digits, so the last digit '3' has no partner",
     },
     {
       name: 'a stray character',
@@ -302,7 +307,8 @@ describe('errors name the line and column', () => {
       column: 4,
       index: 3,
       length: 1,
-      message: "unexpected character 'z' at line 1, column 4: hex bytes are written with the digits 0-9 and a-f",
+      problem: 'unexpected-character',
+      message: "unexpected character 'z': hex bytes are written with the digits 0-9 and a-f",
     },
     {
       name: 'a stray character glued to a byte, after CRLF lines',
@@ -311,7 +317,8 @@ describe('errors name the line and column', () => {
       column: 3,
       index: 16,
       length: 1,
-      message: "unexpected character 'g' at line 3, column 3: hex bytes are written with the digits 0-9 and a-f",
+      problem: 'unexpected-character',
+      message: "unexpected character 'g': hex bytes are written with the digits 0-9 and a-f",
     },
     {
       name: 'a bad digit in a 0x list',
@@ -320,7 +327,8 @@ describe('errors name the line and column', () => {
       column: 10,
       index: 9,
       length: 1,
-      message: "unexpected character 'g' at line 1, column 10: hex bytes are written with the digits 0-9 and a-f",
+      problem: 'unexpected-character',
+      message: "unexpected character 'g': hex bytes are written with the digits 0-9 and a-f",
     },
     {
       name: '0x and nothing',
@@ -329,7 +337,8 @@ describe('errors name the line and column', () => {
       column: 7,
       index: 6,
       length: 2,
-      message: "'0x' at line 1, column 7 must be followed by hex digits, as in 0x81",
+      problem: 'prefix-without-digits',
+      message: "'0x' must be followed by hex digits, as in 0x81",
     },
     {
       name: 'a short escape',
@@ -338,7 +347,8 @@ describe('errors name the line and column', () => {
       column: 5,
       index: 4,
       length: 3,
-      message: "the escape '\\x8' at line 1, column 5 needs two hex digits after \\x, as in \\x81",
+      problem: 'incomplete-escape',
+      message: "the escape '\\x8' needs two hex digits after \\x, as in \\x81",
     },
     {
       name: 'an invisible character',
@@ -347,7 +357,8 @@ describe('errors name the line and column', () => {
       column: 3,
       index: 2,
       length: 1,
-      message: 'unexpected character U+200B (zero-width space) at line 1, column 3: hex bytes are written with the digits 0-9 and a-f',
+      problem: 'unexpected-character',
+      message: 'unexpected character U+200B (zero-width space): hex bytes are written with the digits 0-9 and a-f',
     },
     {
       name: 'an emoji (one column, two code units)',
@@ -356,7 +367,8 @@ describe('errors name the line and column', () => {
       column: 4,
       index: 3,
       length: 2,
-      message: "unexpected character '\u{1F600}' at line 1, column 4: hex bytes are written with the digits 0-9 and a-f",
+      problem: 'unexpected-character',
+      message: "unexpected character '\u{1F600}': hex bytes are written with the digits 0-9 and a-f",
     },
     {
       name: 'columns count characters, not code units',
@@ -365,7 +377,8 @@ describe('errors name the line and column', () => {
       column: 9,
       index: 9,
       length: 1,
-      message: "unexpected character 'z' at line 1, column 9: hex bytes are written with the digits 0-9 and a-f",
+      problem: 'unexpected-character',
+      message: "unexpected character 'z': hex bytes are written with the digits 0-9 and a-f",
     },
     {
       name: 'an unclosed comment',
@@ -374,7 +387,8 @@ describe('errors name the line and column', () => {
       column: 4,
       index: 3,
       length: 2,
-      message: 'the comment that opens at line 1, column 4 with /* is never closed with */',
+      problem: 'unclosed-comment',
+      message: 'the comment that opens here with /* is never closed with */',
     },
     {
       name: 'an unclosed string',
@@ -383,7 +397,8 @@ describe('errors name the line and column', () => {
       column: 1,
       index: 0,
       length: 1,
-      message: 'the string that opens at line 1, column 1 with " is not closed on the same line',
+      problem: 'unclosed-string',
+      message: 'the string that opens here with " is not closed on the same line',
     },
     {
       name: 'a non-ASCII character in a string',
@@ -392,7 +407,8 @@ describe('errors name the line and column', () => {
       column: 6,
       index: 5,
       length: 1,
-      message: "unexpected character 'é' at line 1, column 6: in a string only printable ASCII stands for itself; write other bytes as \\xHH",
+      problem: 'unexpected-character',
+      message: "unexpected character 'é': in a string only printable ASCII stands for itself; write other bytes as \\xHH",
     },
     {
       name: 'an odd group in an xxd line',
@@ -401,7 +417,8 @@ describe('errors name the line and column', () => {
       column: 18,
       index: 17,
       length: 1,
-      message: "'37f' at line 1, column 16 has an odd number of hex digits (3): each byte is two digits, so the last digit 'f' (line 1, column 18) has no partner",
+      problem: 'odd-digit-count',
+      message: "'37f' has an odd number of hex digits (3): each byte is two digits, so the last digit 'f' has no partner",
     },
     {
       name: 'a single digit in a Wireshark line',
@@ -410,7 +427,8 @@ describe('errors name the line and column', () => {
       column: 14,
       index: 13,
       length: 1,
-      message: "the hex digit '3' at line 1, column 14 has no partner: each byte is two hex digits (write 03 for a byte with the value 3)",
+      problem: 'unpaired-digit',
+      message: "the hex digit '3' has no partner: each byte is two hex digits (write 03 for a byte with the value 3)",
     },
   ];
 
@@ -523,6 +541,7 @@ describe('properties', () => {
             for (const w of result.warnings) expect(slowLocate(text, w.index)).toEqual({ line: w.line, column: w.column });
           } else {
             const e = result.error;
+            expect(e.problem).not.toBe('unreadable'); // that would be a bug caught, not a problem found
             expect(e.message.length).toBeGreaterThan(0);
             expect(e.index).toBeGreaterThanOrEqual(0);
             expect(e.index + e.length).toBeLessThanOrEqual(text.length);
@@ -534,15 +553,15 @@ describe('properties', () => {
     }
   });
 
-  test('large inputs parse in linear time', () => {
+  // No clock here (a timed test fails under load); a quadratic reader would take minutes on these
+  // and trip the test's timeout instead.
+  test('large inputs parse, whole', { timeout: 60_000 }, () => {
     const big = '81 85 37 fa '.repeat(100_000);
-    const start = performance.now();
     expect(parseHex(big).ok && (parseHex(big) as { bytes: Uint8Array }).bytes.length).toBe(400_000);
     expect(parseHex('ab'.repeat(200_000) + ' zz').ok).toBe(false);
     expect(parseHex('ab '.repeat(100_000) + 'x(').ok).toBe(true); // a call name before (, skipped
     expect(bytesOf(parseHex('\\x81'.repeat(200_000))).length).toBe(400_000);
     expect(bytesOf(parseHex('"\\x81" '.repeat(100_000))).length).toBe(200_000);
     expect(bytesOf(parseHex('0000  81 85\n'.repeat(50_000))).length).toBe(200_000);
-    expect(performance.now() - start).toBeLessThan(5_000);
   });
 });

@@ -13,13 +13,13 @@ import {
   encodeFrame,
   encodeHeader,
   isValidUtf8,
-  minimalLengthForm,
   MessageAssembler,
   Utf8Validator,
   type FrameSender,
   type FrameSpec,
   type ParserOptions,
 } from '../../src/protocol';
+import { VALID_CLOSE_CODES } from './fault-fixtures';
 import { bytesEqual, concatBytes, feed, pattern, summary, toHex } from './helpers';
 
 const RUNS = { numRuns: 300 };
@@ -33,7 +33,6 @@ const payloadArb = fc.oneof(
 );
 const controlPayloadArb = fc.uint8Array({ maxLength: 125 });
 const keyArb = fc.uint8Array({ minLength: 4, maxLength: 4 });
-const VALID_CLOSE_CODES = [1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 3000, 3999, 4000, 4999];
 
 /** A control frame that the rules allow: ping/pong up to 125 bytes, close with a valid code and a UTF-8 reason. */
 const controlArb: fc.Arbitrary<FrameSpec> = fc.oneof(
@@ -125,7 +124,8 @@ describe('encode → decode', () => {
           expect(frame.masked).toBe(spec.maskingKey !== null);
           expect(frame.maskingKey && toHex(frame.maskingKey)).toBe(spec.maskingKey && toHex(spec.maskingKey));
           expect(frame.payloadLength).toBe(payload.length);
-          expect(frame.lengthForm).toBe(minimalLengthForm(payload.length));
+          // RFC 6455 §5.2: 0-125 in the 7-bit field, up to 65535 in 16 bits, the rest in 64.
+          expect(frame.lengthForm).toBe(payload.length <= 125 ? 7 : payload.length <= 0xffff ? 16 : 64);
           expect(frame.headerLength + frame.payloadLength).toBe(wires[i]!.length);
           expect(bytesEqual(frame.payload, payload)).toBe(true);
           offset += wires[i]!.length;
@@ -139,8 +139,8 @@ describe('encode → decode', () => {
     fc.assert(
       fc.property(fc.oneof(fc.nat(70_000), fc.maxSafeNat()), fc.option(keyArb, { nil: null }), (length, maskingKey) => {
         const header = encodeHeader({ opcode: 0x2, maskingKey }, length);
-        const form = minimalLengthForm(length);
-        expect(header.length).toBe((form === 7 ? 2 : form === 16 ? 4 : 10) + (maskingKey ? 4 : 0));
+        // RFC 6455 §5.2: 2 bytes up to 125, 2 + 2 up to 65535, 2 + 8 beyond; 4 more for a masking key.
+        expect(header.length).toBe((length <= 125 ? 2 : length <= 0xffff ? 4 : 10) + (maskingKey ? 4 : 0));
         const result = decodeFrames(header);
         if (length === 0) {
           expect(result.frames).toHaveLength(1);

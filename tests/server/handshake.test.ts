@@ -8,7 +8,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveInside } from '../../server/static';
+import { resolveInside } from '../../server/http/static';
 import { openWs, RawClient, startServer, upgradeRequest, wsClosed, type Running } from './helpers';
 
 let s: Running;

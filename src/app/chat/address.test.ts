@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { endpointUrl, newSessionToken } from './address';
+import { endpointUrl } from './address';
 
 describe('endpointUrl', () => {
   it('uses the page’s own host, ws: or wss:', () => {
@@ -24,12 +24,5 @@ describe('endpointUrl', () => {
     expect(endpointUrl({ protocol: 'file:', host: '' }, '/chat', 't')).toMatchObject({ ok: false, reason: expect.stringContaining('npm start') });
     expect(endpointUrl({ protocol: 'http:', host: 'x' }, '/chat', 't', 'http://x/chat')).toMatchObject({ ok: false, reason: expect.stringContaining('ws://') });
     expect(endpointUrl({ protocol: 'http:', host: 'x' }, '/chat', 't', 'not a url')).toMatchObject({ ok: false });
-  });
-});
-
-describe('newSessionToken', () => {
-  it('is 16 hex digits', () => {
-    expect(newSessionToken()).toMatch(/^[0-9a-f]{16}$/);
-    expect(newSessionToken((bytes) => bytes.fill(0xab))).toBe('abababababababab');
   });
 });

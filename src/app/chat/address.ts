@@ -5,12 +5,9 @@
  * its own frames.
  */
 
-export type ChatAddress = { ok: true; url: string } | { ok: false; reason: string };
+import { socketBase } from '../socket/address';
 
-/** 16 random hex digits from Web Crypto. */
-export function newSessionToken(random: (bytes: Uint8Array) => Uint8Array = (b) => globalThis.crypto.getRandomValues(b)): string {
-  return Array.from(random(new Uint8Array(8)), (byte) => byte.toString(16).padStart(2, '0')).join('');
-}
+export type ChatAddress = { ok: true; url: string } | { ok: false; reason: string };
 
 /** The WebSocket URL for `path` on the page's server, or on `override`'s (`ws:`/`wss:` only). */
 export function endpointUrl(
@@ -31,13 +28,14 @@ export function endpointUrl(
     }
     base = new URL(path, base);
   } else {
-    if (location.protocol !== 'http:' && location.protocol !== 'https:') {
+    const own = socketBase(location);
+    if (own === null) {
       return {
         ok: false,
         reason: 'This page was opened from a file, so there is no chat server to talk to. Start one with npm start and open its address.',
       };
     }
-    base = new URL(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${path}`);
+    base = new URL(`${own}${path}`);
   }
   base.search = new URLSearchParams({ session }).toString();
   base.hash = '';

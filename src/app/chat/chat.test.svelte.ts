@@ -1,70 +1,12 @@
 /** ChatSession with a fake WebSocket and a fake timer: greeting, joining, sending, reconnecting. */
 import { describe, expect, it } from 'vitest';
-import { ChatSession, describeClose, readyStateName, type ChatEnvironment, type ChatSocket } from './chat.svelte';
-
-class FakeSocket extends EventTarget implements ChatSocket {
-  readyState = 0;
-  sent: unknown[] = [];
-  closedWith: [number | undefined, string | undefined] | null = null;
-  constructor(readonly url: string) {
-    super();
-  }
-  send(data: string): void {
-    if (this.readyState !== 1) throw new Error(`send() in readyState ${this.readyState}`);
-    this.sent.push(JSON.parse(data));
-  }
-  close(code?: number, reason?: string): void {
-    this.closedWith = [code, reason];
-    this.readyState = 2;
-  }
-  // what the server does
-  open(): void {
-    this.readyState = 1;
-    this.dispatchEvent(new Event('open'));
-  }
-  receive(message: unknown): void {
-    const data = typeof message === 'string' ? message : JSON.stringify(message);
-    this.dispatchEvent(Object.assign(new Event('message'), { data }));
-  }
-  drop(code = 1006, reason = '', wasClean = false): void {
-    this.readyState = 3;
-    this.dispatchEvent(Object.assign(new Event('close'), { code, reason, wasClean }));
-  }
-}
+import { ChatSession } from './chat.svelte';
+import { fakeEnvironment } from './fake-environment';
 
 function setup() {
-  const sockets: FakeSocket[] = [];
-  const timers: { fn: () => void; ms: number; cancelled: boolean }[] = [];
-  const env: ChatEnvironment = {
-    createSocket(url) {
-      const socket = new FakeSocket(url);
-      sockets.push(socket);
-      return socket;
-    },
-    setTimer(fn, ms) {
-      const timer = { fn, ms, cancelled: false };
-      timers.push(timer);
-      return () => {
-        timer.cancelled = true;
-      };
-    },
-    random: () => 0.5,
-    now: () => Date.UTC(2025, 0, 1),
-  };
-  const session = new ChatSession({ ok: true, url: 'ws://127.0.0.1:1/chat?session=abc' }, env);
-  const last = (): FakeSocket => {
-    const socket = sockets.at(-1);
-    if (!socket) throw new Error('no socket yet');
-    return socket;
-  };
-  const runTimer = (): number => {
-    const timer = timers.filter((t) => !t.cancelled).at(-1);
-    if (!timer) throw new Error('no timer');
-    timer.cancelled = true;
-    timer.fn();
-    return timer.ms;
-  };
-  return { session, sockets, timers, last, runTimer };
+  const fake = fakeEnvironment();
+  const session = new ChatSession({ ok: true, url: 'ws://127.0.0.1:1/chat?session=abc' }, fake.env);
+  return { session, ...fake };
 }
 
 const limits = {
@@ -89,9 +31,9 @@ function joined() {
   const made = setup();
   made.session.start();
   made.last().open();
-  made.last().receive(hello);
+  made.last().receiveJson(hello);
   made.session.join('Alice');
-  made.last().receive(welcome([alice, bob]));
+  made.last().receiveJson(welcome([alice, bob]));
   return made;
 }
 
@@ -100,27 +42,27 @@ describe('ChatSession', () => {
     const { session, last } = setup();
     session.start();
     expect(session.phase).toBe('connecting');
-    expect(session.readyStateName).toBe('CONNECTING');
+    expect(session.connection.readyStateName).toBe('CONNECTING');
     expect(session.join('Alice')).toBe(false);
-    expect(session.joinError).toMatch(/Not connected yet/);
-    expect(last().sent).toEqual([]);
+    expect(session.room.joinError).toMatch(/Not connected yet/);
+    expect(last().sentJson()).toEqual([]);
 
     last().open();
-    expect(session.readyStateName).toBe('OPEN');
+    expect(session.connection.readyStateName).toBe('OPEN');
     expect(session.join('Alice')).toBe(false);
-    last().receive(hello);
+    last().receiveJson(hello);
     expect(session.phase).toBe('choosing');
-    expect(session.suggestion).toBe('guest-7f3a');
-    expect(session.limits).toEqual(limits);
+    expect(session.room.suggestion).toBe('guest-7f3a');
+    expect(session.room.limits).toEqual(limits);
 
     expect(session.join('  Alice ')).toBe(true);
-    expect(last().sent).toEqual([{ type: 'join', name: 'Alice' }]);
+    expect(last().sentJson()).toEqual([{ type: 'join', name: 'Alice' }]);
     expect(session.phase).toBe('joining');
-    last().receive(welcome([alice, bob], [{ type: 'message', id: 1, from: 'Bob', colour: '#0b5cad', text: 'earlier', time: '' }]));
+    last().receiveJson(welcome([alice, bob], [{ type: 'message', id: 1, from: 'Bob', colour: '#0b5cad', text: 'earlier', time: '' }]));
     expect(session.phase).toBe('joined');
-    expect(session.me).toEqual(alice);
-    expect(session.users).toEqual([alice, bob]);
-    expect(session.entries).toMatchObject([
+    expect(session.room.me).toEqual(alice);
+    expect(session.room.users).toEqual([alice, bob]);
+    expect(session.room.entries).toMatchObject([
       { kind: 'notice', text: 'Earlier in the room: the last message.' },
       { kind: 'message', text: 'earlier', history: true, mine: false },
     ]);
@@ -131,71 +73,71 @@ describe('ChatSession', () => {
     const { session, last } = setup();
     session.start();
     last().open();
-    last().receive(hello);
+    last().receiveJson(hello);
     expect(session.join('   ')).toBe(false);
-    expect(session.joinError).toMatch(/at least one character/);
+    expect(session.room.joinError).toMatch(/at least one character/);
     expect(session.join('x'.repeat(25))).toBe(false);
-    expect(session.joinError).toBe(`A nickname has at most 24 characters; “${'x'.repeat(25)}” has 25.`);
-    expect(last().sent).toEqual([]);
+    expect(session.room.joinError).toBe(`A nickname has at most 24 characters; “${'x'.repeat(25)}” has 25.`);
+    expect(last().sentJson()).toEqual([]);
   });
 
   it('shows a taken nickname and takes the server’s suggestion', () => {
     const { session, last } = setup();
     session.start();
     last().open();
-    last().receive(hello);
+    last().receiveJson(hello);
     session.join('alice');
-    last().receive({ type: 'error', code: 'name-taken', reason: 'Someone is already called alice.', suggestion: 'alice-2' });
+    last().receiveJson({ type: 'error', code: 'name-taken', reason: 'Someone is already called alice.', suggestion: 'alice-2' });
     expect(session.phase).toBe('choosing');
-    expect(session.joinError).toBe('Someone is already called alice.');
-    expect(session.suggestion).toBe('alice-2');
+    expect(session.room.joinError).toBe('Someone is already called alice.');
+    expect(session.room.suggestion).toBe('alice-2');
   });
 
   it('logs messages, private messages and join/leave lines, and keeps the user list', () => {
     const { session, last } = joined();
-    last().receive({ type: 'message', id: 2, from: 'Bob', colour: '#0b5cad', text: '<b>hi</b>', time: 't' });
-    last().receive({ type: 'private', id: 3, from: 'Alice', colour: '#b42318', to: 'Bob', toColour: '#0b5cad', text: 'psst', time: 't' });
-    last().receive({ type: 'join', name: 'Carol', colour: '#4f46e5', time: 't', users: [alice, bob, { name: 'Carol', colour: '#4f46e5' }] });
-    last().receive({ type: 'leave', name: 'Bob', colour: '#0b5cad', time: 't', users: [alice, { name: 'Carol', colour: '#4f46e5' }] });
-    expect(session.entries).toMatchObject([
+    last().receiveJson({ type: 'message', id: 2, from: 'Bob', colour: '#0b5cad', text: '<b>hi</b>', time: 't' });
+    last().receiveJson({ type: 'private', id: 3, from: 'Alice', colour: '#b42318', to: 'Bob', toColour: '#0b5cad', text: 'psst', time: 't' });
+    last().receiveJson({ type: 'join', name: 'Carol', colour: '#4f46e5', time: 't', users: [alice, bob, { name: 'Carol', colour: '#4f46e5' }] });
+    last().receiveJson({ type: 'leave', name: 'Bob', colour: '#0b5cad', time: 't', users: [alice, { name: 'Carol', colour: '#4f46e5' }] });
+    expect(session.room.entries).toMatchObject([
       { kind: 'message', from: 'Bob', text: '<b>hi</b>', mine: false },
       { kind: 'private', from: 'Alice', to: 'Bob', outgoing: true },
       { kind: 'presence', action: 'join', name: 'Carol', you: false },
       { kind: 'presence', action: 'leave', name: 'Bob' },
     ]);
-    expect(session.users.map((user) => user.name)).toEqual(['Alice', 'Carol']);
+    expect(session.room.users.map((user) => user.name)).toEqual(['Alice', 'Carol']);
   });
 
   it('sends the draft, refuses an empty one with a word, and checks the length', () => {
     const { session, last } = joined();
-    session.draft = '  \n ';
+    session.composer.draft = '  \n ';
     expect(session.send()).toBe(false);
-    expect(session.composerError).toMatch(/Nothing to send/);
-    session.draft = 'x'.repeat(21);
+    expect(session.composer.error).toMatch(/Nothing to send/);
+    session.composer.draft = 'x'.repeat(21);
     expect(session.send()).toBe(false);
-    expect(session.composerError).toBe('Too long: 21 characters; the room takes at most 20.');
-    session.draft = 'hello\nworld';
-    expect(session.composerError).toBeNull();
+    expect(session.composer.error).toBe('Too long: 21 characters; the room takes at most 20.');
+    session.composer.draft = 'hello\nworld';
+    expect(session.composer.error).toBeNull();
     expect(session.send()).toBe(true);
-    expect(session.draft).toBe('');
-    expect(last().sent.at(-1)).toEqual({ type: 'message', text: 'hello\nworld' });
+    expect(session.composer.draft).toBe('');
+    expect(last().sentJson().at(-1)).toEqual({ type: 'message', text: 'hello\nworld' });
   });
 
   it('puts a refused message back in the composer with the server’s reason', () => {
     const { session, last } = joined();
-    session.draft = 'too fast';
+    session.composer.draft = 'too fast';
     session.send();
-    last().receive({ type: 'error', code: 'rate-limited', reason: 'Too fast.', retryAfterMs: 400 });
-    expect(session.draft).toBe('too fast');
-    expect(session.composerError).toBe('Too fast.');
+    last().receiveJson({ type: 'error', code: 'rate-limited', reason: 'Too fast.', retryAfterMs: 400 });
+    expect(session.composer.draft).toBe('too fast');
+    expect(session.composer.error).toBe('Too fast.');
   });
 
   it('logs junk from the server without throwing', () => {
     const { session, last } = joined();
     last().receive('not json');
-    last().receive({ type: 'mystery' });
-    last().receive({ type: 'error', code: 'bad-json', reason: 'Not JSON.' });
-    expect(session.entries.map((entry) => entry.kind === 'notice' && entry.text)).toEqual([
+    last().receiveJson({ type: 'mystery' });
+    last().receiveJson({ type: 'error', code: 'bad-json', reason: 'Not JSON.' });
+    expect(session.room.entries.map((entry) => entry.kind === 'notice' && entry.text)).toEqual([
       'Ignored: the server sent something that is not JSON.',
       'Ignored: the server sent a message “mystery” this page does not understand.',
       'The server says: Not JSON.',
@@ -204,47 +146,47 @@ describe('ChatSession', () => {
 
   it('reconnects with backoff after the server goes away, and joins again with the same name', () => {
     const { session, sockets, last, runTimer } = joined();
-    last().drop(1001, 'server shutting down', true);
+    last().closed(1001, 'server shutting down');
     expect(session.phase).toBe('waiting');
-    expect(session.readyStateName).toBe('CLOSED');
-    expect(session.users).toEqual([]);
-    expect(session.reconnect).toEqual({ attempt: 1, delay: 500 });
+    expect(session.connection.readyStateName).toBe('CLOSED');
+    expect(session.room.users).toEqual([]);
+    expect(session.connection.reconnect).toEqual({ attempt: 1, delay: 500 });
     expect(session.status).toBe('Connection lost (1001 Going Away: server shutting down). Reconnecting in 0.5 s…');
-    expect(session.entries.at(-1)).toMatchObject({ kind: 'notice', tone: 'error' });
+    expect(session.room.entries.at(-1)).toMatchObject({ kind: 'notice', tone: 'error' });
     expect(session.canSend).toBe(false);
 
     // The server is still down: the next attempt fails too, and waits longer.
     expect(runTimer()).toBe(500);
     expect(sockets).toHaveLength(2);
-    last().drop(1006);
-    expect(session.reconnect).toEqual({ attempt: 2, delay: 1000 });
+    last().fail();
+    expect(session.connection.reconnect).toEqual({ attempt: 2, delay: 1000 });
     expect(session.status).toMatch(/attempt 2/);
     expect(runTimer()).toBe(1000);
-    last().drop(1006);
-    expect(session.reconnect?.delay).toBe(2000);
+    last().fail();
+    expect(session.connection.reconnect?.delay).toBe(2000);
 
     // Back up: hello, then the page joins again by itself.
     runTimer();
     last().open();
-    last().receive(hello);
-    expect(last().sent).toEqual([{ type: 'join', name: 'Alice' }]);
-    last().receive(welcome([alice]));
+    last().receiveJson(hello);
+    expect(last().sentJson()).toEqual([{ type: 'join', name: 'Alice' }]);
+    last().receiveJson(welcome([alice]));
     expect(session.phase).toBe('joined');
     expect(session.status).toBe('Reconnected: back in the room as Alice.');
-    expect(session.reconnect).toBeNull();
-    expect(session.connections).toBe(4);
+    expect(session.connection.reconnect).toBeNull();
+    expect(session.connection.connections).toBe(4);
   });
 
   it('does not replay history it already shows after a short reconnect', () => {
     const { session, last, runTimer } = joined();
     const m = { type: 'message', id: 5, from: 'Bob', colour: '#0b5cad', text: 'once', time: 't5' };
-    last().receive(m);
-    last().drop(1006);
+    last().receiveJson(m);
+    last().fail();
     runTimer();
     last().open();
-    last().receive(hello);
-    last().receive(welcome([alice], [m, { ...m, id: 6, text: 'missed', time: 't6' }]));
-    expect(session.entries.filter((entry) => entry.kind === 'message').map((entry) => entry.kind === 'message' && entry.text)).toEqual([
+    last().receiveJson(hello);
+    last().receiveJson(welcome([alice], [m, { ...m, id: 6, text: 'missed', time: 't6' }]));
+    expect(session.room.entries.filter((entry) => entry.kind === 'message').map((entry) => entry.kind === 'message' && entry.text)).toEqual([
       'once',
       'missed',
     ]);
@@ -252,25 +194,25 @@ describe('ChatSession', () => {
 
   it('asks for a new nickname when its old one was taken while it was away', () => {
     const { session, last, runTimer } = joined();
-    last().drop(1006);
+    last().fail();
     runTimer();
     last().open();
-    last().receive(hello);
-    last().receive({ type: 'error', code: 'name-taken', reason: 'Taken.', suggestion: 'Alice-2' });
+    last().receiveJson(hello);
+    last().receiveJson({ type: 'error', code: 'name-taken', reason: 'Taken.', suggestion: 'Alice-2' });
     expect(session.phase).toBe('choosing');
-    expect(session.me).toBeNull();
-    expect(session.suggestion).toBe('Alice-2');
-    expect(session.entries.at(-1)).toMatchObject({ kind: 'notice', text: 'Could not join again: Taken.' });
+    expect(session.room.me).toBeNull();
+    expect(session.room.suggestion).toBe('Alice-2');
+    expect(session.room.entries.at(-1)).toMatchObject({ kind: 'notice', text: 'Could not join again: Taken.' });
   });
 
   it('leaves with 1000 and does not reconnect', () => {
     const { session, last, timers } = joined();
     session.leave();
-    expect(last().closedWith).toEqual([1000, 'left the room']);
-    expect(session.readyStateName).toBe('CLOSING');
-    last().drop(1000, 'left the room', true);
+    expect(last().closeCalls).toEqual([{ code: 1000, reason: 'left the room' }]);
+    expect(session.connection.readyStateName).toBe('CLOSING');
+    last().closed(1000, 'left the room');
     expect(session.phase).toBe('offline');
-    expect(session.me).toBeNull();
+    expect(session.room.me).toBeNull();
     expect(timers).toHaveLength(0);
     session.start();
     expect(session.phase).toBe('connecting');
@@ -278,7 +220,7 @@ describe('ChatSession', () => {
 
   it('stays offline after a 1008 close (too many errors)', () => {
     const { session, last, timers } = joined();
-    last().drop(1008, 'too many errors', true);
+    last().closed(1008, 'too many errors');
     expect(session.phase).toBe('offline');
     expect(timers).toHaveLength(0);
     expect(session.status).toMatch(/1008 Policy Violation: too many errors/);
@@ -287,10 +229,10 @@ describe('ChatSession', () => {
   it('says when no server answers, and keeps trying', () => {
     const { session, last, runTimer } = setup();
     session.start();
-    last().drop(1006);
+    last().fail();
     expect(session.status).toBe('No chat server answered at ws://127.0.0.1:1/chat?session=abc. Reconnecting in 0.5 s…');
     runTimer();
-    last().drop(1006);
+    last().fail();
     expect(session.status).toBe('Still no chat server (attempt 2). Trying again in 1 s…');
     session.reconnectNow();
     expect(session.phase).toBe('connecting');
@@ -305,33 +247,18 @@ describe('ChatSession', () => {
 
   it('ignores events from a socket it has replaced', () => {
     const { session, sockets, last, runTimer } = joined();
-    last().drop(1006);
+    last().fail();
     runTimer();
-    const old = sockets[0] as FakeSocket;
-    old.receive({ type: 'message', id: 9, from: 'Ghost', colour: '', text: 'late', time: '' });
-    expect(session.entries.some((entry) => entry.kind === 'message' && entry.text === 'late')).toBe(false);
+    sockets[0]!.receiveJson({ type: 'message', id: 9, from: 'Ghost', colour: '', text: 'late', time: '' });
+    expect(session.room.entries.some((entry) => entry.kind === 'message' && entry.text === 'late')).toBe(false);
   });
 });
 
 describe('ChatSession with a prepare step (the inspector tap)', () => {
   it('opens the socket only after prepare settles, on every attempt', async () => {
-    const sockets: FakeSocket[] = [];
-    const timers: (() => void)[] = [];
+    const { env, sockets, runTimer } = fakeEnvironment();
     let prepared = 0;
     let release: () => void = () => {};
-    const env: ChatEnvironment = {
-      createSocket: (url) => {
-        const socket = new FakeSocket(url);
-        sockets.push(socket);
-        return socket;
-      },
-      setTimer: (fn) => {
-        timers.push(fn);
-        return () => {};
-      },
-      random: () => 0.5,
-      now: () => 0,
-    };
     const session = new ChatSession({ ok: true, url: 'ws://x/chat' }, env, () => {
       prepared += 1;
       return new Promise<void>((resolve) => {
@@ -346,8 +273,8 @@ describe('ChatSession with a prepare step (the inspector tap)', () => {
     await Promise.resolve();
     await Promise.resolve();
     expect(sockets).toHaveLength(1);
-    sockets[0]?.drop(1006);
-    timers.shift()?.();
+    sockets[0]?.fail();
+    runTimer();
     expect(prepared).toBe(2);
     // Leaving while prepare is pending: no socket is opened afterwards.
     session.leave();
@@ -356,13 +283,5 @@ describe('ChatSession with a prepare step (the inspector tap)', () => {
     await Promise.resolve();
     expect(sockets).toHaveLength(1);
     expect(session.phase).toBe('offline');
-  });
-});
-
-describe('readyState words', () => {
-  it('names readyState values and close codes', () => {
-    expect([0, 1, 2, 3, null].map(readyStateName)).toEqual(['CONNECTING', 'OPEN', 'CLOSING', 'CLOSED', 'none']);
-    expect(describeClose(1006, '')).toBe('1006 Abnormal Closure');
-    expect(describeClose(1001, 'bye')).toBe('1001 Going Away: bye');
   });
 });

@@ -4,7 +4,7 @@
  * FrameList and the decoder's FrameView. The tap is opened before the chat connects (and again
  * after a reconnect) so it sees the handshake and the server's `hello`.
  */
-import { connectInspector, type InspectorClient } from '../inspector/client.svelte';
+import { connectInspector, readyWithin, type InspectorClient } from '../inspector/client.svelte';
 import type { CapturedFrame } from '../inspector/capture';
 import type { FramesView } from '../inspector/capture.svelte';
 
@@ -67,13 +67,7 @@ export class ChatFrames {
       this.#client = client;
       this.#selected = null;
     }
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(false), this.#wait);
-    });
-    const ready = await Promise.race([client.ready(), timeout]);
-    clearTimeout(timer);
-    return ready;
+    return readyWithin(client, this.#wait);
   }
 
   close(): void {

@@ -182,3 +182,10 @@ export function joinCommand(name: string): string {
 export function messageCommand(text: string): string {
   return JSON.stringify({ type: 'message', text } satisfies MessageCommand);
 }
+
+/** A length as the room's limits count it: characters (Unicode code points), not UTF-16 units. */
+export function characters(text: string): number {
+  let count = 0;
+  for (const _ of text) count++;
+  return count;
+}

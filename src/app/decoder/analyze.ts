@@ -9,15 +9,18 @@
  * thread can run it in time slices too when no worker is available.
  */
 import {
-  FrameParser,
-  MessageAssembler,
-  Opcode,
   type Fault,
   type Frame,
+  FrameParser,
   type FrameSender,
+  type HexError,
+  type HexFormat,
+  type HexWarning,
   type Incomplete,
+  MessageAssembler,
+  Opcode,
+  parseHex,
 } from '../../protocol';
-import { parseHex, type HexError, type HexFormat, type HexWarning } from '../../protocol/hex';
 
 /** Every decoded frame, one entry per array index. */
 export interface FrameTable {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseHex } from '../../protocol/hex';
+import { parseHex } from '../../protocol';
 import { buildFrame, DEFAULT_SPEC, parseKey, payloadBytes, randomKeyText, type BuilderSpec } from './builder';
 
 describe('buildFrame', () => {

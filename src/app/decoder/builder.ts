@@ -3,8 +3,17 @@
  * text or hex) to bytes with the codec's encoder, in every hex notation, and the round trip: the
  * same bytes through the parser, compared field by field with what was asked for.
  */
-import { decodeFrames, encodeFrame, opcodeInfo, type Fault, type Frame } from '../../protocol';
-import { formatHex, HEX_OUTPUT_FORMATS, parseHex, type HexOutputFormat } from '../../protocol/hex';
+import {
+  decodeFrames,
+  encodeFrame,
+  type Fault,
+  formatHex,
+  type Frame,
+  HEX_OUTPUT_FORMATS,
+  type HexOutputFormat,
+  opcodeInfo,
+  parseHex,
+} from '../../protocol';
 
 export interface BuilderSpec {
   fin: boolean;

@@ -3,8 +3,7 @@
  * §5.7's own examples; the broken ones each break one rule, and the unit tests check that the
  * parser finds exactly that rule.
  */
-import { closePayload, encodeFrame, Opcode, type FaultRule, type FrameSender } from '../../protocol';
-import { formatHex, toHex } from '../../protocol/hex';
+import { closePayload, encodeFrame, type FaultRule, formatHex, type FrameSender, Opcode, toHex } from '../../protocol';
 import { spaced } from './link';
 
 export interface Example {

@@ -8,8 +8,7 @@
  * builder. Anything in a hash may have been typed by hand: reading never throws, and what cannot
  * be used is reported in `notes`.
  */
-import type { FrameSender } from '../../protocol';
-import { toHex } from '../../protocol/hex';
+import { type FrameSender, toHex } from '../../protocol';
 import { hrefFor } from '../route';
 
 export type Direction = 'client-to-server' | 'server-to-client';

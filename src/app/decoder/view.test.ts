@@ -63,7 +63,7 @@ describe('errorSpot', () => {
 
   it('keeps a window around the spot on a long line', () => {
     const input = `${'00 '.repeat(100)}zz`;
-    const error = { message: 'x', line: 1, column: 301, index: 300, length: 2 };
+    const error = { problem: 'unexpected-character' as const, message: 'x', line: 1, column: 301, index: 300, length: 2 };
     const spot = errorSpot(input, error, 60);
     expect(spot.text.length).toBeLessThanOrEqual(60);
     expect(spot.text.slice(spot.markStart, spot.markStart + 2)).toBe('zz');

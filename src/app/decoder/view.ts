@@ -2,8 +2,14 @@
  * Words for the decoder page: the status line, a frame list row, a message list row, and the
  * line of the input a hex error points at.
  */
-import { closeCodeInfo, describePayload, opcodeInfo, type FrameSender } from '../../protocol';
-import type { HexError, HexFormat } from '../../protocol/hex';
+import {
+  closeCodeInfo,
+  describePayload,
+  type FrameSender,
+  type HexError,
+  type HexFormat,
+  opcodeInfo,
+} from '../../protocol';
 import { framePayload, frameRow, messageBytes, type DecodeAnalysis, type DecodeOutcome, type DecodeProgress, type FrameRow, type MessageEntry } from './analyze';
 
 export const SENDERS: readonly { value: FrameSender; label: string; hint: string }[] = [

@@ -75,14 +75,12 @@ describe('CaptureStore', () => {
   it('holds 100,000 frames and drops the oldest beyond capacity', () => {
     const { store, run } = manualStore(100_000);
     store.ingest(open(1));
-    const start = performance.now();
     for (let i = 0; i < 120_000; i++) store.ingest(serverHello(1, i * 7));
     run();
-    const elapsed = performance.now() - start;
     expect(store.frames.length).toBe(100_000);
     expect(store.frames.evicted).toBe(20_000);
+    expect(store.frames.at(0)?.offset).toBe(20_000 * 7);
     expect(store.frames.at(99_999)?.offset).toBe(119_999 * 7);
-    expect(elapsed).toBeLessThan(5_000);
   });
 });
 

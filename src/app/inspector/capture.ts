@@ -317,7 +317,9 @@ export class Capture {
       length: message.length,
       rfc: message.rfc,
       message: message.message,
-    };
+      // The inspector's fault message does not carry the fault's detail values (yet): none here.
+      detail: {} as Fault['detail'],
+    } as Fault;
     this.#frames.push({
       seq: this.#frames.total,
       connection: message.connection,

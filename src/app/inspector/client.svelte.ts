@@ -4,6 +4,7 @@
  * rune-backed capture store. It also sends the demonstrations (`command`) and matches the
  * server's `ack` / `error` to them.
  */
+import { openSocket, type CreateSocket, type PageSocket } from '../socket/socket';
 import { CaptureStore, type Schedule } from './capture.svelte';
 import type { CaptureOptions } from './capture';
 import { inspectorUrl, PendingCommands, type CommandResult } from './commands';
@@ -13,19 +14,12 @@ export { inspectorUrl, type CommandResult };
 
 export type InspectorStatus = 'connecting' | 'open' | 'closed' | 'unavailable';
 
-/** The part of the WebSocket API the client uses (a fake one in tests). */
-export interface InspectorSocket extends EventTarget {
-  readonly readyState: number;
-  send(data: string): void;
-  close(code?: number, reason?: string): void;
-}
-
 export interface InspectorOptions extends CaptureOptions {
   /** Watch every connection (`?all`): only on a server started with `--class`. */
   all?: boolean;
   /** How long a command waits for the server's ack (ms). */
   commandTimeout?: number;
-  createSocket?: (url: string) => InspectorSocket;
+  createSocket?: CreateSocket;
   schedule?: Schedule;
 }
 
@@ -34,7 +28,7 @@ export class InspectorClient {
   readonly url: string;
   #status = $state<InspectorStatus>('connecting');
   #error = $state<string | null>(null);
-  #socket: InspectorSocket | null = null;
+  #socket: PageSocket | null = null;
   #pending: PendingCommands;
   #ready: Promise<boolean>;
 
@@ -42,41 +36,42 @@ export class InspectorClient {
     this.url = url;
     this.capture = new CaptureStore(options);
     this.#pending = new PendingCommands(options.commandTimeout ?? 5_000);
-    const create = options.createSocket ?? ((u: string) => new WebSocket(u));
     let settle: (ok: boolean) => void = () => {};
     this.#ready = new Promise((resolve) => {
       settle = resolve;
     });
-    let socket: InspectorSocket;
-    try {
-      socket = create(url);
-    } catch (error) {
+    const opened = openSocket(
+      url,
+      {
+        message: (data) => {
+          if (typeof data !== 'string') return;
+          const message = this.capture.ingestText(data, performance.now());
+          if (!message) return;
+          if (message.type === 'hello') {
+            this.#status = 'open';
+            settle(true);
+          } else if (message.type === 'ack' || message.type === 'error') {
+            this.#pending.answer(message);
+          }
+        },
+        close: () => {
+          const wasOpen = this.#status === 'open';
+          this.#status = wasOpen ? 'closed' : 'unavailable';
+          if (!wasOpen) this.#error ??= 'No inspector at this address (is this page served by the Framescope server?).';
+          settle(false);
+          this.#pending.fail('The inspector connection closed before the server answered.');
+          this.capture.flush();
+        },
+      },
+      options.createSocket,
+    );
+    if (!opened.ok) {
       this.#status = 'unavailable';
-      this.#error = error instanceof Error ? error.message : String(error);
+      this.#error = opened.message;
       settle(false);
       return;
     }
-    this.#socket = socket;
-    socket.addEventListener('message', (event) => {
-      const data = (event as MessageEvent).data;
-      if (typeof data !== 'string') return;
-      const message = this.capture.ingestText(data, performance.now());
-      if (!message) return;
-      if (message.type === 'hello') {
-        this.#status = 'open';
-        settle(true);
-      } else if (message.type === 'ack' || message.type === 'error') {
-        this.#pending.answer(message);
-      }
-    });
-    socket.addEventListener('close', () => {
-      const wasOpen = this.#status === 'open';
-      this.#status = wasOpen ? 'closed' : 'unavailable';
-      if (!wasOpen) this.#error ??= 'No inspector at this address (is this page served by the Framescope server?).';
-      settle(false);
-      this.#pending.fail('The inspector connection closed before the server answered.');
-      this.capture.flush();
-    });
+    this.#socket = opened.socket;
   }
 
   /** 'connecting' until the server's hello, then 'open'; 'unavailable' if it never came. */
@@ -107,6 +102,17 @@ export class InspectorClient {
   close(): void {
     this.#socket?.close(1000, 'page closed');
   }
+}
+
+/** Whether `client`'s tap said hello within `ms` milliseconds (false when it failed or was slower). */
+export async function readyWithin(client: Pick<InspectorClient, 'ready'>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  const ready = await Promise.race([client.ready(), timeout]);
+  clearTimeout(timer);
+  return ready;
 }
 
 /** Opens `url` (`ws://host/inspect`) for `session` and returns the live client and its capture. */

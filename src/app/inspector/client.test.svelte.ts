@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FakeSocket } from '../playground/fake-socket';
+import { FakeSocket } from '../socket/fake-socket';
 import { connectInspector, inspectorUrl } from './client.svelte';
 import { clientHello, hello, open } from './fixtures';
 

@@ -5,7 +5,7 @@
  * on with the "Watch the whole class" toggle or the `#/?watch=class` link; the students' own
  * views (PlaygroundState) are not touched.
  */
-import { connectInspector, type InspectorClient } from '../inspector/client.svelte';
+import { connectInspector, readyWithin, type InspectorClient } from '../inspector/client.svelte';
 import type { CapturedFrame, ConnectionRecord } from '../inspector/capture';
 import { DEFAULT_CAPACITY, NO_CONNECTIONS } from '../inspector/capture';
 import { parseRoute } from '../route';
@@ -22,7 +22,7 @@ import {
   type Probe,
   type Refusal,
 } from './class-watch';
-import { newSessionToken, socketBase } from './session';
+import { newSessionToken, socketBase } from '../socket/address';
 
 /** Opens an inspector: `all` for the class, else the given session (the probe). */
 export type OpenInspector = (url: string, session: string | null, all: boolean) => InspectorClient;
@@ -168,7 +168,7 @@ export class ClassWatch {
     this.#status = 'connecting';
     const client = this.#open(`${base}/inspect`, null, true);
     this.#client = client;
-    const ok = await this.#ready(client);
+    const ok = await readyWithin(client, this.#wait);
     if (attempt !== this.#attempt) return false;
     if (ok) {
       this.#status = 'watching';
@@ -228,20 +228,10 @@ export class ClassWatch {
   /** Asks a `/inspect?session=` tap (every Framescope server takes one) whether class mode is on. */
   async #probe(base: string): Promise<Probe> {
     const probe = this.#open(`${base}/inspect`, newSessionToken(), false);
-    const ok = await this.#ready(probe);
+    const ok = await readyWithin(probe, this.#wait);
     probe.capture.flush();
     const hello = probe.capture.hello;
     probe.close();
     return ok && hello ? { kind: 'hello', classMode: hello.classMode } : { kind: 'no-answer' };
-  }
-
-  async #ready(client: InspectorClient): Promise<boolean> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(false), this.#wait);
-    });
-    const ready = await Promise.race([client.ready(), timeout]);
-    clearTimeout(timer);
-    return ready;
   }
 }

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { connectInspector } from '../inspector/client.svelte';
 import { clientHello, hello, open, serverHello } from '../inspector/fixtures';
 import { ClassWatch, type HashHost } from './class-watch.svelte';
-import { FakeSocket } from './fake-socket';
+import { FakeSocket } from '../socket/fake-socket';
 
 const LOCATION = { protocol: 'http:', host: '127.0.0.1:8008' };
 

@@ -11,7 +11,7 @@
 import type { CapturedFrame, ConnectionRecord } from '../inspector/capture';
 import type { FrameSource } from '../inspector/capture.svelte';
 import { parseRoute } from '../route';
-import { socketBase } from './session';
+import { socketBase } from '../socket/address';
 
 /** The hash query that opens the teacher's view: `#/?watch=class`. */
 export const WATCH_PARAM = 'watch';

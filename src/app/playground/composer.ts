@@ -2,8 +2,7 @@
  * The composer's logic: what a text, hex or generated message becomes before `WebSocket.send()`,
  * and why a message is refused. Plain functions, no DOM, unit-tested.
  */
-import { minimalLengthForm, type LengthForm } from '../../protocol';
-import { parseHex } from '../../protocol/hex';
+import { type LengthForm, minimalLengthForm, parseHex } from '../../protocol';
 
 export type ComposerMode = 'text' | 'hex' | 'generated';
 

@@ -2,20 +2,10 @@
  * The page's own WebSocket: the browser's real `WebSocket`, wrapped so every readyState step and
  * browser event lands in a timeline. Reconnecting starts a new timeline; the old ones stay.
  */
+import { createBrowserSocket, openSocket, type CreateSocket, type PageSocket } from '../socket/socket';
+import { createTimeline, reduceTimeline, type Timeline, type TimelineInput } from '../socket/timeline';
 import { checkCloseRequest } from './close-codes';
 import type { Outgoing } from './composer';
-import { createTimeline, reduceTimeline, type Timeline, type TimelineInput } from './timeline';
-
-/** The part of the WebSocket API the page uses (a fake one in tests). */
-export interface SocketLike extends EventTarget {
-  readonly readyState: number;
-  readonly bufferedAmount: number;
-  readonly protocol: string;
-  readonly extensions: string;
-  binaryType: BinaryType;
-  send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void;
-  close(code?: number, reason?: string): void;
-}
 
 export interface ConnectionClock {
   /** Monotonic milliseconds (performance.now()). */
@@ -60,15 +50,15 @@ export class PlaygroundConnection {
   #timelines = $state.raw<readonly Timeline[]>([]);
   #log = $state.raw<readonly LoggedMessage[]>([]);
   #ours = $state(false);
-  #socket: SocketLike | null = null;
+  #socket: PageSocket | null = null;
   #t0 = 0;
   #stopPolling: (() => void) | null = null;
   /** The bufferedAmount last recorded for the current socket (by send() or the poll). */
   #lastBuffered = 0;
-  #createSocket: (url: string) => SocketLike;
+  #createSocket: CreateSocket;
   #clock: ConnectionClock;
 
-  constructor(createSocket: (url: string) => SocketLike = (url) => new WebSocket(url), clock: ConnectionClock = browserClock) {
+  constructor(createSocket: CreateSocket = createBrowserSocket, clock: ConnectionClock = browserClock) {
     this.#createSocket = createSocket;
     this.#clock = clock;
   }
@@ -111,42 +101,40 @@ export class PlaygroundConnection {
   connect(url: string, ours: boolean): ActionResult {
     if (this.#socket && this.active) this.close(1000, 'reconnecting');
     this.#detach();
-    let socket: SocketLike;
     const id = this.nextId;
-    this.#t0 = this.#clock.now();
-    try {
-      socket = this.#createSocket(url);
-    } catch (error) {
-      return { ok: false, message: `The browser refused the URL: ${error instanceof Error ? error.message : String(error)}` };
-    }
-    socket.binaryType = 'arraybuffer';
+    const t0 = this.#clock.now();
+    const t = (): number => Math.max(0, this.#clock.now() - t0);
+    // Each socket writes to its own timeline, so an old connection still closing finishes its story.
+    const opened = openSocket(
+      url,
+      {
+        open: (socket) => {
+          this.#apply(id, { type: 'open', t: t(), protocol: socket.protocol, extensions: socket.extensions });
+        },
+        message: (data) => {
+          const bytes = typeof data === 'string' ? null : new Uint8Array(data);
+          const kind = bytes ? 'binary' : 'text';
+          const size = bytes ? bytes.length : new TextEncoder().encode(data as string).length;
+          const at = t();
+          this.#apply(id, { type: 'message', t: at, kind, size });
+          this.#record({ timeline: id, direction: 'received', t: at, kind, size, preview: previewData(bytes ?? (data as string)) });
+        },
+        error: () => {
+          this.#apply(id, { type: 'error', t: t() });
+        },
+        close: (close, socket) => {
+          this.#apply(id, { type: 'close', t: t(), ...close });
+          if (this.#socket === socket) this.#detach();
+        },
+      },
+      this.#createSocket,
+    );
+    if (!opened.ok) return { ok: false, message: `The browser refused the URL: ${opened.message}` };
+    const socket = opened.socket;
+    this.#t0 = t0;
     this.#socket = socket;
     this.#ours = ours;
     this.#timelines = [...this.#timelines, createTimeline(id, url, this.#clock.wall())];
-
-    // Each socket writes to its own timeline, so an old connection still closing finishes its story.
-    const t0 = this.#t0;
-    const t = (): number => Math.max(0, this.#clock.now() - t0);
-    socket.addEventListener('open', () => {
-      this.#apply(id, { type: 'open', t: t(), protocol: socket.protocol, extensions: socket.extensions });
-    });
-    socket.addEventListener('message', (event) => {
-      const data = (event as MessageEvent).data as string | ArrayBuffer;
-      const bytes = typeof data === 'string' ? null : new Uint8Array(data);
-      const kind = bytes ? 'binary' : 'text';
-      const size = bytes ? bytes.length : new TextEncoder().encode(data as string).length;
-      const at = t();
-      this.#apply(id, { type: 'message', t: at, kind, size });
-      this.#record({ timeline: id, direction: 'received', t: at, kind, size, preview: previewData(bytes ?? (data as string)) });
-    });
-    socket.addEventListener('error', () => {
-      this.#apply(id, { type: 'error', t: t() });
-    });
-    socket.addEventListener('close', (event) => {
-      const { code, reason, wasClean } = event as CloseEvent;
-      this.#apply(id, { type: 'close', t: t(), code, reason, wasClean });
-      if (this.#socket === socket) this.#detach();
-    });
 
     this.#lastBuffered = 0;
     this.#stopPolling = this.#clock.every(POLL_MS, () => {

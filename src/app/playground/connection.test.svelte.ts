@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PlaygroundConnection, previewData } from './connection.svelte';
-import { FakeSocket, manualClock } from './fake-socket';
+import { FakeSocket } from '../socket/fake-socket';
+import { manualClock } from './manual-clock';
 
 function setup() {
   const sockets: FakeSocket[] = [];

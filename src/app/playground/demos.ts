@@ -5,7 +5,7 @@
  */
 import { closeCodeInfo, isValidCloseCode } from '../../protocol';
 import type { CommandAction, MisbehaveKind } from '../inspector/messages';
-import type { CloseInfo } from './timeline';
+import type { CloseSummary } from '../socket/socket';
 
 export interface Violation {
   kind: MisbehaveKind;
@@ -144,7 +144,7 @@ export function explainRefusal(status: number, reason: string): Explanation {
  * `browserSent` is the Close frame the browser put on the wire, when the tap saw one.
  */
 export function explainClose(
-  close: CloseInfo,
+  close: CloseSummary,
   failed: boolean,
   misbehave: MisbehaveKind | null,
   browserSent: SentClose | null = null,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { acceptSteps } from '../../protocol/handshake';
+import { acceptSteps } from '../../protocol';
 import { open } from '../inspector/fixtures';
 import { checkAccept, extensionNote, handshakeView, maskSession } from './handshake';
 

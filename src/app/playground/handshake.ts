@@ -2,7 +2,7 @@
  * The handshake panel's view of what the tap reported: the request and response heads as sent,
  * and the Sec-WebSocket-Accept check (RFC 6455 §4.2.2), computed in the browser and compared.
  */
-import type { AcceptSteps } from '../../protocol/handshake';
+import type { AcceptSteps } from '../../protocol';
 import { headerValue, splitHead, splitHeaderLine, type ConnectionInfo } from '../inspector/messages';
 
 export interface HeaderLine {

@@ -3,15 +3,17 @@
  * the inspector client and its capture, the selected frame, and the demonstrations asked for.
  * The components read it; they hold only their own form fields.
  */
-import { connectInspector, type InspectorClient } from '../inspector/client.svelte';
+import { connectInspector, readyWithin, type InspectorClient } from '../inspector/client.svelte';
 import type { CapturedFrame, ConnectionRecord } from '../inspector/capture';
 import { DEFAULT_CAPACITY } from '../inspector/capture';
 import type { MisbehaveKind } from '../inspector/messages';
 import type { Outgoing } from './composer';
-import { PlaygroundConnection, type ActionResult, type SocketLike } from './connection.svelte';
+import type { CreateSocket } from '../socket/socket';
+import { PlaygroundConnection, type ActionResult } from './connection.svelte';
 import { payloadHead } from '../components/frame-row';
 import { demoAction, explainClose, explainRefusal, type DemoRequest, type Explanation, type SentClose } from './demos';
-import { connNumberFromTarget, defaultEchoUrl, newSessionToken, resolveTarget, socketBase } from './session';
+import { newSessionToken, socketBase } from '../socket/address';
+import { connNumberFromTarget, defaultEchoUrl, resolveTarget } from './session';
 
 export interface PageLocation {
   protocol: string;
@@ -21,7 +23,7 @@ export interface PageLocation {
 export interface PlaygroundOptions {
   location?: PageLocation;
   session?: string;
-  createSocket?: (url: string) => SocketLike;
+  createSocket?: CreateSocket;
   /** Opens the inspector (tests pass a fake). */
   openInspector?: (url: string, session: string) => InspectorClient;
   /** How long Connect waits for the inspector's hello before connecting without it (ms). */
@@ -186,7 +188,7 @@ export class PlaygroundState {
     if (!this.served) return false;
     const existing = this.#inspector;
     if (existing && (existing.status === 'open' || existing.status === 'connecting')) {
-      return this.#waitReady(existing);
+      return readyWithin(existing, this.#inspectorWait);
     }
     const base = socketBase(this.location)!;
     const client = this.#openInspector(`${base}/inspect`, this.session);
@@ -196,17 +198,7 @@ export class PlaygroundState {
       this.#follow = true;
     }
     this.#inspector = client;
-    return this.#waitReady(client);
-  }
-
-  async #waitReady(client: InspectorClient): Promise<boolean> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(false), this.#inspectorWait);
-    });
-    const ready = await Promise.race([client.ready(), timeout]);
-    clearTimeout(timer);
-    return ready;
+    return readyWithin(client, this.#inspectorWait);
   }
 
   async connect(): Promise<ActionResult> {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { connectInspector } from '../inspector/client.svelte';
 import { clientHello, hello, open, serverHello } from '../inspector/fixtures';
-import { FakeSocket } from './fake-socket';
+import { FakeSocket } from '../socket/fake-socket';
 import { PlaygroundState } from './playground.svelte';
 
 const LOCATION = { protocol: 'http:', host: '127.0.0.1:8008' };

@@ -1,18 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { connNumberFromTarget, defaultEchoUrl, inspectUrl, newSessionToken, resolveTarget } from './session';
+import { connNumberFromTarget, defaultEchoUrl, inspectUrl, resolveTarget } from './session';
 
 const http = { protocol: 'http:', host: '127.0.0.1:8008' };
 const https = { protocol: 'https:', host: 'lab.example' };
 const file = { protocol: 'file:', host: '' };
 
-describe('session token and URLs', () => {
-  it('makes a 22-character base64url token', () => {
-    const token = newSessionToken();
-    expect(token).toMatch(/^[A-Za-z0-9_-]{22}$/);
-    expect(newSessionToken()).not.toBe(token);
-    expect(newSessionToken((b) => b.fill(0xff))).toBe('_____________________w');
-  });
-
+describe('URLs from the session token', () => {
   it('defaults to this server\u2019s /echo, ws for http and wss for https', () => {
     expect(defaultEchoUrl(http)).toBe('ws://127.0.0.1:8008/echo');
     expect(defaultEchoUrl(https)).toBe('wss://lab.example/echo');

@@ -1,22 +1,9 @@
 /**
- * The tab's session token and the URLs built from it. The page opens `/echo?session=<token>` and
+ * The URLs built from the tab's session token. The page opens `/echo?session=<token>` and
  * `/inspect?session=<token>` with the same token, so the server's inspector tap shows this tab
  * its own connections only.
  */
-
-/** A random token, 16 bytes as base64url (22 characters), from Web Crypto. */
-export function newSessionToken(random: (bytes: Uint8Array) => Uint8Array = (b) => crypto.getRandomValues(b)): string {
-  const bytes = random(new Uint8Array(16));
-  let text = '';
-  for (const byte of bytes) text += String.fromCharCode(byte);
-  return btoa(text).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-/** Where `location` says the page came from: `ws://host/` for http, `wss://host/` for https. */
-export function socketBase(location: { protocol: string; host: string }): string | null {
-  if (location.protocol !== 'http:' && location.protocol !== 'https:') return null;
-  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}`;
-}
+import { socketBase } from '../socket/address';
 
 /** The URL field's default: this server's `/echo` (empty when the page came from a file). */
 export function defaultEchoUrl(location: { protocol: string; host: string }): string {

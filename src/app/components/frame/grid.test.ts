@@ -79,7 +79,7 @@ describe('faults on the grid', () => {
 
   it('falls back to the bytes a fault covers for a rule it has no mapping for', () => {
     const layout = layoutFrame(maskedHello);
-    const made: Fault = { kind: 'fault', rule: 'message-too-large', closeCode: 1009, offset: 3, frameOffset: 0, length: 1, rfc: '7.4.1', message: '' };
+    const made: Fault = { kind: 'fault', rule: 'message-too-large', closeCode: 1009, offset: 3, frameOffset: 0, length: 1, rfc: '7.4.1', message: '', detail: { length: 11, limit: 10 } };
     // message-too-large maps to the length fields, which exist here.
     expect([...faultFields(made, layout)]).toEqual(['payload-length']);
   });

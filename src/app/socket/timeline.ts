@@ -6,11 +6,9 @@
  * state module can hold it in `$state.raw` and tests can feed it inputs without a browser.
  * Times are milliseconds since the `WebSocket` was constructed.
  */
-import type { ReadyState } from '../../protocol';
+import { READY_STATES, type CloseSummary, type ReadyState } from './socket';
 
-export type { ReadyState };
-
-export const READY_STATES: readonly ReadyState[] = ['CONNECTING', 'OPEN', 'CLOSING', 'CLOSED'];
+export { READY_STATES, type ReadyState };
 
 export interface StateStep {
   state: ReadyState;
@@ -19,18 +17,12 @@ export interface StateStep {
   note: string;
 }
 
-export interface CloseInfo {
-  code: number;
-  reason: string;
-  wasClean: boolean;
-}
-
 /** What happened, as the timeline lists it. Browser events first, then the page's own actions. */
 export type TimelineEntry =
   | { type: 'open'; t: number; protocol: string; extensions: string }
   | { type: 'message'; t: number; kind: 'text' | 'binary'; size: number }
   | { type: 'error'; t: number }
-  | ({ type: 'close'; t: number } & CloseInfo)
+  | ({ type: 'close'; t: number } & CloseSummary)
   | { type: 'send'; t: number; kind: 'text' | 'binary'; size: number; bufferedAmount: number }
   | { type: 'close-called'; t: number; code: number; reason: string }
   | { type: 'refused'; t: number; message: string };
@@ -52,7 +44,7 @@ export interface Timeline {
   /** The newest entries, oldest first; `omitted` counts older ones let go. */
   entries: readonly TimelineEntry[];
   omitted: number;
-  close: CloseInfo | null;
+  close: CloseSummary | null;
   /** An error event fired (the browser failed the connection). */
   failed: boolean;
   bufferedAmount: number;
@@ -141,7 +133,7 @@ export function reduceTimeline(timeline: Timeline, input: TimelineInput): Timeli
       };
     }
     case 'close': {
-      const close: CloseInfo = { code: input.code, reason: input.reason, wasClean: input.wasClean };
+      const close: CloseSummary = { code: input.code, reason: input.reason, wasClean: input.wasClean };
       let steps = timeline.steps;
       // A clean close passed through CLOSING even if the page never saw it: the server's Close
       // frame and the browser's answer both happen before the close event fires (RFC 6455 §7.1.4).

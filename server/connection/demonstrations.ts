@@ -1,10 +1,13 @@
 /**
- * The server's deliberate protocol violations ("misbehave"), so a class can watch how a browser
- * fails the connection. Each is a list of frames for the codec's `sendFrame`, which encodes any
- * frame as given; the rule each one breaks is cited beside it.
+ * The demonstrations a page asks of a connection over `/inspect` (docs/inspector.md), as far as
+ * the connection is concerned: its next message in N fragments (`queueMessage`), and the
+ * deliberate protocol violations ("misbehave"), so a class can watch how a browser fails the
+ * connection. Each violation is a list of frames for the codec's `sendFrame`, which encodes any
+ * frame as given; the rule each one breaks is cited beside it. The connection writes them and
+ * the tap marks them.
  */
-import { Opcode, randomMaskingKey, type FrameSpec } from '../src/protocol/index.ts';
-import type { MisbehaveKind } from './inspector/messages.ts';
+import { decodeUtf8, Opcode, randomMaskingKey, type FrameSpec, type WebSocketConnection } from '../../src/protocol/index.ts';
+import type { MisbehaveKind } from '../inspector/messages.ts';
 
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
 
@@ -57,4 +60,13 @@ export function misbehaviour(kind: MisbehaveKind): Misbehaviour {
         rule: 'RFC 6455 §5.5: control frames must not be fragmented',
       };
   }
+}
+
+/**
+ * Queue a message with the codec: text (`binary` false; `data` is UTF-8) or binary, as one frame,
+ * or in `fragments` fragments when a page asked for that ("fragment-next"; 0: one frame).
+ */
+export function queueMessage(codec: WebSocketConnection, data: Uint8Array, binary: boolean, fragments: number): boolean {
+  if (fragments > 0) return codec.sendFragmented(binary ? data : decodeUtf8(data), fragments);
+  return codec.sendFrame({ opcode: binary ? Opcode.Binary : Opcode.Text, payload: data });
 }

@@ -1,0 +1,50 @@
+/**
+ * The connection's write path: the chunks the codec queued go to the socket, and the frames in
+ * them (found from the headers written, connection/written.ts) are counted and reported to the
+ * tap: described while a subscriber would take them, counted as skipped otherwise.
+ */
+import type { Socket } from 'node:net';
+import type { ConnectionTap } from '../inspector/tap.ts';
+import { FrameBoundaries, type WrittenFrame } from './written.ts';
+
+export interface WriteCounts {
+  framesOut: number;
+  bytesOut: number;
+}
+
+export class FrameWriter {
+  readonly #socket: Socket;
+  readonly #tap: ConnectionTap;
+  readonly #counts: WriteCounts;
+  readonly #boundaries = new FrameBoundaries();
+
+  /** `counts` is updated in place (the connection's stats). */
+  constructor(socket: Socket, tap: ConnectionTap, counts: WriteCounts) {
+    this.#socket = socket;
+    this.#tap = tap;
+    this.#counts = counts;
+  }
+
+  /**
+   * Write `chunks` (whole frames, as the codec hands them out) unless the socket is `gone`, and
+   * report their frames. `misbehave` marks frames broken on purpose: reported to whoever watches,
+   * outside the traffic budget.
+   */
+  write(chunks: readonly Uint8Array[], gone: boolean, misbehave?: string): void {
+    if (chunks.length === 0) return;
+    const tap = this.#tap;
+    const start = this.#boundaries.offset;
+    const describe = misbehave !== undefined ? tap.watched : tap.wantsTraffic;
+    const frames: WrittenFrame[] | null = describe ? [] : null;
+    const count = this.#boundaries.scan(chunks, frames);
+    this.#counts.framesOut += count;
+    if (frames !== null) tap.written(start, chunks, frames, misbehave);
+    else if (misbehave === undefined) tap.skipped(count);
+    if (gone) return;
+    const socket = this.#socket;
+    for (const chunk of chunks) {
+      this.#counts.bytesOut += chunk.length;
+      socket.write(chunk);
+    }
+  }
+}
