@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, describe, expect, test } from 'vitest';
-import { runDecode } from '../../src/cli/decode-core';
+import { CAPTURE_USAGE, parseCaptureArgs, readsStdin, runDecode, USAGE } from '../../src/cli/decode-core';
 import { serializeCapture } from '../../src/capture';
 import { Opcode } from '../../src/protocol';
 import { captureArb } from '../capture/arbitrary';
@@ -123,6 +123,49 @@ describe('exit 2: bad usage, unreadable file, not a capture', () => {
     expect(run('--capture', 'a', '--role', 'client')).toMatchObject({ exitCode: 2, stderr: expect.stringMatching(/--role does not go with --capture/) });
     expect(run('--capture', 'a', 'b')).toMatchObject({ exitCode: 2, stderr: expect.stringMatching(/one argument too many/) });
     expect(run('--capture', '--help')).toMatchObject({ exitCode: 0, stdout: expect.stringMatching(/^Usage: npm run --silent decode -- --capture FILE/) });
+  });
+});
+
+describe('the command line (args.ts, node:util parseArgs)', () => {
+  test('--capture F and --capture=F, with --json and --help in any order', () => {
+    expect(parseCaptureArgs(['--capture', 'a.pcapng'])).toEqual({ ok: true, args: { file: 'a.pcapng', json: false, help: false } });
+    expect(parseCaptureArgs(['--json', '--capture=a.pcap'])).toEqual({ ok: true, args: { file: 'a.pcap', json: true, help: false } });
+    expect(parseCaptureArgs(['--capture', 'a', '-h'])).toMatchObject({ ok: true, args: { help: true } });
+    // parseArgs gives a string option the next argument whatever it is: --capture --help is the capture's help.
+    expect(parseCaptureArgs(['--capture', '--help'])).toEqual({ ok: true, args: { file: null, json: false, help: true } });
+  });
+
+  test('not a capture command: no --capture, or --capture only after -- (where it is hex) or as another option\'s value', () => {
+    expect(parseCaptureArgs(['81', '00'])).toBeNull();
+    expect(parseCaptureArgs(['--', '--capture', 'x'])).toBeNull();
+    expect(parseCaptureArgs(['--file', '--capture'])).toBeNull();
+  });
+
+  test.each([
+    [['--capture'], '--capture needs a file name'],
+    [['--capture='], '--capture needs a file name'],
+    [['--capture', 'a', '--capture', 'b'], 'give --capture once'],
+    [['--capture', 'a', '--role=client'], '--role does not go with --capture (only --json does)'],
+    [['--capture', 'a', '--file', 'b'], '--file does not go with --capture'],
+    [['--capture', 'a', '--bogus'], '--bogus does not go with --capture'],
+    [['--capture', 'a', '--json=yes'], '--json takes no value'],
+    [['--capture', 'a', '-'], '- (stdin) does not go with --capture'],
+    [['--capture', 'a', 'b'], '"b" is one argument too many'],
+  ])('%j is refused: %s', (argv, message) => {
+    const parsed = parseCaptureArgs(argv);
+    expect(parsed?.ok).toBe(false);
+    if (parsed && !parsed.ok) expect(parsed.error).toContain(message);
+    // Through the command: exit 2, the message, then the capture's usage (not the frame command's).
+    const out = runDecode(argv, undefined, read);
+    expect(out).toMatchObject({ exitCode: 2, stdout: '' });
+    expect(out.stderr).toBe(`decode: ${(parsed as { error: string }).error}\n\n${CAPTURE_USAGE}`);
+  });
+
+  test('a capture never reads stdin; the frame command\'s usage names --capture', () => {
+    expect(readsStdin(['--capture', 'a.pcapng'], false)).toBe(false);
+    expect(readsStdin(['--capture'], false)).toBe(false);
+    expect(USAGE).toContain('npm run --silent decode -- --capture FILE [--json]');
+    expect(runDecode(['--capture', '-h'])).toEqual({ stdout: CAPTURE_USAGE, stderr: '', exitCode: 0 });
   });
 });
 
