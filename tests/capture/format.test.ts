@@ -37,7 +37,7 @@ describe('JSON round trip', () => {
       }),
       { numRuns: 60 },
     );
-  });
+  }, 60_000);
 
   test('the importer reads a JSON capture: its frames are the frames in the events, decoded by the codec', () => {
     fc.assert(
@@ -61,7 +61,7 @@ describe('JSON round trip', () => {
       }),
       { numRuns: 40 },
     );
-  });
+  }, 60_000);
 });
 
 describe('errors say what and where', () => {
@@ -188,7 +188,7 @@ describe('the recorder: inspector messages in, a capture out', () => {
       }),
       { numRuns: 30 },
     );
-  });
+  }, 60_000);
 
   test('a frame saved cut short (truncated) is missing bytes: reported, never filled in', () => {
     const recorder = new CaptureRecorder();

@@ -52,7 +52,7 @@ describe('a capture as pcapng', () => {
       }),
       { numRuns: 40 },
     );
-  });
+  }, 60_000);
 
   test('checksums are right, sequence and acknowledgement numbers add up, one data segment per read (property)', () => {
     fc.assert(
@@ -91,7 +91,7 @@ describe('a capture as pcapng', () => {
       }),
       { numRuns: 40 },
     );
-  });
+  }, 60_000);
 });
 
 /** RFC 1071: the sum over a header (or pseudo-header and segment) with its checksum in it is 0xffff. */
