@@ -11,7 +11,7 @@
  * `/inspect` subscriber) a `SubscriberSocket`.
  */
 import type { Socket } from 'node:net';
-import type { ProtocolEvent, ReadyState, WebSocketConnection } from '../src/protocol/index.ts';
+import { canHappen, type ProtocolEvent, type ReadyState, type WebSocketConnection } from '../src/protocol/index.ts';
 import { ReadGate } from './connection/backpressure.ts';
 import { CloseRecord } from './connection/close-record.ts';
 import { serverCodec } from './connection/codec.ts';
@@ -223,7 +223,11 @@ export class ServerConnection implements EndpointConnection, WatchedConnection, 
   #onData(chunk: Uint8Array): void {
     this.#stats.bytesIn += chunk.length;
     this.#keepalive.received();
-    if (this.#ws.state === 'CLOSED') return; // lingering until the peer closes TCP: discard
+    // Lingering until the peer closes TCP: once the codec reads no more (after the peer's Close, after
+    // failing; CLOSE_RECEIVED, CLOSING_TCP, CLOSED), the bytes are dropped here, not shown as reads.
+    // RFC 6455 §7.1.1: "cleanly closes the TCP connection, ... discarding any trailing bytes that
+    // may have been received".
+    if (!canHappen(this.#ws.connectionState, 'receive-data')) return;
     this.#stats.reads++;
     this.#tap.read(chunk);
     this.#ws.receive(chunk);
