@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { DEFAULTS, MiB, type ResolvedOptions } from './options.ts';
+import { parseAllowList } from './upstream/policy.ts';
 
 /** The server's limits (as `ResolvedOptions` names them) plus what only the command line sets. */
 export interface CliOptions extends Omit<ResolvedOptions, 'staticDir' | 'inspector'> {
@@ -17,7 +18,7 @@ export type CliResult = { kind: 'run'; options: CliOptions } | { kind: 'help' } 
 
 export const USAGE = `Usage: npm start -- [options]
 
-Serves the built app (dist/) and the WebSocket endpoints /echo, /chat, /inspect on one port.
+Serves the built app (dist/) and the WebSocket endpoints /echo, /chat, /inspect, /proxy on one port.
 
 Options:
   --port N               port to listen on (default 8008; 0 picks a free one)
@@ -31,6 +32,9 @@ Options:
   --handshake-timeout TIME  drop a client whose request head is not complete by then (default 10s)
   --close-timeout TIME   wait this long for the peer's close frame and TCP close (default 5s)
   --class                class mode: /inspect?all lets a teacher's page watch every connection
+  --allow-upstream LIST  servers /proxy may watch: CIDR blocks, hosts, host:port, loopback,
+                         comma-separated, e.g. 192.168.1.0/24,loopback (default: loopback only,
+                         for a browser on this machine)
   --quiet                no log lines
   --help                 this text
 
@@ -78,6 +82,7 @@ export function parseCli(argv: readonly string[]): CliResult {
         'handshake-timeout': { type: 'string' },
         'close-timeout': { type: 'string' },
         class: { type: 'boolean' },
+        'allow-upstream': { type: 'string' },
         quiet: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -117,6 +122,18 @@ export function parseCli(argv: readonly string[]): CliResult {
     return n;
   };
 
+  const allowList = (text: string | undefined): string[] => {
+    if (text === undefined) return [];
+    try {
+      const list = parseAllowList(text);
+      if (list.length === 0) problems.push('--allow-upstream needs a list, such as 192.168.1.0/24,loopback');
+      return list;
+    } catch (error) {
+      problems.push(`--allow-upstream: ${(error as Error).message}`);
+      return [];
+    }
+  };
+
   const options: CliOptions = {
     port: int('port', v.port, 8008, 0, 65535),
     host: v.host ?? '127.0.0.1',
@@ -130,6 +147,7 @@ export function parseCli(argv: readonly string[]): CliResult {
     closeTimeout: time('close-timeout', v['close-timeout'], DEFAULTS.closeTimeout, 1),
     classMode: v.class ?? false,
     quiet: v.quiet ?? false,
+    allowUpstream: allowList(v['allow-upstream']),
   };
   if (options.host.trim() === '') problems.push('--host needs an address');
   if (problems.length > 0) return { kind: 'error', message: problems.join('\n') };

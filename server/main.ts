@@ -28,6 +28,7 @@ async function main(): Promise<void> {
     handshakeTimeout: o.handshakeTimeout,
     closeTimeout: o.closeTimeout,
     classMode: o.classMode,
+    allowUpstream: o.allowUpstream,
     quiet: o.quiet,
     staticDir: root,
   });
@@ -61,6 +62,7 @@ async function main(): Promise<void> {
     process.stdout.write(`No built app in ${root}: run npm run build first. The WebSocket endpoints work meanwhile.\n`);
   }
   if (o.classMode) process.stdout.write(`Class mode: a page may watch every connection with ${base.replace('http', 'ws')}inspect?all\n`);
+  process.stdout.write(`/proxy may watch: ${server.proxy.policy.describe()}\n`);
 
   let stopping = false;
   const stop = (signal: string): void => {
