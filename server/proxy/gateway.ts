@@ -34,6 +34,9 @@ import { openUpstream, type UpstreamAttempt } from './upstream.ts';
 
 export { PROXY_PATH } from './request.ts';
 
+/** What a browser may send before the target answered (a browser sends nothing): more drops it. */
+const EARLY_LIMIT = 64 * 1024;
+
 export interface GatewayInit {
   policy: UpstreamPolicy;
   options: ResolvedOptions;
@@ -68,6 +71,7 @@ export class ProxyGateway {
   /** Browsers' sockets waiting for the target's answer, and the attempts under way for them. */
   readonly #pending = new Set<Socket>();
   readonly #attempts = new Set<UpstreamAttempt>();
+  readonly #waiting = new Map<Socket, UpstreamAttempt[]>();
 
   constructor(init: GatewayInit) {
     this.#init = init;
@@ -86,16 +90,37 @@ export class ProxyGateway {
   /** A routed, checked upgrade to /proxy (the server already applied its limits). */
   async open(req: IncomingMessage, socket: Socket, head: Uint8Array, request: UpgradeRequest, site: UpgradeSite): Promise<void> {
     socket.on('error', ignore);
-    socket.pause();
     this.#pending.add(socket);
+    // Until the target answers, what the browser sends is kept (a browser sends nothing before
+    // the 101; at most EARLY_LIMIT is kept) and its FIN noticed: the socket keeps being read.
+    const early: Buffer[] = head.length > 0 ? [Buffer.from(head)] : [];
+    let earlyBytes = head.length;
+    const collect = (chunk: Buffer): void => {
+      earlyBytes += chunk.length;
+      if (earlyBytes > EARLY_LIMIT) socket.destroy();
+      else early.push(chunk);
+    };
+    const gone = (): void => {
+      for (const attempt of this.#waiting.get(socket) ?? []) attempt.cancel();
+    };
+    socket.on('data', collect);
+    socket.once('end', gone);
+    socket.once('close', gone);
     try {
-      await this.#open1(req, socket, head, request, site);
+      await this.#open1(req, socket, () => {
+        socket.off('data', collect);
+        socket.off('end', gone);
+        socket.off('close', gone);
+        socket.pause();
+        return new Uint8Array(Buffer.concat(early));
+      }, request, site);
     } finally {
       this.#pending.delete(socket);
+      this.#waiting.delete(socket);
     }
   }
 
-  async #open1(req: IncomingMessage, socket: Socket, head: Uint8Array, request: UpgradeRequest, site: UpgradeSite): Promise<void> {
+  async #open1(req: IncomingMessage, socket: Socket, takeEarly: () => Uint8Array, request: UpgradeRequest, site: UpgradeSite): Promise<void> {
     const { options } = this.#init;
     const target = readTarget(request.url) as Target; // the endpoint's check refused any other
     const deadline = performance.now() + options.handshakeTimeout;
@@ -103,7 +128,10 @@ export class ProxyGateway {
       ok: false,
       reason: `Resolving ${target.host} took longer than the handshake timeout (${options.handshakeTimeout} ms).`,
     });
-    if (socket.destroyed) return;
+    if (socket.destroyed || socket.readableEnded) {
+      socket.destroy(); // the browser left meanwhile
+      return;
+    }
     if (!verdict.ok) {
       this.#refuse(socket, site, 403, verdict.reason, { target: target.text, address: null, stage: 'policy', received: '' });
       return;
@@ -111,7 +139,6 @@ export class ProxyGateway {
     const address = verdict.family === 6 ? `[${verdict.address}]:${target.port}` : `${verdict.address}:${target.port}`;
     const shown = target.host === verdict.address ? address : `${target.host} (${address})`;
     const forwarded = forwardedRequest(req, target);
-    const early = new Uint8Array(head);
     const attempt = openUpstream({
       address: verdict.address,
       family: verdict.family,
@@ -119,26 +146,29 @@ export class ProxyGateway {
       secure: target.secure,
       servername: target.host === verdict.address ? null : target.host,
       shown,
-      request: Buffer.concat([requestBytes(forwarded), early]),
+      request: requestBytes(forwarded),
       timeout: Math.max(1, Math.round(deadline - performance.now())),
       tls: this.#init.tls,
     });
     this.#attempts.add(attempt);
-    const cancel = (): void => attempt.cancel();
-    socket.once('close', cancel);
+    this.#waiting.set(socket, [attempt]);
     const result = await attempt.result;
     this.#attempts.delete(attempt);
-    socket.off('close', cancel);
     if (result.kind === 'failed') {
-      if (socket.destroyed) return;
+      if (socket.destroyed || socket.readableEnded) {
+        socket.destroy();
+        return;
+      }
       this.#refuse(socket, site, result.status, result.reason, { target: target.text, address, stage: result.stage, received: toHex(result.received) });
       return;
     }
     const upstream = result.socket;
-    if (socket.destroyed) {
+    if (socket.destroyed || socket.readableEnded) {
       upstream.destroy();
+      socket.destroy();
       return;
     }
+    const early = takeEarly();
     const text = Buffer.from(result.head).toString('latin1');
     const offer = offerOf(req);
     const checked = upgradeResponseSteps(text, offer);

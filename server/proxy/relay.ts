@@ -81,6 +81,16 @@ export class ProxiedConnection implements WatchedConnection {
     return 'OPEN';
   }
 
+  /** Bytes written toward the browser and toward the target and not yet sent: bounded by backpressure. */
+  get buffered(): { toBrowser: number; toTarget: number } {
+    return { toBrowser: this.#init.client.writableLength, toTarget: this.#init.upstream.writableLength };
+  }
+
+  /** Bytes read from the browser and from the target so far (they stop growing while that side is paused). */
+  get bytesRead(): { fromBrowser: number; fromTarget: number } {
+    return { fromBrowser: this.#bytes.in, fromTarget: this.#bytes.out };
+  }
+
   /** Relay the target's response, report the connection, and start both directions. */
   start(): void {
     const { client, upstream, inspector } = this.#init;
@@ -179,8 +189,9 @@ export class ProxiedConnection implements WatchedConnection {
     if (this.#idle !== null) clearTimeout(this.#idle);
     if (this.#linger !== null) clearTimeout(this.#linger);
     const report = this.#report();
-    this.#init.logger.info(closeLine(this, report));
     const watch = this.#watch;
+    if (watch !== null) this.#init.logger.info(closeLine(this, report));
+    else this.#init.logger.info(`close #${this.id} /proxy ${this.peer}: relayed the target's HTTP answer (${this.#bytes.out} B after its head)`);
     if (watch !== null) {
       this.#closingFindings(watch);
       this.#init.inspector.publish(this.session, () => ({ type: 'closed', ...stamp(), connection: this.id, ...report }));
@@ -219,7 +230,7 @@ export class ProxiedConnection implements WatchedConnection {
       wasClean: watch !== null && watch.in.close !== null && watch.out.close !== null,
       initiator: first?.initiator ?? null,
       cause: this.#cause,
-      duration: performance.now() - this.openedAt,
+      duration: Math.round((performance.now() - this.openedAt) * 1000) / 1000,
       framesIn: watch?.in.frames ?? 0,
       framesOut: watch?.out.frames ?? 0,
       bytesIn: this.#bytes.in,

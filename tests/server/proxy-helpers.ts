@@ -128,13 +128,20 @@ export function switching(head: string, extra = ''): string {
 /** A "browser" on raw TCP through /proxy: sends a browser-like request, records every byte back. */
 export class Browser {
   readonly socket: net.Socket;
-  received = Buffer.alloc(0);
+  #chunks: Buffer[] = [];
+  #joined: Buffer | null = null;
+  /** Bytes received so far (cheap to poll). */
+  length = 0;
   closed = false;
   ended = false;
 
   private constructor(socket: net.Socket) {
     this.socket = socket;
-    socket.on('data', (chunk: Buffer) => (this.received = Buffer.concat([this.received, chunk])));
+    socket.on('data', (chunk: Buffer) => {
+      this.#chunks.push(chunk);
+      this.length += chunk.length;
+      this.#joined = null;
+    });
     socket.on('end', () => (this.ended = true));
     socket.on('close', () => (this.closed = true));
     socket.on('error', () => {});
@@ -162,6 +169,13 @@ export class Browser {
     const path = `/proxy?target=${encodeURIComponent(target)}&session=${session}`;
     socket.write(`GET ${path} HTTP/1.1\r\n${lines.join('\r\n')}\r\n\r\n`);
     return browser;
+  }
+
+  /** Everything received so far. */
+  get received(): Buffer {
+    this.#joined ??= Buffer.concat(this.#chunks);
+    this.#chunks = [this.#joined];
+    return this.#joined;
   }
 
   /** The response head (up to its empty line). */
