@@ -14,7 +14,7 @@ const frame = (spec: FrameSpec): Buffer => Buffer.from(encodeFrame(spec));
 const hello = frame({ opcode: Opcode.Text, payload: text('Hello') }); // 7 bytes
 
 let s: Running;
-let watcher: Watcher;
+
 beforeAll(async () => {
   s = await startServer();
 });
