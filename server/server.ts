@@ -34,13 +34,15 @@ import { stamp, type ConnectionInfo } from './inspector/messages.ts';
 import { consoleLogger, silentLogger, type Logger } from './log.ts';
 import { resolveOptions, type ResolvedOptions, type ServerOptions } from './options.ts';
 import { PROXY_PATH, proxyEndpoint, ProxyGateway } from './proxy/gateway.ts';
-import { upstreamPolicy } from './upstream/policy.ts';
+import { upstreamPolicy, type UpstreamPolicy } from './upstream/policy.ts';
 
 export interface FramescopeServerOptions extends ServerOptions {
   /** Endpoints to add to (or replace among) the built-in ones, by path: `{ '/chat': chatEndpoint }`. */
   endpoints?: Record<string, Endpoint>;
   /** Extra TLS options for `/proxy`'s wss:// targets (a certificate authority of your own, `ca`). */
   upstreamTls?: TlsOptions;
+  /** Where `/proxy` may go, instead of the one `allowUpstream` describes (server/upstream/policy.ts). */
+  upstreamPolicy?: UpstreamPolicy;
 }
 
 export interface AttachOptions {
@@ -90,7 +92,7 @@ export class FramescopeServer {
     this.endpoints.register(INSPECT_PATH, inspectEndpoint(this.hub, this.options));
     this.endpoints.register(PROXY_PATH, proxyEndpoint());
     this.proxy = new ProxyGateway({
-      policy: upstreamPolicy(this.options.allowUpstream),
+      policy: options.upstreamPolicy ?? upstreamPolicy(this.options.allowUpstream),
       options: this.options,
       logger: this.logger,
       inspector: this.hub,

@@ -30,7 +30,7 @@ import type { ResolvedOptions } from '../options.ts';
 import type { UpstreamCheck, UpstreamPolicy } from '../upstream/policy.ts';
 import { ProxiedConnection } from './relay.ts';
 import { forwardedRequest, offerOf, PROXY_PATH, readTarget, requestBytes, type ProxyTarget } from './request.ts';
-import { openUpstream, type UpstreamAttempt } from './upstream.ts';
+import { openUpstream, type UpstreamAttempt, type UpstreamResult } from './upstream.ts';
 
 export { PROXY_PATH } from './request.ts';
 
@@ -136,24 +136,31 @@ export class ProxyGateway {
       this.#refuse(socket, site, 403, verdict.reason, { target: target.text, address: null, stage: 'policy', received: '' });
       return;
     }
-    const address = verdict.family === 6 ? `[${verdict.address}]:${target.port}` : `${verdict.address}:${target.port}`;
-    const shown = target.host === verdict.address ? address : `${target.host} (${address})`;
     const forwarded = forwardedRequest(req, target);
-    const attempt = openUpstream({
-      address: verdict.address,
-      family: verdict.family,
-      port: target.port,
-      secure: target.secure,
-      servername: target.host === verdict.address ? null : target.host,
-      shown,
-      request: requestBytes(forwarded),
-      timeout: Math.max(1, Math.round(deadline - performance.now())),
-      tls: this.#init.tls,
-    });
-    this.#attempts.add(attempt);
-    this.#waiting.set(socket, [attempt]);
-    const result = await attempt.result;
-    this.#attempts.delete(attempt);
+    // Each address the one resolution allowed, in turn, while TCP is refused (localhost: ::1, then 127.0.0.1).
+    const candidates = [{ address: verdict.address, family: verdict.family }, ...(verdict.alternatives ?? [])];
+    let result: UpstreamResult | null = null;
+    let address = '';
+    for (const candidate of candidates) {
+      address = candidate.family === 6 ? `[${candidate.address}]:${target.port}` : `${candidate.address}:${target.port}`;
+      const attempt = openUpstream({
+        address: candidate.address,
+        family: candidate.family,
+        port: target.port,
+        secure: target.secure,
+        servername: target.host === candidate.address ? null : target.host,
+        shown: target.host === candidate.address ? address : `${target.host} (${address})`,
+        request: requestBytes(forwarded),
+        timeout: Math.max(1, Math.round(deadline - performance.now())),
+        tls: this.#init.tls,
+      });
+      this.#attempts.add(attempt);
+      this.#waiting.set(socket, [attempt]);
+      result = await attempt.result;
+      this.#attempts.delete(attempt);
+      if (result.kind !== 'failed' || result.stage !== 'connect' || socket.destroyed || socket.readableEnded) break;
+    }
+    if (result === null) return;
     if (result.kind === 'failed') {
       if (socket.destroyed || socket.readableEnded) {
         socket.destroy();

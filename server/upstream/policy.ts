@@ -24,7 +24,14 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
 
-export type UpstreamCheck = { ok: true; address: string; family: 4 | 6 } | { ok: false; reason: string };
+/**
+ * `address`: where to connect. `alternatives`: the other allowed addresses the same resolution gave,
+ * in order, to try when `address` refuses TCP (`localhost` may be ::1 and 127.0.0.1, and a server
+ * often listens on one of them only), absent when there are none.
+ */
+export type UpstreamCheck =
+  | { ok: true; address: string; family: 4 | 6; alternatives?: { address: string; family: 4 | 6 }[] }
+  | { ok: false; reason: string };
 
 /** What `check` may know about the request: the browser's address ("127.0.0.1:53211", "[::1]:53211"). */
 export interface UpstreamContext {
@@ -209,9 +216,14 @@ export function upstreamPolicy(list?: string | readonly string[] | null, options
       if (candidates.length === 0) return { ok: false, reason: `The name ${host} resolves to no address.` };
     }
 
-    for (const candidate of candidates) {
-      if (candidate.address === '0.0.0.0' || candidate.address === '::') continue; // "any address": not a host
-      if (rules.some((rule) => admits(rule, name, candidate.address, candidate.family, port))) return { ok: true, ...candidate };
+    // "Any address" (0.0.0.0, ::) is not a host, whatever a rule says.
+    const allowed = candidates.filter(
+      (c) => c.address !== '0.0.0.0' && c.address !== '::' && rules.some((rule) => admits(rule, name, c.address, c.family, port)),
+    );
+    const unique = allowed.filter((c, i) => allowed.findIndex((d) => d.address === c.address) === i);
+    if (unique.length > 0) {
+      const [first, ...rest] = unique;
+      return rest.length > 0 ? { ok: true, ...first!, alternatives: rest } : { ok: true, ...first! };
     }
     const where = literalFamily !== 0 ? literal : `${host} (${candidates.map((c) => c.address).join(', ')})`;
     return { ok: false, reason: `${where} port ${port} is not an allowed target. ${how}` };

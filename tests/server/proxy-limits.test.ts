@@ -13,6 +13,7 @@ import path from 'node:path';
 import { createServer } from 'vite';
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeFrame, Opcode } from '../../src/protocol';
+import { upstreamPolicy } from '../../server/upstream/policy';
 import { framescopeDevPlugin, optionsFromEnv } from '../../server/vite-plugin';
 import { clientFrame, openWs, startServer, wsClosed, type Running } from './helpers';
 import { Browser, Target, until, watch } from './proxy-helpers';
@@ -66,6 +67,27 @@ describe('not an open relay', () => {
     const ok = await Browser.open(s.port, allowed.url('/'), 'policy');
     expect((await ok.head()).status).toBe(101);
     ok.destroy();
+  });
+
+  it('connects to the addresses the one resolution allowed, the next when one refuses TCP (localhost as ::1 and 127.0.0.1)', async () => {
+    const t = await target();
+    let lookups = 0;
+    const policy = upstreamPolicy(undefined, {
+      resolve: async (host) => {
+        lookups++;
+        return host === 'dual.test' ? [{ address: '::1', family: 6 }, { address: '127.0.0.1', family: 4 }] : [];
+      },
+    });
+    const s = await server({ upstreamPolicy: policy });
+    const w = await watch(s.port, 'dual');
+    cleanup.push(() => w.close());
+    const b = await Browser.open(s.port, `ws://dual.test:${t.port}/`, 'dual');
+    expect((await b.head()).status).toBe(101);
+    const open = await w.find((m) => m.type === 'open');
+    expect(open.proxy).toMatchObject({ address: `127.0.0.1:${t.port}` });
+    expect((await t.peer('/')).head).toContain(`Host: dual.test:${t.port}`);
+    expect(lookups).toBe(1); // resolved once
+    b.destroy();
   });
 
   it('targets that are not ws:// URLs, or no target: 400 with the reason', async () => {

@@ -13,6 +13,7 @@ const names: Record<string, string[]> = {
   'rebound.example': ['127.0.0.1'],
   'lan-and-loop': ['10.0.0.9', '127.0.0.1'],
   'v6host': ['fd00::7'],
+  'dual': ['::1', '127.0.0.1', '::1'],
 };
 const resolve: Resolve = async (host) => {
   const found = names[host];
@@ -42,8 +43,9 @@ describe('the default policy: loopback only', () => {
   it('checks the address a name resolves to, not the name (a name that points at the LAN is refused)', async () => {
     expect(await policy.check('student-pc', 9001)).toMatchObject({ ok: false, reason: expect.stringMatching(/student-pc \(192\.168\.1\.20\)/) });
     expect(await policy.check('rebound.example', 9001)).toEqual({ ok: true, address: '127.0.0.1', family: 4 });
-    // Several addresses: the first allowed one is the one to connect to.
+    // Several addresses: the first allowed one is the one to connect to, the others allowed next.
     expect(await policy.check('lan-and-loop', 9001)).toEqual({ ok: true, address: '127.0.0.1', family: 4 });
+    expect(await policy.check('dual', 9001)).toEqual({ ok: true, address: '::1', family: 6, alternatives: [{ address: '127.0.0.1', family: 4 }] });
   });
 
   it('resolves localhost with the system resolver, to a loopback address', async () => {
