@@ -155,6 +155,15 @@ describeBrowser('the playground watching your own server through /proxy', (suite
         window.scrollBy(0, -12);
       });
       await page.screenshot({ path: `${screenshotDir}proxy-report-${scheme}.png` });
+      // A phone: the offer and the report wrap within 390 px (what else the page does at 390 px is
+      // the playground layout's business, issue 12).
+      await page.setViewportSize({ width: 390, height: 844 });
+      const widest = await page.evaluate(() => {
+        const offer = document.querySelector('.offer');
+        const report = document.getElementById('proxy-title')?.closest('section');
+        return Math.max(...[offer, report].flatMap((root) => (root ? [root, ...root.querySelectorAll('*')] : [])).map((e) => e.getBoundingClientRect().right));
+      });
+      expect(widest).toBeLessThanOrEqual(390);
       expect(unexpected(errors)).toEqual([]);
     });
   }
