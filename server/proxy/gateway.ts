@@ -71,7 +71,7 @@ export class ProxyGateway {
   /** Browsers' sockets waiting for the target's answer, and the attempts under way for them. */
   readonly #pending = new Set<Socket>();
   readonly #attempts = new Set<UpstreamAttempt>();
-  readonly #waiting = new Map<Socket, UpstreamAttempt[]>();
+  readonly #waiting = new Map<Socket, UpstreamAttempt>();
 
   constructor(init: GatewayInit) {
     this.#init = init;
@@ -101,26 +101,31 @@ export class ProxyGateway {
       else early.push(chunk);
     };
     const gone = (): void => {
-      for (const attempt of this.#waiting.get(socket) ?? []) attempt.cancel();
+      this.#waiting.get(socket)?.cancel();
     };
     socket.on('data', collect);
     socket.once('end', gone);
     socket.once('close', gone);
     try {
-      await this.#open1(req, socket, () => {
+      await this.#connect(req, socket, () => {
         socket.off('data', collect);
         socket.off('end', gone);
         socket.off('close', gone);
         socket.pause();
         return new Uint8Array(Buffer.concat(early));
       }, request, site);
+    } catch (error) {
+      // A bug of ours, not the target's: say so in the log, and drop the browser's socket.
+      this.#init.logger.warn(`error /proxy ${request.peer}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      socket.destroy();
     } finally {
       this.#pending.delete(socket);
       this.#waiting.delete(socket);
     }
   }
 
-  async #open1(req: IncomingMessage, socket: Socket, takeEarly: () => Uint8Array, request: UpgradeRequest, site: UpgradeSite): Promise<void> {
+  /** Resolve and check the target, open TCP to it, read its answer, and relay or refuse. */
+  async #connect(req: IncomingMessage, socket: Socket, takeEarly: () => Uint8Array, request: UpgradeRequest, site: UpgradeSite): Promise<void> {
     const { options } = this.#init;
     const target = readTarget(request.url) as Target; // the endpoint's check refused any other
     const deadline = performance.now() + options.handshakeTimeout;
@@ -155,7 +160,7 @@ export class ProxyGateway {
         tls: this.#init.tls,
       });
       this.#attempts.add(attempt);
-      this.#waiting.set(socket, [attempt]);
+      this.#waiting.set(socket, attempt);
       result = await attempt.result;
       this.#attempts.delete(attempt);
       if (result.kind !== 'failed' || result.stage !== 'connect' || socket.destroyed || socket.readableEnded) break;
