@@ -19,7 +19,7 @@ import type { InspectorSink, WatchedConnection } from './types.ts';
 /** A `closed` message without its stamp and connection id: what the connection knows when TCP is gone. */
 export type ClosedSummary = Omit<ClosedMessage, 'type' | 't' | 'wall' | 'connection'>;
 
-interface Piece {
+export interface Piece {
   /** Stream offset of bytes[0]. */
   start: number;
   bytes: Uint8Array;
@@ -177,9 +177,9 @@ export class ConnectionTap {
   }
 }
 
-type FrameFields = Pick<Frame, 'opcode' | 'fin' | 'masked' | 'payloadLength' | 'headerLength'>;
+export type FrameFields = Pick<Frame, 'opcode' | 'fin' | 'masked' | 'payloadLength' | 'headerLength'>;
 
-function frameMessage(id: number, direction: 'in' | 'out', offset: number, frame: FrameFields, bytes: Uint8Array): FrameMessage {
+export function frameMessage(id: number, direction: 'in' | 'out', offset: number, frame: FrameFields, bytes: Uint8Array): FrameMessage {
   const size = frame.headerLength + frame.payloadLength;
   return {
     type: 'frame',
@@ -202,7 +202,7 @@ function frameMessage(id: number, direction: 'in' | 'out', offset: number, frame
  * The bytes of stream range [from, to) from the pieces that hold it, as far as they go without a
  * gap. Empty if `from` itself is not held (the tap started watching in the middle of the frame).
  */
-function extract(pieces: readonly Piece[], from: number, to: number): Uint8Array {
+export function extract(pieces: readonly Piece[], from: number, to: number): Uint8Array {
   const parts: Uint8Array[] = [];
   let at = from;
   for (const piece of pieces) {
