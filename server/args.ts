@@ -3,6 +3,7 @@
  * so the tests can call it. docs/server.md describes each flag.
  */
 import { parseArgs } from 'node:util';
+import { checkRedisUrl } from './chat/redis-url.ts';
 import { DEFAULTS, MiB, type ResolvedOptions } from './options.ts';
 
 /** The server's limits (as `ResolvedOptions` names them) plus what only the command line sets. */
@@ -11,6 +12,8 @@ export interface CliOptions extends Omit<ResolvedOptions, 'staticDir' | 'inspect
   host: string;
   dist: string;
   quiet: boolean;
+  /** Keep the chat room in Redis at this URL (`--redis`, else `REDIS_URL`), or null: in memory. */
+  redis: string | null;
 }
 
 export type CliResult = { kind: 'run'; options: CliOptions } | { kind: 'help' } | { kind: 'error'; message: string };
@@ -31,6 +34,8 @@ Options:
   --handshake-timeout TIME  drop a client whose request head is not complete by then (default 10s)
   --close-timeout TIME   wait this long for the peer's close frame and TCP close (default 5s)
   --class                class mode: /inspect?all lets a teacher's page watch every connection
+  --redis URL            keep the chat room in Redis (redis://HOST:PORT/DB), shared by every
+                         server started with the same URL; default: REDIS_URL, else in memory
   --quiet                no log lines
   --help                 this text
 
@@ -59,7 +64,8 @@ export function parseDuration(text: string): number | null {
   return Number.isSafeInteger(value) ? value : null;
 }
 
-export function parseCli(argv: readonly string[]): CliResult {
+/** `env` is read for REDIS_URL only (main passes process.env). */
+export function parseCli(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): CliResult {
   let parsed;
   try {
     parsed = parseArgs({
@@ -78,6 +84,7 @@ export function parseCli(argv: readonly string[]): CliResult {
         'handshake-timeout': { type: 'string' },
         'close-timeout': { type: 'string' },
         class: { type: 'boolean' },
+        redis: { type: 'string' },
         quiet: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -130,7 +137,16 @@ export function parseCli(argv: readonly string[]): CliResult {
     closeTimeout: time('close-timeout', v['close-timeout'], DEFAULTS.closeTimeout, 1),
     classMode: v.class ?? false,
     quiet: v.quiet ?? false,
+    redis: null,
   };
+  const redis = (v.redis ?? env['REDIS_URL'] ?? '').trim();
+  if (redis !== '') {
+    const problem = checkRedisUrl(redis);
+    if (problem) problems.push(v.redis === undefined ? `REDIS_URL: ${problem}` : problem);
+    else options.redis = redis;
+  } else if (v.redis !== undefined) {
+    problems.push('--redis needs a URL, like redis://127.0.0.1:6379/0');
+  }
   if (options.host.trim() === '') problems.push('--host needs an address');
   if (problems.length > 0) return { kind: 'error', message: problems.join('\n') };
   return { kind: 'run', options };

@@ -3,19 +3,16 @@
  * the I/O around them; the protocol itself is all in src/protocol (docs/server.md, "Behaviour of
  * every connection"). Reads go to `receive()`, events are handled one at a time with
  * `nextEvent()`, and what the codec queued is written after each, corked into one writev. The
- * rest has a module each in connection/: backpressure, keepalive (pings, idle timeout), the
- * demonstrations, the write path (which finds the frames written from their headers, for the
- * tap), ending TCP (§7.1.1) and how the connection closed.
- *
- * The codec decides the close: after its output is written, `closedWith` tells the endpoint,
- * `takeEof()` when to end TCP and `closeExpected()` when to run the close timer; a socket that
- * closes, or is dropped, is `receiveEof()`. The connection keeps no TCP flags of its own.
+ * codec decides the close (`closedWith`, `takeEof()`, `closeExpected()`; a socket gone is
+ * `receiveEof()`): the connection keeps no TCP flags. The rest has a module each in connection/:
+ * backpressure, keepalive (pings, idle timeout), the demonstrations, the write path (which finds
+ * the frames written from their headers, for the tap), ending TCP (§7.1.1), how it closed.
  *
  * Endpoints see it as an `EndpointConnection`, the inspector as a `WatchedConnection` or (for an
  * `/inspect` subscriber) a `SubscriberSocket`.
  */
 import type { Socket } from 'node:net';
-import type { ProtocolEvent, ReadyState, WebSocketConnection } from '../src/protocol/index.ts';
+import { canHappen, type ProtocolEvent, type ReadyState, type WebSocketConnection } from '../src/protocol/index.ts';
 import { ReadGate } from './connection/backpressure.ts';
 import { CloseRecord } from './connection/close-record.ts';
 import { serverCodec } from './connection/codec.ts';
@@ -231,7 +228,10 @@ export class ServerConnection implements EndpointConnection, WatchedConnection, 
   #onData(chunk: Uint8Array): void {
     this.#stats.bytesIn += chunk.length;
     this.#keepalive.received();
-    if (this.#ws.closedWith !== null) return; // closed or failed, TCP ending: discard (§1.4, §7.1.7)
+    // Once the codec reads no more (after the peer's Close, after failing: CLOSE_RECEIVED, CLOSING_TCP,
+    // CLOSED) bytes are dropped here, not shown as reads. RFC 6455 §7.1.1: "cleanly closes the TCP
+    // connection, ... discarding any trailing bytes that may have been received".
+    if (!canHappen(this.#ws.connectionState, 'receive-data')) return;
     this.#stats.reads++;
     this.#tap.read(chunk);
     this.#ws.receive(chunk);
