@@ -186,7 +186,7 @@ export class FramescopeServer {
 
   /**
    * A plain HTTP request (no upgrade) for one of our endpoint paths: answer 426 (or 400) with the
-   * reason, as the handshake module says. Returns false for any other path.
+   * reason, as src/protocol/handshake/ says. Returns false for any other path.
    */
   handleRequest(req: IncomingMessage, res: ServerResponse): boolean {
     const path = pathOf(req.url);

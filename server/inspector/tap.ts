@@ -13,7 +13,7 @@
  */
 import type { Fault, Frame } from '../../src/protocol/index.ts';
 import type { WrittenFrame } from '../connection/written.ts';
-import { stamp, toHex, type ClosedMessage, type FrameMessage, type ReadMessage } from './messages.ts';
+import { stamp, toHex, type ClosedMessage, type FaultMessage, type FrameMessage, type ReadMessage } from './messages.ts';
 import type { InspectorSink, WatchedConnection } from './types.ts';
 
 /** A `closed` message without its stamp and connection id: what the connection knows when TCP is gone. */
@@ -121,25 +121,16 @@ export class ConnectionTap {
     });
   }
 
-  /** The codec failed the connection on bytes it received. */
+  /**
+   * The codec failed the connection on bytes it received: the fault as the codec has it (rule,
+   * close code, place, RFC section, `detail` and sentence), with the bytes of its frame so far.
+   */
   fault(fault: Fault): void {
     if (!this.watched) return;
     const id = this.#id;
-    const frameOffset = this.#nextFrameStart;
+    const { frameOffset } = fault;
     const bytes = extract(this.#retained, frameOffset, Math.min(this.#inOffset, frameOffset + this.#cap));
-    this.#sink.publish(this.#session, () => ({
-      type: 'fault',
-      ...stamp(),
-      connection: id,
-      rule: fault.rule,
-      closeCode: fault.closeCode,
-      offset: fault.offset,
-      length: fault.length,
-      rfc: fault.rfc,
-      message: fault.message,
-      frameOffset,
-      bytes: toHex(bytes),
-    }));
+    this.#sink.publish(this.#session, () => faultMessage(id, fault, toHex(bytes)));
   }
 
   /** The codec is done with the bytes of the last read: report it, and keep only what may still be needed. */
@@ -175,6 +166,12 @@ export class ConnectionTap {
       else this.#sink.publishTraffic(this.#session, size, build);
     }
   }
+}
+
+/** Every field of the codec's fault but its `kind` (so `rule` and `detail` stay paired), stamped, with the frame's bytes. */
+export function faultMessage(connection: number, fault: Fault, bytes: string): FaultMessage {
+  const { kind: _kind, ...values } = fault;
+  return { type: 'fault', ...stamp(), connection, ...values, bytes };
 }
 
 export type FrameFields = Pick<Frame, 'opcode' | 'fin' | 'masked' | 'payloadLength' | 'headerLength'>;

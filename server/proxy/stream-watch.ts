@@ -12,7 +12,7 @@
  * through, and each later read is reported with its raw bytes.
  */
 import { FrameParser, type Fault, type Frame } from '../../src/protocol/index.ts';
-import { extract, frameMessage, type Piece } from '../inspector/tap.ts';
+import { extract, faultMessage, frameMessage, type Piece } from '../inspector/tap.ts';
 import { stamp, toHex, type FindingMessage, type ProxyFindingRule, type ReadMessage } from '../inspector/messages.ts';
 import type { InspectorSink } from '../inspector/types.ts';
 import { FINDINGS, sender } from './findings.ts';
@@ -176,20 +176,8 @@ export class StreamWatch {
         const bytes = extract(this.#retained, frameOffset, Math.min(this.#offset, frameOffset + this.#cap));
         const id = this.#id;
         const direction = this.direction;
-        this.#sink.publish(this.#session, () => ({
-          type: 'fault',
-          ...stamp(),
-          connection: id,
-          direction,
-          rule: fault.rule,
-          closeCode: fault.closeCode,
-          offset: fault.offset,
-          length: fault.length,
-          rfc: fault.rfc,
-          message: fault.message,
-          frameOffset,
-          bytes: toHex(bytes),
-        }));
+        // The codec's fault whole (rule and detail stay paired), from the target's side of the proxy.
+        this.#sink.publish(this.#session, () => ({ ...faultMessage(id, fault, toHex(bytes)), direction, frameOffset }));
       }
     }
     this.#stop(

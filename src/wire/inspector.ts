@@ -8,6 +8,7 @@
  * strings without separators. Times: `t` is the server's monotonic clock in ms (performance.now(),
  * fractional) and `wall` the same instant as Unix epoch ms (performance.timeOrigin + t).
  */
+import type { FaultCloseCode, FaultDetails, FaultRule } from '../protocol/index.ts';
 
 export interface Stamp {
   t: number;
@@ -160,21 +161,33 @@ export interface FrameMessage extends Stamp {
   misbehave?: string;
 }
 
-export interface FaultMessage extends Stamp {
+/**
+ * The codec's fault of rule `R` (src/protocol/fault.ts), and the frame it was found in. `rule` and
+ * `detail` are all a page needs to tell the fault in any language (`FAULTS[rule]` has the rest);
+ * `message` is the codec's English sentence.
+ */
+export interface FaultMessageOf<R extends FaultRule> extends Stamp {
   type: 'fault';
   connection: number;
   /** Whose bytes broke the rule: "in" (absent), the client's; "out", a proxied target's. */
   direction?: 'in' | 'out';
-  rule: string;
-  closeCode: number;
+  /** One of `FAULT_RULES`. */
+  rule: R;
+  closeCode: FaultCloseCode;
+  /** Stream offset of the first byte at fault, and how many bytes are. */
   offset: number;
   length: number;
   rfc: string;
+  /** The values of this fault (`FaultDetails[rule]`: `{ opcode }`, `{ length, limit }`, ...). */
+  detail: FaultDetails[R];
   message: string;
   /** Stream offset where the faulty frame starts, and its bytes received so far (capped). */
   frameOffset: number;
   bytes: string;
 }
+
+/** A fault message of any rule; `rule` tells which, and narrows `detail`. */
+export type FaultMessage = { [R in FaultRule]: FaultMessageOf<R> }[FaultRule];
 
 export interface ClosedMessage extends Stamp {
   type: 'closed';

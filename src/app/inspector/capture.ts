@@ -4,7 +4,7 @@
  * close, its faults and a ring of its TCP reads. Plain TypeScript: the rune store
  * (capture.svelte.ts) wraps it, tests drive it directly.
  */
-import { opcodeInfo, type Fault, type FaultRule, type FaultCloseCode } from '../../protocol';
+import { opcodeInfo, type Fault } from '../../protocol';
 import type {
   ClosedMessage,
   ConnectionInfo,
@@ -328,18 +328,9 @@ export class Capture {
     const bytes = bytesFromHex(message.bytes);
     const b0 = bytes[0] ?? 0;
     const b1 = bytes[1] ?? 0;
-    const fault: Fault = {
-      kind: 'fault',
-      rule: message.rule as FaultRule,
-      closeCode: message.closeCode as FaultCloseCode,
-      offset: message.offset,
-      frameOffset: message.frameOffset,
-      length: message.length,
-      rfc: message.rfc,
-      message: message.message,
-      // The inspector's fault message does not carry the fault's detail values (yet): none here.
-      detail: {} as Fault['detail'],
-    } as Fault;
+    // The codec's fault as the server found it: the message carries every field of it (docs/inspector.md).
+    const { type: _type, t: _t, wall: _wall, connection: _connection, bytes: _bytes, ...found } = message;
+    const fault: Fault = { kind: 'fault', ...found };
     this.#frames.push({
       seq: this.#frames.total,
       connection: message.connection,

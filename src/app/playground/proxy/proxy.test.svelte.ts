@@ -41,7 +41,7 @@ function proxiedOpen(connection: number, conn: number, steps: OpenMessage['proxy
 }
 
 const maskedFault = (connection: number): FaultMessage => ({
-  type: 'fault', t: 120, wall: 1, connection, direction: 'out', rule: 'mask-forbidden', closeCode: 1002, offset: 1, length: 1, rfc: '5.1',
+  type: 'fault', t: 120, wall: 1, connection, direction: 'out', rule: 'mask-forbidden', closeCode: 1002, offset: 1, length: 1, rfc: '5.1', detail: {},
   message: 'The frame is masked (MASK=1), but a server must not mask the frames it sends to a client (RFC 6455 §5.1).',
   frameOffset: 0, bytes: '818537fa213d7f9f4d5158',
 });
