@@ -1,24 +1,25 @@
 /**
  * `/conformance`: the grader, run in this process for a page (#/conformance) against a target
- * the server allows, its progress streamed as JSON text messages (docs/conformance.md):
+ * the upstream policy allows (the same allow list as `/proxy`, conformance-target.ts), its
+ * progress streamed as JSON text messages (docs/conformance.md):
  *
  *   page -> server   { "type": "run", "target": "ws://127.0.0.1:9001/", "cases": "1.*,2.*", "timeout": 10000 }
  *                    { "type": "cancel" }
  *   server -> page   refused | started | case (one per case, as it finishes) | done | error
  *
  * One run at a time per connection, `maxRuns` at a time on the server; closing the page's socket
- * stops its run. Which targets are allowed is not decided here: `checkTarget` says.
+ * stops its run.
  */
 import { decodeUtf8, type MessageEvent } from '../../src/protocol/index.ts';
 import type { ConformanceEvent, ConformanceRequest } from '../../src/wire/conformance.ts';
 import { CASES, parseTarget, runConformance, selectCases } from '../../conformance/index.ts';
+import type { UpstreamPolicy } from '../upstream/policy.ts';
+import { allowedTarget } from './conformance-target.ts';
 import type { Endpoint } from './types.ts';
 
-/** null when the target may be graded, else the reason it may not. */
-export type TargetCheck = (url: string) => Promise<string | null>;
-
 export interface ConformanceEndpointOptions {
-  checkTarget: TargetCheck;
+  /** Where runs may go: the server's upstream policy, shared with `/proxy` (server/upstream/policy.ts). */
+  policy: UpstreamPolicy;
   /** Runs at once on this server (each moves up to 16 MiB per case). Default 2. */
   maxRuns?: number;
 }
@@ -50,7 +51,7 @@ export function conformanceEndpoint(options: ConformanceEndpointOptions): Endpoi
   const maxRuns = options.maxRuns ?? 2;
   let running = 0;
   return {
-    description: 'grades a WebSocket server on this machine (npm run conformance, in the page) and streams the results as JSON',
+    description: 'grades a WebSocket server the allow list permits (npm run conformance, in the page) and streams the results as JSON',
     // The page only listens while a run plays; pings find a dead one.
     noIdleTimeout: true,
     open(connection) {
@@ -71,10 +72,10 @@ export function conformanceEndpoint(options: ConformanceEndpointOptions): Endpoi
         run = controller;
         running++;
         try {
-          const refused = await options.checkTarget(target.target.url);
-          if (refused !== null) return refuse(refused, target.target.url);
+          const allowed = await allowedTarget(options.policy, target.target, connection.peer);
+          if (!allowed.ok) return refuse(allowed.reason, target.target.url);
           const { report, stopped } = await runConformance({
-            target: target.target,
+            target: allowed.target,
             cases: selection.cases,
             ...(request.timeout !== undefined ? { timeout: request.timeout } : {}),
             signal: controller.signal,

@@ -8,16 +8,15 @@
 import { createChatEndpoint } from './chat.ts';
 import { conformanceEndpoint } from './conformance.ts';
 import { echoEndpoint } from './echo.ts';
-import { loopbackOnly } from './loopback-target.ts';
+import type { UpstreamPolicy } from '../upstream/policy.ts';
 import type { Endpoint } from './types.ts';
 
-export function builtinEndpoints(): Record<string, Endpoint> {
+/** `upstream`: where the grader may go, the same policy `/proxy` follows. */
+export function builtinEndpoints(upstream: UpstreamPolicy): Record<string, Endpoint> {
   return {
     '/echo': echoEndpoint,
     '/chat': createChatEndpoint(),
-    // LEAD (issue 14): loopback-only for now; replace `loopbackOnly` with the proxy's allow-list
-    // (server/upstream/policy.ts, --allow-upstream) so the grader and the proxy share one policy.
-    '/conformance': conformanceEndpoint({ checkTarget: loopbackOnly }),
+    '/conformance': conformanceEndpoint({ policy: upstream }),
   };
 }
 

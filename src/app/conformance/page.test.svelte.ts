@@ -84,8 +84,8 @@ describe('a live run through /conformance', () => {
     page.run('ws://10.0.0.1:9001/', '');
     sockets[0]!.open();
     expect(sockets[0]!.sentJson()).toEqual([{ type: 'run', target: 'ws://10.0.0.1:9001/' }]);
-    sockets[0]!.receiveJson({ type: 'refused', target: 'ws://10.0.0.1:9001/', reason: '10.0.0.1 is not on this machine.' });
-    expect([page.live.status, page.live.message, page.live.active]).toEqual(['refused', '10.0.0.1 is not on this machine.', false]);
+    sockets[0]!.receiveJson({ type: 'refused', target: 'ws://10.0.0.1:9001/', reason: '10.0.0.1 port 9001 is not an allowed target.' });
+    expect([page.live.status, page.live.message, page.live.active]).toEqual(['refused', '10.0.0.1 port 9001 is not an allowed target.', false]);
 
     page.run('ws://127.0.0.1:9001/', '');
     const second = sockets[1]!;
