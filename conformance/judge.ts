@@ -127,8 +127,14 @@ function eventsSentence(c: CaseState): string {
   return `Expected: ${describeList(expected)}${lenient}. Received: ${describeList(c.received)}.`;
 }
 
+/** Events told one by one; a longer list is told by its first four, how many more, and its last. */
+const TOLD = 6;
+
 export function describeList(list: readonly Received[]): string {
-  return list.length === 0 ? 'nothing' : list.map(describeEvent).join(', then ');
+  if (list.length === 0) return 'nothing';
+  if (list.length <= TOLD) return list.map(describeEvent).join(', then ');
+  const first = list.slice(0, TOLD - 2).map(describeEvent).join(', then ');
+  return `${list.length} in all: ${first}, then ${list.length - TOLD + 1} more, then ${describeEvent(list.at(-1)!)}`;
 }
 
 export function describeEvent(e: Received): string {

@@ -69,9 +69,13 @@ export interface Fixture {
   stop(): void;
 }
 
-/** Start a fixture server (`program file --port 0 --flaw flaw`) and wait for its "listening on" line. */
-export function startFixture(program: string, file: string, flaw: string): Promise<Fixture> {
-  const child = spawn(program, [`${FIXTURES}${file}`, '--port', '0', '--flaw', flaw], { stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Start a fixture server (`program file --port 0 --flaw flaw`, no `--flaw` when null) and wait for
+ * its "listening on" line. Each fixture also ends by itself when this process is gone.
+ */
+export function startFixture(program: string, file: string, flaw: string | null): Promise<Fixture> {
+  const args = [`${FIXTURES}${file}`, '--port', '0', ...(flaw === null ? [] : ['--flaw', flaw])];
+  const child = spawn(program, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let errors = '';
   child.stderr!.on('data', (d: Buffer) => (errors += d.toString()));
   return new Promise((resolve, reject) => {

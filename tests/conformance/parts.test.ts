@@ -4,6 +4,7 @@ import { CASES, parseTarget, selectCases } from '../../conformance/index.ts';
 import { markHead, markHeader, markStatus } from '../../conformance/head-marks.ts';
 import { WireLog } from '../../conformance/wire-log.ts';
 import { Incoming } from '../../conformance/incoming.ts';
+import { describeList } from '../../conformance/judge.ts';
 import { encodeFrame, toHex } from '../../src/protocol/index.ts';
 import { SECTIONS, sectionOf, groupOf, rfcOf } from '../../src/wire/conformance.ts';
 
@@ -71,6 +72,18 @@ describe('the wire log', () => {
     const fault = { kind: 'fault', rule: 'invalid-utf8', closeCode: 1007, offset: 150, frameOffset: 0, length: 1, rfc: '8.1', detail: { in: 'text', byte: 0xff, payloadOffset: 146 }, message: 'x' } as const;
     const deep = log.frame('server-to-client', 0, bytes, { size: 200, headerLength: 4, opcode: 1, fin: true, payloadLength: 196, fault });
     expect(deep.bytes.length / 2).toBe(183);
+  });
+});
+
+describe('describeList (the "Received:" of a case)', () => {
+  const text = (s: string): ['message', Buffer, boolean] => ['message', Buffer.from(s), false];
+  it('tells up to six events one by one, and a longer list by its first four, the count left out, and its last', () => {
+    expect(describeList([])).toBe('nothing');
+    expect(describeList([text('a'), ['pong', Buffer.from([1, 2])]])).toBe('a text message of 1 byte "a", then a pong of 2 bytes 01 02');
+    const many = Array.from({ length: 65 }, (_, i) => text(`m${i}`));
+    expect(describeList(many)).toBe(
+      '65 in all: a text message of 2 bytes "m0", then a text message of 2 bytes "m1", then a text message of 2 bytes "m2", then a text message of 2 bytes "m3", then 60 more, then a text message of 3 bytes "m64"',
+    );
   });
 });
 
