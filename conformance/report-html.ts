@@ -24,7 +24,7 @@ const CSS = `
 @media (prefers-color-scheme: dark) { :root { --fg: #e6edf3; --bg: #0d1117; --muted: #9198a1; --border: #30363d; --surface: #161b22;
   --ok: #3fb950; --lenient: #d29922; --info: #58a6ff; --unimpl: #9198a1; --failed: #ff7b72; --mark: #5c1c1c; } }
 * { box-sizing: border-box; }
-body { margin: 0 auto; max-width: 72rem; padding: 1rem 1.5rem 4rem; font: 16px/1.5 system-ui, sans-serif; color: var(--fg); background: var(--bg); }
+body { margin: 0 auto; max-width: 72rem; padding: 1rem 1.5rem 4rem; font: 16px/1.5 system-ui, sans-serif; color: var(--fg); background: var(--bg); overflow-wrap: anywhere; }
 h1 { font-size: 1.6rem; margin: 0.5rem 0; } h2 { margin-top: 2.5rem; border-bottom: 1px solid var(--border); }
 code, pre, .id { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
 .summary { display: flex; flex-wrap: wrap; gap: 0.5rem; padding: 0; list-style: none; }
@@ -45,6 +45,8 @@ ol.wire { list-style: none; padding: 0; margin: 0; } ol.wire > li { padding: 0.3
 pre { margin: 0.3rem 0 0; padding: 0.4rem 0.6rem; overflow-x: auto; background: var(--bg); border: 1px solid var(--border); border-radius: 4px; font-size: 0.85rem; }
 .off { color: var(--muted); } mark { background: var(--mark); color: inherit; outline: 2px solid var(--failed); border-radius: 2px; }
 .fault { margin: 0.3rem 0; color: var(--failed); } li.wrong { background: color-mix(in srgb, var(--mark) 35%, transparent); }
+/* A phone: the labels above their values. */
+@media (max-width: 40rem) { body { padding: 0.75rem 0.75rem 3rem; } dl { grid-template-columns: 1fr; } }
 `;
 
 function verdictBadge(b: Behavior): string {

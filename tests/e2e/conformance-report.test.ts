@@ -1,7 +1,7 @@
 /**
  * The HTML report (`npm run conformance -- --report FILE.html`) in Chromium with the network cut:
- * it opens from file:// asking for nothing else, shows its sections and marks, and none of a
- * hostile server's strings runs as markup or script.
+ * it opens from file:// asking for nothing else, shows its sections and marks, fits a phone, and
+ * none of a hostile server's strings runs as markup or script.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -59,6 +59,19 @@ describeBrowser('the HTML report, offline', (suite) => {
     expect(await page.locator('details#case-3\\.1').getAttribute('open')).toBeNull();
     expect(requests).toEqual([]);
     expect(errors).toEqual([]);
+  });
+
+  it('on a phone (390 px) nothing scrolls sideways, however long the unbroken strings a server sends', async () => {
+    const report = hostileReport();
+    const long = `Received: a text message of 200 bytes "${'*'.repeat(200)}"; Sec-WebSocket-Accept is '${'K'.repeat(120)}='.`;
+    report.cases = report.cases.map((c) => ({ ...c, result: long, description: `${c.description} ${'x'.repeat(150)}` }));
+    const file = join(dir, 'long.html');
+    writeFileSync(file, renderHtmlReport(report));
+    const opened = await suite.newPage({ offline: true, viewport: { width: 390, height: 844 } });
+    await opened.page.goto(pathToFileURL(file).href);
+    await opened.page.getByRole('heading', { level: 1 }).waitFor();
+    expect(await opened.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(opened.errors).toEqual([]);
   });
 
   it('shows a hostile server\'s strings as text: no element, no script, no request', async () => {

@@ -2,7 +2,8 @@
  * #/conformance in Chromium against the built app served by the real server (as `npm start`):
  * a report opened from a file, from a link and by a drop, each case's wire log in the playground's
  * frame list and grid with the first wrong byte marked; and a run started from the page against a
- * loopback server with a flaw, its progress live. Screenshots: docs/screenshots/conformance-*.png
+ * loopback server with a flaw, its progress live, and another loopback port refused because the
+ * server's allow list (--allow-upstream, shared with /proxy) names only the flawed one. Screenshots: docs/screenshots/conformance-*.png
  * (npm run screenshots).
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -37,9 +38,10 @@ describeBrowser('the conformance page', (suite) => {
   const url = (hash = '#/conformance'): string => `http://127.0.0.1:${port}/index.html${hash}`;
 
   beforeAll(async () => {
-    server = createFramescopeServer({ quiet: true, staticDir: builtAppDir(), pingInterval: 0, idleTimeout: 0 });
-    port = (await server.listen(0, '127.0.0.1')).port;
     flawed = await startPingAsTextServer();
+    // As `npm start -- --allow-upstream 127.0.0.1:PORT`: the grader may grade the flawed server only.
+    server = createFramescopeServer({ quiet: true, staticDir: builtAppDir(), pingInterval: 0, idleTimeout: 0, allowUpstream: `127.0.0.1:${flawed.port}` });
+    port = (await server.listen(0, '127.0.0.1')).port;
     reportJson = JSON.stringify(await grade(flawed.port, '1.1.1,2.2,2.5,3.1'));
     reportFile = join(mkdtempSync(join(tmpdir(), 'framescope-report-')), 'report.json');
     writeFileSync(reportFile, reportJson);
@@ -126,11 +128,15 @@ describeBrowser('the conformance page', (suite) => {
     expect(errors).toEqual([]);
   });
 
-  it('a target off this machine is refused with the reason; at 390 px nothing scrolls sideways', async () => {
+  it('a target the allow list does not name is refused with the reason; at 390 px nothing scrolls sideways', async () => {
     const { page, errors } = await suite.open(url(), { viewport: { width: 390, height: 844 }, colorScheme: 'dark' });
-    await page.getByLabel('Server to grade').fill('ws://192.0.2.7:9001/');
+    // Another loopback port (this Framescope server's own): not on the list, so never contacted.
+    await page.getByLabel('Server to grade').fill(`ws://127.0.0.1:${port}/echo`);
     await page.getByRole('button', { name: 'Run' }).click();
-    await page.getByRole('status').filter({ hasText: /^192\.0\.2\.7 is not on this machine/ }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `127.0.0.1 port ${port} is not an allowed target. This Framescope server connects only to: 127.0.0.1:${flawed.port} (--allow-upstream).` })
+      .waitFor();
     await page.getByLabel('Report file (JSON)').setInputFiles(reportFile);
     await page.getByRole('heading', { level: 2, name: /^Case 2\.2 FAILED$/ }).waitFor();
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);

@@ -139,7 +139,9 @@ export class LiveRun {
       case 'done': {
         if (this.report !== null) this.report = { ...this.report, durationMs: event.durationMs, summary: summarize(this.report.cases) };
         const s = event.summary;
-        const counts = `${s.OK} OK, ${s['NON-STRICT']} NON-STRICT, ${s.FAILED} FAILED`;
+        // INFORMATIONAL and UNIMPLEMENTED only when there are some, so the counts add up.
+        const other = (['INFORMATIONAL', 'UNIMPLEMENTED'] as const).filter((b) => s[b] > 0).map((b) => `, ${s[b]} ${b}`).join('');
+        const counts = `${s.OK} OK, ${s['NON-STRICT']} NON-STRICT${other}, ${s.FAILED} FAILED`;
         this.#end('done', event.stopped ? `The run ended early: ${event.stopped}. ${counts}.` : `Done: ${this.done} cases in ${(event.durationMs / 1000).toFixed(1)} s, ${counts}.`);
         this.#close();
         if (this.report !== null) this.#ondone(this.report);

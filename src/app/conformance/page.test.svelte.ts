@@ -97,6 +97,16 @@ describe('a live run through /conformance', () => {
     expect([page.live.status, page.live.message]).toEqual(['error', 'The connection to the server closed (1006 Abnormal Closure) before the run ended.']);
   });
 
+  it('the end of a run counts INFORMATIONAL and UNIMPLEMENTED cases when there are some, so the counts add up', () => {
+    const { page, sockets } = setup();
+    page.run('ws://127.0.0.1:9001/', '');
+    sockets[0]!.open();
+    sockets[0]!.receiveJson({ type: 'started', target: 'ws://127.0.0.1:9001/', startedAt: '', total: 0, ids: [] });
+    const summary = { OK: 3, 'NON-STRICT': 1, INFORMATIONAL: 2, UNIMPLEMENTED: 0, FAILED: 4 };
+    sockets[0]!.receiveJson({ type: 'done', target: 'ws://127.0.0.1:9001/', startedAt: '', durationMs: 2000, summary, stopped: 'server unreachable from case 5.1 on' });
+    expect(page.live.message).toBe('The run ended early: server unreachable from case 5.1 on. 3 OK, 1 NON-STRICT, 2 INFORMATIONAL, 4 FAILED.');
+  });
+
   it('a page opened from a file has no server to run on, and says so', () => {
     const page = new ConformancePage(null);
     page.run('ws://127.0.0.1:9001/', '');
