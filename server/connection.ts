@@ -15,6 +15,7 @@ import type { ProtocolEvent, ReadyState, WebSocketConnection } from '../src/prot
 import { ReadGate } from './connection/backpressure.ts';
 import { CloseRecord } from './connection/close-record.ts';
 import { serverCodec } from './connection/codec.ts';
+import type { ZlibEngines } from './deflate/zlib.ts';
 import { misbehaviour, queueMessage } from './connection/demonstrations.ts';
 import { Keepalive, type KeepaliveHost } from './connection/keepalive.ts';
 import { TcpTeardown } from './connection/teardown.ts';
@@ -42,6 +43,8 @@ export class ServerConnection implements EndpointConnection, WatchedConnection, 
 
   readonly #socket: Socket;
   readonly #ws: WebSocketConnection;
+  /** node:zlib's streams, with permessage-deflate. */
+  readonly #engines: ZlibEngines | null;
   readonly #ctx: ConnectionContext;
   readonly #endpoint: Endpoint;
   readonly #request: UpgradeRequest;
@@ -73,7 +76,10 @@ export class ServerConnection implements EndpointConnection, WatchedConnection, 
     this.#endpoint = init.endpoint;
     this.#ctx = init.context;
     const { options } = init.context;
-    this.#ws = serverCodec(options);
+    const deflate = init.deflate ? { params: init.deflate, threshold: options.deflate.threshold } : null;
+    const codec = serverCodec(options, deflate, () => this.#onWake());
+    this.#ws = codec.ws;
+    this.#engines = codec.engines;
     this.#tap = new ConnectionTap(init.context.inspector, init.id, init.request.session, init.watchable);
     this.#keepalive = new Keepalive(this.#keepaliveHost(), {
       pingInterval: options.pingInterval,
@@ -253,6 +259,7 @@ export class ServerConnection implements EndpointConnection, WatchedConnection, 
   #onSocketClose(): void {
     if (!this.#teardown.closed()) return;
     this.#keepalive.stop();
+    this.#engines?.close();
     if (this.#ws.state !== 'CLOSED') {
       this.#ws.receiveEof();
       this.#drainEventsAfterClose();
@@ -289,7 +296,17 @@ export class ServerConnection implements EndpointConnection, WatchedConnection, 
       socket.uncork();
       this.#processing = false;
     }
+    // A message inflating on zlib's threadpool: read nothing more until it is done (#onWake).
+    if (!this.#teardown.ended) this.#gate.hold(this.#ws.busy);
     if (this.#closing.info !== null) this.#afterClosed();
+  }
+
+  /** zlib finished a message (permessage-deflate): write what it made, and go on with the events. */
+  #onWake(): void {
+    if (this.#processing) return;
+    this.corked(() => this.#flush());
+    this.#process();
+    if (this.#closing.info === null) this.#checkBackpressure();
   }
 
   #handle(event: ProtocolEvent): void {
@@ -300,6 +317,7 @@ export class ServerConnection implements EndpointConnection, WatchedConnection, 
         break;
       case 'message':
         this.#stats.messagesIn++;
+        if (event.compressed) this.#tap.inflatedIn(event.data, event.compressed.wireLength, event.binary);
         this.#handlers.message(event);
         break;
       case 'ping':
@@ -337,7 +355,7 @@ export class ServerConnection implements EndpointConnection, WatchedConnection, 
 
   /** Write what the codec queued; `misbehave` marks frames broken on purpose (connection/writer.ts). */
   #flush(misbehave?: string): void {
-    this.#writer.write(this.#ws.takeOutgoing(), this.#teardown.gone, misbehave);
+    this.#writer.write(this.#ws.takeOutgoing(), this.#teardown.gone, misbehave, this.#ws.takeDeflated());
   }
 
   /** After a send from outside the loop: write now (one writev), then mind backpressure. */
@@ -364,7 +382,8 @@ export class ServerConnection implements EndpointConnection, WatchedConnection, 
 
   /** The codec said the WebSocket connection is closed: tell the endpoint, then end TCP. */
   #afterClosed(): void {
-    if (this.#teardown.ended) return;
+    // A compressed message (or a Close frame behind it) is still being made: TCP ends after it (#onWake).
+    if (this.#teardown.ended || this.#ws.busy) return;
     this.#keepalive.stop();
     this.#handlers.closed(this.#closing.info!);
     this.#endTcp();

@@ -28,6 +28,7 @@ async function main(): Promise<void> {
     handshakeTimeout: o.handshakeTimeout,
     closeTimeout: o.closeTimeout,
     classMode: o.classMode,
+    deflate: { enabled: o.deflate, threshold: o.deflateThreshold },
     quiet: o.quiet,
     staticDir: root,
   });
@@ -60,6 +61,7 @@ async function main(): Promise<void> {
   if (!hasBuild(root)) {
     process.stdout.write(`No built app in ${root}: run npm run build first. The WebSocket endpoints work meanwhile.\n`);
   }
+  if (o.deflate) process.stdout.write(`permessage-deflate: on for every connection that offers it (messages from ${o.deflateThreshold} bytes compressed)\n`);
   if (o.classMode) process.stdout.write(`Class mode: a page may watch every connection with ${base.replace('http', 'ws')}inspect?all\n`);
 
   let stopping = false;

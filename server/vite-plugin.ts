@@ -27,11 +27,12 @@ function hook(host: HostServer, options: FramescopeServerOptions): FramescopeSer
 /**
  * Server options from the environment, for `vite.config.ts`: `FRAMESCOPE_CLASS=1 npm run dev`
  * turns class mode on (what `npm start -- --class` does), so a teacher's page may open
- * `/inspect?all`. Any of 1, true, yes, on (any case) means on.
+ * `/inspect?all`; `FRAMESCOPE_DEFLATE=1` negotiates permessage-deflate on every connection (what
+ * `npm start -- --deflate` does). Any of 1, true, yes, on (any case) means on.
  */
 export function optionsFromEnv(env: Readonly<Record<string, string | undefined>>): FramescopeServerOptions {
-  const flag = (env['FRAMESCOPE_CLASS'] ?? '').trim().toLowerCase();
-  return ['1', 'true', 'yes', 'on'].includes(flag) ? { classMode: true } : {};
+  const on = (name: string): boolean => ['1', 'true', 'yes', 'on'].includes((env[name] ?? '').trim().toLowerCase());
+  return { ...(on('FRAMESCOPE_CLASS') ? { classMode: true } : {}), ...(on('FRAMESCOPE_DEFLATE') ? { deflate: true } : {}) };
 }
 
 /** The dev/preview server plugin: `plugins: [svelte(), framescopeDevPlugin()]`. */

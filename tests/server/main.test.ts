@@ -38,6 +38,8 @@ describe('parseCli', () => {
         handshakeTimeout: 10_000,
         closeTimeout: 5_000,
         classMode: false,
+        deflate: false,
+        deflateThreshold: 0,
         quiet: false,
       },
     });
