@@ -17,12 +17,12 @@ import { zlibEngines } from '../../server/deflate/zlib';
 
 export const DEFAULT_PARAMS: DeflateParams = { serverNoContextTakeover: false, clientNoContextTakeover: false, serverMaxWindowBits: 15, clientMaxWindowBits: 15 };
 
-const slide = (window: Buffer, data: Uint8Array): Buffer => Buffer.concat([window, data]).subarray(-32768);
+const slide = (window: Buffer, data: Uint8Array): Buffer => Buffer.from(Buffer.concat([window, data]).subarray(-32768));
 
 /** Synchronous engines: one-shot zlib calls, the LZ77 window passed as a dictionary. */
 export function syncEngines(): DeflateEngines {
-  let inWindow = Buffer.alloc(0);
-  let outWindow = Buffer.alloc(0);
+  let inWindow: Buffer = Buffer.alloc(0);
+  let outWindow: Buffer = Buffer.alloc(0);
   return {
     inflater: {
       inflate(data, limit): InflateOutcome {

@@ -49,7 +49,7 @@ const COMBINATIONS: Offer[] = [
 describe('ws with perMessageDeflate, every parameter combination: echoes come back in order, compressed both ways', () => {
   test.each(COMBINATIONS.map((offer) => [JSON.stringify(offer), offer] as const))('%s', async (_name, offer) => {
     let agreed = '';
-    const ws = await openWs(on.url('/echo'), { perMessageDeflate: { threshold: 0, ...offer } }, (socket) =>
+    const ws = await openWs(on.url('/echo'), { perMessageDeflate: { threshold: 0, ...offer } as WebSocket.PerMessageDeflateOptions }, (socket) =>
       socket.on('upgrade', (res) => (agreed = String(res.headers['sec-websocket-extensions']))),
     );
     expect(agreed).toMatch(/^permessage-deflate/);

@@ -18,11 +18,13 @@ export type {
   Command,
   CommandAction,
   ConnectionInfo,
+  DeflateNegotiation,
   ErrorMessage,
   FaultMessage,
   FrameMessage,
   HandshakeRequest,
   HandshakeResponse,
+  InflatedMessage,
   MisbehaveKind,
   OpenMessage,
   ReadMessage,
@@ -69,7 +71,8 @@ const shape = (fields: Record<string, Check>): Check => (v) => isObject(v) && pr
 const stampFields = { t: num, wall: num };
 const request = shape({ method: str, url: str, httpVersion: str, headers: arrayOf(str) });
 const response = shape({ status: int, head: str });
-const connectionFields = { ...stampFields, connection: int, path: str, session: nullable(str), peer: str, request, response };
+const deflate = shape({ wanted: bool, why: str, offers: arrayOf(shape({ offer: str, accepted: bool, reasons: arrayOf(str) })), response: nullable(str), threshold: num });
+const connectionFields = { ...stampFields, connection: int, path: str, session: nullable(str), peer: str, request, response, deflate: optional(deflate) };
 const limits = shape({ queueCount: num, queueBytes: num, maxFrameBytes: num, maxPayload: num, maxMessage: num });
 
 const FIELDS: Record<InspectorMessage['type'], Record<string, Check>> = {
@@ -91,6 +94,17 @@ const FIELDS: Record<InspectorMessage['type'], Record<string, Check>> = {
     bytes: hex,
     truncated: bool,
     misbehave: optional(str),
+  },
+  inflated: {
+    ...stampFields,
+    connection: int,
+    direction: oneOf('in', 'out'),
+    offset: int,
+    binary: bool,
+    wireLength: int,
+    length: int,
+    data: hex,
+    truncated: bool,
   },
   fault: {
     ...stampFields,
