@@ -30,6 +30,9 @@ import { closeLine, formatBytes } from './log.ts';
 
 export type { ConnectionContext, ConnectionInit, ConnectionStats } from './connection/types.ts';
 
+/** Received bytes waiting behind a message that inflates, past which reading pauses. */
+const HOLD_BYTES = 1024 * 1024;
+
 export class ServerConnection implements EndpointConnection, WatchedConnection, SubscriberSocket {
   readonly id: number;
   readonly path: string;
@@ -296,8 +299,10 @@ export class ServerConnection implements EndpointConnection, WatchedConnection, 
       socket.uncork();
       this.#processing = false;
     }
-    // A message inflating on zlib's threadpool: read nothing more until it is done (#onWake).
-    if (!this.#teardown.ended) this.#gate.hold(this.#ws.busy);
+    // A message inflating on zlib's threadpool: parsing waits for it (#onWake); past a megabyte of
+    // bytes waiting behind it, reading from the socket waits too (a pause per message would cost
+    // a read round trip each).
+    if (!this.#teardown.ended) this.#gate.hold(this.#ws.busy && this.#ws.bufferedAmount > HOLD_BYTES);
     if (this.#closing.info !== null) this.#afterClosed();
   }
 

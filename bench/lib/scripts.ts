@@ -14,6 +14,8 @@ export interface Scripts {
   echoServer: string;
   loadgen: string;
   subscriber: string;
+  deflateServer: string;
+  deflateClient: string;
 }
 
 const ENTRIES = {
@@ -21,6 +23,8 @@ const ENTRIES = {
   echoServer: '../echo/server.ts',
   loadgen: '../echo/loadgen.ts',
   subscriber: '../echo/subscriber.ts',
+  deflateServer: '../deflate/server.ts',
+  deflateClient: '../deflate/client.ts',
 } as const;
 
 /** Bundle the children into node_modules/.cache/framescope-bench (where `ws` resolves). */
@@ -40,5 +44,12 @@ export async function buildScripts(root = process.cwd()): Promise<Scripts> {
     },
   });
   const out = (name: keyof typeof ENTRIES): string => join(outDir, `${name}.mjs`);
-  return { codecWorker: out('codecWorker'), echoServer: out('echoServer'), loadgen: out('loadgen'), subscriber: out('subscriber') };
+  return {
+    codecWorker: out('codecWorker'),
+    echoServer: out('echoServer'),
+    loadgen: out('loadgen'),
+    subscriber: out('subscriber'),
+    deflateServer: out('deflateServer'),
+    deflateClient: out('deflateClient'),
+  };
 }
