@@ -3,6 +3,7 @@
  * peer, both directions, every parameter the client can offer; raw TCP for what ws would never
  * send: RSV1 where it is not allowed, bytes that do not inflate, a zip bomb.
  */
+import type { Socket } from 'node:net';
 import zlib from 'node:zlib';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -59,7 +60,7 @@ describe('ws with perMessageDeflate, every parameter combination: echoes come ba
     if (offer.serverMaxWindowBits) expect(agreed).toContain(`server_max_window_bits=${offer.serverMaxWindowBits}`);
     // The frames the server writes are compressed: ws's receiver sees RSV1 (it would fail a frame it could not inflate).
     const rsv1: boolean[] = [];
-    const socket = (ws as unknown as { _socket: import('node:net').Socket })._socket;
+    const socket = (ws as unknown as { _socket: Socket })._socket;
     socket.prependListener('data', (chunk: Buffer) => rsv1.push((chunk[0]! & 0x40) !== 0));
     const messages = [sample(5, 1), sample(300, 2), sample(300, 2), sample(70_000, 3), '', sample(1000, 4), sample(40_000, 5)];
     const received: string[] = [];
