@@ -12,7 +12,8 @@
 import { isValidCloseCode } from './close-codes.ts';
 import { allocatePooled, closePayload, encodeFrame, encodeHeader, parseClosePayload, randomMaskingKey, type Allocate } from './encoder.ts';
 import { isPending, type InflateOutcome, type PerMessageDeflate } from './deflate/extension.ts';
-import { fault, type Fault } from './fault.ts';
+import { inflatedMessage } from './deflate/received.ts';
+import type { Fault } from './fault.ts';
 import type { Frame, FrameSpec } from './frame.ts';
 import { MessageAssembler, type AssembledEvent, type MessageEvent } from './message.ts';
 import { isControl, Opcode } from './opcodes.ts';
@@ -28,7 +29,7 @@ import {
   type TransitionTable,
 } from './states.ts';
 import { OutgoingQueue, type DeflatedReport } from './outgoing.ts';
-import { encodeUtf8, Utf8Validator, type Utf8Check } from './utf8.ts';
+import { encodeUtf8, type Utf8Check } from './utf8.ts';
 
 export type Role = 'client' | 'server';
 
@@ -420,29 +421,11 @@ export class WebSocketConnection {
     result.then(done, (error: unknown) => done({ kind: 'invalid', reason: error instanceof Error ? error.message : String(error) }));
   }
 
-  /** The inflated message, or the fault it is: too large (1009), not DEFLATE (1007), text that is not UTF-8 (1007). */
+  /** The inflated message, or the fault it is (deflate/received.ts). */
   #inflated(event: MessageEvent, outcome: InflateOutcome, start: number): void {
-    const site = { offset: start, frameOffset: start };
-    if (outcome.kind === 'too-large') {
-      this.#onFault(fault('inflated-too-large', site, { limit: outcome.limit }));
-      return;
-    }
-    if (outcome.kind === 'invalid') {
-      this.#onFault(fault('inflate-failed', site, { reason: outcome.reason }));
-      return;
-    }
-    const data = outcome.data;
-    if (!event.binary) {
-      // RFC 6455 §8.1, on the inflated bytes: a text message is UTF-8.
-      const validator = new Utf8Validator(this.#utf8Check);
-      const bad = validator.update(data);
-      if (bad !== -1 || !validator.complete) {
-        const at = bad !== -1 ? bad : data.length - validator.pendingBytes;
-        this.#onFault(fault('inflated-invalid-utf8', site, { byte: bad !== -1 ? data[bad]! : null, at }));
-        return;
-      }
-    }
-    this.#events.push({ kind: 'message', binary: event.binary, data, frames: event.frames, compressed: event.compressed });
+    const result = inflatedMessage(event, outcome, start, this.#utf8Check);
+    if (result.kind === 'fault') this.#onFault(result);
+    else this.#events.push(result);
   }
 
   #onFault(f: Fault): void {
