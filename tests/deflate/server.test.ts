@@ -3,11 +3,11 @@
  * peer, both directions, every parameter the client can offer; raw TCP for what ws would never
  * send: RSV1 where it is not allowed, bytes that do not inflate, a zip bomb.
  */
-import type { Socket } from 'node:net';
+import net, { type Socket } from 'node:net';
 import zlib from 'node:zlib';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { Opcode } from '../../src/protocol';
+import { decodeFrames, Opcode, type Frame } from '../../src/protocol';
 import { clientFrame, closeCode, nextMessage, openWs, RawClient, startServer, upgradeRequest, wsClosed, type Running } from '../server/helpers';
 
 let on: Running;
@@ -172,6 +172,52 @@ describe('faults with permessage-deflate', () => {
     ws.send('still here');
     expect(String((await nextMessage(ws)).data)).toBe('still here');
     ws.close();
+  });
+});
+
+describe('order with asynchronous zlib', () => {
+  test('a large message then a close at once: the compressed echo goes out before the server\u2019s Close frame', async () => {
+    const ws = await openWs(on.url('/echo'), { perMessageDeflate: { threshold: 0 } });
+    const big = sample(2 * 1024 * 1024, 7);
+    const got: string[] = [];
+    ws.on('message', (d) => got.push(String(d)));
+    ws.send(big);
+    ws.send('after');
+    ws.close(1000, 'bye');
+    const closed = await wsClosed(ws, 10_000);
+    expect(closed.code).toBe(1000);
+    expect(got).toEqual([big, 'after']);
+  });
+
+  test('a ping between compressed messages is answered in its place: echo, pong, echo', async () => {
+    const socket = net.connect({ port: on.port, host: '127.0.0.1' });
+    await new Promise((resolve) => socket.once('connect', resolve));
+    let received = Buffer.alloc(0);
+    socket.on('data', (chunk: Buffer) => (received = Buffer.concat([received, chunk])));
+    socket.write(upgradeRequest('/echo', { 'Sec-WebSocket-Extensions': 'permessage-deflate' }, on.port));
+    const hello = new Uint8Array([0xf2, 0x48, 0xcd, 0xc9, 0xc9, 0x07, 0x00]);
+    socket.write(
+      Buffer.concat([
+        clientFrame({ opcode: Opcode.Text, rsv1: true, payload: hello }),
+        clientFrame({ opcode: Opcode.Ping, payload: new Uint8Array([1, 2]) }),
+        clientFrame({ opcode: Opcode.Text, rsv1: true, payload: new Uint8Array([0xf2, 0x00, 0x11, 0x00, 0x00]) }),
+      ]),
+    );
+    const frames = async (): Promise<Frame[]> => {
+      const head = received.indexOf('\r\n\r\n');
+      return head === -1 ? [] : decodeFrames(received.subarray(head + 4), { sender: 'server', perMessageCompressed: true }).frames;
+    };
+    const deadline = Date.now() + 5000;
+    while ((await frames()).length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    const got = await frames();
+    expect(got.map((f) => [f.opcode, f.rsv1])).toEqual([
+      [Opcode.Text, true],
+      [Opcode.Pong, false],
+      [Opcode.Text, true],
+    ]);
+    // The second echo points back at the first: 5 bytes, as RFC 7692 §7.2.3.2.
+    expect(got[2]!.payloadLength).toBe(5);
+    socket.destroy();
   });
 });
 
