@@ -167,6 +167,7 @@ export class DecoderState {
 
   loadExample(example: Example): void {
     this.#sender = example.sender;
+    this.#deflate = example.deflate ?? false;
     this.#view = 'decode';
     this.setInput(example.text(), { immediate: true });
   }
