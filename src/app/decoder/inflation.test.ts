@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { inflateForDisplay } from '../components/frame/compressed';
 import { decodeText } from './analyze';
 import { DecoderInflation } from './inflation';
+import { frameListRow, messageListRow } from './view';
 
 const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
 
@@ -36,6 +37,12 @@ describe('the decoder with "deflate negotiated"', () => {
     const second = (await inflation.view(1))!;
     expect(second.window!.length).toBe(0);
     expect((await inflateForDisplay(second)).kind).toBe('invalid');
+  });
+
+  test('the lists call a compressed message compressed, not text', () => {
+    const a = analysis(TWICE);
+    expect(frameListRow(a, 1).summary).toBe('5 bytes compressed: f2 00 11 00 00');
+    expect(messageListRow(a, a.messages, 0).title).toBe('Text message (compressed), 7 bytes');
   });
 
   test('the fragmented example (§7.2.3.1) is one compressed message of two frames', async () => {
