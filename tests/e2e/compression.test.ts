@@ -66,7 +66,7 @@ describeBrowser('compression (permessage-deflate)', (suite) => {
     await expect.poll(() => frame.getByTestId('inflated-text').innerText()).toBe('Hello');
     await frame.getByText('The window already holds it.').waitFor();
     expect(await frame.getByTestId('compression-ratio').innerText()).toMatch(/^5 bytes on the wire for 5 bytes/);
-    await page.screenshot({ path: `${screenshotDir}playground-compression.png`, fullPage: true });
+    await frame.screenshot({ path: `${screenshotDir}playground-compression.png` });
     expect(errors).toEqual([]);
   });
 });
