@@ -11,11 +11,11 @@
  */
 import { isValidCloseCode } from './close-codes.ts';
 import { allocatePooled, closePayload, encodeFrame, encodeHeader, parseClosePayload, randomMaskingKey, type Allocate } from './encoder.ts';
-import { isPending, type InflateOutcome, type PerMessageDeflate } from './deflate/extension.ts';
-import { inflatedMessage } from './deflate/received.ts';
+import type { PerMessageDeflate } from './deflate/extension.ts';
+import { DeflatePipeline, type PipelineHost } from './deflate/pipeline.ts';
 import type { Fault } from './fault.ts';
 import type { Frame, FrameSpec } from './frame.ts';
-import { MessageAssembler, type AssembledEvent, type MessageEvent } from './message.ts';
+import { MessageAssembler, type AssembledEvent } from './message.ts';
 import { isControl, Opcode } from './opcodes.ts';
 import { FrameParser } from './parser.ts';
 import {
@@ -111,12 +111,8 @@ export class WebSocketConnection {
   readonly #allocate: Allocate;
   readonly #reportFrames: boolean;
   readonly #maskingKey: (() => Uint8Array) | null;
-  readonly #deflate: PerMessageDeflate | null;
-  readonly #wake: (() => void) | null;
-  readonly #maxMessage: number;
-  readonly #utf8Check: Utf8Check | null;
-  /** A received message is being inflated elsewhere: nothing more is parsed until it is done. */
-  #inflating = false;
+  /** permessage-deflate's work (deflate/pipeline.ts), when it was negotiated. */
+  readonly #deflate: DeflatePipeline | null;
   /** Stream offset of the first frame of the data message being received. */
   #messageStart = 0;
   #events: ProtocolEvent[] = [];
@@ -138,10 +134,13 @@ export class WebSocketConnection {
       utf8Check: options.utf8Check,
       perMessageCompressed: (options.deflate ?? null) !== null,
     });
-    this.#deflate = options.deflate ?? null;
-    this.#wake = options.wake ?? null;
-    this.#maxMessage = options.maxMessage ?? Number.MAX_SAFE_INTEGER;
-    this.#utf8Check = options.utf8Check ?? null;
+    this.#deflate = options.deflate
+      ? new DeflatePipeline(options.deflate, this.#outgoing, this.#pipelineHost(), {
+          maxMessage: options.maxMessage ?? Number.MAX_SAFE_INTEGER,
+          utf8Check: options.utf8Check ?? null,
+          wake: options.wake ?? null,
+        })
+      : null;
     this.#allocate = options.allocate ?? allocatePooled;
     this.#assembler = new MessageAssembler(this.#allocate);
     this.#reportFrames = options.reportFrames ?? false;
@@ -193,7 +192,7 @@ export class WebSocketConnection {
   nextEvent(): ProtocolEvent | null {
     for (;;) {
       if (this.#events.length > 0) return this.#events.shift()!;
-      if (!this.#reads || this.#inflating) return null;
+      if (!this.#reads || (this.#deflate !== null && this.#deflate.inflating)) return null;
       const item = this.#parser.next();
       if (item === null) return null;
       if (item.kind === 'fault') {
@@ -205,7 +204,7 @@ export class WebSocketConnection {
       const event = this.#assembler.accept(item);
       if (event === null) continue;
       if (event.kind === 'message' && event.compressed !== undefined) {
-        this.#inflate(event);
+        this.#deflate!.receive(event, this.#messageStart);
         continue;
       }
       // The common case, a message and nothing queued before it: no round trip through the queue.
@@ -242,7 +241,7 @@ export class WebSocketConnection {
 
   /** Work passed out (inflating a message, compressing one) is not finished: `wake` will be called. */
   get busy(): boolean {
-    return this.#inflating || this.#outgoing.holding;
+    return (this.#deflate !== null && this.#deflate.inflating) || this.#outgoing.holding;
   }
 
   /**
@@ -303,29 +302,9 @@ export class WebSocketConnection {
   sendMessage(data: Uint8Array, binary: boolean, fragments = 1): boolean {
     if (!this.#can('send-data')) return false;
     const opcode = binary ? Opcode.Binary : Opcode.Text;
-    const pmd = this.#deflate;
-    if (pmd === null || !pmd.compresses(data.length)) {
-      if (fragments <= 1) this.#queue({ opcode, payload: data });
-      else this.#queueFragments(opcode, data, fragments, false);
-    } else {
-      const compressed = pmd.deflate(data);
-      const write = (payload: Uint8Array): void => {
-        this.#queueFragments(opcode, payload, fragments, true);
-        this.#outgoing.report({ data, wireLength: payload.length, binary });
-      };
-      if (!isPending(compressed)) {
-        write(compressed);
-      } else {
-        const place = this.#outgoing.reserve();
-        compressed.then(
-          (payload) => this.#outgoing.fill(place, () => write(payload)),
-          (error: unknown) => {
-            this.#outgoing.fill(place, () => {});
-            this.abort(1011, `compression failed: ${error instanceof Error ? error.message : String(error)}`);
-          },
-        ).then(() => this.#wake?.());
-      }
-    }
+    if (this.#deflate !== null) this.#deflate.send(opcode, data, binary, fragments);
+    else if (fragments <= 1) this.#queue({ opcode, payload: data });
+    else this.#queueFragments(opcode, data, fragments, false);
     this.#move('send-data');
     return true;
   }
@@ -403,29 +382,17 @@ export class WebSocketConnection {
     this.#reads = this.#can('receive-data');
   }
 
-  /** A compressed message: inflate it (RFC 7692 §7.2.2), here or, if the engine is asynchronous, later. */
-  #inflate(event: MessageEvent): void {
-    const start = this.#messageStart;
-    const result = this.#deflate!.inflate(event.data, this.#maxMessage);
-    if (!isPending(result)) {
-      this.#inflated(event, result, start);
-      return;
-    }
-    this.#inflating = true;
-    const done = (outcome: InflateOutcome): void => {
-      this.#inflating = false;
-      // A connection that failed or closed meanwhile reads nothing more.
-      if (this.#reads) this.#inflated(event, outcome, start);
-      this.#wake?.();
+  /** What the deflate pipeline may do with this connection. */
+  #pipelineHost(): PipelineHost {
+    return {
+      reading: () => this.#reads,
+      received: (result) => {
+        if (result.kind === 'fault') this.#onFault(result);
+        else this.#events.push(result);
+      },
+      queueFrames: (opcode, payload, fragments, rsv1) => this.#queueFragments(opcode, payload, fragments, rsv1),
+      failed: (reason) => this.abort(1011, reason),
     };
-    result.then(done, (error: unknown) => done({ kind: 'invalid', reason: error instanceof Error ? error.message : String(error) }));
-  }
-
-  /** The inflated message, or the fault it is (deflate/received.ts). */
-  #inflated(event: MessageEvent, outcome: InflateOutcome, start: number): void {
-    const result = inflatedMessage(event, outcome, start, this.#utf8Check);
-    if (result.kind === 'fault') this.#onFault(result);
-    else this.#events.push(result);
   }
 
   #onFault(f: Fault): void {
