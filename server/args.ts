@@ -3,7 +3,9 @@
  * so the tests can call it. docs/server.md describes each flag.
  */
 import { parseArgs } from 'node:util';
+import { checkRedisUrl } from './chat/redis-url.ts';
 import { DEFAULTS, MiB, type ResolvedOptions } from './options.ts';
+import { parseAllowList } from './upstream/policy.ts';
 
 /** The server's limits (as `ResolvedOptions` names them) plus what only the command line sets. */
 export interface CliOptions extends Omit<ResolvedOptions, 'staticDir' | 'inspector' | 'deflate'> {
@@ -15,13 +17,15 @@ export interface CliOptions extends Omit<ResolvedOptions, 'staticDir' | 'inspect
   host: string;
   dist: string;
   quiet: boolean;
+  /** Keep the chat room in Redis at this URL (`--redis`, else `REDIS_URL`), or null: in memory. */
+  redis: string | null;
 }
 
 export type CliResult = { kind: 'run'; options: CliOptions } | { kind: 'help' } | { kind: 'error'; message: string };
 
 export const USAGE = `Usage: npm start -- [options]
 
-Serves the built app (dist/) and the WebSocket endpoints /echo, /chat, /inspect on one port.
+Serves the built app (dist/) and the WebSocket endpoints /echo, /chat, /inspect, /proxy on one port.
 
 Options:
   --port N               port to listen on (default 8008; 0 picks a free one)
@@ -38,6 +42,11 @@ Options:
   --deflate              negotiate permessage-deflate (RFC 7692) on every connection that offers it
                          (default off: frames stay readable; a URL with ?deflate gets it anyway)
   --deflate-threshold SIZE  messages under SIZE go uncompressed, RSV1 0 (default 0: all compressed)
+  --redis URL            keep the chat room in Redis (redis://HOST:PORT/DB), shared by every
+                         server started with the same URL; default: REDIS_URL, else in memory
+  --allow-upstream LIST  servers /proxy may watch: CIDR blocks, hosts, host:port, loopback,
+                         comma-separated, e.g. 192.168.1.0/24,loopback (default: loopback only,
+                         for a browser on this machine)
   --quiet                no log lines
   --help                 this text
 
@@ -66,7 +75,8 @@ export function parseDuration(text: string): number | null {
   return Number.isSafeInteger(value) ? value : null;
 }
 
-export function parseCli(argv: readonly string[]): CliResult {
+/** `env` is read for REDIS_URL only (main passes process.env). */
+export function parseCli(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): CliResult {
   let parsed;
   try {
     parsed = parseArgs({
@@ -87,6 +97,8 @@ export function parseCli(argv: readonly string[]): CliResult {
         class: { type: 'boolean' },
         deflate: { type: 'boolean' },
         'deflate-threshold': { type: 'string' },
+        redis: { type: 'string' },
+        'allow-upstream': { type: 'string' },
         quiet: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -126,6 +138,18 @@ export function parseCli(argv: readonly string[]): CliResult {
     return n;
   };
 
+  const allowList = (text: string | undefined): string[] => {
+    if (text === undefined) return [];
+    try {
+      const list = parseAllowList(text);
+      if (list.length === 0) problems.push('--allow-upstream needs a list, such as 192.168.1.0/24,loopback');
+      return list;
+    } catch (error) {
+      problems.push(`--allow-upstream: ${(error as Error).message}`);
+      return [];
+    }
+  };
+
   const options: CliOptions = {
     port: int('port', v.port, 8008, 0, 65535),
     host: v.host ?? '127.0.0.1',
@@ -141,12 +165,22 @@ export function parseCli(argv: readonly string[]): CliResult {
     deflate: v.deflate ?? false,
     deflateThreshold: 0,
     quiet: v.quiet ?? false,
+    redis: null,
+    allowUpstream: allowList(v['allow-upstream']),
   };
   const threshold = v['deflate-threshold'];
   if (threshold !== undefined) {
     const n = parseSize(threshold);
     if (n === null) problems.push(`--deflate-threshold takes a size (like 0, 1024 or 1KiB), not ${JSON.stringify(threshold)}`);
     else options.deflateThreshold = n;
+  }
+  const redis = (v.redis ?? env['REDIS_URL'] ?? '').trim();
+  if (redis !== '') {
+    const problem = checkRedisUrl(redis);
+    if (problem) problems.push(v.redis === undefined ? `REDIS_URL: ${problem}` : problem);
+    else options.redis = redis;
+  } else if (v.redis !== undefined) {
+    problems.push('--redis needs a URL, like redis://127.0.0.1:6379/0');
   }
   if (options.host.trim() === '') problems.push('--host needs an address');
   if (problems.length > 0) return { kind: 'error', message: problems.join('\n') };

@@ -4,6 +4,7 @@
  */
 import type { DeflateServerConfig } from '../src/protocol/index.ts';
 import type { Logger } from './log.ts';
+import { parseAllowList } from './upstream/policy.ts';
 
 export const MiB = 1024 * 1024;
 
@@ -40,6 +41,12 @@ export interface ServerOptions {
    * default, so frames stay readable, and then only a connection whose URL has `?deflate` gets it.
    */
   deflate?: boolean | DeflateOptions;
+  /**
+   * Upstream servers `/proxy` may connect to: CIDR blocks, hosts, host:port, `loopback`, as a list
+   * or comma-separated (server/upstream/policy.ts). Empty or absent: loopback only, for browsers
+   * on this machine.
+   */
+  allowUpstream?: string | readonly string[];
 }
 
 export interface DeflateOptions extends DeflateServerConfig {
@@ -90,9 +97,11 @@ export interface ResolvedOptions {
   staticDir: string | null;
   inspector: Required<InspectorOptions>;
   deflate: ResolvedDeflate;
+  /** The allow list for `/proxy`, checked (empty: the default). */
+  allowUpstream: readonly string[];
 }
 
-export const DEFAULTS: Omit<ResolvedOptions, 'staticDir' | 'inspector' | 'deflate'> & { inspector: Required<InspectorOptions> } = {
+export const DEFAULTS: Omit<ResolvedOptions, 'staticDir' | 'inspector' | 'deflate' | 'allowUpstream'> & { inspector: Required<InspectorOptions> } = {
   maxPayload: 16 * MiB,
   maxMessage: 16 * MiB,
   maxConnections: 1024,
@@ -137,6 +146,7 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     classMode: options.classMode ?? DEFAULTS.classMode,
     staticDir: options.staticDir ?? null,
     deflate: { enabled: enabled ?? true, threshold: pick(threshold, 0, 'deflate.threshold'), config },
+    allowUpstream: parseAllowList(options.allowUpstream),
     inspector: {
       queueCount: pick(inspector.queueCount, DEFAULTS.inspector.queueCount, 'inspector.queueCount', 1),
       queueBytes: pick(inspector.queueBytes, DEFAULTS.inspector.queueBytes, 'inspector.queueBytes', 1),

@@ -7,6 +7,7 @@
 import type http from 'node:http';
 import type { Connect, Plugin } from 'vite';
 import { createFramescopeServer, type FramescopeServer, type FramescopeServerOptions } from './server.ts';
+import { parseAllowList } from './upstream/policy.ts';
 
 interface HostServer {
   httpServer: unknown;
@@ -29,10 +30,21 @@ function hook(host: HostServer, options: FramescopeServerOptions): FramescopeSer
  * turns class mode on (what `npm start -- --class` does), so a teacher's page may open
  * `/inspect?all`; `FRAMESCOPE_DEFLATE=1` negotiates permessage-deflate on every connection (what
  * `npm start -- --deflate` does). Any of 1, true, yes, on (any case) means on.
+ * `FRAMESCOPE_ALLOW_UPSTREAM=LIST` is `--allow-upstream LIST`: the servers `/proxy` may watch (a
+ * bad list stops the dev server with the entry at fault).
  */
 export function optionsFromEnv(env: Readonly<Record<string, string | undefined>>): FramescopeServerOptions {
   const on = (name: string): boolean => ['1', 'true', 'yes', 'on'].includes((env[name] ?? '').trim().toLowerCase());
-  return { ...(on('FRAMESCOPE_CLASS') ? { classMode: true } : {}), ...(on('FRAMESCOPE_DEFLATE') ? { deflate: true } : {}) };
+  const options: FramescopeServerOptions = { ...(on('FRAMESCOPE_CLASS') ? { classMode: true } : {}), ...(on('FRAMESCOPE_DEFLATE') ? { deflate: true } : {}) };
+  const allow = env['FRAMESCOPE_ALLOW_UPSTREAM'];
+  if (allow !== undefined && allow.trim() !== '') {
+    try {
+      options.allowUpstream = parseAllowList(allow);
+    } catch (error) {
+      throw new Error(`FRAMESCOPE_ALLOW_UPSTREAM: ${(error as Error).message}`, { cause: error });
+    }
+  }
+  return options;
 }
 
 /** The dev/preview server plugin: `plugins: [svelte(), framescopeDevPlugin()]`. */

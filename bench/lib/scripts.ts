@@ -1,6 +1,6 @@
 /**
  * The benchmark's child processes (codec workers, both echo servers, the load generator, the
- * inspector subscriber) run as plain JavaScript bundled by Vite, not through tsx. Measured with
+ * inspector subscriber, the fan-out chat servers and their load generator) run as plain JavaScript bundled by Vite, not through tsx. Measured with
  * `--trace-gc`: under tsx our echo server sits just above a V8 heap threshold (tsx's own state
  * adds ~1.5 MB to the heap) and spends up to a third of its CPU in back-to-back mark-compacts on
  * 64 KiB traffic (75-90 in 1.8 s, against 2 when bundled), which would measure tsx, not the
@@ -16,6 +16,8 @@ export interface Scripts {
   subscriber: string;
   deflateServer: string;
   deflateClient: string;
+  fanoutServer: string;
+  fanoutLoadgen: string;
 }
 
 const ENTRIES = {
@@ -25,6 +27,8 @@ const ENTRIES = {
   subscriber: '../echo/subscriber.ts',
   deflateServer: '../deflate/server.ts',
   deflateClient: '../deflate/client.ts',
+  fanoutServer: '../fanout/server.ts',
+  fanoutLoadgen: '../fanout/loadgen.ts',
 } as const;
 
 /** Bundle the children into node_modules/.cache/framescope-bench (where `ws` resolves). */
@@ -51,5 +55,7 @@ export async function buildScripts(root = process.cwd()): Promise<Scripts> {
     subscriber: out('subscriber'),
     deflateServer: out('deflateServer'),
     deflateClient: out('deflateClient'),
+    fanoutServer: out('fanoutServer'),
+    fanoutLoadgen: out('fanoutLoadgen'),
   };
 }
