@@ -12,7 +12,7 @@
  * `/inspect` subscriber) a `SubscriberSocket`.
  */
 import type { Socket } from 'node:net';
-import { canHappen, type ProtocolEvent, type ReadyState, type WebSocketConnection } from '../src/protocol/index.ts';
+import { canHappen, citation, type ProtocolEvent, type ReadyState, type WebSocketConnection } from '../src/protocol/index.ts';
 import { ReadGate } from './connection/backpressure.ts';
 import { CloseRecord } from './connection/close-record.ts';
 import { serverCodec } from './connection/codec.ts';
@@ -340,7 +340,7 @@ export class ServerConnection implements EndpointConnection, WatchedConnection, 
       case 'fault': {
         const f = event.fault;
         this.#closing.byServer('fault');
-        this.#ctx.logger.warn(`fault #${this.id} ${this.path} ${this.peer}: ${f.closeCode} ${f.rule} at byte ${f.offset} (RFC 6455 §${f.rfc}): ${f.message}`);
+        this.#ctx.logger.warn(`fault #${this.id} ${this.path} ${this.peer}: ${f.closeCode} ${f.rule} at byte ${f.offset} (${citation(f.rfc)}): ${f.message}`);
         this.#tap.fault(f);
         break;
       }

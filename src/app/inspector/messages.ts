@@ -160,6 +160,8 @@ const FIELDS: Record<InspectorMessage['type'], Record<string, Check>> = {
 const RSV_BITS: readonly unknown[] = ['RSV1', 'RSV2', 'RSV3'];
 const opcode: Check = (v) => int(v) && (v as number) >= 0 && (v as number) <= 0xf;
 const byte: Check = (v) => int(v) && (v as number) >= 0 && (v as number) <= 0xff;
+/** An offset into bytes (of a payload, of inflated text): never negative. */
+const offset: Check = (v) => int(v) && (v as number) >= 0;
 
 /**
  * What each rule's `detail` holds (`FaultDetails` in src/protocol/fault.ts), so a page can build
@@ -185,7 +187,7 @@ const DETAIL_FIELDS: { readonly [R in FaultRule]: Record<keyof FaultDetails[R], 
   'invalid-utf8': { in: oneOf('text', 'close-reason'), byte: nullable(byte), payloadOffset: nullable(int) },
   'inflate-failed': { reason: str },
   'inflated-too-large': { limit: num },
-  'inflated-invalid-utf8': { byte: nullable(byte), at: int },
+  'inflated-invalid-utf8': { byte: nullable(byte), at: offset },
 };
 
 /** A fault message whose `detail` lacks a field its `rule` needs: the field's name, else null. */
