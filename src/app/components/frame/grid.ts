@@ -5,7 +5,9 @@
  */
 import type { Fault, FieldKey, FrameLayout, LayoutField } from '../../../protocol';
 
+/** RFC 6455 §5.2 draws the frame 32 bits a row; a phone shows it a byte (8 bits) a row. */
 export const BITS_PER_ROW = 32;
+export const NARROW_BITS_PER_ROW = 8;
 
 export interface GridBit {
   /** Bit position from the frame's first bit. */
@@ -20,7 +22,7 @@ export interface GridSegment {
   /** Unique within the grid: field key and row. */
   id: string;
   field: LayoutField;
-  /** Grid row (0 = the frame's first 32 bits) and first column (0-31). */
+  /** Grid row (0 = the frame's first row of bits) and first column (0 to bits per row - 1). */
   row: number;
   column: number;
   span: number;
@@ -90,8 +92,9 @@ export function inRange(offset: number, range: ByteRange | null | undefined): bo
   return range != null && offset >= range.start && offset < range.start + Math.max(1, range.length);
 }
 
-/** The fields cut into segments of the 32-bit grid, in reading order. */
-export function gridSegments(layout: FrameLayout, fault: Fault | null = null): GridSegment[] {
+/** The fields cut into segments of a grid `bitsPerRow` wide (32, as the RFC draws it, or 8), in reading order. */
+export function gridSegments(layout: FrameLayout, fault: Fault | null = null, bitsPerRow = BITS_PER_ROW): GridSegment[] {
+  const BITS_PER_ROW = bitsPerRow;
   const faulty = faultFields(fault, layout);
   const segments: GridSegment[] = [];
   for (const field of layout.fields) {
@@ -123,6 +126,26 @@ export function gridSegments(layout: FrameLayout, fault: Fault | null = null): G
     }
   }
   return segments;
+}
+
+/**
+ * A segment's accessible name: the field, its value, and where its bits are ("FIN: 1, bit 0";
+ * "Opcode: 0x1 text, bits 4 to 7 = 0001"), and whether the fault points at it.
+ */
+export function segmentName(segment: GridSegment): string {
+  const field = segment.field;
+  const label = segment.first ? field.label : `${field.label} (continued)`;
+  const parts = [`${label}: ${field.value}`];
+  if (field.key === 'payload') {
+    parts.push(`from bit ${field.bitOffset}`);
+  } else {
+    const from = segment.bits[0]?.index ?? field.bitOffset;
+    const to = from + Math.max(1, segment.span) - 1;
+    const values = segment.bits.map((bit) => bit.char).join('');
+    parts.push(from === to ? `bit ${from}` : `bits ${from} to ${to}${field.bitLength > 1 && values ? ` = ${values}` : ''}`);
+  }
+  if (segment.fault) parts.push('at fault');
+  return parts.join(', ');
 }
 
 /** How many grid rows the segments use. */
