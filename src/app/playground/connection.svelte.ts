@@ -2,7 +2,7 @@
  * The page's own WebSocket: the browser's real `WebSocket`, wrapped so every readyState step and
  * browser event lands in a timeline. Reconnecting starts a new timeline; the old ones stay.
  */
-import { nextFrame } from '../inspector/capture.svelte';
+import { throttled } from '../inspector/capture.svelte';
 import { RingBuffer } from '../inspector/ring-buffer';
 import { createBrowserSocket, openSocket, type CreateSocket, type PageSocket } from '../socket/socket';
 import { createTimeline, reduceTimelineBatch, type Timeline, type TimelineInput } from '../socket/timeline';
@@ -16,7 +16,10 @@ export interface ConnectionClock {
   wall(): number;
   /** Calls `fn` every `ms` until the returned function is called. */
   every(ms: number, fn: () => void): () => void;
-  /** Calls `fn` once, before the next paint (an animation frame; a timer when the tab is hidden). */
+  /**
+   * Calls `fn` once, on an animation frame (a timer when the tab is hidden); under a flood at most
+   * ten times a second, as the capture does, leaving the main thread to the messages.
+   */
   frame(fn: () => void): void;
 }
 
@@ -27,7 +30,7 @@ const browserClock: ConnectionClock = {
     const id = setInterval(fn, ms);
     return () => clearInterval(id);
   },
-  frame: nextFrame,
+  frame: throttled(),
 };
 
 /** The message log at one moment: a view over its ring, replaced at each flush. */
