@@ -11,7 +11,16 @@ export interface CliOptions extends Omit<ResolvedOptions, 'staticDir' | 'inspect
   host: string;
   dist: string;
   quiet: boolean;
+  /** `--inspect-frame-bytes`: how much of each frame the inspector reports (default 64 KiB). */
+  inspectFrameBytes: number;
 }
+
+/**
+ * `--inspect-frame-bytes` from 256 bytes to 1 MiB: a reported frame is JSON hex, twice its size,
+ * and a page's queue (8 MiB) and byte budget (8 MiB a second) must still hold several.
+ */
+export const MIN_INSPECT_FRAME_BYTES = 256;
+export const MAX_INSPECT_FRAME_BYTES = MiB;
 
 export type CliResult = { kind: 'run'; options: CliOptions } | { kind: 'help' } | { kind: 'error'; message: string };
 
@@ -31,6 +40,7 @@ Options:
   --handshake-timeout TIME  drop a client whose request head is not complete by then (default 10s)
   --close-timeout TIME   wait this long for the peer's close frame and TCP close (default 5s)
   --class                class mode: /inspect?all lets a teacher's page watch every connection
+  --inspect-frame-bytes SIZE  how much of each frame the inspector reports, up to 1MiB (default 64KiB)
   --quiet                no log lines
   --help                 this text
 
@@ -78,6 +88,7 @@ export function parseCli(argv: readonly string[]): CliResult {
         'handshake-timeout': { type: 'string' },
         'close-timeout': { type: 'string' },
         class: { type: 'boolean' },
+        'inspect-frame-bytes': { type: 'string' },
         quiet: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -130,7 +141,15 @@ export function parseCli(argv: readonly string[]): CliResult {
     closeTimeout: time('close-timeout', v['close-timeout'], DEFAULTS.closeTimeout, 1),
     classMode: v.class ?? false,
     quiet: v.quiet ?? false,
+    inspectFrameBytes: DEFAULTS.inspector.maxFrameBytes,
   };
+  const frameBytes = v['inspect-frame-bytes'];
+  if (frameBytes !== undefined) {
+    const n = parseSize(frameBytes);
+    if (n === null || n < MIN_INSPECT_FRAME_BYTES || n > MAX_INSPECT_FRAME_BYTES) {
+      problems.push(`--inspect-frame-bytes takes a size from 256 bytes to 1MiB (like 256KiB or 1MiB), not ${JSON.stringify(frameBytes)}`);
+    } else options.inspectFrameBytes = n;
+  }
   if (options.host.trim() === '') problems.push('--host needs an address');
   if (problems.length > 0) return { kind: 'error', message: problems.join('\n') };
   return { kind: 'run', options };

@@ -30,6 +30,7 @@ async function main(): Promise<void> {
     classMode: o.classMode,
     quiet: o.quiet,
     staticDir: root,
+    inspector: { maxFrameBytes: o.inspectFrameBytes },
   });
 
   let port: number;

@@ -46,6 +46,11 @@ export interface AttachOptions {
   exclusive?: boolean;
   /** Drop sockets that do not complete a request head within the handshake timeout (own servers). */
   guardHandshake?: boolean;
+  /**
+   * Upgrades another listener on the same server answers (Vite's HMR socket and proxy, see
+   * vite-upgrades.ts): left alone even when `exclusive`, which takes all the others.
+   */
+  leave?: (req: IncomingMessage) => boolean;
 }
 
 export interface CloseOptions {
@@ -138,9 +143,11 @@ export class FramescopeServer {
   /** Hook an http.Server's upgrades (and, with guardHandshake, its connections). Returns the undo. */
   attach(server: http.Server, options: AttachOptions = {}): () => void {
     const exclusive = options.exclusive ?? false;
+    const leave = options.leave;
     const guard = new HandshakeGuard(this.options.handshakeTimeout);
     const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
       guard.clear(socket as Socket);
+      if (leave?.(req)) return;
       if (!exclusive && (!this.handles(pathOf(req.url)) || isViteUpgrade(req))) return;
       this.handleUpgrade(req, socket as Socket, head);
     };

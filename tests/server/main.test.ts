@@ -39,6 +39,7 @@ describe('parseCli', () => {
         closeTimeout: 5_000,
         classMode: false,
         quiet: false,
+        inspectFrameBytes: 64 * 1024,
       },
     });
   });
@@ -47,13 +48,14 @@ describe('parseCli', () => {
     const r = parseCli([
       '--port', '9000', '--host', '0.0.0.0', '--max-payload', '64KiB', '--max-message', '1MiB',
       '--max-connections', '10', '--ping-interval', '5s', '--idle-timeout', '0', '--handshake-timeout', '500ms',
-      '--close-timeout', '1000', '--class', '--quiet', '--dist', 'build',
+      '--close-timeout', '1000', '--class', '--quiet', '--dist', 'build', '--inspect-frame-bytes', '1MiB',
     ]);
     expect(r.kind).toBe('run');
     if (r.kind !== 'run') return;
     expect(r.options).toMatchObject({
       port: 9000, host: '0.0.0.0', maxPayload: 65536, maxMessage: 1048576, maxConnections: 10, pingInterval: 5000,
       idleTimeout: 0, handshakeTimeout: 500, closeTimeout: 1000, classMode: true, quiet: true, dist: 'build',
+      inspectFrameBytes: 1024 * 1024,
     });
   });
 
@@ -63,6 +65,10 @@ describe('parseCli', () => {
     expect(parseCli(['--port', '70000']).kind).toBe('error');
     expect(parseCli(['--max-payload', '10']).kind).toBe('error');
     expect(parseCli(['--ping-interval', 'soon']).kind).toBe('error');
+    // The inspector's frame bytes: 256 bytes to 1 MiB (a page's queue and budget hold a few such frames).
+    expect(parseCli(['--inspect-frame-bytes', '2MiB']).kind).toBe('error');
+    expect(parseCli(['--inspect-frame-bytes', '100']).kind).toBe('error');
+    expect(parseCli(['--inspect-frame-bytes', '256KiB'])).toMatchObject({ kind: 'run', options: { inspectFrameBytes: 256 * 1024 } });
     expect(parseCli(['extra']).kind).toBe('error');
     expect(parseCli(['--help']).kind).toBe('help');
   });
