@@ -16,6 +16,7 @@ import { ReadGate } from './connection/backpressure.ts';
 import { CloseRecord } from './connection/close-record.ts';
 import { serverCodec } from './connection/codec.ts';
 import { misbehaviour, queueMessage } from './connection/demonstrations.ts';
+import { Flood, type FloodProgress } from './connection/flood.ts';
 import { Keepalive, type KeepaliveHost } from './connection/keepalive.ts';
 import { TcpTeardown } from './connection/teardown.ts';
 import { FrameWriter } from './connection/writer.ts';
@@ -57,6 +58,8 @@ export class ServerConnection implements EndpointConnection, WatchedConnection, 
   readonly #closing = new CloseRecord();
   /** "fragment-next": the next message goes out in this many fragments (0: one frame). */
   #fragmentNext = 0;
+  /** The flood demonstration running on this connection, if any. */
+  #flood: Flood | null = null;
 
   readonly #stats: ConnectionStats = { reads: 0, framesIn: 0, framesOut: 0, bytesIn: 0, bytesOut: 0, messagesIn: 0 };
 
@@ -204,6 +207,41 @@ export class ServerConnection implements EndpointConnection, WatchedConnection, 
     this.#checkBackpressure();
     this.#ctx.logger.info(`misbehave #${this.id} ${this.path}: sent ${kind} (${rule})`);
     return rule;
+  }
+
+  /**
+   * The flood demonstration (connection/flood.ts): `count` text messages as fast as the peer reads
+   * them; `report` hears its progress. A new flood stops the one running; a count of 0 only stops it.
+   */
+  flood(count: number, size: number, report: (progress: FloodProgress) => void): void {
+    this.#flood?.stop();
+    this.#flood = null;
+    if (count === 0 || this.#ws.state !== 'OPEN') return;
+    const socket = this.#socket;
+    const flood = new Flood(
+      {
+        isOpen: () => this.#ws.state === 'OPEN' && !this.#teardown.gone,
+        sendText: (text) => this.sendText(text),
+        corked: (write) => this.corked(write),
+        unsent: () => socket.writableLength,
+        onDrain: (fn) => {
+          // 'close' too: a socket that closes while full never drains, and the flood must end.
+          const once = (): void => {
+            socket.off('drain', once);
+            socket.off('close', once);
+            fn();
+          };
+          socket.once('drain', once);
+          socket.once('close', once);
+        },
+      },
+      count,
+      size,
+      report,
+    );
+    this.#flood = flood;
+    this.#ctx.logger.info(`flood #${this.id} ${this.path}: ${count} messages`);
+    flood.start();
   }
 
   /** Drop the TCP connection now, without a closing handshake. */

@@ -169,6 +169,7 @@ describe('InspectorHub (fake subscribers)', () => {
       fragmentNext: () => {},
       close: () => true,
       misbehave: () => 'rule',
+      flood: () => {},
     });
     const one = conn(1, 'a');
     hub.addConnection(one);

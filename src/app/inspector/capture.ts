@@ -9,6 +9,7 @@ import type {
   ClosedMessage,
   ConnectionInfo,
   FaultMessage,
+  FloodMessage,
   FrameMessage,
   InspectorMessage,
   ReadMessage,
@@ -72,6 +73,8 @@ export interface ConnectionRecord {
   inFrames: RingBuffer<{ seq: number; offset: number; size: number; opcode: number }>;
   closed: ClosedMessage | null;
   faults: FaultMessage[];
+  /** The newest progress of a flood demonstration on this connection (docs/inspector.md, `flood`). */
+  flood: FloodMessage | null;
   socketErrors: SocketErrorMessage[];
   framesIn: number;
   framesOut: number;
@@ -262,6 +265,14 @@ export class Capture {
         this.#notice(message.t, 'error', `The server could not do that: ${message.message}`);
         changes.notices = true;
         break;
+      case 'flood': {
+        const record = this.#connections.get(message.connection);
+        if (record) {
+          record.flood = message;
+          changes.connections = true;
+        }
+        break;
+      }
     }
     return changes;
   }
@@ -286,6 +297,7 @@ export class Capture {
       inFrames: new RingBuffer(this.#readCapacity),
       closed: null,
       faults: [],
+      flood: null,
       socketErrors: [],
       framesIn: 0,
       framesOut: 0,

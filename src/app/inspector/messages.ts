@@ -20,6 +20,7 @@ export type {
   ConnectionInfo,
   ErrorMessage,
   FaultMessage,
+  FloodMessage,
   FrameMessage,
   HandshakeRequest,
   HandshakeResponse,
@@ -30,7 +31,7 @@ export type {
   SocketErrorMessage,
   Stamp,
 } from '../../wire/inspector';
-export { MISBEHAVE_KINDS } from '../../wire/inspector';
+export { MAX_FLOOD_COUNT, MAX_FLOOD_SIZE, MISBEHAVE_KINDS } from '../../wire/inspector';
 
 type WireLimits = Wire.HelloMessage['limits'];
 
@@ -122,6 +123,18 @@ const FIELDS: Record<InspectorMessage['type'], Record<string, Check>> = {
   dropped: { ...stampFields, count: int, reason: optional(str) },
   ack: { ...stampFields, id: nullable(oneOfIdTypes()), connection: int, action: str, detail: str },
   error: { ...stampFields, id: nullable(oneOfIdTypes()), connection: nullable(int), action: nullable(str), message: str },
+  flood: {
+    ...stampFields,
+    id: nullable(oneOfIdTypes()),
+    connection: int,
+    count: int,
+    sent: int,
+    unsent: int,
+    maxUnsent: int,
+    waits: int,
+    elapsed: num,
+    done: oneOf(null, 'sent', 'closed', 'stopped'),
+  },
 };
 
 function oneOfIdTypes(): Check {

@@ -75,6 +75,19 @@ export const SERVER_CLOSE_CODES: readonly { code: number; name: string }[] = [
   1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 3000, 4000,
 ].map((code) => ({ code, name: closeCodeInfo(code).name }));
 
+export const FLOOD_EXPLANATION =
+  'The server sends N text messages as fast as your browser reads them: it writes while its socket holds under 64 KiB unsent, then waits for TCP to drain (backpressure), so a slow reader slows the sender instead of filling its memory. The page counts every message event; the list shows the frames the inspector reported (past its budget per second it skips some, and says how many).';
+
+/** Flood sizes offered as buttons. */
+export const FLOOD_PRESETS: readonly number[] = [1_000, 10_000, 50_000];
+export const MAX_FLOOD = 100_000;
+/** Bytes per message: the bare text ("flood 12 of 10000"), or padded (big ones show the backpressure). */
+export const FLOOD_SIZES: readonly { size: number; label: string }[] = [
+  { size: 0, label: 'about 20 bytes' },
+  { size: 1024, label: '1 KiB' },
+  { size: 16 * 1024, label: '16 KiB' },
+];
+
 export const MIN_FRAGMENTS = 2;
 export const MAX_FRAGMENTS = 16;
 
@@ -82,7 +95,8 @@ export type DemoRequest =
   | { demo: 'ping'; payload: string }
   | { demo: 'fragment-next'; count: number }
   | { demo: 'close'; code: number; reason: string }
-  | { demo: 'misbehave'; kind: MisbehaveKind };
+  | { demo: 'misbehave'; kind: MisbehaveKind }
+  | { demo: 'flood'; count: number; size?: number };
 
 export type DemoCheck = { ok: true; action: CommandAction } | { ok: false; message: string };
 
@@ -113,6 +127,13 @@ export function demoAction(request: DemoRequest): DemoCheck {
     }
     case 'misbehave':
       return { ok: true, action: { action: 'misbehave', kind: request.kind } };
+    case 'flood': {
+      const n = request.count;
+      if (!Number.isInteger(n) || n < 0 || n > MAX_FLOOD) return { ok: false, message: `Choose 1 to ${MAX_FLOOD.toLocaleString('en-US')} messages (0 stops a flood).` };
+      const size = request.size ?? 0;
+      if (!Number.isInteger(size) || size < 0 || size > 65_536) return { ok: false, message: 'A flood message is 0 to 65,536 bytes.' };
+      return { ok: true, action: size > 0 ? { action: 'flood', count: n, size } : { action: 'flood', count: n } };
+    }
   }
 }
 
