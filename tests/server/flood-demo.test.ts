@@ -4,7 +4,7 @@
  * the bytes its socket held unsent (its bufferedAmount), and how often it waited for the peer.
  */
 import type { Socket } from 'node:net';
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FLOOD_HIGH_WATER, floodText } from '../../server/connection/flood';
 import type { FloodMessage, InspectorMessage } from '../../server/inspector/messages';

@@ -3,7 +3,7 @@
  * §5.7's own examples; the broken ones each break one rule, and the unit tests check that the
  * parser finds exactly that rule.
  */
-import { closePayload, encodeFrame, type FaultRule, formatHex, type FrameSender, Opcode, toHex } from '../../protocol';
+import { closePayload, encodeFrame, type FaultRule, type FrameSender, Opcode, toHex } from '../../protocol';
 import { spaced } from './link';
 
 export interface Example {

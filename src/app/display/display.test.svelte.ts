@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { DISPLAY_KEY } from './display';
 import { DisplaySettings, type DisplayHost } from './display.svelte';
 
+// Plain maps stand in for the browser's storage and style: nothing here is reactive state.
+/* eslint-disable svelte/prefer-svelte-reactivity */
 function host(stored: string | null = null, hash = '#/', search = '') {
   const store = new Map<string, string>();
   if (stored !== null) store.set(DISPLAY_KEY, stored);
@@ -17,6 +19,7 @@ function host(stored: string | null = null, hash = '#/', search = '') {
   };
   return { fake, store, dataset, style, urls, location };
 }
+/* eslint-enable svelte/prefer-svelte-reactivity */
 
 describe('DisplaySettings', () => {
   it('applies what was stored on the root element: data-theme and --text-scale', () => {
