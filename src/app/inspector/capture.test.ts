@@ -129,14 +129,15 @@ describe('Capture: one clock, broken frames', () => {
 
   const broken = (offset: number, spec: Parameters<typeof encodeFrame>[0], misbehave: string): FrameMessage => {
     const bytes = encodeFrame(spec);
+    const payloadLength = spec.payload?.length ?? 0;
     return {
       ...serverHello(1, offset),
       size: bytes.length,
       opcode: spec.opcode,
       fin: spec.fin ?? true,
       masked: !!spec.maskingKey,
-      payloadLength: spec.payload.length,
-      headerLength: bytes.length - spec.payload.length,
+      payloadLength,
+      headerLength: bytes.length - payloadLength,
       bytes: toHex(bytes),
       misbehave,
     };
