@@ -6,6 +6,7 @@
  *   /inspect?session=TOKEN   the connections opened with ?session=TOKEN
  *   /inspect?all             every connection (only when the server runs with --class;
  *                            in class mode `/inspect` with no session means the same)
+ *   ...&batch                each text message a JSON array of messages (many per event for a page)
  */
 import { decodeUtf8, encodeUtf8, isValidCloseCode, type MessageEvent } from '../../src/protocol/index.ts';
 import type { Endpoint, UpgradeRequest } from '../endpoints/types.ts';
@@ -43,7 +44,7 @@ export function inspectEndpoint(hub: InspectorHub, options: ResolvedOptions): En
       return null;
     },
     open(connection, request) {
-      const subscriber = new Subscriber(connection, scopeOf(request, hub), hub.limits);
+      const subscriber = new Subscriber(connection, scopeOf(request, hub), hub.limits, { batch: request.url.searchParams.has('batch') });
       hub.subscribe(subscriber);
       subscriber.reply({
         type: 'hello',

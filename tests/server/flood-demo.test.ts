@@ -130,3 +130,26 @@ describe('flood', () => {
     tap.ws.close();
   });
 });
+
+describe('/inspect?batch', () => {
+  it('sends JSON arrays of messages: the hello, then many frames an event', { timeout: 30_000 }, async () => {
+    const texts: string[] = [];
+    const tap = await openWs(`ws://127.0.0.1:${server.port}/inspect?session=batch-a&batch`, {}, (w) => w.on('message', (d) => texts.push(String(d))));
+    await eventually(() => texts.length >= 1, 5000, 'the hello');
+    const first = JSON.parse(texts[0]!) as InspectorMessage[];
+    expect(Array.isArray(first)).toBe(true);
+    expect(first[0]).toMatchObject({ type: 'hello', session: 'batch-a' });
+    const client = await openWs(`ws://127.0.0.1:${server.port}/echo?session=batch-a`);
+    let echoes = 0;
+    client.on('message', () => echoes++);
+    for (let i = 0; i < 2000; i++) client.send(`m${i}`);
+    await eventually(() => echoes === 2000, 10_000, 'the echoes');
+    const messages = () => texts.flatMap((text) => JSON.parse(text) as InspectorMessage[]);
+    await eventually(() => messages().filter((m) => m.type === 'frame').length >= 4000 || messages().some((m) => m.type === 'dropped'), 10_000, 'the frames');
+    // Many messages per text message: far fewer events than messages.
+    expect(texts.length).toBeLessThan(messages().length / 5);
+    client.close();
+    tap.close();
+    await wsClosed(client);
+  });
+});

@@ -6,7 +6,7 @@
  */
 import { Capture, NO_CONNECTIONS, type CaptureOptions, type CapturedFrame, type Changes, type ConnectionRecord, type Notice } from './capture';
 import type { InspectorMessage } from './messages';
-import { parseInspectorMessage } from './messages';
+import { checkInspectorMessage, parseInspectorMessage, type ParseResult } from './messages';
 import type { RingBuffer } from './ring-buffer';
 
 /** A read-only list by index: what FrameList draws (an array fits too). */
@@ -162,7 +162,31 @@ export class CaptureStore {
 
   /** One text message from `/inspect`: parsed, checked, ingested; a bad one becomes a notice. */
   ingestText(text: string, now = 0): InspectorMessage | null {
-    const parsed = parseInspectorMessage(text);
+    return this.#ingestParsed(parseInspectorMessage(text), now);
+  }
+
+  /**
+   * A batch from `/inspect?batch` (a JSON array of messages): each checked and ingested as if it had
+   * come alone, in order; `each` hears every good one (the client answers commands from it).
+   */
+  ingestBatch(text: string, now: number, each: (message: InspectorMessage) => void): void {
+    let values: unknown;
+    try {
+      values = JSON.parse(text);
+    } catch {
+      values = null;
+    }
+    if (!Array.isArray(values)) {
+      this.#ingestParsed({ ok: false, error: `not a JSON array of messages: ${text.slice(0, 60)}` }, now);
+      return;
+    }
+    for (const value of values) {
+      const message = this.#ingestParsed(checkInspectorMessage(value), now);
+      if (message) each(message);
+    }
+  }
+
+  #ingestParsed(parsed: ParseResult, now: number): InspectorMessage | null {
     // docs/inspector.md: a client ignores message types it does not know (a newer server's).
     if (!parsed.ok && parsed.unknown) return null;
     if (!parsed.ok) {

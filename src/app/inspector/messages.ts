@@ -160,6 +160,11 @@ export function parseInspectorMessage(text: string): ParseResult {
   } catch {
     return { ok: false, error: `not JSON: ${text.slice(0, 60)}` };
   }
+  return checkInspectorMessage(value);
+}
+
+/** Checks one parsed value as an inspector message (an element of a batch, or a whole message). */
+export function checkInspectorMessage(value: unknown): ParseResult {
   if (!isObject(value)) return { ok: false, error: 'not a JSON object' };
   const type = value.type;
   if (typeof type !== 'string' || !Object.hasOwn(FIELDS, type)) {

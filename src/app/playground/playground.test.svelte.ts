@@ -51,7 +51,7 @@ describe('PlaygroundState', () => {
   it('opens the tap, then the socket with the session and the connection number', async () => {
     const { page, sockets, inspectors } = setup();
     expect(await page.connect()).toEqual({ ok: true });
-    expect(inspectors[0]?.url).toBe('ws://127.0.0.1:8008/inspect?session=TOKEN');
+    expect(inspectors[0]?.url).toBe('ws://127.0.0.1:8008/inspect?session=TOKEN&batch=');
     expect(sockets[0]?.url).toBe('ws://127.0.0.1:8008/echo?session=TOKEN&conn=1');
     sockets[0]!.open();
     expect(page.tapped).toBe(true);
