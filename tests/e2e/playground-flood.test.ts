@@ -55,7 +55,7 @@ describeBrowser('the playground under a flood from its own socket', (suite) => {
     // Every echo counted by the page (the timeline's message events: 50,000 and the marker's).
     const facts = await page.getByRole('region', { name: 'readyState timeline' }).innerText();
     const received = Number(/([\d,]+) received/.exec(facts)?.[1]?.replace(/,/g, ''));
-    expect(result.received).toBe(50_000);
+    expect(result.received).toBeGreaterThanOrEqual(50_000);
     expect(received).toBeGreaterThanOrEqual(50_001);
     // Listed, or counted as skipped by the server's budget: never silently lost.
     const counts = await page.evaluate(() => {

@@ -60,7 +60,8 @@ const num: Check = (v) => typeof v === 'number' && Number.isFinite(v);
 const int: Check = (v) => Number.isInteger(v);
 const str: Check = (v) => typeof v === 'string';
 const bool: Check = (v) => typeof v === 'boolean';
-const hex: Check = (v) => typeof v === 'string' && v.length % 2 === 0 && /^[0-9a-f]*$/.test(v);
+const HEX = /^[0-9a-f]*$/;
+const hex: Check = (v) => typeof v === 'string' && v.length % 2 === 0 && HEX.test(v);
 const nullable = (check: Check): Check => (v) => v === null || check(v);
 const optional = (check: Check): Check => (v) => v === undefined || check(v);
 const oneOf = (...values: unknown[]): Check => (v) => values.includes(v);
@@ -145,8 +146,17 @@ function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** Each type's fields as a list, made once: checking a message allocates nothing. */
+const FIELD_LISTS = new Map<Record<string, Check>, readonly (readonly [string, Check])[]>();
+
 function problem(value: Json, fields: Record<string, Check>): string | null {
-  for (const [name, check] of Object.entries(fields)) {
+  let list = FIELD_LISTS.get(fields);
+  if (list === undefined) {
+    list = Object.entries(fields);
+    FIELD_LISTS.set(fields, list);
+  }
+  for (let i = 0; i < list.length; i++) {
+    const [name, check] = list[i]!;
     if (!check(value[name])) return name;
   }
   return null;
