@@ -20,6 +20,7 @@ import { runCodec } from './codec/section';
 import { runEcho } from './echo/section';
 import { renderTable, rowJson, type Row } from './lib/report';
 import { buildScripts, type Scripts } from './lib/scripts';
+import { runPageFlood } from './page/flood';
 import { runPage } from './page/section';
 
 const SECTIONS = ['codec', 'echo', 'page', 'bundle'] as const;
@@ -152,6 +153,14 @@ async function main(): Promise<void> {
         log(`page: failed: ${message}`);
         failures.push(`page: ${message}`);
         rows.push({ section: 'page', name: 'render, scroll, heap', format: String, unit: '', higherIsBetter: true, ours: null, against: [], target: null, met: null, skipped: `failed: ${message}` });
+      }
+      try {
+        rows.push(...(await timed('page flood', () => runPageFlood({ dist, rounds: args.quick ? 1 : 3, counts: [10_000, 50_000], log }))));
+      } catch (error) {
+        const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+        log(`page flood: failed: ${message}`);
+        failures.push(`page flood: ${message}`);
+        rows.push({ section: 'page', name: 'flood through the page\'s socket', format: String, unit: '', higherIsBetter: true, ours: null, against: [], target: null, met: null, skipped: `failed: ${message}` });
       }
     }
     if (args.sections.has('bundle') && app) rows.push(...bundleRows(app));

@@ -8,6 +8,7 @@
  * newer or older server that does not fit is reported, never a crash.
  */
 
+import { allocatePooled } from '../../protocol';
 import type * as Wire from '../../wire/inspector';
 
 // The message types are shared with the server (src/wire/inspector.ts); the page reads two of
@@ -189,9 +190,13 @@ const NIBBLE = new Int8Array(128).fill(-1);
 for (let i = 0; i < 10; i++) NIBBLE[48 + i] = i;
 for (let i = 0; i < 6; i++) NIBBLE[97 + i] = 10 + i;
 
-/** Lowercase hex without separators (as the tap sends bytes) to bytes. Assumes `hex` was checked. */
+/**
+ * Lowercase hex without separators (as the tap sends bytes) to bytes. Assumes `hex` was checked.
+ * Small frames get views of a shared slab (the codec's pool): 100,000 captured frames are then a
+ * few hundred ArrayBuffers, not 100,000, which the garbage collector would visit one by one.
+ */
 export function bytesFromHex(hex: string): Uint8Array {
-  const out = new Uint8Array(hex.length >>> 1);
+  const out = allocatePooled(hex.length >>> 1);
   for (let i = 0; i < out.length; i++) {
     out[i] = (NIBBLE[hex.charCodeAt(2 * i)]! << 4) | NIBBLE[hex.charCodeAt(2 * i + 1)]!;
   }
