@@ -171,6 +171,9 @@ describe('npm start (the compiled server, plain node)', () => {
     expect(bad.err()).toMatch(/Usage: npm start/);
     expect(await help.exit).toBe(0);
     expect(help.out()).toMatch(/--max-payload/);
+    // Every endpoint is named, the chat room too.
+    expect(help.out()).toMatch(/endpoints \/echo, \/chat, \/inspect/);
+    expect(help.out()).toMatch(/--inspect-frame-bytes SIZE/);
   }, 30_000);
 
   it('the compiled server needs no package at run time: it imports only Node\'s own modules', () => {
