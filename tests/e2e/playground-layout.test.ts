@@ -107,7 +107,10 @@ describeBrowser('the playground in a classroom', (suite) => {
     expect(await sideways(page)).toBe(0);
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: `${screenshotDir}playground-phone.png` });
-    await page.locator('[aria-labelledby="frame-title"]').scrollIntoViewIfNeeded();
+    await page.evaluate(() => {
+      document.getElementById('frame-title')?.scrollIntoView({ block: 'start' });
+      window.scrollBy(0, -12);
+    });
     await page.screenshot({ path: `${screenshotDir}playground-phone-frame.png` });
 
     await page.goto(url('#/decode'));

@@ -39,7 +39,7 @@ function timeline(page: Page): Locator {
 
 /**
  * A bit-grid field of the selected frame, by its accessible name: the label, a colon, the value
- * ("MASK: 1, bits 1"), spacing aside. `value` omitted: any value.
+ * ("MASK: 1, bit 8"), spacing aside. `value` omitted: any value.
  */
 function gridField(page: Page, label: string, value?: string): Locator {
   const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
