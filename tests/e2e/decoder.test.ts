@@ -65,7 +65,7 @@ describeBrowser('decoder page (static build, no server)', (suite) => {
     for (const label of ['FIN', 'RSV1', 'RSV2', 'RSV3', 'Opcode', 'MASK', 'Payload length', 'Masking key', 'Payload']) {
       expect(await frame.locator('.seg .label', { hasText: new RegExp(`^${label}`) }).count()).toBeGreaterThan(0);
     }
-    const opcode = frame.getByRole('button', { name: 'Opcode: 0x1 text, bits 4 to 7 = 0001', exact: true });
+    const opcode = frame.getByRole('button', { name: 'Opcode: 0001 = 0x1 text, bits 4 to 7', exact: true });
     await opcode.focus();
     const tip = frame.getByRole('tooltip').filter({ hasText: 'Starts a text message' });
     expect(await tip.isVisible()).toBe(true);

@@ -38,12 +38,13 @@ function timeline(page: Page): Locator {
 }
 
 /**
- * A bit-grid field of the selected frame, by its accessible name: the label, a colon, the value
- * ("MASK: 1, bit 8"), spacing aside. `value` omitted: any value.
+ * A bit-grid field of the selected frame, by its accessible name: the label, a colon, the bits
+ * for a wider field and then its value ("Opcode: 0001 = 0x1 text, bits 4 to 7"; "MASK: 1, bit 8").
+ * `value` omitted: any value.
  */
 function gridField(page: Page, label: string, value?: string): Locator {
   const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const name = new RegExp(`^${escape(label)}\\s*:\\s*${value === undefined ? '' : `${escape(value)}\\b`}`);
+  const name = new RegExp(`^${escape(label)}: ${value === undefined ? '' : `(?:[01·]+ = )?${escape(value)}(?:,|$)`}`);
   return selectedFrame(page).getByRole('group', { name: /Frame header bits/ }).getByRole('button', { name });
 }
 

@@ -132,12 +132,12 @@ describe('segmentName', () => {
     const segments = gridSegments(layoutFrame(maskedHello));
     const names = segments.map(segmentName);
     expect(names[0]).toBe('FIN: 1, bit 0');
-    expect(names[4]).toBe('Opcode: 0x1 text, bits 4 to 7 = 0001');
+    expect(names[4]).toBe('Opcode: 0001 = 0x1 text, bits 4 to 7');
     expect(names[5]).toBe('MASK: 1, bit 8');
-    expect(names[6]).toBe('Payload length: 5, bits 9 to 15 = 0000101');
-    expect(names[7]).toBe('Masking key: 37 fa 21 3d, bits 16 to 31 = 0011011111111010');
-    expect(names[8]).toBe('Masking key (continued): 37 fa 21 3d, bits 32 to 47 = 0010000100111101');
-    expect(names[9]).toMatch(/^Payload: .*, from bit 48$/);
+    expect(names[6]).toBe('Payload length: 0000101 = 5, bits 9 to 15');
+    expect(names[7]).toBe('Masking key: 0011011111111010 = 37 fa 21 3d, bits 16 to 31');
+    expect(names[8]).toBe('Masking key (continued): 0010000100111101, bits 32 to 47');
+    expect(names[9]).toMatch(/^Payload: 5 bytes.*, from bit 48$/);
   });
 
   it('says which field is at fault', () => {

@@ -129,23 +129,27 @@ export function gridSegments(layout: FrameLayout, fault: Fault | null = null, bi
 }
 
 /**
- * A segment's accessible name: the field, its value, and where its bits are ("FIN: 1, bit 0";
- * "Opcode: 0x1 text, bits 4 to 7 = 0001"), and whether the fault points at it.
+ * A segment's accessible name: what the button shows, in its order (label, bits, value), then
+ * where its bits are ("FIN: 1, bit 0"; "Opcode: 0001 = 0x1 text, bits 4 to 7"), and whether the
+ * fault points at it. The visible text comes first, so speech input ("click Opcode") and the name
+ * a screen reader reads agree (WCAG 2.5.3, label in name).
  */
 export function segmentName(segment: GridSegment): string {
   const field = segment.field;
   const label = segment.first ? field.label : `${field.label} (continued)`;
-  const parts = [`${label}: ${field.value}`];
+  let name: string;
   if (field.key === 'payload') {
-    parts.push(`from bit ${field.bitOffset}`);
+    name = `${label}: ${field.value}, from bit ${field.bitOffset}`;
   } else {
     const from = segment.bits[0]?.index ?? field.bitOffset;
     const to = from + Math.max(1, segment.span) - 1;
-    const values = segment.bits.map((bit) => bit.char).join('');
-    parts.push(from === to ? `bit ${from}` : `bits ${from} to ${to}${field.bitLength > 1 && values ? ` = ${values}` : ''}`);
+    const bits = segment.bits.map((bit) => bit.char).join('');
+    const where = from === to ? `bit ${from}` : `bits ${from} to ${to}`;
+    // One bit shows only itself; the first row of a wider field shows its value under the bits.
+    const value = field.bitLength > 1 && segment.first ? ` = ${field.value}` : '';
+    name = `${label}: ${bits}${value}, ${where}`;
   }
-  if (segment.fault) parts.push('at fault');
-  return parts.join(', ');
+  return segment.fault ? `${name}, at fault` : name;
 }
 
 /** How many grid rows the segments use. */
