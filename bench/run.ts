@@ -4,7 +4,7 @@
  *   npm run bench                 the full run (a few minutes)
  *   npm run bench -- --quick      a short run (about a minute): shorter rounds, same sections
  *   npm run bench -- --json       one JSON document on stdout (progress still goes to stderr)
- *   npm run bench -- --only codec,echo   some sections: codec, echo, page, bundle
+ *   npm run bench -- --only codec,echo   some sections: codec, echo, fanout, page, bundle
  *
  * Each row: our figure, ws's figure, the ratio (ours / ws), each the median of alternating rounds
  * with the min–max spread, and the target from issue 8 with ✓ or ✗. ws is measured with
@@ -18,12 +18,13 @@ import { join } from 'node:path';
 import { buildApp, bundleRows, type BuiltApp } from './bundle';
 import { runCodec } from './codec/section';
 import { runEcho } from './echo/section';
+import { runFanout } from './fanout/section';
 import { renderTable, rowJson, type Row } from './lib/report';
 import { buildScripts, type Scripts } from './lib/scripts';
 import { runPageFlood } from './page/flood';
 import { runPage } from './page/section';
 
-const SECTIONS = ['codec', 'echo', 'page', 'bundle'] as const;
+const SECTIONS = ['codec', 'echo', 'fanout', 'page', 'bundle'] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Args {
@@ -58,7 +59,7 @@ function parseArgs(argv: string[]): Args {
 }
 
 function usage(error: string | null): never {
-  const text = 'usage: npm run bench -- [--quick] [--json] [--only codec,echo,page,bundle] [--rounds N]';
+  const text = 'usage: npm run bench -- [--quick] [--json] [--only codec,echo,fanout,page,bundle] [--rounds N]';
   if (error) {
     console.error(`bench: ${error}\n${text}`);
     process.exit(2);
@@ -116,7 +117,9 @@ async function main(): Promise<void> {
       return result;
     };
     let scripts: Scripts | null = null;
-    if (args.sections.has('codec') || args.sections.has('echo')) scripts = await timed('bundling the child processes', () => buildScripts());
+    if (args.sections.has('codec') || args.sections.has('echo') || args.sections.has('fanout')) {
+      scripts = await timed('bundling the child processes', () => buildScripts());
+    }
     if (args.sections.has('codec') && scripts) {
       const built = scripts;
       const codec = await timed('codec', () => runCodec(built, { rounds, roundMs: args.quick ? 40 : 150, log }));
@@ -138,6 +141,23 @@ async function main(): Promise<void> {
       );
       rows.push(...echo.rows);
       echo.comparisons.forEach((c) => comparisons.add(c));
+    }
+    if (args.sections.has('fanout') && scripts) {
+      const built = scripts;
+      const fanout = await timed('fanout', () =>
+        runFanout(built, {
+          rounds,
+          warmupMs: args.quick ? 200 : 500,
+          durationMs: args.quick ? 600 : 1500,
+          clients: [16, 128],
+          // Many senders, a few messages in flight each (a room's users take turns; one user's messages
+          // go to the store one after another, so one sender alone would measure a round trip).
+          senders: 32,
+          window: 2,
+          log,
+        }),
+      );
+      rows.push(...fanout);
     }
     if (args.sections.has('bundle') || args.sections.has('page')) {
       log('bundle: vite build');

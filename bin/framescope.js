@@ -2,7 +2,8 @@
 /**
  * `npm start`: the compiled server (dist-server/, made by `npm run build` from server/ with
  * tsconfig.server.json) run by node alone, no TypeScript loader, so a machine that only serves the
- * class needs `npm ci --omit=dev` and nothing else. Flags: `npm start -- --help`.
+ * class needs `npm ci --omit=dev` (the runtime dependencies only: redis, for --redis) and nothing
+ * else. Flags: `npm start -- --help`.
  */
 import { existsSync } from 'node:fs';
 

@@ -3,7 +3,9 @@
  * so the tests can call it. docs/server.md describes each flag.
  */
 import { parseArgs } from 'node:util';
+import { checkRedisUrl } from './chat/redis-url.ts';
 import { DEFAULTS, MiB, type ResolvedOptions } from './options.ts';
+import { parseAllowList } from './upstream/policy.ts';
 
 /** The server's limits (as `ResolvedOptions` names them) plus what only the command line sets. */
 export interface CliOptions extends Omit<ResolvedOptions, 'staticDir' | 'inspector'> {
@@ -13,6 +15,8 @@ export interface CliOptions extends Omit<ResolvedOptions, 'staticDir' | 'inspect
   quiet: boolean;
   /** `--inspect-frame-bytes`: how much of each frame the inspector reports (default 64 KiB). */
   inspectFrameBytes: number;
+  /** Keep the chat room in Redis at this URL (`--redis`, else `REDIS_URL`), or null: in memory. */
+  redis: string | null;
 }
 
 /**
@@ -26,7 +30,7 @@ export type CliResult = { kind: 'run'; options: CliOptions } | { kind: 'help' } 
 
 export const USAGE = `Usage: npm start -- [options]
 
-Serves the built app (dist/) and the WebSocket endpoints /echo, /chat, /inspect on one port.
+Serves the built app (dist/) and the WebSocket endpoints /echo, /chat, /inspect, /proxy on one port.
 
 Options:
   --port N               port to listen on (default 8008; 0 picks a free one)
@@ -41,6 +45,11 @@ Options:
   --close-timeout TIME   wait this long for the peer's close frame and TCP close (default 5s)
   --class                class mode: /inspect?all lets a teacher's page watch every connection
   --inspect-frame-bytes SIZE  how much of each frame the inspector reports, up to 1MiB (default 64KiB)
+  --redis URL            keep the chat room in Redis (redis://HOST:PORT/DB), shared by every
+                         server started with the same URL; default: REDIS_URL, else in memory
+  --allow-upstream LIST  servers /proxy may watch: CIDR blocks, hosts, host:port, loopback,
+                         comma-separated, e.g. 192.168.1.0/24,loopback (default: loopback only,
+                         for a browser on this machine)
   --quiet                no log lines
   --help                 this text
 
@@ -69,7 +78,8 @@ export function parseDuration(text: string): number | null {
   return Number.isSafeInteger(value) ? value : null;
 }
 
-export function parseCli(argv: readonly string[]): CliResult {
+/** `env` is read for REDIS_URL only (main passes process.env). */
+export function parseCli(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): CliResult {
   let parsed;
   try {
     parsed = parseArgs({
@@ -89,6 +99,8 @@ export function parseCli(argv: readonly string[]): CliResult {
         'close-timeout': { type: 'string' },
         class: { type: 'boolean' },
         'inspect-frame-bytes': { type: 'string' },
+        redis: { type: 'string' },
+        'allow-upstream': { type: 'string' },
         quiet: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -128,6 +140,18 @@ export function parseCli(argv: readonly string[]): CliResult {
     return n;
   };
 
+  const allowList = (text: string | undefined): string[] => {
+    if (text === undefined) return [];
+    try {
+      const list = parseAllowList(text);
+      if (list.length === 0) problems.push('--allow-upstream needs a list, such as 192.168.1.0/24,loopback');
+      return list;
+    } catch (error) {
+      problems.push(`--allow-upstream: ${(error as Error).message}`);
+      return [];
+    }
+  };
+
   const options: CliOptions = {
     port: int('port', v.port, 8008, 0, 65535),
     host: v.host ?? '127.0.0.1',
@@ -142,6 +166,8 @@ export function parseCli(argv: readonly string[]): CliResult {
     classMode: v.class ?? false,
     quiet: v.quiet ?? false,
     inspectFrameBytes: DEFAULTS.inspector.maxFrameBytes,
+    redis: null,
+    allowUpstream: allowList(v['allow-upstream']),
   };
   const frameBytes = v['inspect-frame-bytes'];
   if (frameBytes !== undefined) {
@@ -149,6 +175,14 @@ export function parseCli(argv: readonly string[]): CliResult {
     if (n === null || n < MIN_INSPECT_FRAME_BYTES || n > MAX_INSPECT_FRAME_BYTES) {
       problems.push(`--inspect-frame-bytes takes a size from 256 bytes to 1MiB (like 256KiB or 1MiB), not ${JSON.stringify(frameBytes)}`);
     } else options.inspectFrameBytes = n;
+  }
+  const redis = (v.redis ?? env['REDIS_URL'] ?? '').trim();
+  if (redis !== '') {
+    const problem = checkRedisUrl(redis);
+    if (problem) problems.push(v.redis === undefined ? `REDIS_URL: ${problem}` : problem);
+    else options.redis = redis;
+  } else if (v.redis !== undefined) {
+    problems.push('--redis needs a URL, like redis://127.0.0.1:6379/0');
   }
   if (options.host.trim() === '') problems.push('--host needs an address');
   if (problems.length > 0) return { kind: 'error', message: problems.join('\n') };

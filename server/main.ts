@@ -4,11 +4,13 @@
  */
 import path from 'node:path';
 import { parseCli, USAGE } from './args.ts';
+import { createChatEndpoint, type ChatEndpoint } from './endpoints/chat.ts';
+import { consoleLogger } from './log.ts';
 import { createFramescopeServer } from './server.ts';
 import { hasBuild } from './http/static.ts';
 
 async function main(): Promise<void> {
-  const cli = parseCli(process.argv.slice(2));
+  const cli = parseCli(process.argv.slice(2), process.env);
   if (cli.kind === 'help') {
     process.stdout.write(USAGE);
     return;
@@ -19,7 +21,23 @@ async function main(): Promise<void> {
   }
   const o = cli.options;
   const root = path.resolve(o.dist);
+  // --redis: the chat room's state in Redis, shared by every server started with the same URL.
+  let chat: ChatEndpoint | null = null;
+  let chatWhere = '';
+  if (o.redis !== null) {
+    const { RedisStore } = await import('./chat/redis-store.ts');
+    const store = new RedisStore({ url: o.redis, log: o.quiet ? undefined : (line) => consoleLogger.info(line) });
+    chat = createChatEndpoint({ store });
+    chatWhere = `${store.where} as process ${store.proc}`;
+    try {
+      await chat.ready;
+    } catch (error) {
+      process.stderr.write(`framescope: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exit(1);
+    }
+  }
   const server = createFramescopeServer({
+    ...(chat ? { endpoints: { '/chat': chat } } : {}),
     maxPayload: o.maxPayload,
     maxMessage: o.maxMessage,
     maxConnections: o.maxConnections,
@@ -28,6 +46,7 @@ async function main(): Promise<void> {
     handshakeTimeout: o.handshakeTimeout,
     closeTimeout: o.closeTimeout,
     classMode: o.classMode,
+    allowUpstream: o.allowUpstream,
     quiet: o.quiet,
     staticDir: root,
     inspector: { maxFrameBytes: o.inspectFrameBytes },
@@ -61,7 +80,9 @@ async function main(): Promise<void> {
   if (!hasBuild(root)) {
     process.stdout.write(`No built app in ${root}: run npm run build first. The WebSocket endpoints work meanwhile.\n`);
   }
+  if (chat) process.stdout.write(`Chat room: in Redis at ${chatWhere}, shared with every server started with the same --redis\n`);
   if (o.classMode) process.stdout.write(`Class mode: a page may watch every connection with ${base.replace('http', 'ws')}inspect?all\n`);
+  process.stdout.write(`/proxy may watch: ${server.proxy.policy.describe()}\n`);
 
   let stopping = false;
   const stop = (signal: string): void => {
@@ -71,10 +92,14 @@ async function main(): Promise<void> {
     }
     stopping = true;
     process.stdout.write(`\n${signal}: closing ${server.connections.size} connection(s) with 1001 Going Away\n`);
-    server.close({ code: 1001, reason: 'server shutting down' }).then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
+    server
+      .close({ code: 1001, reason: 'server shutting down' })
+      // Then the chat's store: this process's users leave the room on the other processes too.
+      .then(() => chat?.close())
+      .then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));

@@ -15,6 +15,7 @@
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { computeAccept } from '../src/protocol/index.ts';
 import { ServerConnection } from './connection.ts';
@@ -32,10 +33,16 @@ import { InspectorHub } from './inspector/hub.ts';
 import { stamp, type ConnectionInfo } from './inspector/messages.ts';
 import { consoleLogger, silentLogger, type Logger } from './log.ts';
 import { resolveOptions, type ResolvedOptions, type ServerOptions } from './options.ts';
+import { PROXY_PATH, proxyEndpoint, ProxyGateway } from './proxy/gateway.ts';
+import { upstreamPolicy, type UpstreamPolicy } from './upstream/policy.ts';
 
 export interface FramescopeServerOptions extends ServerOptions {
   /** Endpoints to add to (or replace among) the built-in ones, by path: `{ '/chat': chatEndpoint }`. */
   endpoints?: Record<string, Endpoint>;
+  /** Extra TLS options for `/proxy`'s wss:// targets (a certificate authority of your own, `ca`). */
+  upstreamTls?: TlsOptions;
+  /** Where `/proxy` may go, instead of the one `allowUpstream` describes (server/upstream/policy.ts). */
+  upstreamPolicy?: UpstreamPolicy;
 }
 
 export interface AttachOptions {
@@ -63,6 +70,7 @@ export interface CloseOptions {
 
 /** The path of the inspector endpoint. */
 export const INSPECT_PATH = '/inspect';
+export { PROXY_PATH };
 
 /** A route that passed every check: what opening the connection needs. */
 type Accepted = Extract<ReturnType<typeof routeUpgrade>, { ok: true }>;
@@ -72,6 +80,8 @@ export class FramescopeServer {
   readonly logger: Logger;
   readonly hub: InspectorHub;
   readonly endpoints: EndpointRegistry;
+  /** `/proxy`: watching another WebSocket server (server/proxy/). */
+  readonly proxy: ProxyGateway;
   readonly #connections = new ConnectionSet();
   readonly #context: ConnectionContext;
   #nextId = 1;
@@ -85,6 +95,15 @@ export class FramescopeServer {
     this.hub = new InspectorHub({ classMode: this.options.classMode, limits: this.options.inspector });
     this.endpoints = new EndpointRegistry({ ...builtinEndpoints(), ...options.endpoints });
     this.endpoints.register(INSPECT_PATH, inspectEndpoint(this.hub, this.options));
+    this.endpoints.register(PROXY_PATH, proxyEndpoint());
+    this.proxy = new ProxyGateway({
+      policy: options.upstreamPolicy ?? upstreamPolicy(this.options.allowUpstream),
+      options: this.options,
+      logger: this.logger,
+      inspector: this.hub,
+      nextId: () => this.#nextId++,
+      tls: options.upstreamTls,
+    });
     this.#context = {
       options: this.options,
       logger: this.logger,
@@ -174,11 +193,15 @@ export class FramescopeServer {
 
   /**
    * A plain HTTP request (no upgrade) for one of our endpoint paths: answer 426 (or 400) with the
-   * reason, as the handshake module says. Returns false for any other path.
+   * reason, as src/protocol/handshake/ says. Returns false for any other path.
    */
   handleRequest(req: IncomingMessage, res: ServerResponse): boolean {
     const path = pathOf(req.url);
     if (!this.handles(path)) return false;
+    if (path === PROXY_PATH && req.headers.upgrade === undefined && (req.method === 'GET' || req.method === 'HEAD')) {
+      this.proxy.answerCheck(req, res, peerOf(req.socket)).catch(() => res.destroy());
+      return true;
+    }
     answerEndpointRequest(req, res, path);
     return true;
   }
@@ -193,7 +216,12 @@ export class FramescopeServer {
     }
     const full = this.#admission();
     if (full !== null) {
-      this.#refuse(socket, route.site, full);
+      if (route.request.path === PROXY_PATH) this.proxy.refuse(socket, route.site, full.status, full.reason, full.headers);
+      else this.#refuse(socket, route.site, full);
+      return;
+    }
+    if (route.request.path === PROXY_PATH) {
+      void this.proxy.open(req, socket, head, route.request, route.site);
       return;
     }
     this.#open(socket, head, route, computeAccept(route.key));
@@ -203,7 +231,8 @@ export class FramescopeServer {
   #admission(): UpgradeRefusal | null {
     if (this.#closing) return { status: 503, reason: 'The server is shutting down.' };
     const max = this.options.maxConnections;
-    if (this.#connections.atLimit(max)) {
+    // Proxied connections (and those still waiting for their target) count too.
+    if (this.#connections.size + this.proxy.size >= max) {
       return { status: 503, reason: `The server is at its limit of ${max} WebSocket connections; try again later.`, headers: { 'Retry-After': '5' } };
     }
     return null;
@@ -252,6 +281,7 @@ export class FramescopeServer {
     const first = !this.#closing;
     this.#closing = true;
     if (first) for (const undo of this.#detach.splice(0)) undo();
+    this.proxy.closeAll();
     const closing = this.#connections.closeAll(
       options.code ?? 1001,
       options.reason ?? 'server shutting down',

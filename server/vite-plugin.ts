@@ -11,6 +11,7 @@ import type { Connect, Plugin } from 'vite';
 import { createFramescopeServer, type FramescopeServer, type FramescopeServerOptions } from './server.ts';
 import { MAX_INSPECT_FRAME_BYTES, MIN_INSPECT_FRAME_BYTES, parseSize } from './args.ts';
 import { viteOwnsUpgrade, type ViteUpgradeConfig } from './vite-upgrades.ts';
+import { parseAllowList } from './upstream/policy.ts';
 
 interface HostServer {
   httpServer: unknown;
@@ -36,6 +37,8 @@ function hook(host: HostServer, options: FramescopeServerOptions, preview: boole
  * `/inspect?all`; `FRAMESCOPE_QUIET=1` turns the log lines off (`--quiet`);
  * `FRAMESCOPE_INSPECT_FRAME_BYTES=1MiB` lets the inspector report frames whole up to that size
  * (`--inspect-frame-bytes`). Any of 1, true, yes, on (any case) means on.
+ * `FRAMESCOPE_ALLOW_UPSTREAM=LIST` is `--allow-upstream LIST`: the servers `/proxy` may watch (a
+ * bad list stops the dev server with the entry at fault).
  */
 export function optionsFromEnv(env: Readonly<Record<string, string | undefined>>): FramescopeServerOptions {
   const flag = (name: string): boolean => ['1', 'true', 'yes', 'on'].includes((env[name] ?? '').trim().toLowerCase());
@@ -49,6 +52,14 @@ export function optionsFromEnv(env: Readonly<Record<string, string | undefined>>
       throw new Error(`FRAMESCOPE_INSPECT_FRAME_BYTES takes a size from 256 bytes to 1MiB (like 256KiB or 1MiB), not ${JSON.stringify(frameBytes)}`);
     }
     options.inspector = { maxFrameBytes: size };
+  }
+  const allow = env['FRAMESCOPE_ALLOW_UPSTREAM'];
+  if (allow !== undefined && allow.trim() !== '') {
+    try {
+      options.allowUpstream = parseAllowList(allow);
+    } catch (error) {
+      throw new Error(`FRAMESCOPE_ALLOW_UPSTREAM: ${(error as Error).message}`, { cause: error });
+    }
   }
   return options;
 }

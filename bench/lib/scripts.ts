@@ -1,6 +1,6 @@
 /**
  * The benchmark's child processes (codec workers, both echo servers, the load generator, the
- * inspector subscriber) run as plain JavaScript bundled by Vite, not through tsx. Measured with
+ * inspector subscriber, the fan-out chat servers and their load generator) run as plain JavaScript bundled by Vite, not through tsx. Measured with
  * `--trace-gc`: under tsx our echo server sits just above a V8 heap threshold (tsx's own state
  * adds ~1.5 MB to the heap) and spends up to a third of its CPU in back-to-back mark-compacts on
  * 64 KiB traffic (75-90 in 1.8 s, against 2 when bundled), which would measure tsx, not the
@@ -14,6 +14,8 @@ export interface Scripts {
   echoServer: string;
   loadgen: string;
   subscriber: string;
+  fanoutServer: string;
+  fanoutLoadgen: string;
 }
 
 const ENTRIES = {
@@ -21,6 +23,8 @@ const ENTRIES = {
   echoServer: '../echo/server.ts',
   loadgen: '../echo/loadgen.ts',
   subscriber: '../echo/subscriber.ts',
+  fanoutServer: '../fanout/server.ts',
+  fanoutLoadgen: '../fanout/loadgen.ts',
 } as const;
 
 /** Bundle the children into node_modules/.cache/framescope-bench (where `ws` resolves). */
@@ -40,5 +44,12 @@ export async function buildScripts(root = process.cwd()): Promise<Scripts> {
     },
   });
   const out = (name: keyof typeof ENTRIES): string => join(outDir, `${name}.mjs`);
-  return { codecWorker: out('codecWorker'), echoServer: out('echoServer'), loadgen: out('loadgen'), subscriber: out('subscriber') };
+  return {
+    codecWorker: out('codecWorker'),
+    echoServer: out('echoServer'),
+    loadgen: out('loadgen'),
+    subscriber: out('subscriber'),
+    fanoutServer: out('fanoutServer'),
+    fanoutLoadgen: out('fanoutLoadgen'),
+  };
 }

@@ -101,6 +101,7 @@ export const ERROR_CODES = [
   'rate-limited',
   'unknown-recipient',
   'too-many-errors',
+  'unavailable',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -116,6 +117,18 @@ export interface ErrorMessage {
   retryAfterMs?: number;
 }
 
+/**
+ * The room's own health, for a room spread over several server processes (`--redis`): `degraded`
+ * when this process lost the store they share (messages wait, joins are refused), `ok` when it is
+ * back and caught up. A single process with the in-memory room never sends it.
+ */
+export interface StatusMessage {
+  type: 'status';
+  state: 'degraded' | 'ok';
+  /** A sentence a person can read. */
+  reason: string;
+}
+
 export type ServerMessage =
   | HelloMessage
   | WelcomeMessage
@@ -123,6 +136,7 @@ export type ServerMessage =
   | PrivateMessage
   | JoinMessage
   | LeaveMessage
+  | StatusMessage
   | ErrorMessage;
 
 // ---- client to server ----------------------------------------------------------------------

@@ -619,7 +619,7 @@ describe('parseHttpHead', () => {
     maxLength: 40,
   });
 
-  test('never throws; an error names a line of the text and an index inside it', () => {
+  test('never throws; an error names a line of the text and an index inside it', { timeout: 60_000 }, () => {
     for (const arbitrary of [fc.string(), fc.string({ unit: 'binary' }), httpish]) {
       fc.assert(
         fc.property(arbitrary, (text) => {

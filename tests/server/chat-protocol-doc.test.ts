@@ -28,7 +28,7 @@ describe('docs/chat-protocol.md', () => {
       (offset < serverStart ? clientTypes : serverTypes).add(type);
     }
     expect([...clientTypes].sort()).toEqual(['join', 'message', 'private']);
-    expect([...serverTypes].sort()).toEqual(['error', 'hello', 'join', 'leave', 'message', 'private', 'welcome']);
+    expect([...serverTypes].sort()).toEqual(['error', 'hello', 'join', 'leave', 'message', 'private', 'status', 'welcome']);
   });
 
   it('shows client messages the server accepts and server messages the page reads', () => {

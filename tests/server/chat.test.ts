@@ -3,88 +3,10 @@
  * logic in detail is tests/server/chat-room.test.ts; this checks it end to end on the wire).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { createChatEndpoint } from '../../server/endpoints/chat';
 import type { ChatRoomOptions } from '../../server/chat/room';
+import { ChatClient, type Json } from './chat-client';
 import { startServer, type Running } from './helpers';
-
-type Json = Record<string, unknown> & { type: string };
-
-/** A `ws` client that queues the server's messages and hands them out in order. */
-class ChatClient {
-  readonly ws: WebSocket;
-  readonly received: Json[] = [];
-  readonly binary: boolean[] = [];
-  closed: { code: number; reason: string } | null = null;
-  #waiters = new Set<() => void>();
-
-  private constructor(ws: WebSocket) {
-    this.ws = ws;
-    ws.on('message', (data, isBinary) => {
-      this.binary.push(isBinary);
-      this.received.push(JSON.parse(String(data)) as Json);
-      this.#wake();
-    });
-    ws.on('close', (code, reason) => {
-      this.closed = { code, reason: String(reason) };
-      this.#wake();
-    });
-  }
-
-  static open(url: string): Promise<ChatClient> {
-    return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url);
-      const client = new ChatClient(ws);
-      ws.once('open', () => resolve(client));
-      ws.once('error', reject);
-    });
-  }
-
-  /** The next message (of `type`, skipping none: a different type fails the test). */
-  async next(type?: string, timeout = 2000): Promise<Json> {
-    await this.#until(() => this.received.length > 0 || this.closed !== null, timeout, `a ${type ?? 'message'}`);
-    const message = this.received.shift();
-    if (!message) throw new Error(`closed (${JSON.stringify(this.closed)}) while waiting for ${type ?? 'a message'}`);
-    if (type !== undefined) expect(message.type, JSON.stringify(message)).toBe(type);
-    return message;
-  }
-
-  /** Nothing more arrives within `ms`. */
-  async nothingFor(ms = 150): Promise<void> {
-    await new Promise((resolve) => setTimeout(resolve, ms));
-    expect(this.received).toEqual([]);
-  }
-
-  send(value: unknown): void {
-    this.ws.send(typeof value === 'string' ? value : JSON.stringify(value));
-  }
-
-  async waitClosed(timeout = 2000): Promise<{ code: number; reason: string }> {
-    await this.#until(() => this.closed !== null, timeout, 'the close');
-    return this.closed!;
-  }
-
-  #until(ready: () => boolean, timeout: number, what: string): Promise<void> {
-    if (ready()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.#waiters.delete(check);
-        reject(new Error(`timed out waiting for ${what}; got ${JSON.stringify(this.received)}`));
-      }, timeout);
-      const check = (): void => {
-        if (!ready()) return;
-        clearTimeout(timer);
-        this.#waiters.delete(check);
-        resolve();
-      };
-      this.#waiters.add(check);
-    });
-  }
-
-  #wake(): void {
-    for (const waiter of [...this.#waiters]) waiter();
-  }
-}
 
 let running: Running | null = null;
 const clients: ChatClient[] = [];

@@ -4,10 +4,13 @@
  * `node bin/framescope.js`, no TypeScript loader. It prints its URL, serves the endpoints, says so
  * clearly when the port is taken (exit 1), prints the usage for an unknown flag (exit 2), and on
  * SIGINT closes every WebSocket with 1001 and exits 0. A copy of the built tree runs after
- * `npm ci --omit=dev` alone: the compiled server imports nothing but Node's own modules.
+ * `npm ci --omit=dev` alone: the compiled server imports nothing but Node's own modules and the
+ * declared runtime dependencies (`redis`, for `--redis`); with a redis-server, two such copies serve
+ * one chat room. The machine's REDIS_URL never reaches these servers.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import { builtinModules } from 'node:module';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -16,9 +19,11 @@ import { promisify } from 'node:util';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCli, parseDuration, parseSize } from '../../server/args';
+import { buildServer, ROOT, serverEnv, type ServerBuild } from '../helpers/built-server';
+import { describeRedis, TestRedis } from '../helpers/redis';
+import { ChatClient } from './chat-client';
 import { nextMessage, openWs, wsClosed } from './helpers';
 
-const ROOT = path.resolve(__dirname, '../..');
 const run = promisify(execFile);
 
 describe('parseCli', () => {
@@ -40,8 +45,27 @@ describe('parseCli', () => {
         classMode: false,
         quiet: false,
         inspectFrameBytes: 64 * 1024,
+        redis: null,
+        allowUpstream: [],
       },
     });
+  });
+
+  it('takes the chat room’s Redis from --redis, else REDIS_URL, and checks the URL', () => {
+    expect(parseCli(['--redis', 'redis://127.0.0.1:6379/2'])).toMatchObject({ kind: 'run', options: { redis: 'redis://127.0.0.1:6379/2' } });
+    expect(parseCli([], { REDIS_URL: 'redis://10.0.0.5:6379' })).toMatchObject({ kind: 'run', options: { redis: 'redis://10.0.0.5:6379' } });
+    expect(parseCli(['--redis', 'rediss://h:6380/0'], { REDIS_URL: 'redis://other' })).toMatchObject({ options: { redis: 'rediss://h:6380/0' } });
+    expect(parseCli([], { REDIS_URL: '' })).toMatchObject({ options: { redis: null } });
+    const bad = (argv: string[], env = {}): string => {
+      const r = parseCli(argv, env);
+      return r.kind === 'error' ? r.message : '(accepted)';
+    };
+    expect(bad(['--redis', 'localhost:6379'])).toMatch(/--redis takes a redis:\/\/ .*URL/);
+    expect(bad(['--redis', 'http://127.0.0.1:6379'])).toMatch(/redis:\/\//);
+    expect(bad(['--redis', 'redis://127.0.0.1:6379/chat'])).toMatch(/database number/);
+    expect(bad(['--redis', ''])).toMatch(/--redis needs a URL/);
+    expect(bad([], { REDIS_URL: 'nonsense' })).toMatch(/^REDIS_URL: /);
+    expect(bad(['--redis', 'redis://:secret@/0'])).not.toContain('secret');
   });
 
   it('reads every flag, with units', () => {
@@ -86,23 +110,19 @@ describe('parseCli', () => {
 
 const children: ChildProcess[] = [];
 /** A built tree: bin/framescope.js and dist-server/, as `npm run build` leaves them. */
+let build: ServerBuild | null = null;
 let built = '';
 beforeAll(async () => {
-  built = mkdtempSync(path.join(tmpdir(), 'framescope-start-'));
-  await run(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.server.json', '--outDir', path.join(built, 'dist-server')], { cwd: ROOT });
-  cpSync(path.join(ROOT, 'bin'), path.join(built, 'bin'), { recursive: true });
+  build = await buildServer();
+  built = build.dir;
 }, 120_000);
 afterAll(() => {
   for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
-  if (built !== '') rmSync(built, { recursive: true, force: true });
+  build?.remove();
 });
 
-/** Node with no loader: NODE_OPTIONS dropped, so nothing can slip tsx in. */
-function plainEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  delete env.NODE_OPTIONS;
-  return env;
-}
+/** Node with no loader (nothing can slip tsx in) and without the machine's REDIS_URL. */
+const plainEnv = (): NodeJS.ProcessEnv => serverEnv();
 
 function watch(child: ChildProcess): { child: ChildProcess; out: () => string; err: () => string; exit: Promise<number | null> } {
   children.push(child);
@@ -149,6 +169,39 @@ describe('npm start (the compiled server, plain node)', () => {
     expect(await p.exit).toBe(0);
   }, 30_000);
 
+  it('--allow-upstream: /proxy watches a listed target and refuses another loopback port (403)', async () => {
+    const targets = await Promise.all([0, 1].map(() => new Promise<net.Server>((resolve) => {
+      const server = net.createServer((socket) => socket.once('data', () => socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n')));
+      server.listen(0, '127.0.0.1', () => resolve(server));
+    })));
+    const [listed, other] = targets.map((t) => (t.address() as net.AddressInfo).port) as [number, number];
+    try {
+      const p = start(['--port', '0', '--dist', 'tests/server/no-such-dist', '--allow-upstream', `127.0.0.1:${listed}`]);
+      await until(() => /\/proxy may watch: 127\.0\.0\.1:\d+/.test(p.out()));
+      const port = Number(/127\.0\.0\.1:(\d+)\//.exec(p.out())![1]);
+      const status = (target: number): Promise<number> =>
+        new Promise((resolve, reject) => {
+          const req = http.get({ host: '127.0.0.1', port, agent: false, path: `/proxy?target=${encodeURIComponent(`ws://127.0.0.1:${target}/`)}`, headers: { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==' } });
+          req.on('response', (res) => {
+            res.resume();
+            resolve(res.statusCode!);
+          });
+          req.on('upgrade', (res, socket) => {
+            socket.destroy();
+            resolve(res.statusCode!);
+          });
+          req.on('error', reject);
+        });
+      expect(await status(listed)).toBe(404); // the target's own answer, relayed
+      expect(await status(other)).toBe(403);
+      expect(p.out()).toMatch(new RegExp(`refuse 403 /proxy .*127\\.0\\.0\\.1 port ${other} is not an allowed target`));
+      p.child.kill('SIGINT');
+      expect(await p.exit).toBe(0);
+    } finally {
+      for (const t of targets) t.close();
+    }
+  }, 30_000);
+
   it('a port in use: one clear line and exit code 1', async () => {
     const blocker = net.createServer();
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
@@ -176,7 +229,7 @@ describe('npm start (the compiled server, plain node)', () => {
     expect(help.out()).toMatch(/--inspect-frame-bytes SIZE/);
   }, 30_000);
 
-  it('the compiled server needs no package at run time: it imports only Node\'s own modules', () => {
+  it('the compiled server imports only Node\'s own modules and the declared runtime dependencies', () => {
     const files = jsFiles(path.join(built, 'dist-server'));
     expect(files.map((f) => path.relative(built, f))).toContain(path.join('dist-server', 'server', 'main.js'));
     const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
@@ -209,20 +262,12 @@ describe('npm start (the compiled server, plain node)', () => {
   }, 30_000);
 
   it('a serving-only machine: a copy of the built tree, npm ci --omit=dev, npm start, an echo', async () => {
-    const copy = mkdtempSync(path.join(tmpdir(), 'framescope-serve-'));
+    const copy = await servingCopy();
     try {
-      for (const name of ['package.json', 'package-lock.json']) cpSync(path.join(ROOT, name), path.join(copy, name));
-      cpSync(path.join(built, 'bin'), path.join(copy, 'bin'), { recursive: true });
-      cpSync(path.join(built, 'dist-server'), path.join(copy, 'dist-server'), { recursive: true });
-      mkdirSync(path.join(copy, 'dist'));
-      writeFileSync(path.join(copy, 'dist', 'index.html'), '<!doctype html><title>Framescope</title>\n');
-      // Nothing to install: the server has no runtime dependencies (so this works offline too).
-      await run('npm', ['ci', '--omit=dev', '--offline', '--no-audit', '--no-fund'], { cwd: copy, env: plainEnv() });
-      const p = watch(spawn('npm', ['start', '--', '--port', '0', '--quiet'], { cwd: copy, env: plainEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true }));
+      const p = npmStart(copy, ['--port', '0', '--quiet']);
       let port = 0;
       try {
-        await until(() => /http:\/\/127\.0\.0\.1:\d+\//.test(p.out()));
-        port = Number(/127\.0\.0\.1:(\d+)/.exec(p.out())![1]);
+        port = await listening(p);
         expect(p.out()).not.toMatch(/build first/);
         const page = await fetch(`http://127.0.0.1:${port}/`);
         expect(await page.text()).toMatch(/<title>Framescope<\/title>/);
@@ -235,19 +280,90 @@ describe('npm start (the compiled server, plain node)', () => {
       }
       await p.exit;
       // The server stopped with npm: its port closes.
-      const refused = (): Promise<boolean> =>
-        new Promise((resolve) => {
-          const probe = net.connect({ port, host: '127.0.0.1' }, () => {
-            probe.destroy();
-            resolve(false);
-          });
-          probe.on('error', () => resolve(true));
-        });
-      const t0 = Date.now();
-      while (!(await refused()) && Date.now() - t0 < 10_000) await new Promise((r) => setTimeout(r, 50));
-      expect(await refused()).toBe(true);
+      await expectClosed(port);
     } finally {
       rmSync(copy, { recursive: true, force: true });
     }
   }, 60_000);
 });
+
+describeRedis('npm start -- --redis (the compiled server, a serving-only copy)', () => {
+  let redis: TestRedis | null = null;
+  afterAll(() => redis?.remove());
+
+  it('two npm start processes with --redis serve one chat room; SIGINT: both close with 1001 and stop', async () => {
+    redis = await TestRedis.start();
+    const copy = await servingCopy();
+    const clients: ChatClient[] = [];
+    try {
+      const one = npmStart(copy, ['--port', '0', '--quiet', '--redis', redis.url]);
+      const two = npmStart(copy, ['--port', '0', '--quiet', '--redis', redis.url]);
+      let ports: number[] = [];
+      try {
+        ports = await Promise.all([listening(one), listening(two)]);
+        expect(one.out()).toMatch(/Chat room: in Redis at redis:\/\/127\.0\.0\.1:\d+\/0/);
+        const alice = await ChatClient.open(`ws://127.0.0.1:${ports[0]}/chat`);
+        const bob = await ChatClient.open(`ws://127.0.0.1:${ports[1]}/chat`);
+        clients.push(alice, bob);
+        await alice.next('hello', 5000);
+        alice.send({ type: 'join', name: 'Alice' });
+        await alice.next('welcome', 5000);
+        await bob.next('hello', 5000);
+        bob.send({ type: 'join', name: 'Bob' });
+        // Bob, on the other process, finds Alice in the room; Alice hears him join through Redis.
+        expect(((await bob.next('welcome', 5000)).users as { name: string }[]).map((u) => u.name)).toEqual(['Alice', 'Bob']);
+        await alice.usersAre(['Alice', 'Bob'], 5000);
+      } finally {
+        for (const p of [one, two]) process.kill(-p.child.pid!, 'SIGINT'); // npm and the server under it
+      }
+      for (const client of clients) expect((await client.waitClosed(10_000)).code).toBe(1001);
+      await Promise.all([one.exit, two.exit]);
+      for (const port of ports) await expectClosed(port);
+    } finally {
+      for (const client of clients) client.ws.terminate();
+      rmSync(copy, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
+/**
+ * A serving-only machine: the built tree copied with package.json and package-lock.json, and only
+ * the runtime dependencies installed (`npm ci --omit=dev`, from npm's cache when it has them).
+ */
+async function servingCopy(): Promise<string> {
+  const copy = mkdtempSync(path.join(tmpdir(), 'framescope-serve-'));
+  for (const name of ['package.json', 'package-lock.json']) cpSync(path.join(ROOT, name), path.join(copy, name));
+  cpSync(path.join(built, 'bin'), path.join(copy, 'bin'), { recursive: true });
+  cpSync(path.join(built, 'dist-server'), path.join(copy, 'dist-server'), { recursive: true });
+  mkdirSync(path.join(copy, 'dist'));
+  writeFileSync(path.join(copy, 'dist', 'index.html'), '<!doctype html><title>Framescope</title>\n');
+  await run('npm', ['ci', '--omit=dev', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: copy, env: plainEnv() });
+  return copy;
+}
+
+/** `npm start -- ARGS` in `copy`, in a process group of its own (npm and the server under it). */
+function npmStart(copy: string, args: string[]): ReturnType<typeof watch> {
+  return watch(spawn('npm', ['start', '--', ...args], { cwd: copy, env: plainEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true }));
+}
+
+/** The port the server printed once it listens. */
+async function listening(p: ReturnType<typeof watch>): Promise<number> {
+  await until(() => /http:\/\/127\.0\.0\.1:\d+\//.test(p.out()) || p.child.exitCode !== null);
+  const port = /http:\/\/127\.0\.0\.1:(\d+)\//.exec(p.out())?.[1];
+  if (port === undefined) throw new Error(`npm start exited (${p.child.exitCode}): ${p.err()}`);
+  return Number(port);
+}
+
+async function expectClosed(port: number): Promise<void> {
+  const refused = (): Promise<boolean> =>
+    new Promise((resolve) => {
+      const probe = net.connect({ port, host: '127.0.0.1' }, () => {
+        probe.destroy();
+        resolve(false);
+      });
+      probe.on('error', () => resolve(true));
+    });
+  const t0 = Date.now();
+  while (!(await refused()) && Date.now() - t0 < 10_000) await new Promise((r) => setTimeout(r, 50));
+  expect(await refused()).toBe(true);
+}

@@ -38,7 +38,7 @@ export const browserEnvironment: ChatEnvironment = {
 export type ChatPhase = 'connecting' | 'choosing' | 'joining' | 'joined' | 'waiting' | 'offline';
 
 /** Errors about the message just sent: it goes back into the composer if that is empty. */
-const DRAFT_ERRORS = new Set(['message-empty', 'message-too-long', 'message-invalid', 'rate-limited', 'unknown-recipient']);
+const DRAFT_ERRORS = new Set(['message-empty', 'message-too-long', 'message-invalid', 'rate-limited', 'unknown-recipient', 'unavailable']);
 
 /**
  * RFC 6455 §7.4.1: "1008 indicates that an endpoint is terminating the connection because it has
@@ -185,6 +185,12 @@ export class ChatSession {
         if (returning) this.room.notice(this.#status, 'ok');
         return;
       }
+      case 'status':
+        // A room on several server processes lost (or got back) the store they share: the sentence
+        // for the live region, and a line in the log (room.svelte.ts).
+        this.#status = message.reason;
+        this.room.heard(message);
+        return;
       case 'error':
         this.#serverError(message);
         return;

@@ -132,6 +132,41 @@ describe('ChatSession', () => {
     expect(session.composer.error).toBe('Too fast.');
   });
 
+  it('says when the room is degraded (a server lost its Redis) and when it is back, and can still send', () => {
+    const { session, last } = joined();
+    last().receiveJson({ type: 'status', state: 'degraded', reason: 'The room is degraded: messages wait here.' });
+    expect(session.status).toBe('The room is degraded: messages wait here.');
+    expect(session.room.entries.at(-1)).toMatchObject({ kind: 'notice', tone: 'error', text: 'The room is degraded: messages wait here.' });
+    expect(session.phase).toBe('joined');
+    session.composer.draft = 'wait for it';
+    expect(session.send()).toBe(true);
+    expect(last().sentJson().at(-1)).toEqual({ type: 'message', text: 'wait for it' });
+    last().receiveJson({ type: 'status', state: 'ok', reason: 'The room is back.' });
+    expect(session.status).toBe('The room is back.');
+    expect(session.room.entries.at(-1)).toMatchObject({ kind: 'notice', tone: 'ok', text: 'The room is back.' });
+  });
+
+  it('puts a message refused as unavailable back in the composer', () => {
+    const { session, last } = joined();
+    session.composer.draft = 'too many waiting';
+    session.send();
+    last().receiveJson({ type: 'error', code: 'unavailable', reason: 'The room is away: 50 messages wait.', retryAfterMs: 2000 });
+    expect(session.phase).toBe('joined');
+    expect(session.composer.draft).toBe('too many waiting');
+    expect(session.composer.error).toBe('The room is away: 50 messages wait.');
+  });
+
+  it('goes back to the nickname form when a join is refused as unavailable', () => {
+    const { session, last } = setup();
+    session.start();
+    last().open();
+    last().receiveJson(hello);
+    session.join('Alice');
+    last().receiveJson({ type: 'error', code: 'unavailable', reason: 'Joining is paused.', retryAfterMs: 2000 });
+    expect(session.phase).toBe('choosing');
+    expect(session.room.joinError).toBe('Joining is paused.');
+  });
+
   it('logs junk from the server without throwing', () => {
     const { session, last } = joined();
     last().receive('not json');

@@ -13,6 +13,11 @@ describe('parseServerMessage', () => {
       ok: true,
       message: { type: 'error', code: 'name-taken', reason: 'r', suggestion: 's', retryAfterMs: null },
     });
+    expect(parseServerMessage('{"type":"status","state":"degraded","reason":"r"}')).toEqual({
+      ok: true,
+      message: { type: 'status', state: 'degraded', reason: 'r' },
+    });
+    expect(parseServerMessage('{"type":"status","state":"broken","reason":"r"}')).toMatchObject({ ok: false });
     expect(
       parseServerMessage('{"type":"welcome","you":{"name":"a","colour":"#000"},"users":[{"name":"a"},7],"history":[{"type":"message","from":"b","text":"t"},"junk"]}'),
     ).toEqual({

@@ -30,12 +30,20 @@ export interface ErrorMessage {
   retryAfterMs: number | null;
 }
 
+/** `status`: the room lost its shared store (`degraded`), or has it again (`ok`). */
+export interface StatusMessage {
+  type: 'status';
+  state: 'degraded' | 'ok';
+  reason: string;
+}
+
 export type ServerMessage =
   | HelloMessage
   | WelcomeMessage
   | ChatMessage
   | PrivateMessage
   | PresenceMessage
+  | StatusMessage
   | ErrorMessage;
 
 export type ParsedServerMessage = { ok: true; message: ServerMessage } | { ok: false; reason: string };
@@ -95,6 +103,12 @@ function readMessage(value: Record<string, unknown>): ServerMessage | null {
         time: str(value['time']) ?? '',
         users,
       };
+    }
+    case 'status': {
+      const state = value['state'];
+      const reason = str(value['reason']);
+      if ((state !== 'degraded' && state !== 'ok') || reason === null) return null;
+      return { type: 'status', state, reason };
     }
     case 'error': {
       const reason = str(value['reason']);

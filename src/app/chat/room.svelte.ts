@@ -21,6 +21,7 @@ import {
   type HelloMessage,
   type PresenceMessage,
   type PrivateMessage,
+  type StatusMessage,
   type UserInfo,
   type WelcomeMessage,
 } from './protocol';
@@ -33,8 +34,8 @@ import {
  */
 export type RoomStage = 'greeting' | 'choosing' | 'joining' | 'joined';
 
-/** The server's refusals of a nickname (while joining). */
-const NAME_ERRORS = new Set(['name-empty', 'name-too-long', 'name-invalid', 'name-taken', 'room-full', 'already-joined']);
+/** The server's refusals of a nickname (while joining); `unavailable`: joins wait for the room's store. */
+const NAME_ERRORS = new Set(['name-empty', 'name-too-long', 'name-invalid', 'name-taken', 'room-full', 'already-joined', 'unavailable']);
 
 /** A nickname's limit before the server's `hello` says otherwise (docs/chat-protocol.md). */
 const DEFAULT_NAME_MAX = 24;
@@ -138,8 +139,11 @@ export class ChatRoom {
     this.#joinError = null;
   }
 
-  /** Someone joined or left, or said something (to all, or privately). */
-  heard(message: PresenceMessage | ChatMessage | PrivateMessage): void {
+  /**
+   * Someone joined or left, or said something (to all, or privately); or the room's `status`: a
+   * room on several server processes lost the store they share (`degraded`) or has it again.
+   */
+  heard(message: PresenceMessage | ChatMessage | PrivateMessage | StatusMessage): void {
     const me = this.#me?.name ?? null;
     switch (message.type) {
       case 'join':
@@ -152,6 +156,9 @@ export class ChatRoom {
         return;
       case 'private':
         this.#append(privateEntry(message, me));
+        return;
+      case 'status':
+        this.notice(message.reason, message.state === 'ok' ? 'ok' : 'error');
         return;
     }
   }
