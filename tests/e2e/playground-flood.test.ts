@@ -73,6 +73,11 @@ describeBrowser('the playground under a flood from its own socket', (suite) => {
     expect(await selected.getAttribute('aria-posinset')).toBe(String(counts.listed));
     // And the list still draws a window of rows, not tens of thousands.
     expect(await list.getByRole('option').count()).toBeLessThan(60);
+    // Five-digit frame numbers fit their column (the column grows with the newest number).
+    const cut = await list.evaluate((el) =>
+      [...el.querySelectorAll<HTMLElement>('.c-num, .c-time')].filter((cell) => cell.offsetWidth > 0 && cell.scrollWidth > cell.clientWidth).map((cell) => cell.textContent),
+    );
+    expect(cut).toEqual([]);
     expect(errors).toEqual([]);
   });
 
