@@ -8,7 +8,11 @@ import { DEFAULTS, MiB, type ResolvedOptions } from './options.ts';
 import { parseAllowList } from './upstream/policy.ts';
 
 /** The server's limits (as `ResolvedOptions` names them) plus what only the command line sets. */
-export interface CliOptions extends Omit<ResolvedOptions, 'staticDir' | 'inspector'> {
+export interface CliOptions extends Omit<ResolvedOptions, 'staticDir' | 'inspector' | 'deflate'> {
+  /** --deflate: negotiate permessage-deflate on every connection. */
+  deflate: boolean;
+  /** --deflate-threshold: messages under this many bytes go uncompressed. */
+  deflateThreshold: number;
   port: number;
   host: string;
   dist: string;
@@ -45,6 +49,9 @@ Options:
   --close-timeout TIME   wait this long for the peer's close frame and TCP close (default 5s)
   --class                class mode: /inspect?all lets a teacher's page watch every connection
   --inspect-frame-bytes SIZE  how much of each frame the inspector reports, up to 1MiB (default 64KiB)
+  --deflate              negotiate permessage-deflate (RFC 7692) on every connection that offers it
+                         (default off: frames stay readable; a URL with ?deflate gets it anyway)
+  --deflate-threshold SIZE  messages under SIZE go uncompressed, RSV1 0 (default 0: all compressed)
   --redis URL            keep the chat room in Redis (redis://HOST:PORT/DB), shared by every
                          server started with the same URL; default: REDIS_URL, else in memory
   --allow-upstream LIST  servers /proxy may watch: CIDR blocks, hosts, host:port, loopback,
@@ -99,6 +106,8 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
         'close-timeout': { type: 'string' },
         class: { type: 'boolean' },
         'inspect-frame-bytes': { type: 'string' },
+        deflate: { type: 'boolean' },
+        'deflate-threshold': { type: 'string' },
         redis: { type: 'string' },
         'allow-upstream': { type: 'string' },
         quiet: { type: 'boolean' },
@@ -164,6 +173,8 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
     handshakeTimeout: time('handshake-timeout', v['handshake-timeout'], DEFAULTS.handshakeTimeout, 1),
     closeTimeout: time('close-timeout', v['close-timeout'], DEFAULTS.closeTimeout, 1),
     classMode: v.class ?? false,
+    deflate: v.deflate ?? false,
+    deflateThreshold: 0,
     quiet: v.quiet ?? false,
     inspectFrameBytes: DEFAULTS.inspector.maxFrameBytes,
     redis: null,
@@ -175,6 +186,12 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
     if (n === null || n < MIN_INSPECT_FRAME_BYTES || n > MAX_INSPECT_FRAME_BYTES) {
       problems.push(`--inspect-frame-bytes takes a size from 256 bytes to 1MiB (like 256KiB or 1MiB), not ${JSON.stringify(frameBytes)}`);
     } else options.inspectFrameBytes = n;
+  }
+  const threshold = v['deflate-threshold'];
+  if (threshold !== undefined) {
+    const n = parseSize(threshold);
+    if (n === null) problems.push(`--deflate-threshold takes a size (like 0, 1024 or 1KiB), not ${JSON.stringify(threshold)}`);
+    else options.deflateThreshold = n;
   }
   const redis = (v.redis ?? env['REDIS_URL'] ?? '').trim();
   if (redis !== '') {

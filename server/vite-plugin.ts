@@ -36,7 +36,8 @@ function hook(host: HostServer, options: FramescopeServerOptions, preview: boole
  * turns class mode on (what `npm start -- --class` does), so a teacher's page may open
  * `/inspect?all`; `FRAMESCOPE_QUIET=1` turns the log lines off (`--quiet`);
  * `FRAMESCOPE_INSPECT_FRAME_BYTES=1MiB` lets the inspector report frames whole up to that size
- * (`--inspect-frame-bytes`). Any of 1, true, yes, on (any case) means on.
+ * (`--inspect-frame-bytes`); `FRAMESCOPE_DEFLATE=1` negotiates permessage-deflate on every
+ * connection (what `npm start -- --deflate` does). Any of 1, true, yes, on (any case) means on.
  * `FRAMESCOPE_ALLOW_UPSTREAM=LIST` is `--allow-upstream LIST`: the servers `/proxy` may watch (a
  * bad list stops the dev server with the entry at fault).
  */
@@ -45,6 +46,7 @@ export function optionsFromEnv(env: Readonly<Record<string, string | undefined>>
   const options: FramescopeServerOptions = {};
   if (flag('FRAMESCOPE_CLASS')) options.classMode = true;
   if (flag('FRAMESCOPE_QUIET')) options.quiet = true;
+  if (flag('FRAMESCOPE_DEFLATE')) options.deflate = true;
   const frameBytes = env['FRAMESCOPE_INSPECT_FRAME_BYTES'];
   if (frameBytes !== undefined && frameBytes.trim() !== '') {
     const size = parseSize(frameBytes);

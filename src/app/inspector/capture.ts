@@ -12,6 +12,7 @@ import type {
   FloodMessage,
   FindingMessage,
   FrameMessage,
+  InflatedMessage,
   InspectorMessage,
   ReadMessage,
   RefusedMessage,
@@ -84,6 +85,8 @@ export interface ConnectionRecord {
   socketErrors: SocketErrorMessage[];
   framesIn: number;
   framesOut: number;
+  /** Compressed messages (permessage-deflate) as the server inflated or sent them, per direction, oldest first. */
+  inflated: { in: RingBuffer<InflatedMessage>; out: RingBuffer<InflatedMessage> };
 }
 
 export interface CaptureOptions {
@@ -243,6 +246,16 @@ export class Capture {
         changes.frames = true;
         changes.connections = true;
         break;
+      case 'inflated': {
+        const record = this.#connections.get(message.connection);
+        if (record) {
+          record.inflated[message.direction].push(message);
+          // The frame it belongs to is drawn again with its inflated bytes.
+          changes.frames = true;
+          changes.connections = true;
+        }
+        break;
+      }
       case 'fault':
         this.#fault(message);
         changes.frames = true;
@@ -320,6 +333,7 @@ export class Capture {
       socketErrors: [],
       framesIn: 0,
       framesOut: 0,
+      inflated: { in: new RingBuffer(this.#readCapacity), out: new RingBuffer(this.#readCapacity) },
     });
   }
 
