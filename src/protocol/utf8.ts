@@ -28,17 +28,25 @@ export class Utf8Validator {
   /** Bytes of the current sequence seen so far (for locating where it started). */
   #seen = 0;
 
-  /**
-   * Feed `bytes[start, end)`. Returns -1 if everything so far can still be valid UTF-8, or the
-   * index in `bytes` of the first byte that makes it invalid.
-   */
   constructor(check: Utf8Check | null = null) {
     this.#check = check;
   }
 
+  /**
+   * Feed `bytes[start, end)`. Returns -1 if everything so far can still be valid UTF-8, or the
+   * index in `bytes` of the first byte that makes it invalid.
+   */
   update(bytes: Uint8Array, start = 0, end = bytes.length): number {
     const kernel = activeKernels.utf8;
-    if (this.#needed === 0 && end - start >= UTF8_KERNEL_THRESHOLD && (this.#check !== null || kernel !== null)) {
+    if (end - start >= UTF8_KERNEL_THRESHOLD && (this.#check !== null || kernel !== null)) {
+      if (this.#needed !== 0) {
+        // A character begun in the last piece: its remaining bytes by the state machine, the rest
+        // of this piece through the fast paths.
+        const stop = start + this.#needed;
+        const bad = this.#run(bytes, start, stop);
+        if (bad !== -1) return bad;
+        start = stop;
+      }
       // Leave an unfinished sequence at the end to the state machine; the rest is whole characters.
       const cut = lastBoundary(bytes, start, end);
       // The lent check first (native, the fastest), else the kernel; on a rejection the kernel
@@ -52,6 +60,11 @@ export class Utf8Validator {
         start = restart;
       }
     }
+    return this.#run(bytes, start, end);
+  }
+
+  /** The state machine over `bytes[start, end)`: -1, or the index of the first byte at fault. */
+  #run(bytes: Uint8Array, start: number, end: number): number {
     let needed = this.#needed;
     let lower = this.#lower;
     let upper = this.#upper;
