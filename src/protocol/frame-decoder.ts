@@ -13,9 +13,7 @@
  * masking key, and one chunk may hold many frames.
  *
  * Ownership: `push()` takes the chunk. Masked payloads are unmasked in place, and frames' payloads
- * are views into the pushed chunks where a payload did not span two of them. A binary frame's
- * payload that spans chunks is the exception: nothing checks its bytes as they arrive, so it is
- * unmasked as its pieces are joined, in one pass, and the chunks keep its masked bytes.
+ * are views into the pushed chunks where a payload did not span two of them.
  */
 import { allocatePooled, type Allocate } from './encoder.ts';
 import { fault, type Fault, type FaultRule, type FaultSite, type RsvBit } from './fault.ts';
@@ -85,8 +83,6 @@ export class FrameDecoder {
   #maskingKey: Uint8Array | null = null;
   /** Are this frame's payload pieces checked as they arrive (FrameChecks.checksPayload)? */
   #checkPieces = false;
-  /** Is this frame's payload unmasked as it is joined, not piece by piece (a binary payload that spans chunks)? */
-  #maskAtJoin = false;
   // The payload so far: the whole of it when it came in one piece (most frames), else its pieces,
   // joined once when the frame is complete (payload-parts.ts).
   #firstPart: Uint8Array = EMPTY;
@@ -158,7 +154,7 @@ export class FrameDecoder {
           if (f) return this.#fail(f);
           if (this.#payloadDone < this.#payloadLength) return null;
           // Complete: the one piece, or the pieces joined.
-          const payload = this.#parts.length > 0 ? this.#parts.join(this.#maskAtJoin ? this.#maskingKey : null) : this.#firstPart;
+          const payload = this.#parts.length > 0 ? this.#parts.join() : this.#firstPart;
           this.#firstPart = EMPTY;
           const end = this.#checks.end(this.#opcode, this.#fin, payload, this.#frameStart + this.#headerLength, this.#frameStart);
           if (end) return this.#fail(end);
@@ -301,7 +297,6 @@ export class FrameDecoder {
     this.#payloadDone = 0;
     this.#firstPart = EMPTY;
     this.#parts.clear();
-    this.#maskAtJoin = false;
     this.#checkPieces = this.#checks.checksPayload;
   }
 
@@ -315,9 +310,7 @@ export class FrameDecoder {
       const take = Math.min(available, this.#payloadLength - this.#payloadDone);
       const part = chunk.subarray(this.#pos, this.#pos + take);
       this.#advance(take);
-      // A binary payload that spans chunks is unmasked as it is joined (nothing reads it before).
-      if (this.#payloadDone === 0) this.#maskAtJoin = take !== this.#payloadLength && this.#opcode === Opcode.Binary && !this.#checkPieces;
-      if (this.#maskingKey !== null && !this.#maskAtJoin) applyMask(part, this.#maskingKey, this.#payloadDone);
+      if (this.#maskingKey !== null) applyMask(part, this.#maskingKey, this.#payloadDone);
       if (this.#checkPieces) {
         const f = this.#checks.payload(part, this.#payloadDone, this.#frameStart + this.#headerLength, this.#frameStart);
         if (f) return f;

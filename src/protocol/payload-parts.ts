@@ -8,7 +8,6 @@
  * a byte per read costs no view object per byte: memory stays under about twice what arrived.
  */
 import type { Allocate } from './encoder.ts';
-import { applyMask, maskInto } from './mask.ts';
 
 /** Pieces at least this long are kept as views; shorter ones are copied. */
 const VIEW_MIN = 1024;
@@ -55,25 +54,15 @@ export class PayloadParts {
     this.#used += part.length;
   }
 
-  /**
-   * The pieces as one array of `length` bytes (the payload); the parts are emptied. With a masking
-   * key, the pieces are still masked and are unmasked as they are copied (the pushed chunks keep
-   * the masked bytes): one pass over the payload instead of two.
-   */
-  join(maskingKey: Uint8Array | null = null): Uint8Array {
+  /** The pieces as one array of `length` bytes (the payload); the parts are emptied. */
+  join(): Uint8Array {
     this.#close();
     const parts = this.#parts;
-    let out: Uint8Array;
-    if (parts.length === 1) {
-      // One buffer of short pieces (ours), or one view: unmasked in place.
-      out = parts[0]!;
-      if (maskingKey !== null) applyMask(out, maskingKey, 0);
-    } else {
-      out = this.#allocate(this.#length);
+    const out = parts.length === 1 ? parts[0]! : this.#allocate(this.#length);
+    if (parts.length > 1) {
       let at = 0;
       for (const part of parts) {
-        if (maskingKey !== null) maskInto(part, maskingKey, at, out, at);
-        else out.set(part, at);
+        out.set(part, at);
         at += part.length;
       }
     }
