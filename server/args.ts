@@ -8,7 +8,11 @@ import { DEFAULTS, MiB, type ResolvedOptions } from './options.ts';
 import { parseAllowList } from './upstream/policy.ts';
 
 /** The server's limits (as `ResolvedOptions` names them) plus what only the command line sets. */
-export interface CliOptions extends Omit<ResolvedOptions, 'staticDir' | 'inspector'> {
+export interface CliOptions extends Omit<ResolvedOptions, 'staticDir' | 'inspector' | 'deflate'> {
+  /** --deflate: negotiate permessage-deflate on every connection. */
+  deflate: boolean;
+  /** --deflate-threshold: messages under this many bytes go uncompressed. */
+  deflateThreshold: number;
   port: number;
   host: string;
   dist: string;
@@ -35,6 +39,9 @@ Options:
   --handshake-timeout TIME  drop a client whose request head is not complete by then (default 10s)
   --close-timeout TIME   wait this long for the peer's close frame and TCP close (default 5s)
   --class                class mode: /inspect?all lets a teacher's page watch every connection
+  --deflate              negotiate permessage-deflate (RFC 7692) on every connection that offers it
+                         (default off: frames stay readable; a URL with ?deflate gets it anyway)
+  --deflate-threshold SIZE  messages under SIZE go uncompressed, RSV1 0 (default 0: all compressed)
   --redis URL            keep the chat room in Redis (redis://HOST:PORT/DB), shared by every
                          server started with the same URL; default: REDIS_URL, else in memory
   --allow-upstream LIST  servers /proxy may watch: CIDR blocks, hosts, host:port, loopback,
@@ -88,6 +95,8 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
         'handshake-timeout': { type: 'string' },
         'close-timeout': { type: 'string' },
         class: { type: 'boolean' },
+        deflate: { type: 'boolean' },
+        'deflate-threshold': { type: 'string' },
         redis: { type: 'string' },
         'allow-upstream': { type: 'string' },
         quiet: { type: 'boolean' },
@@ -153,10 +162,18 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
     handshakeTimeout: time('handshake-timeout', v['handshake-timeout'], DEFAULTS.handshakeTimeout, 1),
     closeTimeout: time('close-timeout', v['close-timeout'], DEFAULTS.closeTimeout, 1),
     classMode: v.class ?? false,
+    deflate: v.deflate ?? false,
+    deflateThreshold: 0,
     quiet: v.quiet ?? false,
     redis: null,
     allowUpstream: allowList(v['allow-upstream']),
   };
+  const threshold = v['deflate-threshold'];
+  if (threshold !== undefined) {
+    const n = parseSize(threshold);
+    if (n === null) problems.push(`--deflate-threshold takes a size (like 0, 1024 or 1KiB), not ${JSON.stringify(threshold)}`);
+    else options.deflateThreshold = n;
+  }
   const redis = (v.redis ?? env['REDIS_URL'] ?? '').trim();
   if (redis !== '') {
     const problem = checkRedisUrl(redis);

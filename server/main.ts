@@ -46,6 +46,7 @@ async function main(): Promise<void> {
     handshakeTimeout: o.handshakeTimeout,
     closeTimeout: o.closeTimeout,
     classMode: o.classMode,
+    deflate: { enabled: o.deflate, threshold: o.deflateThreshold },
     allowUpstream: o.allowUpstream,
     quiet: o.quiet,
     staticDir: root,
@@ -79,6 +80,7 @@ async function main(): Promise<void> {
   if (!hasBuild(root)) {
     process.stdout.write(`No built app in ${root}: run npm run build first. The WebSocket endpoints work meanwhile.\n`);
   }
+  if (o.deflate) process.stdout.write(`permessage-deflate: on for every connection that offers it (messages from ${o.deflateThreshold} bytes compressed)\n`);
   if (chat) process.stdout.write(`Chat room: in Redis at ${chatWhere}, shared with every server started with the same --redis\n`);
   if (o.classMode) process.stdout.write(`Class mode: a page may watch every connection with ${base.replace('http', 'ws')}inspect?all\n`);
   process.stdout.write(`/proxy may watch: ${server.proxy.policy.describe()}\n`);

@@ -6,7 +6,7 @@
  * frame as given; the rule each one breaks is cited beside it. The connection writes them and
  * the tap marks them.
  */
-import { decodeUtf8, Opcode, randomMaskingKey, type FrameSpec, type WebSocketConnection } from '../../src/protocol/index.ts';
+import { Opcode, randomMaskingKey, type FrameSpec, type WebSocketConnection } from '../../src/protocol/index.ts';
 import type { MisbehaveKind } from '../inspector/messages.ts';
 
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -64,9 +64,9 @@ export function misbehaviour(kind: MisbehaveKind): Misbehaviour {
 
 /**
  * Queue a message with the codec: text (`binary` false; `data` is UTF-8) or binary, as one frame,
- * or in `fragments` fragments when a page asked for that ("fragment-next"; 0: one frame).
+ * or in `fragments` fragments when a page asked for that ("fragment-next"; 0: one frame). With
+ * permessage-deflate the codec compresses it (and fragments the compressed bytes).
  */
 export function queueMessage(codec: WebSocketConnection, data: Uint8Array, binary: boolean, fragments: number): boolean {
-  if (fragments > 0) return codec.sendFragmented(binary ? data : decodeUtf8(data), fragments);
-  return codec.sendFrame({ opcode: binary ? Opcode.Binary : Opcode.Text, payload: data });
+  return codec.sendMessage(data, binary, Math.max(1, fragments));
 }
