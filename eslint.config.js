@@ -104,7 +104,7 @@ export default defineConfig(
   // Where each kind of code runs.
   { files: ['src/app/**'], languageOptions: { globals: globals.browser } },
   {
-    files: ['server/**', 'bin/**', 'bench/**', 'tests/**', 'src/cli/**', '*.config.{js,ts}'],
+    files: ['server/**', 'bin/**', 'bench/**', 'scripts/**', 'tests/**', 'src/cli/**', '*.config.{js,ts}'],
     languageOptions: { globals: globals.node },
   },
 
