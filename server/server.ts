@@ -32,10 +32,14 @@ import { InspectorHub } from './inspector/hub.ts';
 import { stamp, type ConnectionInfo } from './inspector/messages.ts';
 import { consoleLogger, silentLogger, type Logger } from './log.ts';
 import { resolveOptions, type ResolvedOptions, type ServerOptions } from './options.ts';
+import { CompareTransports, type CompareOptions } from './transports/index.ts';
+import { COMPARE_PATHS } from '../src/wire/compare.ts';
 
 export interface FramescopeServerOptions extends ServerOptions {
   /** Endpoints to add to (or replace among) the built-in ones, by path: `{ '/chat': chatEndpoint }`. */
   endpoints?: Record<string, Endpoint>;
+  /** Limits of the "Why WebSocket" comparison's endpoints (server/transports/). */
+  compare?: CompareOptions;
 }
 
 export interface AttachOptions {
@@ -67,6 +71,8 @@ export class FramescopeServer {
   readonly logger: Logger;
   readonly hub: InspectorHub;
   readonly endpoints: EndpointRegistry;
+  /** /compare/*: the same echo over short and long polling, SSE and WebSocket, bytes counted. */
+  readonly compare: CompareTransports;
   readonly #connections = new ConnectionSet();
   readonly #context: ConnectionContext;
   #nextId = 1;
@@ -80,6 +86,8 @@ export class FramescopeServer {
     this.hub = new InspectorHub({ classMode: this.options.classMode, limits: this.options.inspector });
     this.endpoints = new EndpointRegistry({ ...builtinEndpoints(), ...options.endpoints });
     this.endpoints.register(INSPECT_PATH, inspectEndpoint(this.hub, this.options));
+    this.compare = new CompareTransports(options.compare ?? {}, this.logger);
+    this.endpoints.register(COMPARE_PATHS.websocket, this.compare.endpoint);
     this.#context = {
       options: this.options,
       logger: this.logger,
@@ -167,9 +175,11 @@ export class FramescopeServer {
 
   /**
    * A plain HTTP request (no upgrade) for one of our endpoint paths: answer 426 (or 400) with the
-   * reason, as the handshake module says. Returns false for any other path.
+   * reason, as the handshake module says; the comparison's HTTP endpoints (/compare/*) answer
+   * their own. Returns false for any other path.
    */
   handleRequest(req: IncomingMessage, res: ServerResponse): boolean {
+    if (this.compare.handleRequest(req, res)) return true;
     const path = pathOf(req.url);
     if (!this.handles(path)) return false;
     answerEndpointRequest(req, res, path);
@@ -245,6 +255,7 @@ export class FramescopeServer {
     const first = !this.#closing;
     this.#closing = true;
     if (first) for (const undo of this.#detach.splice(0)) undo();
+    if (first) this.compare.close();
     const closing = this.#connections.closeAll(
       options.code ?? 1001,
       options.reason ?? 'server shutting down',

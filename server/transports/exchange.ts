@@ -1,0 +1,74 @@
+/**
+ * One HTTP request to a comparison endpoint, once its run is known: the request, its metered
+ * response, the run and the transport's ledger (the request's head is already counted). Also the
+ * two things every HTTP transport does alike: take a message (POST .../send) and answer with
+ * echoes (the JSON of a poll).
+ */
+import type { IncomingMessage } from 'node:http';
+import type { HttpTransportName, PollResponse, EchoItem } from '../../src/wire/compare.ts';
+import type { TrafficLedger } from './accounting.ts';
+import { utf8Length } from './accounting.ts';
+import { readBody, type ResponseMeter } from './meter.ts';
+import type { Run } from './runs.ts';
+
+export interface Exchange {
+  req: IncomingMessage;
+  url: URL;
+  meter: ResponseMeter;
+  run: Run;
+  ledger: TrafficLedger;
+}
+
+const NO_STORE = { 'Cache-Control': 'no-store' } as const;
+
+/** A non-negative whole number from the query (`?after=12`), `fallback` when absent, null when malformed. */
+export function queryNumber(url: URL, name: string, fallback: number | null): number | null {
+  const raw = url.searchParams.get(name);
+  if (raw === null) return fallback;
+  if (!/^\d{1,15}$/.test(raw)) return null;
+  return Number(raw);
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * POST .../send?run=R&seq=N, the message as the body: queue its echo and answer 204. `seq` must
+ * grow by the client's order (a seq already seen is a retry: answered 204, not queued twice).
+ * `evictUpTo` lets the queue drop echoes an event stream already wrote. `queued` runs once the
+ * echo is waiting, so the transport can deliver it.
+ */
+export async function receiveMessage(ex: Exchange, transport: HttpTransportName, limit: number, evictUpTo: number, queued: () => void): Promise<void> {
+  const seq = queryNumber(ex.url, 'seq', null);
+  if (seq === null || seq < 1) {
+    ex.req.resume();
+    ex.meter.text(400, 'Say which message this is: ?seq=N, a whole number from 1, growing with each message.');
+    return;
+  }
+  const body = await readBody(ex.req, limit, ex.ledger);
+  if (!body.ok) {
+    ex.meter.text(body.status, body.reason);
+    return;
+  }
+  let text: string;
+  try {
+    text = strictUtf8.decode(body.body);
+  } catch {
+    ex.meter.text(400, 'The message is not valid UTF-8 text.');
+    return;
+  }
+  const result = ex.run.queues[transport].accept(seq, text, body.body.length, evictUpTo);
+  if (result === 'full') {
+    ex.meter.text(503, 'Too many echoes are waiting for this client: fetch them first.', { 'Retry-After': '1' });
+    return;
+  }
+  ex.meter.send(204, NO_STORE, '');
+  if (result === 'queued') queued();
+}
+
+/** Answer a poll with `messages` as JSON; their texts are the payload, the JSON around them framing. */
+export function answerPoll(meter: ResponseMeter, messages: EchoItem[]): void {
+  const body: PollResponse = { messages };
+  let payload = 0;
+  for (const message of messages) payload += utf8Length(message.text);
+  meter.send(200, { 'Content-Type': 'application/json', ...NO_STORE }, JSON.stringify(body), payload);
+}
