@@ -81,8 +81,12 @@ describeBrowser('why WebSocket (#/compare)', (suite) => {
     await page.getByRole('heading', { level: 2, name: 'How this is measured' }).waitFor();
     await page.getByText(/TCP\/IP headers \(40 to 60 bytes on every packet/).waitFor();
 
+    // README's picture: from the headline to the small charts.
     await mkdir(screenshotDir, { recursive: true });
-    await page.screenshot({ path: `${screenshotDir}compare-light.png`, fullPage: true });
+    const top = (await page.locator('.headline').boundingBox())!;
+    const bottom = (await page.locator('.small-charts').boundingBox())!;
+    await page.setViewportSize({ width: 1280, height: Math.ceil(bottom.y + bottom.height + 24) });
+    await page.screenshot({ path: `${screenshotDir}compare-charts.png`, clip: { x: 0, y: top.y - 16, width: 1280, height: bottom.y + bottom.height - top.y + 32 } });
     expect(errors).toEqual([]);
   });
 
