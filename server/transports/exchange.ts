@@ -8,7 +8,7 @@ import type { IncomingMessage } from 'node:http';
 import type { HttpTransportName, PollResponse, EchoItem } from '../../src/wire/compare.ts';
 import type { TrafficLedger } from './accounting.ts';
 import { utf8Length } from './accounting.ts';
-import { readBody, type ResponseMeter } from './meter.ts';
+import { readBody, type BodyLimits, type ResponseMeter } from './meter.ts';
 import type { Run } from './runs.ts';
 
 export interface Exchange {
@@ -34,17 +34,17 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 /**
  * POST .../send?run=R&seq=N, the message as the body: queue its echo and answer 204. `seq` must
  * grow by the client's order (a seq already seen is a retry: answered 204, not queued twice).
- * `evictUpTo` lets the queue drop echoes an event stream already wrote. `queued` runs once the
- * echo is waiting, so the transport can deliver it.
+ * For SSE the queue may drop echoes the event stream already wrote to make room. `queued` runs
+ * once the echo is waiting, so the transport can deliver it.
  */
-export async function receiveMessage(ex: Exchange, transport: HttpTransportName, limit: number, evictUpTo: number, queued: () => void): Promise<void> {
+export async function receiveMessage(ex: Exchange, transport: HttpTransportName, bodies: BodyLimits, queued: () => void): Promise<void> {
   const seq = queryNumber(ex.url, 'seq', null);
   if (seq === null || seq < 1) {
     ex.req.resume();
     ex.meter.text(400, 'Say which message this is: ?seq=N, a whole number from 1, growing with each message.');
     return;
   }
-  const body = await readBody(ex.req, limit, ex.ledger);
+  const body = await readBody(ex.req, bodies, ex.ledger);
   if (!body.ok) {
     ex.meter.text(body.status, body.reason);
     return;
@@ -56,9 +56,10 @@ export async function receiveMessage(ex: Exchange, transport: HttpTransportName,
     ex.meter.text(400, 'The message is not valid UTF-8 text.');
     return;
   }
+  const evictUpTo = transport === 'sse' ? ex.run.sseWritten : 0;
   const result = ex.run.queues[transport].accept(seq, text, body.body.length, evictUpTo);
   if (result === 'full') {
-    ex.meter.text(503, 'Too many echoes are waiting for this client: fetch them first.', { 'Retry-After': '1' });
+    ex.meter.text(503, 'Too many echoes are waiting (for this client, or for every client together): fetch them first, or try again in a second.', { 'Retry-After': '1' });
     return;
   }
   ex.meter.send(204, NO_STORE, '');

@@ -27,6 +27,7 @@ import { receiveMessage, type Exchange } from './exchange.ts';
 import { LongPolling } from './long-polling.ts';
 import { ResponseMeter, requestHead } from './meter.ts';
 import { resolveCompareOptions, type CompareOptions, type ResolvedCompareOptions } from './options.ts';
+import { ByteBudget } from './queue.ts';
 import { RunRegistry } from './runs.ts';
 import { shortPoll } from './short-polling.ts';
 import { ServerSentEvents } from './sse.ts';
@@ -43,6 +44,8 @@ interface Route {
 export class CompareTransports {
   readonly options: ResolvedCompareOptions;
   readonly runs: RunRegistry;
+  /** Bytes of message bodies being received right now, all requests together. */
+  readonly bodies: ByteBudget;
   readonly longPolling: LongPolling;
   readonly sse: ServerSentEvents;
   /** /compare/websocket */
@@ -52,14 +55,15 @@ export class CompareTransports {
 
   constructor(options: CompareOptions, logger: Logger) {
     const o = (this.options = resolveCompareOptions(options));
-    this.runs = new RunRegistry({ maxRuns: o.maxRuns, idleMs: o.runIdleMs, queue: o.queue });
+    this.runs = new RunRegistry({ maxRuns: o.maxRuns, idleMs: o.runIdleMs, queue: o.queue, maxQueuedBytes: o.maxQueuedBytes });
+    this.bodies = new ByteBudget(o.maxBodyBytesInFlight);
     this.longPolling = new LongPolling(o);
     this.sse = new ServerSentEvents(o, logger);
     this.endpoint = compareWebSocketEndpoint(this.runs, o.now);
     const send = (transport: HttpTransportName, queued: (ex: Exchange) => void): Route => ({
       method: 'POST',
       transport,
-      handle: (ex) => receiveMessage(ex, transport, o.maxMessageBytes, transport === 'sse' ? ex.run.sseWritten : 0, () => queued(ex)),
+      handle: (ex) => receiveMessage(ex, transport, { limit: o.maxMessageBytes, budget: this.bodies }, () => queued(ex)),
     });
     this.#routes = new Map<string, Route>([
       [COMPARE_PATHS.send('short-polling'), send('short-polling', () => {})],

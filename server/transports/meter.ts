@@ -9,6 +9,7 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { RequestHead, TrafficLedger } from './accounting.ts';
+import type { ByteBudget } from './queue.ts';
 
 /** The request head as node:http parsed it, header lines as the client wrote them. */
 export function requestHead(req: IncomingMessage): RequestHead {
@@ -111,12 +112,20 @@ export class ResponseMeter {
 
 export type BodyResult = { ok: true; body: Buffer } | { ok: false; status: number; reason: string };
 
+export interface BodyLimits {
+  /** Bytes in one body. */
+  limit: number;
+  /** Bytes of every body being read at once. */
+  budget: ByteBudget;
+}
+
 /**
  * Read a request body of at most `limit` bytes, counting it into `ledger` as it arrives. A
  * message is sent with its Content-Length, so that every byte of the body is the message: a
- * chunked body is refused (411), a longer one too (413, before any of it is read).
+ * chunked body is refused (411), a longer one too (413, before any of it is read), and one that
+ * does not fit what all bodies being read may hold together waits its turn (503).
  */
-export function readBody(req: IncomingMessage, limit: number, ledger: TrafficLedger | null): Promise<BodyResult> {
+export function readBody(req: IncomingMessage, { limit, budget }: BodyLimits, ledger: TrafficLedger | null): Promise<BodyResult> {
   const declared = req.headers['content-length'];
   if (declared === undefined || req.headers['transfer-encoding'] !== undefined) {
     req.resume();
@@ -131,16 +140,25 @@ export function readBody(req: IncomingMessage, limit: number, ledger: TrafficLed
     req.resume();
     return Promise.resolve({ ok: false, status: 413, reason: `A message is at most ${limit} bytes; this one declares ${length}.` });
   }
+  if (!budget.take(length)) {
+    req.resume();
+    return Promise.resolve({ ok: false, status: 503, reason: 'The server is receiving too many messages at once; try again in a second.' });
+  }
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
+    let settled = false;
+    const settle = (result: BodyResult): void => {
+      if (settled) return;
+      settled = true;
+      budget.give(length);
+      resolve(result);
+    };
     req.on('data', (chunk: Buffer) => {
       ledger?.requestBody(chunk.length);
       chunks.push(chunk);
     });
-    req.on('end', () => resolve({ ok: true, body: Buffer.concat(chunks) }));
-    req.on('error', () => resolve({ ok: false, status: 400, reason: 'The request body did not arrive.' }));
-    req.on('close', () => {
-      if (!req.complete) resolve({ ok: false, status: 400, reason: 'The request body did not arrive.' });
-    });
+    req.on('end', () => settle({ ok: true, body: Buffer.concat(chunks) }));
+    req.on('error', () => settle({ ok: false, status: 400, reason: 'The request body did not arrive.' }));
+    req.on('close', () => settle({ ok: false, status: 400, reason: 'The request body did not arrive.' }));
   });
 }

@@ -14,14 +14,20 @@ export interface CompareOptions {
   maxMessageBytes?: number;
   /** Echoes waiting for one client of one transport; over it a send gets 503. */
   queue?: Partial<QueueLimits>;
+  /** Bytes of echoes waiting across every run; over it a send gets 503. */
+  maxQueuedBytes?: number;
+  /** Bytes of message bodies being received at once, all requests together; over it a send gets 503. */
+  maxBodyBytesInFlight?: number;
   /** Long polling: how long a poll is held when there is nothing to send (ms); then it is answered empty. */
   holdMs?: number;
   /** Long polling: held polls at once, all runs together; over it a poll gets 503. */
   maxHeld?: number;
   /** SSE: open event streams at once; over it a new stream gets 503. */
   maxStreams?: number;
-  /** SSE: unsent bytes a stream may have before the server drops it (a client that stopped reading). */
+  /** SSE: unsent bytes a stream may have (past the event just written) before the server drops it: a client that stopped reading. */
   streamHighWater?: number;
+  /** SSE: unsent bytes of every stream together; a stream whose write goes past it is dropped. */
+  maxStreamBytes?: number;
   /** SSE: a comment line every this many ms keeps an idle stream open through proxies. */
   keepaliveMs?: number;
   /** SSE: the `retry:` the server sends, how long EventSource waits to reconnect (ms). */
@@ -38,10 +44,13 @@ export function resolveCompareOptions(options: CompareOptions = {}): ResolvedCom
     runIdleMs: options.runIdleMs ?? 10 * 60_000,
     maxMessageBytes: options.maxMessageBytes ?? MAX_MESSAGE_BYTES,
     queue: { maxMessages: 10_000, maxBytes: 4 * 1024 * 1024, ...options.queue },
+    maxQueuedBytes: options.maxQueuedBytes ?? 64 * 1024 * 1024,
+    maxBodyBytesInFlight: options.maxBodyBytesInFlight ?? 16 * 1024 * 1024,
     holdMs: options.holdMs ?? 25_000,
     maxHeld: options.maxHeld ?? 256,
     maxStreams: options.maxStreams ?? 256,
-    streamHighWater: options.streamHighWater ?? 1024 * 1024,
+    streamHighWater: options.streamHighWater ?? 256 * 1024,
+    maxStreamBytes: options.maxStreamBytes ?? 32 * 1024 * 1024,
     keepaliveMs: options.keepaliveMs ?? 15_000,
     retryMs: options.retryMs ?? 1000,
     now: options.now ?? (() => performance.now()),

@@ -1,6 +1,6 @@
 /**
  * The echoes waiting for one client of one HTTP transport, in the order their messages arrived,
- * bounded in count and bytes. A poll acknowledges what it has (`?after=N`: everything up to N
+ * bounded in count and bytes, and all runs' queues together by a shared budget. A poll acknowledges what it has (`?after=N`: everything up to N
  * arrived), so an answer lost on the way is sent again by the next poll and nothing is lost. An
  * event stream has no acknowledgements: what it wrote stays for a reconnecting client's
  * `Last-Event-ID` until newer echoes need the room.
@@ -16,19 +16,47 @@ export interface QueueLimits {
 
 export type AcceptResult = 'queued' | 'duplicate' | 'full';
 
+/** Bytes shared by many holders (every run's queues, every request body being read), at most `max` in all. */
+export class ByteBudget {
+  readonly max: number;
+  #used = 0;
+
+  constructor(max: number) {
+    this.max = max;
+  }
+
+  get used(): number {
+    return this.#used;
+  }
+
+  /** Take `bytes` if they fit; false (nothing taken) if not. */
+  take(bytes: number): boolean {
+    if (this.#used + bytes > this.max) return false;
+    this.#used += bytes;
+    return true;
+  }
+
+  give(bytes: number): void {
+    this.#used = Math.max(0, this.#used - bytes);
+  }
+}
+
 interface Entry extends EchoItem {
   bytes: number;
 }
 
 export class EchoQueue {
   readonly #limits: QueueLimits;
+  readonly #shared: ByteBudget;
   #entries: Entry[] = [];
   #bytes = 0;
   /** The highest seq accepted: a message with this seq or lower again is a retry. */
   #highest = 0;
 
-  constructor(limits: QueueLimits) {
+  /** `shared`: the bytes every run's queues may hold together. */
+  constructor(limits: QueueLimits, shared: ByteBudget) {
     this.#limits = limits;
+    this.#shared = shared;
   }
 
   get length(): number {
@@ -52,34 +80,44 @@ export class EchoQueue {
   accept(seq: number, text: string, bytes: number, evictUpTo = 0): AcceptResult {
     if (seq <= this.#highest) return 'duplicate';
     const { maxMessages, maxBytes } = this.#limits;
-    if (bytes > maxBytes) return 'full';
+    const over = (drop: number, freed: number): boolean =>
+      this.#entries.length - drop + 1 > maxMessages || this.#bytes - freed + bytes > maxBytes || this.#shared.used - freed + bytes > this.#shared.max;
     let drop = 0;
     let freed = 0;
-    while (
-      (this.#entries.length - drop + 1 > maxMessages || this.#bytes - freed + bytes > maxBytes) &&
-      drop < this.#entries.length &&
-      this.#entries[drop]!.seq <= evictUpTo
-    ) {
+    while (over(drop, freed) && drop < this.#entries.length && this.#entries[drop]!.seq <= evictUpTo) {
       freed += this.#entries[drop]!.bytes;
       drop++;
     }
-    if (this.#entries.length - drop + 1 > maxMessages || this.#bytes - freed + bytes > maxBytes) return 'full';
+    if (over(drop, freed)) return 'full';
     if (drop > 0) this.#entries = this.#entries.slice(drop);
     this.#bytes -= freed;
+    this.#shared.give(freed);
+    this.#shared.take(bytes);
     this.#entries.push({ seq, text, bytes });
     this.#bytes += bytes;
     this.#highest = seq;
     return 'queued';
   }
 
+  /** Forget every echo (the run is forgotten): their bytes go back to the shared budget. */
+  clear(): void {
+    this.#shared.give(this.#bytes);
+    this.#entries = [];
+    this.#bytes = 0;
+  }
+
   /** The client has every echo up to `after`: forget them. */
   ack(after: number): void {
     let drop = 0;
+    let freed = 0;
     while (drop < this.#entries.length && this.#entries[drop]!.seq <= after) {
-      this.#bytes -= this.#entries[drop]!.bytes;
+      freed += this.#entries[drop]!.bytes;
       drop++;
     }
-    if (drop > 0) this.#entries = this.#entries.slice(drop);
+    if (drop === 0) return;
+    this.#entries = this.#entries.slice(drop);
+    this.#bytes -= freed;
+    this.#shared.give(freed);
   }
 
   /** The echoes after `after`, oldest first. */

@@ -7,7 +7,7 @@
  */
 import { TRANSPORT_NAMES, type HttpTransportName, type TransportName } from '../../src/wire/compare.ts';
 import { TrafficLedger } from './accounting.ts';
-import { EchoQueue, type QueueLimits } from './queue.ts';
+import { ByteBudget, EchoQueue, type QueueLimits } from './queue.ts';
 
 export class Run {
   readonly token: string;
@@ -19,15 +19,20 @@ export class Run {
   /** The highest seq an event stream of this run has written (what a stream without Last-Event-ID starts after). */
   sseWritten = 0;
 
-  constructor(token: string, now: number, limits: QueueLimits) {
+  constructor(token: string, now: number, limits: QueueLimits, shared: ByteBudget) {
     this.token = token;
     this.lastUsed = now;
     this.ledgers = Object.fromEntries(TRANSPORT_NAMES.map((name) => [name, new TrafficLedger()])) as Record<TransportName, TrafficLedger>;
     this.queues = {
-      'short-polling': new EchoQueue(limits),
-      'long-polling': new EchoQueue(limits),
-      sse: new EchoQueue(limits),
+      'short-polling': new EchoQueue(limits, shared),
+      'long-polling': new EchoQueue(limits, shared),
+      sse: new EchoQueue(limits, shared),
     };
+  }
+
+  /** The run is forgotten: give back what its queues held. */
+  dispose(): void {
+    for (const queue of Object.values(this.queues)) queue.clear();
   }
 }
 
@@ -35,15 +40,20 @@ export interface RunLimits {
   maxRuns: number;
   idleMs: number;
   queue: QueueLimits;
+  /** Bytes of echoes queued across every run. */
+  maxQueuedBytes: number;
 }
 
 export class RunRegistry {
   readonly #limits: RunLimits;
   /** In order of last use, least recent first (a use moves a run to the end). */
   readonly #runs = new Map<string, Run>();
+  /** What every run's queues hold together. */
+  readonly queued: ByteBudget;
 
   constructor(limits: RunLimits) {
     this.#limits = limits;
+    this.queued = new ByteBudget(limits.maxQueuedBytes);
   }
 
   get size(): number {
@@ -57,7 +67,7 @@ export class RunRegistry {
       this.#runs.delete(token);
     } else {
       if (this.#runs.size >= this.#limits.maxRuns && !this.#forgetOne()) return null;
-      run = new Run(token, now, this.#limits.queue);
+      run = new Run(token, now, this.#limits.queue, this.queued);
     }
     run.lastUsed = now;
     this.#runs.set(token, run);
@@ -72,21 +82,26 @@ export class RunRegistry {
   /** Forget runs idle for longer than `idleMs`. */
   sweep(now: number): void {
     for (const [token, run] of this.#runs) {
-      if (run.active === 0 && now - run.lastUsed > this.#limits.idleMs) this.#runs.delete(token);
+      if (run.active === 0 && now - run.lastUsed > this.#limits.idleMs) this.#forget(token, run);
     }
   }
 
   clear(): void {
-    this.#runs.clear();
+    for (const [token, run] of this.#runs) this.#forget(token, run);
   }
 
   #forgetOne(): boolean {
     for (const [token, run] of this.#runs) {
       if (run.active === 0) {
-        this.#runs.delete(token);
+        this.#forget(token, run);
         return true;
       }
     }
     return false;
+  }
+
+  #forget(token: string, run: Run): void {
+    this.#runs.delete(token);
+    run.dispose();
   }
 }

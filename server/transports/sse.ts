@@ -5,7 +5,7 @@
  *
  * Bounded: one stream per run (a newer one replaces it), at most `maxStreams` open (over it:
  * 503), and a client that stops reading is dropped once `streamHighWater` bytes wait unsent in
- * its socket; what it missed stays queued for its reconnection (`Last-Event-ID`) as long as newer
+ * its socket (or every stream's together pass `maxStreamBytes`); what it missed stays queued for its reconnection (`Last-Event-ID`) as long as newer
  * echoes leave room.
  */
 import type { Logger } from '../log.ts';
@@ -22,6 +22,7 @@ interface Stream {
 export interface SseLimits {
   maxStreams: number;
   streamHighWater: number;
+  maxStreamBytes: number;
   keepaliveMs: number;
   retryMs: number;
 }
@@ -89,19 +90,32 @@ export class ServerSentEvents {
     for (const run of [...this.#streams.keys()]) this.#end(run);
   }
 
-  /** Write to `run`'s stream; false if it is gone or was just dropped for not reading. */
+  /**
+   * Write to `run`'s stream; false if it is gone, or dropped now because its client is not
+   * reading: more than `streamHighWater` bytes still unsent from earlier writes, or every stream's
+   * unsent bytes together past `maxStreamBytes`. So one stream holds at most the high-water mark
+   * plus one event.
+   */
   #write(run: Run, text: string, payload: number): boolean {
     const stream = this.#streams.get(run);
     if (stream === undefined || !stream.meter.open) return false;
-    stream.meter.write(text, payload);
-    if (stream.meter.buffered > this.#limits.streamHighWater) {
+    const backlog = stream.meter.buffered;
+    if (backlog > this.#limits.streamHighWater || (backlog > 0 && this.#unsent() > this.#limits.maxStreamBytes)) {
       this.dropped++;
-      this.#logger.info(`drop  /compare/sse/events run=${run.token}: ${stream.meter.buffered} bytes unsent; the client is not reading`);
+      this.#logger.info(`drop  /compare/sse/events run=${run.token}: ${backlog} bytes unsent; the client is not reading`);
       this.#forget(run, stream);
       stream.meter.res.destroy();
       return false;
     }
+    stream.meter.write(text, payload);
     return true;
+  }
+
+  /** Bytes written to every stream's socket and not yet sent. */
+  #unsent(): number {
+    let total = 0;
+    for (const stream of this.#streams.values()) total += stream.meter.buffered;
+    return total;
   }
 
   #end(run: Run): void {

@@ -285,6 +285,49 @@ describe('bad requests and bounds', () => {
     socket.destroy();
   });
 
+  it('bounds the echoes queued across every run, and gives them back when a run is forgotten', async () => {
+    const r = await serve({ compare: { maxQueuedBytes: 1000, maxRuns: 2 } });
+    const text600 = 'q'.repeat(600);
+    expect((await post(r, 'short-polling', 'queue-run-a', 1, text600)).status).toBe(204);
+    const refused = await post(r, 'short-polling', 'queue-run-b', 1, text600);
+    expect(refused.status).toBe(503);
+    expect(await refused.text()).toMatch(/for every client together/);
+    expect(r.server.compare.runs.queued.used).toBe(600);
+    // Run a fetches its echo: the bytes are free again.
+    expect((await poll(r, 'short-polling', 'queue-run-a', 0)).messages).toHaveLength(1);
+    expect((await poll(r, 'short-polling', 'queue-run-a', 1)).messages).toHaveLength(0);
+    expect(r.server.compare.runs.queued.used).toBe(0);
+    expect((await post(r, 'short-polling', 'queue-run-b', 1, text600)).status).toBe(204);
+    // A third run makes the registry forget the least recently used (a), then b: b's 600 bytes come back.
+    expect((await post(r, 'short-polling', 'queue-run-c', 1, 'c')).status).toBe(204);
+    expect((await post(r, 'short-polling', 'queue-run-d', 1, 'd')).status).toBe(204);
+    expect(r.server.compare.runs.find('queue-run-b')).toBeUndefined();
+    expect(r.server.compare.runs.queued.used).toBe(2);
+  });
+
+  it('bounds the message bodies being received at once: a POST that does not fit waits its turn (503)', async () => {
+    const r = await serve({ compare: { maxBodyBytesInFlight: 100 } });
+    // A slow sender: declares 80 bytes, sends 10, and holds the rest.
+    const slow = net.connect(r.port, '127.0.0.1');
+    slow.write(`POST ${COMPARE_PATHS.send('sse')}?run=slow-sender&seq=1 HTTP/1.1\r\nHost: x\r\nContent-Length: 80\r\n\r\n${'s'.repeat(10)}`);
+    await expect.poll(() => r.server.compare.bodies.used).toBe(80);
+    const refused = await post(r, 'sse', 'other-sender', 1, 'm'.repeat(50));
+    expect(refused.status).toBe(503);
+    expect(await refused.text()).toMatch(/too many messages at once/);
+    const answer = new Promise<string>((resolve) => slow.once('data', (chunk) => resolve(String(chunk))));
+    slow.write('s'.repeat(70));
+    expect(await answer).toMatch(/^HTTP\/1\.1 204 No Content/);
+    expect(r.server.compare.bodies.used).toBe(0);
+    expect((await post(r, 'sse', 'other-sender', 1, 'm'.repeat(50))).status).toBe(204);
+    // A sender that gives up half way gives its share back too.
+    const quitter = net.connect(r.port, '127.0.0.1');
+    quitter.write(`POST ${COMPARE_PATHS.send('sse')}?run=quitter-run&seq=1 HTTP/1.1\r\nHost: x\r\nContent-Length: 90\r\n\r\nabc`);
+    await expect.poll(() => r.server.compare.bodies.used).toBe(90);
+    quitter.destroy();
+    await expect.poll(() => r.server.compare.bodies.used).toBe(0);
+    slow.destroy();
+  });
+
   it('bounds runs: the least recently used idle one makes room; when all are busy, 503', async () => {
     const r = await serve({ compare: { maxRuns: 3, holdMs: 60_000 } });
     const controllers = [new AbortController(), new AbortController()];
