@@ -52,8 +52,10 @@ export class CompareTransports {
   readonly endpoint: Endpoint;
   readonly #routes: ReadonlyMap<string, Route>;
   readonly #sweeper: NodeJS.Timeout;
+  readonly #logger: Logger;
 
   constructor(options: CompareOptions, logger: Logger) {
+    this.#logger = logger;
     const o = (this.options = resolveCompareOptions(options));
     this.runs = new RunRegistry({ maxRuns: o.maxRuns, idleMs: o.runIdleMs, queue: o.queue, maxQueuedBytes: o.maxQueuedBytes });
     this.bodies = new ByteBudget(o.maxBodyBytesInFlight);
@@ -115,7 +117,15 @@ export class CompareTransports {
     const ledger = run.ledgers[route.transport];
     ledger.request(requestHead(req));
     const ex: Exchange = { req, url, meter: new ResponseMeter(res, ledger), run, ledger };
-    Promise.resolve(route.handle(ex)).catch(() => res.destroy());
+    const fail = (error: unknown): void => {
+      this.#logger.warn(`error ${url.pathname} run=${token}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      res.destroy();
+    };
+    try {
+      route.handle(ex)?.catch(fail);
+    } catch (error) {
+      fail(error);
+    }
     return true;
   }
 

@@ -44,11 +44,12 @@ export class ResponseMeter {
     // RFC 9110 §8.6: "A server MUST NOT send a Content-Length header field in any response with a status code of 1xx (Informational) or 204 (No Content)".
     const bytes = status === 204 ? new Uint8Array(0) : typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
     this.#withSocket((socket) => {
-      const before = socket.bytesWritten;
+      const before = bytesWritten(socket);
       this.res.writeHead(status, status === 204 ? headers : { ...headers, 'Content-Length': String(bytes.length) });
       this.res.end(bytes.length > 0 ? bytes : undefined);
-      const written = socket.bytesWritten - before;
-      this.#ledger?.response(written, written - bytes.length, bytes.length > 0 ? payload : 0);
+      const written = bytesWritten(socket) - before;
+      // All of it went in (a socket that died in between took none): the head is the rest.
+      if (written >= bytes.length) this.#ledger?.response(written, written - bytes.length, bytes.length > 0 ? payload : 0);
     });
   }
 
@@ -60,10 +61,10 @@ export class ResponseMeter {
   /** Start a streamed (chunked) response: the head goes out now. */
   openStream(status: number, headers: OutgoingHttpHeaders): void {
     this.#withSocket((socket) => {
-      const before = socket.bytesWritten;
+      const before = bytesWritten(socket);
       this.res.writeHead(status, headers);
       this.res.flushHeaders();
-      const written = socket.bytesWritten - before;
+      const written = Math.max(0, bytesWritten(socket) - before);
       this.#ledger?.response(written, written, 0);
     });
   }
@@ -76,9 +77,10 @@ export class ResponseMeter {
   write(text: string, payload: number): boolean {
     const socket = this.res.socket;
     if (socket === null || !this.open) return false;
-    const before = socket.bytesWritten;
+    const before = bytesWritten(socket);
     const ok = this.res.write(text);
-    this.#ledger?.response(socket.bytesWritten - before, 0, payload);
+    const written = bytesWritten(socket) - before;
+    if (written >= payload) this.#ledger?.response(written, 0, payload);
     return ok;
   }
 
@@ -86,9 +88,9 @@ export class ResponseMeter {
   end(): void {
     const socket = this.res.socket;
     if (socket === null || !this.open) return;
-    const before = socket.bytesWritten;
+    const before = bytesWritten(socket);
     this.res.end();
-    this.#ledger?.response(socket.bytesWritten - before, 0, 0);
+    this.#ledger?.response(Math.max(0, bytesWritten(socket) - before), 0, 0);
   }
 
   /** Bytes written to the socket and not yet sent. */
@@ -108,6 +110,12 @@ export class ResponseMeter {
       if (!assigned.destroyed) write(assigned);
     });
   }
+}
+
+/** Bytes handed to the socket so far, queued ones included (0 for a socket already torn down). */
+function bytesWritten(socket: Socket): number {
+  const count: number | undefined = socket.bytesWritten;
+  return typeof count === 'number' ? count : 0;
 }
 
 export type BodyResult = { ok: true; body: Buffer } | { ok: false; status: number; reason: string };
