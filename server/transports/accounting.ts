@@ -48,9 +48,10 @@ export function chunkFramingLength(size: number): number {
 export const LAST_CHUNK_LENGTH = 5;
 
 /**
- * A WebSocket frame header: RFC 6455 §5.2, 2 bytes, then "the length of the 'Payload data', in
- * bytes: if 0-125, that is the payload length. If 126, the following 2 bytes ... If 127, the
- * following 8 bytes", then a 4-byte masking key on every frame a client sends (§5.3).
+ * A WebSocket frame header: RFC 6455 §5.2, 2 bytes, then "Payload length: 7 bits, 7+16 bits, or
+ * 7+64 bits. The length of the "Payload data", in bytes: if 0-125, that is the payload length. If
+ * 126, the following 2 bytes [...] If 127, the following 8 bytes [...]", then the 4-byte masking
+ * key on every frame a client sends (§5.3).
  */
 export function frameHeaderLength(payloadLength: number, masked: boolean): number {
   const extended = payloadLength <= 125 ? 0 : payloadLength <= 0xffff ? 2 : 8;
