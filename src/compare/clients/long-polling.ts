@@ -40,7 +40,7 @@ export function longPollingClient(ctx: ClientContext): TransportClient {
     ready: Promise.resolve(),
     send: (seq, text) => sender.send(seq, text),
     async close() {
-      await sender.idle();
+      await sender.close();
       closed = true;
       // The poll being held is let go: the server sees its client leave and frees the slot.
       controller.abort();

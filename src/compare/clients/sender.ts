@@ -28,8 +28,12 @@ export class MessageSender {
     });
   }
 
-  /** Settles when every message handed over has been posted (or given up on). */
-  idle(): Promise<void> {
+  /**
+   * Stop: messages still waiting their turn are never sent (the run's time is up: they count as
+   * lost), the POST on its way is let finish. Settles when it has.
+   */
+  close(): Promise<void> {
+    this.#queue.length = 0;
     return this.#running ?? Promise.resolve();
   }
 

@@ -40,7 +40,7 @@ export function shortPollingClient(ctx: ClientContext): TransportClient {
     send: (seq, text) => sender.send(seq, text),
     async close() {
       clearInterval(timer);
-      await sender.idle();
+      await sender.close();
       await inFlight;
     },
   };

@@ -31,7 +31,7 @@ export function sseClient(ctx: ClientContext): TransportClient {
     ready,
     send: (seq, text) => sender.send(seq, text),
     async close() {
-      await sender.idle();
+      await sender.close();
       stream.close();
     },
   };
