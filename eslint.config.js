@@ -11,33 +11,34 @@ import svelteConfig from './svelte.config.js';
 const nodeBuiltins = builtinModules.filter((name) => !name.startsWith('node:'));
 
 // DESIGN.md, "the one rule": src/protocol is sans-I/O; server/ and src/app/ never import each other.
-// src/wire (the JSON formats of our own endpoints, shared by server/ and src/app/) is held to the
-// same purity as src/protocol, so both sides may import it.
+// src/wire (the JSON formats of our own endpoints, shared by server/ and src/app/) and src/capture
+// (pcap/pcapng and the JSON capture, used by the page, the CLI and the server) are held to the same
+// purity as src/protocol, so every side may import them.
 const protocolImports = {
   paths: [
-    ...nodeBuiltins.map((name) => ({ name, message: 'src/protocol and src/wire are sans-I/O: no Node APIs.' })),
+    ...nodeBuiltins.map((name) => ({ name, message: 'src/protocol, src/wire and src/capture are sans-I/O: no Node APIs.' })),
     ...['ws', 'svelte', 'vite', 'playwright-core'].map((name) => ({
       name,
-      message: 'src/protocol and src/wire import no packages.',
+      message: 'src/protocol, src/wire and src/capture import no packages.',
     })),
   ],
   patterns: [
-    { group: ['node:*'], message: 'src/protocol and src/wire are sans-I/O: no Node APIs.' },
-    { group: ['svelte/*'], message: 'src/protocol and src/wire stay rune-free; the app wraps it.' },
+    { group: ['node:*'], message: 'src/protocol, src/wire and src/capture are sans-I/O: no Node APIs.' },
+    { group: ['svelte/*'], message: 'src/protocol, src/wire and src/capture stay rune-free; the app wraps them.' },
     {
       regex: '^(\\.\\.?/)+(.*/)?(app|server|cli)(/|$)',
-      message: 'src/protocol and src/wire import nothing from src/app, src/cli or server/.',
+      message: 'src/protocol, src/wire and src/capture import nothing from src/app, src/cli or server/.',
     },
   ],
 };
 
 const protocolGlobals = [
   ...['window', 'self', 'document', 'navigator', 'location', 'localStorage', 'sessionStorage'].map(
-    (name) => ({ name, message: 'src/protocol and src/wire are sans-I/O: no DOM.' }),
+    (name) => ({ name, message: 'src/protocol, src/wire and src/capture are sans-I/O: no DOM.' }),
   ),
   ...['Buffer', 'process', 'global', 'require', 'module', '__dirname', '__filename'].map((name) => ({
     name,
-    message: 'src/protocol and src/wire are sans-I/O: no Node APIs (use Uint8Array, TextEncoder, TextDecoder).',
+    message: 'src/protocol, src/wire and src/capture are sans-I/O: no Node APIs (use Uint8Array, TextEncoder, TextDecoder).',
   })),
   ...[
     'setTimeout',
@@ -50,17 +51,17 @@ const protocolGlobals = [
     'requestAnimationFrame',
     'performance',
     'Date',
-  ].map((name) => ({ name, message: 'src/protocol and src/wire have no timers or clocks: the caller passes time in.' })),
+  ].map((name) => ({ name, message: 'src/protocol, src/wire and src/capture have no timers or clocks: the caller passes time in.' })),
   ...['fetch', 'WebSocket', 'XMLHttpRequest', 'EventSource'].map((name) => ({
     name,
-    message: 'src/protocol and src/wire have no sockets: bytes in, bytes out.',
+    message: 'src/protocol, src/wire and src/capture have no sockets: bytes in, bytes out.',
   })),
 ];
 
 const protocolProperties = [
-  { object: 'Math', property: 'random', message: 'src/protocol and src/wire have no randomness: the caller passes a masking key.' },
+  { object: 'Math', property: 'random', message: 'src/protocol, src/wire and src/capture have no randomness: the caller passes a masking key.' },
   ...['setTimeout', 'setInterval', 'Buffer', 'process', 'window', 'document', 'performance', 'Date'].map(
-    (property) => ({ object: 'globalThis', property, message: 'src/protocol and src/wire are sans-I/O.' }),
+    (property) => ({ object: 'globalThis', property, message: 'src/protocol, src/wire and src/capture are sans-I/O.' }),
   ),
 ];
 
@@ -107,10 +108,10 @@ export default defineConfig(
     languageOptions: { globals: globals.node },
   },
 
-  // The one rule (and src/wire, which both server/ and src/app/ import, under the same purity).
+  // The one rule (and src/wire and src/capture, which the other folders import, under the same purity).
   {
-    files: ['src/protocol/**/*.ts', 'src/wire/**/*.ts'],
-    ignores: ['src/protocol/**/*.test.ts', 'src/wire/**/*.test.ts'],
+    files: ['src/protocol/**/*.ts', 'src/wire/**/*.ts', 'src/capture/**/*.ts'],
+    ignores: ['src/protocol/**/*.test.ts', 'src/wire/**/*.test.ts', 'src/capture/**/*.test.ts'],
     rules: {
       'no-restricted-imports': ['error', protocolImports],
       'no-restricted-globals': ['error', ...protocolGlobals],
@@ -139,6 +140,25 @@ export default defineConfig(
           name,
           message: 'src/compare runs in the browser and in Node: use what the environment passes in.',
         })),
+      ],
+    },
+  },
+  // src/capture uses the codec as any other caller does: through src/protocol/index.ts, never its
+  // inner files. (The typescript-eslint twin, so the purity options above still apply here.)
+  {
+    files: ['src/capture/**/*.ts'],
+    ignores: ['src/capture/**/*.test.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.\\./protocol/(?!index\\.ts$)',
+              message: 'src/capture imports the codec from ../protocol/index.ts only.',
+            },
+          ],
+        },
       ],
     },
   },

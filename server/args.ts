@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { checkRedisUrl } from './chat/redis-url.ts';
 import { DEFAULTS, MiB, type ResolvedOptions } from './options.ts';
+import { parseAllowList } from './upstream/policy.ts';
 
 /** The server's limits (as `ResolvedOptions` names them) plus what only the command line sets. */
 export interface CliOptions extends Omit<ResolvedOptions, 'staticDir' | 'inspector'> {
@@ -20,7 +21,7 @@ export type CliResult = { kind: 'run'; options: CliOptions } | { kind: 'help' } 
 
 export const USAGE = `Usage: npm start -- [options]
 
-Serves the built app (dist/) and the WebSocket endpoints /echo, /chat, /inspect on one port.
+Serves the built app (dist/) and the WebSocket endpoints /echo, /chat, /inspect, /proxy on one port.
 
 Options:
   --port N               port to listen on (default 8008; 0 picks a free one)
@@ -36,6 +37,9 @@ Options:
   --class                class mode: /inspect?all lets a teacher's page watch every connection
   --redis URL            keep the chat room in Redis (redis://HOST:PORT/DB), shared by every
                          server started with the same URL; default: REDIS_URL, else in memory
+  --allow-upstream LIST  servers /proxy may watch: CIDR blocks, hosts, host:port, loopback,
+                         comma-separated, e.g. 192.168.1.0/24,loopback (default: loopback only,
+                         for a browser on this machine)
   --quiet                no log lines
   --help                 this text
 
@@ -85,6 +89,7 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
         'close-timeout': { type: 'string' },
         class: { type: 'boolean' },
         redis: { type: 'string' },
+        'allow-upstream': { type: 'string' },
         quiet: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -124,6 +129,18 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
     return n;
   };
 
+  const allowList = (text: string | undefined): string[] => {
+    if (text === undefined) return [];
+    try {
+      const list = parseAllowList(text);
+      if (list.length === 0) problems.push('--allow-upstream needs a list, such as 192.168.1.0/24,loopback');
+      return list;
+    } catch (error) {
+      problems.push(`--allow-upstream: ${(error as Error).message}`);
+      return [];
+    }
+  };
+
   const options: CliOptions = {
     port: int('port', v.port, 8008, 0, 65535),
     host: v.host ?? '127.0.0.1',
@@ -138,6 +155,7 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
     classMode: v.class ?? false,
     quiet: v.quiet ?? false,
     redis: null,
+    allowUpstream: allowList(v['allow-upstream']),
   };
   const redis = (v.redis ?? env['REDIS_URL'] ?? '').trim();
   if (redis !== '') {

@@ -3,15 +3,16 @@
  * the I/O around them; the protocol itself is all in src/protocol (docs/server.md, "Behaviour of
  * every connection"). Reads go to `receive()`, events are handled one at a time with
  * `nextEvent()`, and what the codec queued is written after each, corked into one writev. The
- * rest has a module each in connection/: backpressure, keepalive (pings, idle timeout), the
- * demonstrations, the write path (which finds the frames written from their headers, for the
- * tap), ending TCP (§7.1.1) and how the connection closed.
+ * codec decides the close (`closedWith`, `takeEof()`, `closeExpected()`; a socket gone is
+ * `receiveEof()`): the connection keeps no TCP flags. The rest has a module each in connection/:
+ * backpressure, keepalive (pings, idle timeout), the demonstrations, the write path (which finds
+ * the frames written from their headers, for the tap), ending TCP (§7.1.1), how it closed.
  *
  * Endpoints see it as an `EndpointConnection`, the inspector as a `WatchedConnection` or (for an
  * `/inspect` subscriber) a `SubscriberSocket`.
  */
 import type { Socket } from 'node:net';
-import type { ProtocolEvent, ReadyState, WebSocketConnection } from '../src/protocol/index.ts';
+import { canHappen, type ProtocolEvent, type ReadyState, type WebSocketConnection } from '../src/protocol/index.ts';
 import { ReadGate } from './connection/backpressure.ts';
 import { CloseRecord } from './connection/close-record.ts';
 import { serverCodec } from './connection/codec.ts';
@@ -110,9 +111,10 @@ export class ServerConnection implements EndpointConnection, WatchedConnection, 
     }
     const head = this.#head;
     this.#head = null;
-    if (head !== null && !this.#teardown.gone) this.#onData(head);
+    if (head !== null && !this.#socket.destroyed) this.#onData(head);
   }
 
+  /** The readyState: CLOSING from the first Close frame until TCP is closed (RFC 6455 §7.1.4), then CLOSED. */
   get state(): ReadyState {
     return this.#ws.state;
   }
@@ -179,16 +181,15 @@ export class ServerConnection implements EndpointConnection, WatchedConnection, 
     this.#fragmentNext = count;
   }
 
-  /** The closing handshake (RFC 6455 §7.1.2); a peer that does not answer within the close timeout is dropped. */
+  /**
+   * The closing handshake (RFC 6455 §7.1.2). The close frame goes out now, and the close timer
+   * starts (`closeExpected()`): a peer that does not answer within the close timeout is dropped.
+   */
   close(code?: number, reason = '', cause = 'server'): boolean {
     if (this.#ws.state !== 'OPEN') return false;
     if (!this.#ws.close(code, reason)) return false;
     this.#closing.byServer(cause);
     this.#afterSend();
-    this.#teardown.expectClose(() => {
-      this.#closing.cause = 'close timeout';
-      this.#ctx.logger.info(`close #${this.id} ${this.path}: no close frame from the peer within ${this.#ctx.options.closeTimeout} ms; dropping it`);
-    });
     return true;
   }
 
@@ -206,7 +207,11 @@ export class ServerConnection implements EndpointConnection, WatchedConnection, 
     return rule;
   }
 
-  /** Drop the TCP connection now, without a closing handshake. */
+  /**
+   * Drop the TCP connection now, without a closing handshake. The codec hears of it when the
+   * socket closes (a moment later), so an endpoint in the middle of a broadcast is not told of the
+   * close from inside it; until then nothing more is written.
+   */
   terminate(cause = 'terminated'): void {
     this.#closing.cause ??= cause;
     this.#socket.destroy();
@@ -214,7 +219,7 @@ export class ServerConnection implements EndpointConnection, WatchedConnection, 
 
   /** Fail the connection from outside: a close frame with `code`, then TCP closed. */
   abort(code: number, reason: string, cause: string): void {
-    if (this.#ws.state === 'CLOSED') return;
+    if (this.#ws.closedWith !== null) return;
     this.#closing.byServer(cause);
     this.#ws.abort(code, reason);
     this.#process();
@@ -223,7 +228,10 @@ export class ServerConnection implements EndpointConnection, WatchedConnection, 
   #onData(chunk: Uint8Array): void {
     this.#stats.bytesIn += chunk.length;
     this.#keepalive.received();
-    if (this.#ws.state === 'CLOSED') return; // lingering until the peer closes TCP: discard
+    // Once the codec reads no more (after the peer's Close, after failing: CLOSE_RECEIVED, CLOSING_TCP,
+    // CLOSED) bytes are dropped here, not shown as reads. RFC 6455 §7.1.1: "cleanly closes the TCP
+    // connection, ... discarding any trailing bytes that may have been received".
+    if (!canHappen(this.#ws.connectionState, 'receive-data')) return;
     this.#stats.reads++;
     this.#tap.read(chunk);
     this.#ws.receive(chunk);
@@ -231,16 +239,14 @@ export class ServerConnection implements EndpointConnection, WatchedConnection, 
   }
 
   #onEnd(): void {
-    // The peer sent FIN. If the closing handshake is done, TCP closes now; if not, it is abnormal (1006).
-    if (this.#ws.state !== 'CLOSED') {
-      this.#ws.receiveEof();
-      this.#process();
-    }
-    this.#endTcp();
+    // The peer sent FIN: TCP is closed for the codec (1006 if no closing handshake was over), and
+    // takeEof() has the server end its side too, if it has not yet.
+    if (this.#ws.connectionState !== 'CLOSED') this.#ws.receiveEof();
+    this.#process();
   }
 
   #onDrain(): void {
-    if (this.#gate.drained(this.#teardown.gone)) this.#process();
+    if (this.#gate.drained(this.#socket.destroyed)) this.#process();
     this.#handlers.drain();
   }
 
@@ -250,14 +256,12 @@ export class ServerConnection implements EndpointConnection, WatchedConnection, 
     this.#tap.socketError(code, error.message);
   }
 
+  /** TCP is closed (§7.1.4): the codec is CLOSED, the close settled (1006 if it was not, §7.1.5). */
   #onSocketClose(): void {
-    if (!this.#teardown.closed()) return;
+    this.#teardown.stop();
     this.#keepalive.stop();
-    if (this.#ws.state !== 'CLOSED') {
-      this.#ws.receiveEof();
-      this.#drainEventsAfterClose();
-    }
-    const report = this.#closing.report(this.openedAt, this.#stats);
+    if (this.#ws.connectionState !== 'CLOSED') this.#ws.receiveEof();
+    const report = this.#closing.report(this.#ws.closedWith, this.openedAt, this.#stats);
     this.#ctx.logger.info(closeLine(this, report));
     this.#tap.closed(this, report);
     this.#handlers.closed({ code: report.code, reason: report.reason, wasClean: report.wasClean });
@@ -273,7 +277,7 @@ export class ServerConnection implements EndpointConnection, WatchedConnection, 
     try {
       for (;;) {
         // Backpressure: the peer is not reading what we write, so stop reading what it writes.
-        if (this.#ws.state !== 'CLOSED' && this.#gate.full && !this.#teardown.gone) {
+        if (this.#ws.closedWith === null && this.#gate.full && !this.#socket.destroyed) {
           this.#gate.suspend();
           break;
         }
@@ -289,7 +293,7 @@ export class ServerConnection implements EndpointConnection, WatchedConnection, 
       socket.uncork();
       this.#processing = false;
     }
-    if (this.#closing.info !== null) this.#afterClosed();
+    this.#afterOutput();
   }
 
   #handle(event: ProtocolEvent): void {
@@ -302,9 +306,6 @@ export class ServerConnection implements EndpointConnection, WatchedConnection, 
         this.#stats.messagesIn++;
         this.#handlers.message(event);
         break;
-      case 'ping':
-        // The codec queued the pong (RFC 6455 §5.5.2); the tap shows both frames.
-        break;
       case 'pong':
         // §5.5.3: a pong may be unsolicited; it needs no answer. It does prove the peer is alive.
         this.#keepalive.pong();
@@ -315,65 +316,69 @@ export class ServerConnection implements EndpointConnection, WatchedConnection, 
       case 'fault': {
         const f = event.fault;
         this.#closing.byServer('fault');
-        this.#ctx.logger.warn(
-          `fault #${this.id} ${this.path} ${this.peer}: ${f.closeCode} ${f.rule} at byte ${f.offset} (RFC 6455 §${f.rfc}): ${f.message}`,
-        );
+        this.#ctx.logger.warn(`fault #${this.id} ${this.path} ${this.peer}: ${f.closeCode} ${f.rule} at byte ${f.offset} (RFC 6455 §${f.rfc}): ${f.message}`);
         this.#tap.fault(f);
         break;
       }
-      case 'closed':
-        this.#closing.info = { code: event.code, reason: event.reason, wasClean: event.wasClean };
+      case 'ping': // the codec queued the pong (RFC 6455 §5.5.2); the tap shows both frames
+      case 'closed': // the codec's closedWith says the same; #afterOutput acts on it after the writes
         break;
     }
-  }
-
-  /** After the socket closed: let the codec's last events through without writing anything. */
-  #drainEventsAfterClose(): void {
-    for (let event = this.#ws.nextEvent(); event !== null; event = this.#ws.nextEvent()) {
-      if (event.kind === 'closed') this.#closing.info = { code: event.code, reason: event.reason, wasClean: event.wasClean };
-    }
-    this.#ws.takeOutgoing();
   }
 
   /** Write what the codec queued; `misbehave` marks frames broken on purpose (connection/writer.ts). */
   #flush(misbehave?: string): void {
-    this.#writer.write(this.#ws.takeOutgoing(), this.#teardown.gone, misbehave);
+    this.#writer.write(this.#ws.takeOutgoing(), misbehave);
   }
 
   /** After a send from outside the loop: write now (one writev), then mind backpressure. */
   #afterSend(): void {
     if (this.#processing) return; // the loop flushes after each event
     this.corked(() => this.#flush());
-    if (this.#closing.info !== null) {
-      this.#afterClosed();
-      return;
-    }
+    this.#afterOutput();
+    if (this.#ws.closedWith !== null) return;
     this.#checkBackpressure();
     // Messages pushed from elsewhere (a broadcast) are not paced by this peer's reads: a peer that
     // lets them pile up past twice the largest message is dropped rather than buffered for.
     const limit = 2 * this.#ctx.options.maxMessage + 1024 * 1024;
-    if (this.#socket.writableLength > limit && !this.#teardown.gone) {
+    if (this.#socket.writableLength > limit && !this.#socket.destroyed) {
       this.#ctx.logger.info(`drop  #${this.id} ${this.path} ${this.peer}: ${formatBytes(this.#socket.writableLength)} unsent; the peer is not reading`);
       this.terminate('not reading');
     }
   }
 
   #checkBackpressure(): void {
-    if (this.#ws.state !== 'CLOSED' && this.#gate.full && !this.#teardown.gone) this.#gate.pause();
+    if (this.#ws.closedWith === null && this.#gate.full && !this.#socket.destroyed) this.#gate.pause();
   }
 
-  /** The codec said the WebSocket connection is closed: tell the endpoint, then end TCP. */
-  #afterClosed(): void {
-    if (this.#teardown.ended) return;
+  /**
+   * After the codec's output is written, what it says about the close (connection/teardown.ts):
+   * the close timer runs while `closeExpected()`; once `closedWith` is settled the endpoint hears
+   * of it (once) and the pings stop; `takeEof()` ends TCP (RFC 6455 §7.1.1, the server first),
+   * and reading resumes, to discard what the peer still sends.
+   */
+  #afterOutput(): void {
+    const ws = this.#ws;
+    if (ws.closeExpected()) this.#teardown.expectClose(() => this.#closeTimedOut());
+    const closed = ws.closedWith;
+    if (closed === null) return;
     this.#keepalive.stop();
-    this.#handlers.closed(this.#closing.info!);
-    this.#endTcp();
+    this.#handlers.closed(closed);
+    if (ws.takeEof()) {
+      this.#gate.release();
+      this.#teardown.end();
+    }
   }
 
-  /** Close TCP from our side (teardown.ts); reading resumes, to discard what the peer still sends. */
-  #endTcp(): void {
-    this.#gate.release();
-    this.#teardown.end();
+  /** The close timer fired: the peer owes its Close frame or its end of TCP. Drop it; TCP is gone. */
+  #closeTimedOut(): void {
+    if (this.#ws.connectionState === 'CLOSE_SENT') {
+      this.#closing.cause = 'close timeout';
+      this.#ctx.logger.info(`close #${this.id} ${this.path}: no close frame from the peer within ${this.#ctx.options.closeTimeout} ms; dropping it`);
+    }
+    this.#socket.destroy();
+    if (this.#ws.connectionState !== 'CLOSED') this.#ws.receiveEof();
+    this.#afterOutput();
   }
 
   #keepaliveHost(): KeepaliveHost {

@@ -5,7 +5,7 @@
  *   server.endpoints.register('/shout', shoutEndpoint);
  *   const { port } = await server.listen(0, '127.0.0.1');
  */
-export { createFramescopeServer, FramescopeServer, INSPECT_PATH } from './server.ts';
+export { createFramescopeServer, FramescopeServer, INSPECT_PATH, PROXY_PATH } from './server.ts';
 export type { AttachOptions, CloseOptions, FramescopeServerOptions } from './server.ts';
 export type { ServerOptions, InspectorOptions, ResolvedOptions } from './options.ts';
 export { DEFAULTS } from './options.ts';
@@ -21,3 +21,7 @@ export { MISBEHAVE_KINDS } from './inspector/messages.ts';
 export { consoleLogger, memoryLogger, silentLogger } from './log.ts';
 export type { Logger } from './log.ts';
 export { framescopeDevPlugin } from './vite-plugin.ts';
+export { isLoopback, parseAllowList, upstreamPolicy } from './upstream/policy.ts';
+export type { UpstreamCheck, UpstreamContext, UpstreamPolicy } from './upstream/policy.ts';
+export { ProxyGateway } from './proxy/gateway.ts';
+export { ProxiedConnection } from './proxy/relay.ts';

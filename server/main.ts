@@ -46,6 +46,7 @@ async function main(): Promise<void> {
     handshakeTimeout: o.handshakeTimeout,
     closeTimeout: o.closeTimeout,
     classMode: o.classMode,
+    allowUpstream: o.allowUpstream,
     quiet: o.quiet,
     staticDir: root,
   });
@@ -80,6 +81,7 @@ async function main(): Promise<void> {
   }
   if (chat) process.stdout.write(`Chat room: in Redis at ${chatWhere}, shared with every server started with the same --redis\n`);
   if (o.classMode) process.stdout.write(`Class mode: a page may watch every connection with ${base.replace('http', 'ws')}inspect?all\n`);
+  process.stdout.write(`/proxy may watch: ${server.proxy.policy.describe()}\n`);
 
   let stopping = false;
   const stop = (signal: string): void => {

@@ -3,6 +3,7 @@
  * Every limit has a command-line flag (server/args.ts) and is described in docs/server.md.
  */
 import type { Logger } from './log.ts';
+import { parseAllowList } from './upstream/policy.ts';
 
 export const MiB = 1024 * 1024;
 
@@ -34,6 +35,12 @@ export interface ServerOptions {
   staticDir?: string | null;
   /** Inspector limits. */
   inspector?: InspectorOptions;
+  /**
+   * Upstream servers `/proxy` may connect to: CIDR blocks, hosts, host:port, `loopback`, as a list
+   * or comma-separated (server/upstream/policy.ts). Empty or absent: loopback only, for browsers
+   * on this machine.
+   */
+  allowUpstream?: string | readonly string[];
 }
 
 export interface InspectorOptions {
@@ -69,9 +76,11 @@ export interface ResolvedOptions {
   classMode: boolean;
   staticDir: string | null;
   inspector: Required<InspectorOptions>;
+  /** The allow list for `/proxy`, checked (empty: the default). */
+  allowUpstream: readonly string[];
 }
 
-export const DEFAULTS: Omit<ResolvedOptions, 'staticDir' | 'inspector'> & { inspector: Required<InspectorOptions> } = {
+export const DEFAULTS: Omit<ResolvedOptions, 'staticDir' | 'inspector' | 'allowUpstream'> & { inspector: Required<InspectorOptions> } = {
   maxPayload: 16 * MiB,
   maxMessage: 16 * MiB,
   maxConnections: 1024,
@@ -109,6 +118,7 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     closeTimeout: pick(options.closeTimeout, DEFAULTS.closeTimeout, 'closeTimeout', 1),
     classMode: options.classMode ?? DEFAULTS.classMode,
     staticDir: options.staticDir ?? null,
+    allowUpstream: parseAllowList(options.allowUpstream),
     inspector: {
       queueCount: pick(inspector.queueCount, DEFAULTS.inspector.queueCount, 'inspector.queueCount', 1),
       queueBytes: pick(inspector.queueBytes, DEFAULTS.inspector.queueBytes, 'inspector.queueBytes', 1),

@@ -15,6 +15,7 @@
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { computeAccept } from '../src/protocol/index.ts';
 import { ServerConnection } from './connection.ts';
@@ -34,12 +35,18 @@ import { consoleLogger, silentLogger, type Logger } from './log.ts';
 import { resolveOptions, type ResolvedOptions, type ServerOptions } from './options.ts';
 import { CompareTransports, type CompareOptions } from './transports/index.ts';
 import { COMPARE_PATHS } from '../src/wire/compare.ts';
+import { PROXY_PATH, proxyEndpoint, ProxyGateway } from './proxy/gateway.ts';
+import { upstreamPolicy, type UpstreamPolicy } from './upstream/policy.ts';
 
 export interface FramescopeServerOptions extends ServerOptions {
   /** Endpoints to add to (or replace among) the built-in ones, by path: `{ '/chat': chatEndpoint }`. */
   endpoints?: Record<string, Endpoint>;
   /** Limits of the "Why WebSocket" comparison's endpoints (server/transports/). */
   compare?: CompareOptions;
+  /** Extra TLS options for `/proxy`'s wss:// targets (a certificate authority of your own, `ca`). */
+  upstreamTls?: TlsOptions;
+  /** Where `/proxy` may go, instead of the one `allowUpstream` describes (server/upstream/policy.ts). */
+  upstreamPolicy?: UpstreamPolicy;
 }
 
 export interface AttachOptions {
@@ -62,6 +69,7 @@ export interface CloseOptions {
 
 /** The path of the inspector endpoint. */
 export const INSPECT_PATH = '/inspect';
+export { PROXY_PATH };
 
 /** A route that passed every check: what opening the connection needs. */
 type Accepted = Extract<ReturnType<typeof routeUpgrade>, { ok: true }>;
@@ -73,6 +81,8 @@ export class FramescopeServer {
   readonly endpoints: EndpointRegistry;
   /** /compare/*: the same echo over short and long polling, SSE and WebSocket, bytes counted. */
   readonly compare: CompareTransports;
+  /** `/proxy`: watching another WebSocket server (server/proxy/). */
+  readonly proxy: ProxyGateway;
   readonly #connections = new ConnectionSet();
   readonly #context: ConnectionContext;
   #nextId = 1;
@@ -88,6 +98,15 @@ export class FramescopeServer {
     this.endpoints.register(INSPECT_PATH, inspectEndpoint(this.hub, this.options));
     this.compare = new CompareTransports(options.compare ?? {}, this.logger);
     this.endpoints.register(COMPARE_PATHS.websocket, this.compare.endpoint);
+    this.endpoints.register(PROXY_PATH, proxyEndpoint());
+    this.proxy = new ProxyGateway({
+      policy: options.upstreamPolicy ?? upstreamPolicy(this.options.allowUpstream),
+      options: this.options,
+      logger: this.logger,
+      inspector: this.hub,
+      nextId: () => this.#nextId++,
+      tls: options.upstreamTls,
+    });
     this.#context = {
       options: this.options,
       logger: this.logger,
@@ -175,13 +194,17 @@ export class FramescopeServer {
 
   /**
    * A plain HTTP request (no upgrade) for one of our endpoint paths: answer 426 (or 400) with the
-   * reason, as the handshake module says; the comparison's HTTP endpoints (/compare/*) answer
+   * reason, as src/protocol/handshake/ says; the comparison's HTTP endpoints (/compare/*) answer
    * their own. Returns false for any other path.
    */
   handleRequest(req: IncomingMessage, res: ServerResponse): boolean {
     if (this.compare.handleRequest(req, res)) return true;
     const path = pathOf(req.url);
     if (!this.handles(path)) return false;
+    if (path === PROXY_PATH && req.headers.upgrade === undefined && (req.method === 'GET' || req.method === 'HEAD')) {
+      this.proxy.answerCheck(req, res, peerOf(req.socket)).catch(() => res.destroy());
+      return true;
+    }
     answerEndpointRequest(req, res, path);
     return true;
   }
@@ -196,7 +219,12 @@ export class FramescopeServer {
     }
     const full = this.#admission();
     if (full !== null) {
-      this.#refuse(socket, route.site, full);
+      if (route.request.path === PROXY_PATH) this.proxy.refuse(socket, route.site, full.status, full.reason, full.headers);
+      else this.#refuse(socket, route.site, full);
+      return;
+    }
+    if (route.request.path === PROXY_PATH) {
+      void this.proxy.open(req, socket, head, route.request, route.site);
       return;
     }
     this.#open(socket, head, route, computeAccept(route.key));
@@ -206,7 +234,8 @@ export class FramescopeServer {
   #admission(): UpgradeRefusal | null {
     if (this.#closing) return { status: 503, reason: 'The server is shutting down.' };
     const max = this.options.maxConnections;
-    if (this.#connections.atLimit(max)) {
+    // Proxied connections (and those still waiting for their target) count too.
+    if (this.#connections.size + this.proxy.size >= max) {
       return { status: 503, reason: `The server is at its limit of ${max} WebSocket connections; try again later.`, headers: { 'Retry-After': '5' } };
     }
     return null;
@@ -256,6 +285,7 @@ export class FramescopeServer {
     this.#closing = true;
     if (first) for (const undo of this.#detach.splice(0)) undo();
     if (first) this.compare.close();
+    this.proxy.closeAll();
     const closing = this.#connections.closeAll(
       options.code ?? 1001,
       options.reason ?? 'server shutting down',

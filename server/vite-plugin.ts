@@ -7,6 +7,7 @@
 import type http from 'node:http';
 import type { Connect, Plugin } from 'vite';
 import { createFramescopeServer, type FramescopeServer, type FramescopeServerOptions } from './server.ts';
+import { parseAllowList } from './upstream/policy.ts';
 
 interface HostServer {
   httpServer: unknown;
@@ -27,11 +28,22 @@ function hook(host: HostServer, options: FramescopeServerOptions): FramescopeSer
 /**
  * Server options from the environment, for `vite.config.ts`: `FRAMESCOPE_CLASS=1 npm run dev`
  * turns class mode on (what `npm start -- --class` does), so a teacher's page may open
- * `/inspect?all`. Any of 1, true, yes, on (any case) means on.
+ * `/inspect?all`. Any of 1, true, yes, on (any case) means on. `FRAMESCOPE_ALLOW_UPSTREAM=LIST`
+ * is `--allow-upstream LIST`: the servers `/proxy` may watch (a bad list stops the dev server
+ * with the entry at fault).
  */
 export function optionsFromEnv(env: Readonly<Record<string, string | undefined>>): FramescopeServerOptions {
   const flag = (env['FRAMESCOPE_CLASS'] ?? '').trim().toLowerCase();
-  return ['1', 'true', 'yes', 'on'].includes(flag) ? { classMode: true } : {};
+  const options: FramescopeServerOptions = ['1', 'true', 'yes', 'on'].includes(flag) ? { classMode: true } : {};
+  const allow = env['FRAMESCOPE_ALLOW_UPSTREAM'];
+  if (allow !== undefined && allow.trim() !== '') {
+    try {
+      options.allowUpstream = parseAllowList(allow);
+    } catch (error) {
+      throw new Error(`FRAMESCOPE_ALLOW_UPSTREAM: ${(error as Error).message}`, { cause: error });
+    }
+  }
+  return options;
 }
 
 /** The dev/preview server plugin: `plugins: [svelte(), framescopeDevPlugin()]`. */

@@ -26,11 +26,11 @@ export class FrameWriter {
   }
 
   /**
-   * Write `chunks` (whole frames, as the codec hands them out) unless the socket is `gone`, and
-   * report their frames. `misbehave` marks frames broken on purpose: reported to whoever watches,
+   * Write `chunks` (whole frames, as the codec hands them out) unless the socket is destroyed
+   * (dropped, or reset by the peer), and report their frames. `misbehave` marks frames broken on purpose: reported to whoever watches,
    * outside the traffic budget.
    */
-  write(chunks: readonly Uint8Array[], gone: boolean, misbehave?: string): void {
+  write(chunks: readonly Uint8Array[], misbehave?: string): void {
     if (chunks.length === 0) return;
     const tap = this.#tap;
     const start = this.#boundaries.offset;
@@ -40,8 +40,8 @@ export class FrameWriter {
     this.#counts.framesOut += count;
     if (frames !== null) tap.written(start, chunks, frames, misbehave);
     else if (misbehave === undefined) tap.skipped(count);
-    if (gone) return;
     const socket = this.#socket;
+    if (socket.destroyed) return;
     for (const chunk of chunks) {
       this.#counts.bytesOut += chunk.length;
       socket.write(chunk);

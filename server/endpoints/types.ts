@@ -58,7 +58,10 @@ export interface EndpointConnection {
   readonly peer: string;
   /** The subprotocol the server chose, or null. */
   readonly protocol: string | null;
-  /** OPEN, CLOSING (a close frame was sent) or CLOSED. */
+  /**
+   * The readyState: OPEN; CLOSING from the first Close frame (either side's) or a failure until the
+   * TCP connection is closed; then CLOSED (RFC 6455 §7.1.4). Only OPEN sends messages.
+   */
   readonly state: ReadyState;
   /** Bytes written to the socket and not yet sent. */
   readonly bufferedAmount: number;

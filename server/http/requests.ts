@@ -9,7 +9,7 @@ import { plainResponse } from './respond.ts';
 import { serveStatic } from './static.ts';
 import { upgradeFields } from './upgrade.ts';
 
-/** Answer a plain request for the endpoint at `path` with 426 (or 400) and the reason, as the handshake module says. */
+/** Answer a plain request for the endpoint at `path` with 426 (or 400) and the reason, as src/protocol/handshake/ says. */
 export function answerEndpointRequest(req: IncomingMessage, res: ServerResponse, path: string): void {
   const check = validateUpgradeRequest(upgradeFields(req));
   // A plain request (no Upgrade header at all) is asked to upgrade: 426 (RFC 9110 §15.5.22).

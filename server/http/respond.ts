@@ -7,7 +7,7 @@ import type { Socket } from 'node:net';
 
 export function ignore(): void {}
 
-/** The handshake module's responses are text to write as UTF-8 (a refusal's body may be non-ASCII). */
+/** The responses of src/protocol/handshake/ are text to write as UTF-8 (a refusal's body may be non-ASCII). */
 export function toBytes(response: string): Uint8Array {
   return Buffer.from(response, 'utf8');
 }

@@ -114,6 +114,7 @@ export function runCommand(hub: InspectorHub, subscriber: Subscriber, message: M
 }
 
 function act(target: WatchedConnection, c: Record<string, unknown>): string {
+  if (target.relay) throw new CommandError(`connection ${target.id} goes through /proxy: Framescope only relays its bytes and never sends a frame of its own`);
   if (target.state !== 'OPEN') throw new CommandError(`connection ${target.id} is ${target.state.toLowerCase()}`);
   switch (c.action) {
     case 'ping': {

@@ -13,13 +13,13 @@
  */
 import type { Fault, Frame } from '../../src/protocol/index.ts';
 import type { WrittenFrame } from '../connection/written.ts';
-import { stamp, toHex, type ClosedMessage, type FrameMessage, type ReadMessage } from './messages.ts';
+import { stamp, toHex, type ClosedMessage, type FaultMessage, type FrameMessage, type ReadMessage } from './messages.ts';
 import type { InspectorSink, WatchedConnection } from './types.ts';
 
 /** A `closed` message without its stamp and connection id: what the connection knows when TCP is gone. */
 export type ClosedSummary = Omit<ClosedMessage, 'type' | 't' | 'wall' | 'connection'>;
 
-interface Piece {
+export interface Piece {
   /** Stream offset of bytes[0]. */
   start: number;
   bytes: Uint8Array;
@@ -121,25 +121,16 @@ export class ConnectionTap {
     });
   }
 
-  /** The codec failed the connection on bytes it received. */
+  /**
+   * The codec failed the connection on bytes it received: the fault as the codec has it (rule,
+   * close code, place, RFC section, `detail` and sentence), with the bytes of its frame so far.
+   */
   fault(fault: Fault): void {
     if (!this.watched) return;
     const id = this.#id;
-    const frameOffset = this.#nextFrameStart;
+    const { frameOffset } = fault;
     const bytes = extract(this.#retained, frameOffset, Math.min(this.#inOffset, frameOffset + this.#cap));
-    this.#sink.publish(this.#session, () => ({
-      type: 'fault',
-      ...stamp(),
-      connection: id,
-      rule: fault.rule,
-      closeCode: fault.closeCode,
-      offset: fault.offset,
-      length: fault.length,
-      rfc: fault.rfc,
-      message: fault.message,
-      frameOffset,
-      bytes: toHex(bytes),
-    }));
+    this.#sink.publish(this.#session, () => faultMessage(id, fault, toHex(bytes)));
   }
 
   /** The codec is done with the bytes of the last read: report it, and keep only what may still be needed. */
@@ -177,9 +168,15 @@ export class ConnectionTap {
   }
 }
 
-type FrameFields = Pick<Frame, 'opcode' | 'fin' | 'masked' | 'payloadLength' | 'headerLength'>;
+/** Every field of the codec's fault but its `kind` (so `rule` and `detail` stay paired), stamped, with the frame's bytes. */
+export function faultMessage(connection: number, fault: Fault, bytes: string): FaultMessage {
+  const { kind: _kind, ...values } = fault;
+  return { type: 'fault', ...stamp(), connection, ...values, bytes };
+}
 
-function frameMessage(id: number, direction: 'in' | 'out', offset: number, frame: FrameFields, bytes: Uint8Array): FrameMessage {
+export type FrameFields = Pick<Frame, 'opcode' | 'fin' | 'masked' | 'payloadLength' | 'headerLength'>;
+
+export function frameMessage(id: number, direction: 'in' | 'out', offset: number, frame: FrameFields, bytes: Uint8Array): FrameMessage {
   const size = frame.headerLength + frame.payloadLength;
   return {
     type: 'frame',
@@ -202,7 +199,7 @@ function frameMessage(id: number, direction: 'in' | 'out', offset: number, frame
  * The bytes of stream range [from, to) from the pieces that hold it, as far as they go without a
  * gap. Empty if `from` itself is not held (the tap started watching in the middle of the frame).
  */
-function extract(pieces: readonly Piece[], from: number, to: number): Uint8Array {
+export function extract(pieces: readonly Piece[], from: number, to: number): Uint8Array {
   const parts: Uint8Array[] = [];
   let at = from;
   for (const piece of pieces) {

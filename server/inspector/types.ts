@@ -63,6 +63,8 @@ export interface WatchedConnection {
   /** The handshake, as the `open` message reports it. */
   readonly info: ConnectionInfo;
   readonly state: ReadyState;
+  /** A connection through `/proxy`: it only relays, so no command may act on it. */
+  readonly relay?: boolean;
   ping(payload?: Uint8Array): boolean;
   /** The next message it sends goes out in `count` fragments. */
   fragmentNext(count: number): void;

@@ -1,33 +1,33 @@
 /**
  * `npm run decode`: the whole command as a pure function, `runDecode` (arguments in args.ts,
- * output in human.ts and json.ts). `decode.ts` is the thin shell around it that reads stdin or a
+ * output in human.ts and json.ts; `--capture FILE` handed to capture.ts). `decode.ts` is the thin shell around it that reads stdin or a
  * file and writes to the terminal; everything a test needs to check returns strings.
  *
  * The frames come from the codec's `decodeFrames` (the same parser the server uses), their fields
  * from `layoutFrame` (the same layout the bit grid draws), the hex from `parseHex`.
  */
 import { decodeFrames, hexPlace, parseHex, type HexError, type HexWarning } from '../protocol/index.ts';
-import { parseDecodeArgs, USAGE } from './args.ts';
+import { parseCaptureArgs, parseDecodeArgs, USAGE } from './args.ts';
+import { runCapture } from './capture.ts';
+import { fileError, type DecodeOptions, type DecodeOutput, type ReadFile } from './command.ts';
 import { formatHuman } from './human.ts';
 import { formatJson } from './json.ts';
 
-export { parseDecodeArgs, readsStdin, USAGE, type DecodeArgs, type DecodeInput, type ParsedArgs } from './args.ts';
+export {
+  CAPTURE_USAGE,
+  parseCaptureArgs,
+  parseDecodeArgs,
+  readsStdin,
+  USAGE,
+  type CaptureArgs,
+  type DecodeArgs,
+  type DecodeInput,
+  type ParsedArgs,
+  type ParsedCaptureArgs,
+} from './args.ts';
+export { type DecodeOptions, type DecodeOutput, type ReadFile } from './command.ts';
 export { faultLine, formatHuman, frameSummary, type HumanOptions } from './human.ts';
 export { formatJson, jsonElements, type JsonElement, type JsonFault, type JsonFrame } from './json.ts';
-
-export interface DecodeOutput {
-  stdout: string;
-  stderr: string;
-  exitCode: 0 | 1 | 2;
-}
-
-export interface DecodeOptions {
-  /** ANSI colour in the human-readable output (the shell decides: a TTY and no NO_COLOR). */
-  color?: boolean;
-}
-
-/** Reads a file's bytes; throws (with a Node `code` such as ENOENT) when it cannot. */
-export type ReadFile = (path: string) => Uint8Array;
 
 /**
  * The whole command: arguments (and stdin's text, when the shell read it; and a way to read a
@@ -39,6 +39,8 @@ export function runDecode(
   readFile?: ReadFile,
   options: DecodeOptions = {},
 ): DecodeOutput {
+  const capture = parseCaptureArgs(argv);
+  if (capture !== null) return runCapture(capture, readFile, options);
   const parsed = parseDecodeArgs(argv);
   if (!parsed.ok) return usageError(parsed.error);
   const { args } = parsed;
@@ -81,16 +83,6 @@ function usageError(message: string): DecodeOutput {
 
 function failure(message: string): DecodeOutput {
   return { stdout: '', stderr: `${message}\n`, exitCode: 2 };
-}
-
-function fileError(err: unknown): string {
-  const code = typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : '';
-  switch (code) {
-    case 'ENOENT': return 'no such file';
-    case 'EISDIR': return 'it is a directory';
-    case 'EACCES': return 'permission denied';
-    default: return err instanceof Error ? err.message : String(err);
-  }
 }
 
 /** "bad hex in stdin: … at line 2, column 7 …", then that line with a caret under the column. */

@@ -4,6 +4,7 @@
  * A reader that goes away early (`| head -1`) ends the program quietly.
  */
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { readsStdin, runDecode } from './decode-core.ts';
 
 /** Stop quietly when whoever reads our output has gone away (EPIPE); anything else is a real error. */
@@ -28,7 +29,9 @@ async function main(): Promise<void> {
   const stdinText = readsStdin(argv, process.stdin.isTTY === true) ? await readStdin() : undefined;
   // https://no-color.org: colour only for a terminal, and never when NO_COLOR is set to anything.
   const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
-  const result = runDecode(argv, stdinText, (path) => readFileSync(path), { color });
+  // `npm run` starts us in the package's folder; a relative file name is the user's, from where they ran it.
+  const base = process.env.INIT_CWD ?? process.cwd();
+  const result = runDecode(argv, stdinText, (path) => readFileSync(resolve(base, path)), { color });
   process.exitCode = result.exitCode;
   if (result.stderr) process.stderr.write(result.stderr);
   if (result.stdout) process.stdout.write(result.stdout);

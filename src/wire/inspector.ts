@@ -8,6 +8,7 @@
  * strings without separators. Times: `t` is the server's monotonic clock in ms (performance.now(),
  * fractional) and `wall` the same instant as Unix epoch ms (performance.timeOrigin + t).
  */
+import type { FaultCloseCode, FaultDetails, FaultRule } from '../protocol/index.ts';
 
 export interface Stamp {
   t: number;
@@ -35,7 +36,54 @@ export interface ConnectionInfo extends Stamp {
   session: string | null;
   peer: string;
   request: HandshakeRequest;
+  /** For a proxied connection: the target's response head, as it was received and relayed. */
   response: HandshakeResponse;
+  /** Set on a connection through `/proxy`: the target, and its 101 checked step by step. */
+  proxy?: ProxyInfo;
+}
+
+/** One step of a target's 101, checked by the proxy as RFC 6455 §4.1 lists them. */
+export interface ProxyHandshakeStep {
+  step: 'http-head' | 'status-line' | 'upgrade' | 'connection' | 'accept' | 'extensions' | 'protocol';
+  /** True: passed; false: a browser fails the connection here; null: not checked. */
+  ok: boolean | null;
+  rfc: string;
+  expected: string;
+  got: string | null;
+  message: string;
+}
+
+/** What `/proxy` adds to a proxied connection's `open`. */
+export interface ProxyInfo {
+  /** The target as the page asked for it, such as "ws://127.0.0.1:9001/chat". */
+  target: string;
+  /** The address and port the proxy connected to, resolved once ("127.0.0.1:9001", "[::1]:9001"). */
+  address: string;
+  /** The request as forwarded: the browser's, with only the request target and Host rewritten. */
+  forwarded: HandshakeRequest;
+  steps: ProxyHandshakeStep[];
+  /** Every step passed: a browser opens the connection. */
+  ok: boolean;
+}
+
+/** Why `/proxy` did not open a connection, on its `refused` message. */
+export interface ProxyRefusal {
+  /** The target, when it could be read from the request. */
+  target: string | null;
+  /** The address the proxy connected to or tried, or null (refused before). */
+  address: string | null;
+  /**
+   * "policy": the target is not allowed (403) or not a ws:// URL (400); "limit": the server is
+   * full (503); "connect": TCP to the target failed (502); "timeout": no complete response head
+   * within the handshake timeout (504); "not-http": the target answered with bytes that are not
+   * HTTP (502); "closed": the target closed the connection before its response head ended (502);
+   * "response": the target answered with a status other than 101, relayed to the browser as it was.
+   */
+  stage: 'policy' | 'limit' | 'connect' | 'timeout' | 'not-http' | 'closed' | 'response';
+  /** What the target sent, hex (at most 1 KiB). */
+  received: string;
+  /** The target's head checked step by step ("response" only). */
+  steps?: ProxyHandshakeStep[];
 }
 
 export interface HelloMessage extends Stamp {
@@ -72,16 +120,25 @@ export interface RefusedMessage extends Stamp {
   reason: string;
   request: HandshakeRequest;
   response: HandshakeResponse;
+  /** Set when `/proxy` refused or the target failed the handshake. */
+  proxy?: ProxyRefusal;
 }
 
 export interface ReadMessage extends Stamp {
   type: 'read';
   connection: number;
+  /**
+   * Whose bytes: "in" (absent), client to server, as the server (or the proxy) read them from the
+   * client; "out", a proxied target's bytes, as the proxy read them from the target.
+   */
+  direction?: 'in' | 'out';
   /** Stream offset (bytes received on this connection after the handshake) of the read's first byte. */
   offset: number;
   size: number;
   /** Positions in this read (0..size) where a frame ended, so the next one began. */
   boundaries: number[];
+  /** Proxied connections, after decoding stopped in this direction: the read's bytes, hex (at most `maxFrameBytes`). */
+  bytes?: string;
 }
 
 export interface FrameMessage extends Stamp {
@@ -104,19 +161,33 @@ export interface FrameMessage extends Stamp {
   misbehave?: string;
 }
 
-export interface FaultMessage extends Stamp {
+/**
+ * The codec's fault of rule `R` (src/protocol/fault.ts), and the frame it was found in. `rule` and
+ * `detail` are all a page needs to tell the fault in any language (`FAULTS[rule]` has the rest);
+ * `message` is the codec's English sentence.
+ */
+export interface FaultMessageOf<R extends FaultRule> extends Stamp {
   type: 'fault';
   connection: number;
-  rule: string;
-  closeCode: number;
+  /** Whose bytes broke the rule: "in" (absent), the client's; "out", a proxied target's. */
+  direction?: 'in' | 'out';
+  /** One of `FAULT_RULES`. */
+  rule: R;
+  closeCode: FaultCloseCode;
+  /** Stream offset of the first byte at fault, and how many bytes are. */
   offset: number;
   length: number;
   rfc: string;
+  /** The values of this fault (`FaultDetails[rule]`: `{ opcode }`, `{ length, limit }`, ...). */
+  detail: FaultDetails[R];
   message: string;
   /** Stream offset where the faulty frame starts, and its bytes received so far (capped). */
   frameOffset: number;
   bytes: string;
 }
+
+/** A fault message of any rule; `rule` tells which, and narrows `detail`. */
+export type FaultMessage = { [R in FaultRule]: FaultMessageOf<R> }[FaultRule];
 
 export interface ClosedMessage extends Stamp {
   type: 'closed';
@@ -133,7 +204,41 @@ export interface ClosedMessage extends Stamp {
   framesOut: number;
   bytesIn: number;
   bytesOut: number;
+  /** Proxied connections: who ended TCP first, "client" (the browser), "server" (the target), or "proxy" (a limit, a shutdown). */
+  tcpClosedBy?: 'client' | 'server' | 'proxy' | null;
 }
+
+/**
+ * What the proxy noticed in a proxied connection's bytes that is not one frame's fault: bytes after
+ * a close frame, a close never answered, TCP closed without a close frame or mid-frame, frames
+ * split or merged across TCP reads, and where it stopped decoding a direction and why.
+ */
+export interface FindingMessage extends Stamp {
+  type: 'finding';
+  connection: number;
+  direction: 'in' | 'out';
+  /** A stable id: see `PROXY_FINDING_RULES`. */
+  rule: string;
+  /** "fault": breaks a MUST; "warning": an abnormal end; "info": worth seeing, not wrong. */
+  level: 'fault' | 'warning' | 'info';
+  /** Stream offset (in `direction`) of the first byte concerned, and how many. */
+  offset: number;
+  length: number;
+  /** RFC 6455 section. */
+  rfc: string;
+  message: string;
+}
+
+export const PROXY_FINDING_RULES = [
+  'bytes-after-close',
+  'close-not-answered',
+  'no-close-frame',
+  'ended-mid-frame',
+  'frame-split',
+  'frames-merged',
+  'decoding-stopped',
+] as const;
+export type ProxyFindingRule = (typeof PROXY_FINDING_RULES)[number];
 
 export interface SocketErrorMessage extends Stamp {
   type: 'socket-error';
@@ -176,6 +281,7 @@ export type InspectorMessage =
   | ReadMessage
   | FrameMessage
   | FaultMessage
+  | FindingMessage
   | ClosedMessage
   | SocketErrorMessage
   | DroppedMessage

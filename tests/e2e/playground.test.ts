@@ -369,6 +369,10 @@ describeBrowser('playground', (suite) => {
       const { page, errors } = await openPlayground(suite, url());
       // Same machine, another port: another host as far as the page is concerned.
       await page.getByLabel('WebSocket URL').fill(`ws://localhost:${otherPort}/echo`);
+      // This server may watch it through /proxy (tests/e2e/proxy.test.ts); unticked, the browser goes straight.
+      const watch = page.getByRole('checkbox', { name: 'Watch through Framescope' });
+      await expect.poll(() => watch.isChecked()).toBe(true);
+      await watch.uncheck();
       await page.getByRole('button', { name: 'Connect', exact: true }).click();
       await page.getByRole('status').filter({ hasText: /Connection 1: OPEN \(messages only: not this page’s server/ }).waitFor();
       await page.getByRole('note').filter({ hasText: 'is not this page’s server' }).first().waitFor();

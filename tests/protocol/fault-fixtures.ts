@@ -3,7 +3,8 @@
  * of RFC 6455, with what the parser must say about it (rule, close code, offset and length of the
  * bytes at fault, the RFC section) and how many leading bytes decide it. Written by hand from the
  * RFC, not computed from the code: the parser (faults.test.ts), the connection
- * (connection.test.ts) and `npm run decode` (tests/cli) are all held to it.
+ * (connection.test.ts), `npm run decode` (tests/cli) and the server (tests/server/faults.test.ts,
+ * every masked case, as a client sends it) are all held to it.
  */
 import { encodeFrame, type FaultRule, type ParserOptions } from '../../src/protocol';
 import { ascii, concatBytes, hex, pattern, type PlainFault } from './helpers';
@@ -81,6 +82,7 @@ export const FAULT_CASES: readonly FaultCase[] = [
   { name: 'close with FIN=0', bytes: b('08 00'), fault: f('fragmented-control-frame', 1002, 0), decidedAt: 2, rfc: '5.5' },
   { name: 'ping with FIN=0', bytes: b('09 01 41'), fault: f('fragmented-control-frame', 1002, 0), decidedAt: 2, rfc: '5.5', detail: { opcode: 0x9 } },
   { name: 'pong with FIN=0 between fragments', bytes: b('01 01 41 0a 00 80 01 42'), framesBefore: 1, fault: f('fragmented-control-frame', 1002, 3), decidedAt: 5, rfc: '5.5' },
+  { name: 'ping with FIN=0, masked', bytes: masked(0x09, ascii('p')), options: { sender: 'client' }, fault: f('fragmented-control-frame', 1002, 0), decidedAt: 2, rfc: '5.5', detail: { opcode: 0x9 } },
 
   // RFC 6455 §5.5: "All control frames MUST have a payload length of 125 bytes or less"
   { name: 'ping with 126 bytes (16-bit length)', bytes: concatBytes(b('89 7e 00 7e'), pattern(126)), fault: f('control-frame-too-long', 1002, 1), decidedAt: 2, rfc: '5.5' },
@@ -130,6 +132,8 @@ export const FAULT_CASES: readonly FaultCase[] = [
   },
   { name: 'text message ending inside a 2-byte sequence', bytes: b('81 02 41 c3'), fault: f('invalid-utf8', 1007, 3, 1), decidedAt: 4, rfc: '8.1' },
   { name: 'text message ending inside a 4-byte sequence', bytes: b('81 04 41 f0 9f 98'), fault: f('invalid-utf8', 1007, 3, 3), decidedAt: 6, rfc: '8.1', detail: { in: 'text', byte: null, payloadOffset: 1 } },
+  // Header 2 + masking key 4: the payload "a" e2 82 starts at byte 6; the unfinished sequence is bytes 7-8.
+  { name: 'masked text message ending inside a 3-byte sequence', bytes: masked(0x81, b('61 e2 82')), options: { sender: 'client' }, fault: f('invalid-utf8', 1007, 7, 2), decidedAt: 9, rfc: '8.1', detail: { in: 'text', byte: null, payloadOffset: 1 } },
   { name: 'text message whose last fragment ends inside a sequence begun before it', bytes: b('01 02 41 e2  80 01 82'), framesBefore: 1, fault: f('invalid-utf8', 1007, 6, 1), decidedAt: 7, rfc: '8.1' },
   // The empty final fragment has no payload byte to point at: its FIN bit is what ended the message.
   { name: 'text message ended by an empty final fragment inside a sequence', bytes: b('01 02 41 e2  80 00'), framesBefore: 1, fault: f('invalid-utf8', 1007, 4, 1), decidedAt: 6, rfc: '8.1', detail: { in: 'text', byte: null, payloadOffset: null } },
@@ -142,6 +146,8 @@ export const FAULT_CASES: readonly FaultCase[] = [
   { name: 'text frame inside a fragmented text message', bytes: b('01 01 41 81 01 42'), framesBefore: 1, fault: f('expected-continuation', 1002, 3), decidedAt: 5, rfc: '5.4' },
   { name: 'binary frame inside a fragmented text message, after a ping', bytes: b('01 01 41 89 00 82 00'), framesBefore: 2, fault: f('expected-continuation', 1002, 5), decidedAt: 7, rfc: '5.4', detail: { opcode: 0x2 } },
   { name: 'binary frame (FIN=0) inside a fragmented binary message', bytes: b('02 00 02 00'), framesBefore: 1, fault: f('expected-continuation', 1002, 2), decidedAt: 4, rfc: '5.4' },
+  // The first fragment is 2 + 4 + 1 = 7 bytes; the new text frame's opcode is byte 7.
+  { name: 'masked text frame inside a fragmented text message', bytes: concatBytes(masked(0x01, ascii('a')), masked(0x81, ascii('b'))), options: { sender: 'client' }, framesBefore: 1, fault: f('expected-continuation', 1002, 7), decidedAt: 9, rfc: '5.4', detail: { opcode: 0x1 } },
 
   // RFC 6455 §5.1: client frames are masked, server frames are not
   { name: 'unmasked text from a client', bytes: b('81 01 41'), options: { sender: 'client' }, fault: f('mask-required', 1002, 1), decidedAt: 2, rfc: '5.1' },
@@ -170,6 +176,8 @@ export const FAULT_CASES: readonly FaultCase[] = [
   { name: '70000 bytes over a 65536-byte limit, masked', bytes: b('82 ff 00 00 00 00 00 01 11 70'), options: { sender: 'client', maxPayload: 65536 }, fault: f('payload-too-large', 1009, 1, 9), decidedAt: 10, rfc: '7.4.1' },
   { name: 'a message growing over a 10-byte limit across fragments', bytes: concatBytes(b('01 06'), ascii('abcdef'), b('80 05'), ascii('ghijk')), options: { maxMessage: 10 }, framesBefore: 1, fault: f('message-too-large', 1009, 9, 1), decidedAt: 10, rfc: '7.4.1', detail: { length: 11, limit: 10 } },
   { name: 'a message over its limit in its first frame', bytes: concatBytes(b('82 0b'), pattern(11)), options: { maxMessage: 10 }, fault: f('message-too-large', 1009, 1, 1), decidedAt: 2, rfc: '7.4.1' },
+  // A limit a server can have (at least 125): 2 + 4 + 100 bytes, then a continuation of 31 whose length byte is byte 107.
+  { name: 'a masked message growing over a 130-byte limit across fragments', bytes: concatBytes(masked(0x02, pattern(100)), masked(0x80, pattern(31))), options: { sender: 'client', maxMessage: 130 }, framesBefore: 1, fault: f('message-too-large', 1009, 107), decidedAt: 108, rfc: '7.4.1', detail: { length: 131, limit: 130 } },
   {
     name: 'a message over 300 bytes in its third fragment (16-bit), pings between not counted',
     bytes: concatBytes(b('02 7e 00 96'), pattern(150), b('89 7d'), pattern(125), b('00 7e 00 80'), pattern(128), b('80 7e 00 7e'), pattern(126)),

@@ -4,6 +4,7 @@
  * (session isolation, class mode), a slow subscriber (bounded queue, a dropped notice, echo
  * unaffected), and the demonstrations a page asks for.
  */
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
 import { encodeFrame, Opcode } from '../../src/protocol';
@@ -11,6 +12,7 @@ import type { InspectorMessage } from '../../server/inspector/messages';
 import {
   clientFrame,
   closeCode,
+  closeFrame,
   eventually,
   nextMessage,
   openWs,
@@ -151,6 +153,30 @@ describe('what a subscriber sees', () => {
     expect(out.opcode).toBe(Opcode.Close);
     const closed = await w.next((m) => m.type === 'closed');
     expect(closed).toMatchObject({ code: 1002, wasClean: false, cause: 'fault' });
+    w.ws.close();
+  });
+
+  it('after a fault, bytes the codec drops are not reported as reads (RFC 6455 §7.1.7: nothing more is read)', async () => {
+    const w = await watch(s.url('/inspect?session=fault2'));
+    await w.next((m) => m.type === 'hello');
+    // Half-open on our side, so the client's Close still goes out after the server's FIN.
+    const socket = net.connect({ port: s.port, host: '127.0.0.1', allowHalfOpen: true });
+    socket.on('error', () => {});
+    socket.resume();
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write(upgradeRequest('/echo?session=fault2', {}, s.port));
+    await w.next((m) => m.type === 'open');
+    const bad = encodeFrame({ opcode: Opcode.Text, payload: Buffer.from('unmasked') });
+    socket.write(bad);
+    await w.next((m) => m.type === 'fault');
+    // The client's Close, after the server failed the connection: it arrives in a read of its own.
+    const close = closeFrame(1000, 'bye');
+    socket.end(close);
+    const closed = await w.next((m) => m.type === 'closed');
+    expect(closed).toMatchObject({ cause: 'fault', bytesIn: bad.length + close.length });
+    const reads = w.messages.filter((m) => m.type === 'read' && m.connection === closed.connection);
+    expect(reads.map((r) => [r.offset, r.size])).toEqual([[0, bad.length]]);
+    socket.destroy();
     w.ws.close();
   });
 

@@ -10,6 +10,7 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import { builtinModules } from 'node:module';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -44,6 +45,7 @@ describe('parseCli', () => {
         classMode: false,
         quiet: false,
         redis: null,
+        allowUpstream: [],
       },
     });
   });
@@ -159,6 +161,39 @@ describe('npm start (the compiled server, plain node)', () => {
     p.child.kill('SIGINT');
     expect((await closed).code).toBe(1001);
     expect(await p.exit).toBe(0);
+  }, 30_000);
+
+  it('--allow-upstream: /proxy watches a listed target and refuses another loopback port (403)', async () => {
+    const targets = await Promise.all([0, 1].map(() => new Promise<net.Server>((resolve) => {
+      const server = net.createServer((socket) => socket.once('data', () => socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n')));
+      server.listen(0, '127.0.0.1', () => resolve(server));
+    })));
+    const [listed, other] = targets.map((t) => (t.address() as net.AddressInfo).port) as [number, number];
+    try {
+      const p = start(['--port', '0', '--dist', 'tests/server/no-such-dist', '--allow-upstream', `127.0.0.1:${listed}`]);
+      await until(() => /\/proxy may watch: 127\.0\.0\.1:\d+/.test(p.out()));
+      const port = Number(/127\.0\.0\.1:(\d+)\//.exec(p.out())![1]);
+      const status = (target: number): Promise<number> =>
+        new Promise((resolve, reject) => {
+          const req = http.get({ host: '127.0.0.1', port, agent: false, path: `/proxy?target=${encodeURIComponent(`ws://127.0.0.1:${target}/`)}`, headers: { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==' } });
+          req.on('response', (res) => {
+            res.resume();
+            resolve(res.statusCode!);
+          });
+          req.on('upgrade', (res, socket) => {
+            socket.destroy();
+            resolve(res.statusCode!);
+          });
+          req.on('error', reject);
+        });
+      expect(await status(listed)).toBe(404); // the target's own answer, relayed
+      expect(await status(other)).toBe(403);
+      expect(p.out()).toMatch(new RegExp(`refuse 403 /proxy .*127\\.0\\.0\\.1 port ${other} is not an allowed target`));
+      p.child.kill('SIGINT');
+      expect(await p.exit).toBe(0);
+    } finally {
+      for (const t of targets) t.close();
+    }
   }, 30_000);
 
   it('a port in use: one clear line and exit code 1', async () => {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { decodeFrames } from '../../protocol';
 import { Capture } from './capture';
 import { clientHello, closed, hello, open, read, serverHello } from './fixtures';
+import { parseInspectorMessage } from './messages';
 
 describe('Capture', () => {
   it('records connections from hello and open, numbered by the page\u2019s conn', () => {
@@ -55,13 +57,27 @@ describe('Capture', () => {
     capture.ingest(open(1));
     capture.ingest({
       type: 'fault', t: 150, wall: 0, connection: 1, rule: 'mask-required', closeCode: 1002, offset: 1, length: 1,
-      rfc: '5.1', message: 'The client sent an unmasked frame.', frameOffset: 0, bytes: '810548656c6c6f',
+      rfc: '5.1', detail: {}, message: 'The client sent an unmasked frame.', frameOffset: 0, bytes: '810548656c6c6f',
     });
     const row = capture.frames.at(0)!;
     expect(row.fault).toMatchObject({ kind: 'fault', rule: 'mask-required', closeCode: 1002, offset: 1, frameOffset: 0 });
     expect(row.opcode).toBe(1);
     expect(row.masked).toBe(false);
     expect(capture.connections.get(1)?.faults.length).toBe(1);
+  });
+
+  it('gives the row the codec\u2019s fault whole, its detail values included, after a trip through JSON', () => {
+    // A masked text frame "Hi!" 0xff "A": byte 0xff at payload offset 3 cannot be UTF-8 (RFC 6455 §8.1).
+    const wire = Uint8Array.from([0x81, 0x85, 0x37, 0xfa, 0x21, 0x3d, 0x7f, 0x93, 0x00, 0xc2, 0x76]);
+    const found = decodeFrames(wire, { sender: 'client' }).fault!;
+    expect(found).toMatchObject({ rule: 'invalid-utf8', detail: { in: 'text', byte: 0xff, payloadOffset: 3 } });
+    const { kind: _kind, ...values } = found;
+    const parsed = parseInspectorMessage(JSON.stringify({ type: 'fault', t: 150, wall: 0, connection: 1, ...values, bytes: '818537fa213d7f9300c276' }));
+    if (!parsed.ok) throw new Error(parsed.error);
+    const capture = new Capture();
+    capture.ingest(open(1));
+    capture.ingest(parsed.message);
+    expect(capture.frames.at(0)?.fault).toEqual(found);
   });
 
   it('counts dropped events and keeps notices for acks and errors', () => {

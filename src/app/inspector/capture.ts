@@ -4,11 +4,12 @@
  * close, its faults and a ring of its TCP reads. Plain TypeScript: the rune store
  * (capture.svelte.ts) wraps it, tests drive it directly.
  */
-import { opcodeInfo, type Fault, type FaultRule, type FaultCloseCode } from '../../protocol';
+import { opcodeInfo, type Fault } from '../../protocol';
 import type {
   ClosedMessage,
   ConnectionInfo,
   FaultMessage,
+  FindingMessage,
   FrameMessage,
   InspectorMessage,
   ReadMessage,
@@ -56,8 +57,13 @@ export interface ConnectionRecord {
   reads: RingBuffer<ReadMessage>;
   /** Client-to-server frames (offset, size, seq), for the TCP view. */
   inFrames: RingBuffer<{ seq: number; offset: number; size: number; opcode: number }>;
+  /** Proxied connections: the target's bytes as the proxy read them, and its frames, for the same view. */
+  outReads: RingBuffer<ReadMessage>;
+  outFrames: RingBuffer<{ seq: number; offset: number; size: number; opcode: number }>;
   closed: ClosedMessage | null;
   faults: FaultMessage[];
+  /** Proxied connections: what the proxy noticed beyond one frame's fault (the newest 50). */
+  findings: FindingMessage[];
   socketErrors: SocketErrorMessage[];
   framesIn: number;
   framesOut: number;
@@ -154,6 +160,8 @@ export class Capture {
       else {
         record.reads.clear();
         record.inFrames.clear();
+        record.outReads.clear();
+        record.outFrames.clear();
       }
     }
     this.#notices = [];
@@ -192,7 +200,15 @@ export class Capture {
       case 'read': {
         const record = this.#connections.get(message.connection);
         if (record) {
-          record.reads.push(message);
+          (message.direction === 'out' ? record.outReads : record.reads).push(message);
+          changes.connections = true;
+        }
+        break;
+      }
+      case 'finding': {
+        const record = this.#connections.get(message.connection);
+        if (record) {
+          record.findings = [...record.findings.slice(-49), message];
           changes.connections = true;
         }
         break;
@@ -262,8 +278,11 @@ export class Capture {
       info: rest,
       reads: new RingBuffer(this.#readCapacity),
       inFrames: new RingBuffer(this.#readCapacity),
+      outReads: new RingBuffer(this.#readCapacity),
+      outFrames: new RingBuffer(this.#readCapacity),
       closed: null,
       faults: [],
+      findings: [],
       socketErrors: [],
       framesIn: 0,
       framesOut: 0,
@@ -298,6 +317,7 @@ export class Capture {
         record.inFrames.push({ seq, offset: message.offset, size: message.size, opcode: message.opcode });
       } else {
         record.framesOut++;
+        if (record.info.proxy) record.outFrames.push({ seq, offset: message.offset, size: message.size, opcode: message.opcode });
       }
     }
   }
@@ -308,23 +328,15 @@ export class Capture {
     const bytes = bytesFromHex(message.bytes);
     const b0 = bytes[0] ?? 0;
     const b1 = bytes[1] ?? 0;
-    const fault: Fault = {
-      kind: 'fault',
-      rule: message.rule as FaultRule,
-      closeCode: message.closeCode as FaultCloseCode,
-      offset: message.offset,
-      frameOffset: message.frameOffset,
-      length: message.length,
-      rfc: message.rfc,
-      message: message.message,
-      // The inspector's fault message does not carry the fault's detail values (yet): none here.
-      detail: {} as Fault['detail'],
-    } as Fault;
+    // The codec's fault as the server found it: the message carries every field of it (docs/inspector.md).
+    const { type: _type, t: _t, wall: _wall, connection: _connection, bytes: _bytes, ...found } = message;
+    const fault: Fault = { kind: 'fault', ...found };
     this.#frames.push({
       seq: this.#frames.total,
       connection: message.connection,
       label: record?.label ?? null,
-      direction: 'client-to-server',
+      // A proxied target's bytes ("out") are the server's; the rest are a client's.
+      direction: message.direction === 'out' ? 'server-to-client' : 'client-to-server',
       t: message.t,
       since: record ? message.t - record.info.t : 0,
       offset: message.frameOffset,
@@ -332,14 +344,27 @@ export class Capture {
       opcode: b0 & 0x0f,
       fin: (b0 & 0x80) !== 0,
       masked: (b1 & 0x80) !== 0,
-      payloadLength: b1 & 0x7f,
-      headerLength: 2,
+      ...headerOf(bytes),
       bytes,
       truncated: false,
       misbehave: null,
       fault,
     });
   }
+}
+
+/** The payload and header lengths a frame's first bytes declare (as far as they are there). */
+function headerOf(bytes: Uint8Array): { payloadLength: number; headerLength: number } {
+  const b1 = bytes[1] ?? 0;
+  const length7 = b1 & 0x7f;
+  const extended = length7 === 126 ? 2 : length7 === 127 ? 8 : 0;
+  const headerLength = 2 + extended + ((b1 & 0x80) !== 0 ? 4 : 0);
+  let payloadLength = length7;
+  if (extended > 0 && bytes.length >= 2 + extended) {
+    payloadLength = 0;
+    for (let i = 0; i < extended; i++) payloadLength = payloadLength * 256 + bytes[2 + i]!;
+  }
+  return { payloadLength, headerLength };
 }
 
 /** The opcode's short name: "text", "ping", "reserved (0x3)". */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { FAULT_RULES, FAULTS, type FaultRule } from '../../protocol';
 import { clientHello, closed, hello, open, read } from './fixtures';
 import { bytesFromHex, connNumberFromTarget, headerValue, parseInspectorMessage, splitHead } from './messages';
 
@@ -16,7 +17,7 @@ describe('parseInspectorMessage', () => {
       { type: 'socket-error', t: 1, wall: 2, connection: 1, code: 'ECONNRESET', message: 'reset' },
       {
         type: 'fault', t: 1, wall: 2, connection: 1, rule: 'mask-required', closeCode: 1002, offset: 1, length: 1,
-        rfc: '5.1', message: 'unmasked', frameOffset: 0, bytes: '8100',
+        rfc: '5.1', detail: {}, message: 'unmasked', frameOffset: 0, bytes: '8100',
       },
       {
         type: 'refused', t: 1, wall: 2, path: '/nope', session: 'T', peer: 'p', status: 404, reason: 'no such endpoint',
@@ -44,6 +45,48 @@ describe('parseInspectorMessage', () => {
     expect(roundTrip({ ...read(1, 0, 1, [1]), boundaries: [0.5] }).ok).toBe(false);
     const { request: _request, ...noRequest } = open(1);
     expect(roundTrip(noRequest)).toEqual({ ok: false, error: 'open message with a missing or malformed "request"' });
+  });
+});
+
+describe('fault messages: rule and detail, for a page that tells the fault in its own words', () => {
+  const fault = (rule: string, detail: unknown, closeCode = 1002) => ({
+    type: 'fault', t: 1, wall: 2, connection: 1, rule, closeCode, offset: 0, length: 1, rfc: '5.2', detail, message: 'm', frameOffset: 0, bytes: '',
+  });
+
+  it('accepts the detail of every rule, as the codec writes it (FaultDetails)', () => {
+    const details: Record<FaultRule, unknown> = {
+      'rsv-without-extension': { bits: ['RSV1', 'RSV3'] },
+      'reserved-opcode': { opcode: 0xb },
+      'fragmented-control-frame': { opcode: 0x9 },
+      'mask-required': {},
+      'mask-forbidden': {},
+      'control-frame-too-long': { opcode: 0x8, lengthField: 126 },
+      'unexpected-continuation': {},
+      'expected-continuation': { opcode: 0x2 },
+      'close-payload-one-byte': {},
+      'non-minimal-length': { length: 125, lengthForm: 16 },
+      'length-msb-set': {},
+      'payload-too-large': { length: 2 ** 62, limit: 16777216 },
+      'message-too-large': { length: 11, limit: 10 },
+      'invalid-close-code': { code: 1005 },
+      'invalid-utf8': { in: 'close-reason', byte: null, payloadOffset: null },
+    };
+    expect(Object.keys(details).sort()).toEqual([...FAULT_RULES].sort());
+    for (const [rule, detail] of Object.entries(details)) {
+      const message = fault(rule, detail, FAULTS[rule as FaultRule].closeCode);
+      expect(roundTrip(message), rule).toEqual({ ok: true, message });
+    }
+  });
+
+  it('names what is wrong: an unknown rule, a missing detail, a detail without its rule\u2019s fields', () => {
+    expect(roundTrip(fault('made-up-rule', {}))).toEqual({ ok: false, error: 'fault message with a missing or malformed "rule"' });
+    const { detail: _detail, ...noDetail } = fault('mask-required', {});
+    expect(roundTrip(noDetail)).toEqual({ ok: false, error: 'fault message with a missing or malformed "detail"' });
+    expect(roundTrip(fault('reserved-opcode', {}))).toEqual({ ok: false, error: 'fault message with a missing or malformed "detail.opcode"' });
+    expect(roundTrip(fault('rsv-without-extension', { bits: ['RSV4'] })).ok).toBe(false);
+    expect(roundTrip(fault('non-minimal-length', { length: 5, lengthForm: 32 })).ok).toBe(false);
+    expect(roundTrip(fault('invalid-utf8', { in: 'text', byte: 256, payloadOffset: 0 }, 1007)).ok).toBe(false);
+    expect(roundTrip(fault('mask-required', {}, 1000))).toEqual({ ok: false, error: 'fault message with a missing or malformed "closeCode"' });
   });
 });
 

@@ -8,6 +8,7 @@
  * newer or older server that does not fit is reported, never a crash.
  */
 
+import { FAULT_RULES, type FaultDetails, type FaultRule } from '../../protocol';
 import type * as Wire from '../../wire/inspector';
 
 // The message types are shared with the server (src/wire/inspector.ts); the page reads two of
@@ -20,10 +21,14 @@ export type {
   ConnectionInfo,
   ErrorMessage,
   FaultMessage,
+  FindingMessage,
   FrameMessage,
   HandshakeRequest,
   HandshakeResponse,
   MisbehaveKind,
+  ProxyHandshakeStep,
+  ProxyInfo,
+  ProxyRefusal,
   OpenMessage,
   ReadMessage,
   RefusedMessage,
@@ -76,7 +81,7 @@ const FIELDS: Record<InspectorMessage['type'], Record<string, Check>> = {
   hello: { ...stampFields, session: nullable(str), all: bool, classMode: bool, limits, connections: arrayOf(shape(connectionFields)) },
   open: connectionFields,
   refused: { ...stampFields, path: str, session: nullable(str), peer: str, status: int, reason: str, request, response },
-  read: { ...stampFields, connection: int, offset: int, size: int, boundaries: arrayOf(int) },
+  read: { ...stampFields, connection: int, direction: optional(oneOf('in', 'out')), offset: int, size: int, boundaries: arrayOf(int), bytes: optional(hex) },
   frame: {
     ...stampFields,
     connection: int,
@@ -95,11 +100,14 @@ const FIELDS: Record<InspectorMessage['type'], Record<string, Check>> = {
   fault: {
     ...stampFields,
     connection: int,
-    rule: str,
-    closeCode: int,
+    direction: optional(oneOf('in', 'out')),
+    rule: oneOf(...FAULT_RULES),
+    closeCode: oneOf(1002, 1007, 1009),
     offset: int,
     length: int,
     rfc: str,
+    // Its fields are checked against the rule's in `faultDetailProblem`.
+    detail: isObject,
     message: str,
     frameOffset: int,
     bytes: hex,
@@ -118,11 +126,55 @@ const FIELDS: Record<InspectorMessage['type'], Record<string, Check>> = {
     bytesIn: int,
     bytesOut: int,
   },
+  finding: {
+    ...stampFields,
+    connection: int,
+    direction: oneOf('in', 'out'),
+    rule: str,
+    level: oneOf('fault', 'warning', 'info'),
+    offset: int,
+    length: int,
+    rfc: str,
+    message: str,
+  },
   'socket-error': { ...stampFields, connection: int, code: nullable(str), message: str },
   dropped: { ...stampFields, count: int, reason: optional(str) },
   ack: { ...stampFields, id: nullable(oneOfIdTypes()), connection: int, action: str, detail: str },
   error: { ...stampFields, id: nullable(oneOfIdTypes()), connection: nullable(int), action: nullable(str), message: str },
 };
+
+const RSV_BITS: readonly unknown[] = ['RSV1', 'RSV2', 'RSV3'];
+const opcode: Check = (v) => int(v) && (v as number) >= 0 && (v as number) <= 0xf;
+const byte: Check = (v) => int(v) && (v as number) >= 0 && (v as number) <= 0xff;
+
+/**
+ * What each rule's `detail` holds (`FaultDetails` in src/protocol/fault.ts), so a page can build
+ * the fault's sentence from `rule` and `detail` alone. Typed by rule: a rule added to the codec
+ * does not compile here until its fields are.
+ */
+const DETAIL_FIELDS: { readonly [R in FaultRule]: Record<keyof FaultDetails[R], Check> } = {
+  'rsv-without-extension': { bits: (v) => Array.isArray(v) && v.length > 0 && v.every((bit) => RSV_BITS.includes(bit)) },
+  'reserved-opcode': { opcode },
+  'fragmented-control-frame': { opcode },
+  'mask-required': {},
+  'mask-forbidden': {},
+  'control-frame-too-long': { opcode, lengthField: oneOf(126, 127) },
+  'unexpected-continuation': {},
+  'expected-continuation': { opcode },
+  'close-payload-one-byte': {},
+  'non-minimal-length': { length: int, lengthForm: oneOf(16, 64) },
+  'length-msb-set': {},
+  'payload-too-large': { length: num, limit: num },
+  'message-too-large': { length: num, limit: num },
+  'invalid-close-code': { code: int },
+  'invalid-utf8': { in: oneOf('text', 'close-reason'), byte: nullable(byte), payloadOffset: nullable(int) },
+};
+
+/** A fault message whose `detail` lacks a field its `rule` needs: the field's name, else null. */
+function faultDetailProblem(value: Json): string | null {
+  const field = problem(value.detail as Json, DETAIL_FIELDS[value.rule as FaultRule]);
+  return field === null ? null : `detail.${field}`;
+}
 
 function oneOfIdTypes(): Check {
   return (v) => typeof v === 'string' || num(v);
@@ -152,7 +204,7 @@ export function parseInspectorMessage(text: string): ParseResult {
   if (typeof type !== 'string' || !Object.hasOwn(FIELDS, type)) {
     return { ok: false, error: `unknown message type ${JSON.stringify(type)}`, unknown: typeof type === 'string' };
   }
-  const bad = problem(value, FIELDS[type as InspectorMessage['type']]);
+  const bad = problem(value, FIELDS[type as InspectorMessage['type']]) ?? (type === 'fault' ? faultDetailProblem(value) : null);
   if (bad !== null) return { ok: false, error: `${type} message with a missing or malformed "${bad}"` };
   return { ok: true, message: value as unknown as InspectorMessage };
 }

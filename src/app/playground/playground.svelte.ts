@@ -6,7 +6,7 @@
 import { connectInspector, readyWithin, type InspectorClient } from '../inspector/client.svelte';
 import type { CapturedFrame, ConnectionRecord } from '../inspector/capture';
 import { DEFAULT_CAPACITY } from '../inspector/capture';
-import type { MisbehaveKind } from '../inspector/messages';
+import type { MisbehaveKind, RefusedMessage } from '../inspector/messages';
 import type { Outgoing } from './composer';
 import type { CreateSocket } from '../socket/socket';
 import { PlaygroundConnection, type ActionResult } from './connection.svelte';
@@ -14,6 +14,9 @@ import { payloadHead } from '../components/frame-row';
 import { demoAction, explainClose, explainRefusal, type DemoRequest, type Explanation, type SentClose } from './demos';
 import { newSessionToken, socketBase } from '../socket/address';
 import { connNumberFromTarget, defaultEchoUrl, resolveTarget } from './session';
+import { ProxyChoice, type CheckFetch } from './proxy/choice.svelte';
+import { explainProxied, explainProxyRefusal } from './proxy/explain';
+import { proxyUrl } from './proxy/target';
 
 export interface PageLocation {
   protocol: string;
@@ -29,6 +32,8 @@ export interface PlaygroundOptions {
   /** How long Connect waits for the inspector's hello before connecting without it (ms). */
   inspectorWait?: number;
   capacity?: number;
+  /** Asks the server whether `/proxy` may watch a target (tests pass a fake). */
+  proxyCheck?: CheckFetch;
 }
 
 /** One session token per tab, kept across page reloads (sessionStorage), made once. */
@@ -51,7 +56,10 @@ export class PlaygroundState {
   readonly session: string;
   readonly location: PageLocation;
   readonly connection: PlaygroundConnection;
+  /** "Watch through Framescope" for a URL that is not this page's server. */
+  readonly proxy: ProxyChoice;
   #url = $state('');
+  #proxied = $state(false);
   #inspector = $state.raw<InspectorClient | null>(null);
   #selected = $state<number | null>(null);
   #follow = $state(true);
@@ -70,6 +78,7 @@ export class PlaygroundState {
     this.#openInspector =
       options.openInspector ?? ((url, session) => connectInspector(url, session, { capacity: this.#capacity }));
     this.#inspectorWait = options.inspectorWait ?? 3_000;
+    this.proxy = new ProxyChoice(this.location, { fetch: options.proxyCheck });
     this.#url = defaultEchoUrl(this.location);
   }
 
@@ -94,6 +103,22 @@ export class PlaygroundState {
   /** Frames are visible: the current connection is to our server and the tap is open. */
   get tapped(): boolean {
     return this.connection.ours && this.#inspector?.status === 'open';
+  }
+
+  /** The current connection goes through this server's `/proxy` to another server. */
+  get proxied(): boolean {
+    return this.#proxied;
+  }
+
+  /** The newest refusal of the current connection through `/proxy` (it never opened), or null. */
+  get proxyRefusal(): RefusedMessage | null {
+    const current = this.connection.current;
+    if (!current || !this.#proxied) return null;
+    const refused = this.#inspector?.capture.refused ?? [];
+    for (let i = refused.length - 1; i >= 0; i--) {
+      if (refused[i]!.proxy && connNumberFromTarget(refused[i]!.request.url) === current.id) return refused[i]!;
+    }
+    return null;
   }
 
   /** A Connect is waiting for the inspector. */
@@ -162,8 +187,11 @@ export class PlaygroundState {
       const refusal = [...(this.#inspector?.capture.refused ?? [])]
         .reverse()
         .find((r) => connNumberFromTarget(r.request.url) === current.id);
-      if (refusal) return explainRefusal(refusal.status, refusal.reason);
+      if (refusal) return refusal.proxy ? explainProxyRefusal(refusal) : explainRefusal(refusal.status, refusal.reason);
     }
+    const record = this.#proxied ? this.currentRecord : null;
+    const proxied = record ? explainProxied(record, current.close) : null;
+    if (proxied) return proxied;
     return explainClose(current.close, current.failed, this.#misbehaved[current.id] ?? null, this.browserClose);
   }
 
@@ -208,7 +236,21 @@ export class PlaygroundState {
       return target;
     }
     let ours = target.ours;
+    let url = target.url;
     this.#notice = null;
+    this.#proxied = false;
+    if (!ours && this.served) {
+      // Another server: watch it through this one's /proxy when allowed and wanted.
+      const check = await this.proxy.ensure(target.url);
+      const through = check.state === 'allowed' && this.proxy.watch ? proxyUrl(this.location, target.url, this.session, this.connection.nextId) : null;
+      if (through !== null) {
+        url = through;
+        ours = true;
+        this.#proxied = true;
+      } else if (check.state === 'refused') {
+        this.#notice = `${target.host} is not this page’s server and Framescope may not watch it (${check.reason}), so you see messages only.`;
+      }
+    }
     if (ours) {
       this.#connecting = true;
       const ready = await this.ensureInspector();
@@ -218,11 +260,15 @@ export class PlaygroundState {
         this.#notice =
           this.#inspector?.error ??
           'The inspector did not answer, so this connection shows messages only (no frames).';
+        if (this.#proxied) {
+          url = target.url;
+          this.#proxied = false;
+        }
       }
     } else {
-      this.#notice = `${target.host} is not this page\u2019s server: the browser hides frames from scripts, so you see messages only (no inspector tap).`;
+      this.#notice ??= `${target.host} is not this page\u2019s server: the browser hides frames from scripts, so you see messages only (no inspector tap).`;
     }
-    const result = this.connection.connect(target.url, ours);
+    const result = this.connection.connect(url, ours);
     if (!result.ok) this.#notice = result.message;
     return result;
   }
@@ -287,6 +333,7 @@ export class PlaygroundState {
   }
 
   destroy(): void {
+    this.proxy.destroy();
     this.connection.destroy();
     this.#inspector?.close();
   }

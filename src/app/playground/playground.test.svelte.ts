@@ -36,6 +36,8 @@ function setup(options: { inspectorAnswers?: boolean } = {}) {
         },
       }),
     inspectorWait: 100,
+    // A server without /proxy: a foreign URL is connected to straight (proxy/ has its own tests).
+    proxyCheck: async () => ({ status: 404, body: null }),
   });
   return { page, sockets, inspectors };
 }

@@ -11,6 +11,7 @@
  *   http-head.ts  the HTTP/1.1 head            fields.ts   tokens, lists, header values
  *   accept.ts     Sec-WebSocket-Accept         server.ts   the server's side (§4.2)
  *   client.ts     the client's side (§4.1)
+ *   response-steps.ts  the server's 101 checked step by step (§4.1), for a proxy
  */
 export { base64Decode, base64Encode } from './base64.ts';
 export { sha1 } from './sha1.ts';
@@ -19,3 +20,4 @@ export * from './http-head.ts';
 export * from './accept.ts';
 export * from './server.ts';
 export * from './client.ts';
+export * from './response-steps.ts';

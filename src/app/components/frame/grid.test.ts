@@ -77,11 +77,24 @@ describe('faults on the grid', () => {
     expect([...faultFields(faultOf(utf8), layoutFrame(bytes(utf8)))]).toEqual(['payload']);
   });
 
-  it('falls back to the bytes a fault covers for a rule it has no mapping for', () => {
+  it('points at the fields of the fault table (FAULTS[rule].fields) that the frame has', () => {
     const layout = layoutFrame(maskedHello);
-    const made: Fault = { kind: 'fault', rule: 'message-too-large', closeCode: 1009, offset: 3, frameOffset: 0, length: 1, rfc: '7.4.1', message: '', detail: { length: 11, limit: 10 } };
-    // message-too-large maps to the length fields, which exist here.
+    const made: Fault = { kind: 'fault', rule: 'message-too-large', closeCode: 1009, offset: 1, frameOffset: 0, length: 1, rfc: '7.4.1', message: '', detail: { length: 11, limit: 10 } };
+    // message-too-large is about the payload length and the extended one; this frame has only the first.
     expect([...faultFields(made, layout)]).toEqual(['payload-length']);
+    const fragmented = faultOf('09 01 41');
+    expect([...faultFields(fragmented, layoutFrame(bytes('09 01 41')))]).toEqual(['fin', 'opcode']);
+  });
+
+  it('names the RSV bits from the fault, not from the bits drawn', () => {
+    const made: Fault = { kind: 'fault', rule: 'rsv-without-extension', closeCode: 1002, offset: 0, frameOffset: 0, length: 1, rfc: '5.2', message: '', detail: { bits: ['RSV2'] } };
+    expect([...faultFields(made, layoutFrame(bytes('f1 00')))]).toEqual(['rsv2']);
+  });
+
+  it('falls back to the fields over the bytes at fault when none of its rule\u2019s fields has arrived', () => {
+    // One byte of a ping: its payload length (what control-frame-too-long is about) is not here yet.
+    const made: Fault = { kind: 'fault', rule: 'control-frame-too-long', closeCode: 1002, offset: 0, frameOffset: 0, length: 1, rfc: '5.5', message: '', detail: { opcode: 9, lengthField: 126 } };
+    expect([...faultFields(made, layoutFrame(bytes('89')))]).toEqual(['fin', 'rsv1', 'rsv2', 'rsv3', 'opcode']);
   });
 });
 

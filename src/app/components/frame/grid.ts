@@ -3,7 +3,7 @@
  * 32-bit-wide grid, each bit with its value and stream byte, and which fields a fault points at.
  * FrameView and BitGrid draw from this; nothing here re-parses the bytes.
  */
-import type { Fault, FieldKey, FrameLayout, LayoutField } from '../../../protocol';
+import { FAULTS, type Fault, type FieldKey, type FrameLayout, type LayoutField, type RsvBit } from '../../../protocol';
 
 export const BITS_PER_ROW = 32;
 
@@ -37,44 +37,26 @@ export interface ByteRange {
   length: number;
 }
 
-/** Which fields a fault's rule is about (the parser's `offset` names the byte; this names the bits). */
-const RULE_FIELDS: Partial<Record<Fault['rule'], readonly FieldKey[]>> = {
-  'reserved-opcode': ['opcode'],
-  'fragmented-control-frame': ['fin', 'opcode'],
-  'unexpected-continuation': ['opcode'],
-  'expected-continuation': ['opcode'],
-  'mask-required': ['mask'],
-  'mask-forbidden': ['mask'],
-  'control-frame-too-long': ['payload-length'],
-  'close-payload-one-byte': ['payload-length'],
-  'non-minimal-length': ['extended-payload-length'],
-  'length-msb-set': ['extended-payload-length'],
-  'payload-too-large': ['payload-length', 'extended-payload-length'],
-  'message-too-large': ['payload-length', 'extended-payload-length'],
-  'invalid-utf8': ['payload'],
-  'invalid-close-code': ['payload'],
-};
+const RSV_FIELD: Readonly<Record<RsvBit, FieldKey>> = { RSV1: 'rsv1', RSV2: 'rsv2', RSV3: 'rsv3' };
 
 /** Does this fault belong to the frame laid out here? */
 export function faultInFrame(fault: Fault | null | undefined, layout: FrameLayout): fault is Fault {
   return fault != null && fault.frameOffset === layout.offset;
 }
 
-/** The field keys a fault points at, within this frame's layout. */
+/**
+ * The field keys a fault points at, within this frame's layout: the fields its rule is about
+ * (`FAULTS[rule].fields`; the parser's `offset` names the byte, this names the bits), and of the
+ * RSV bits only those the fault names as set.
+ */
 export function faultFields(fault: Fault | null | undefined, layout: FrameLayout): Set<FieldKey> {
   const keys = new Set<FieldKey>();
   if (!faultInFrame(fault, layout)) return keys;
-  if (fault.rule === 'rsv-without-extension') {
-    for (const field of layout.fields) {
-      if ((field.key === 'rsv1' || field.key === 'rsv2' || field.key === 'rsv3') && field.bits === '1') keys.add(field.key);
-    }
-    return keys;
-  }
-  const named = RULE_FIELDS[fault.rule];
-  const present = new Set(layout.fields.map((field) => field.key));
-  for (const key of named ?? []) if (present.has(key)) keys.add(key);
+  const named: readonly FieldKey[] =
+    fault.rule === 'rsv-without-extension' ? fault.detail.bits.map((bit) => RSV_FIELD[bit]) : FAULTS[fault.rule].fields;
+  for (const field of layout.fields) if (named.includes(field.key)) keys.add(field.key);
   if (keys.size > 0) return keys;
-  // A rule without a mapping: every field that touches the fault's bytes.
+  // None of those fields has arrived in this layout: every field that touches the fault's bytes.
   for (const field of layout.fields) {
     if (overlaps(field.byteOffset, field.byteLength, fault.offset, fault.length)) keys.add(field.key);
   }
