@@ -2,7 +2,7 @@
  * One HTTP request to a comparison endpoint, once its run is known: the request, its metered
  * response, the run and the transport's ledger (the request's head is already counted). Also the
  * two things every HTTP transport does alike: take a message (POST .../send) and answer with
- * echoes (the JSON of a poll).
+ * echoes (the JSON of a poll, bounded by PollAnswers).
  */
 import type { IncomingMessage } from 'node:http';
 import type { HttpTransportName, PollResponse, EchoItem } from '../../src/wire/compare.ts';
@@ -10,6 +10,7 @@ import type { TrafficLedger } from './accounting.ts';
 import { utf8Length } from './accounting.ts';
 import { readBody, type BodyLimits, type ResponseMeter } from './meter.ts';
 import type { Run } from './runs.ts';
+import type { UnsentBytes } from './unsent.ts';
 
 export interface Exchange {
   req: IncomingMessage;
@@ -66,10 +67,28 @@ export async function receiveMessage(ex: Exchange, transport: HttpTransportName,
   if (result === 'queued') queued();
 }
 
-/** Answer a poll with `messages` as JSON; their texts are the payload, the JSON around them framing. */
-export function answerPoll(meter: ResponseMeter, messages: EchoItem[]): void {
-  const body: PollResponse = { messages };
+/** How polls are answered: at most `maxBytes` of echo text each, within what clients have not read yet. */
+export interface PollAnswers {
+  maxBytes: number;
+  unsent: UnsentBytes;
+}
+
+/**
+ * Answer a poll with `messages` as JSON; their texts are the payload, the JSON around them
+ * framing. If the answer does not fit among the bytes clients have not read yet, 503: nothing is
+ * acknowledged by it, so the client's next poll asks for the same echoes. `what` names the
+ * request in the log.
+ */
+export function answerPoll(meter: ResponseMeter, messages: EchoItem[], answers: PollAnswers, what: string): void {
   let payload = 0;
   for (const message of messages) payload += utf8Length(message.text);
-  meter.send(200, { 'Content-Type': 'application/json', ...NO_STORE }, JSON.stringify(body), payload);
+  const full = (): void => meter.text(503, 'The server holds too many answers that clients have not read yet; ask again in a second.', { 'Retry-After': '1' });
+  // The texts alone do not fit: refuse before paying for the JSON (escaping can make it 6 times
+  // longer). An empty answer (a held poll's time is up) always goes out.
+  if (messages.length > 0 && !answers.unsent.fits(payload)) return full();
+  const response: PollResponse = { messages };
+  const body = JSON.stringify(response);
+  if (messages.length > 0 && !answers.unsent.fits(Buffer.byteLength(body))) return full();
+  meter.send(200, { 'Content-Type': 'application/json', ...NO_STORE }, body, payload);
+  answers.unsent.watch(meter.res.req.socket, what);
 }

@@ -29,6 +29,7 @@ import { ResponseMeter, requestHead } from './meter.ts';
 import { resolveCompareOptions, type CompareOptions, type ResolvedCompareOptions } from './options.ts';
 import { ByteBudget } from './queue.ts';
 import { RunRegistry } from './runs.ts';
+import { UnsentBytes } from './unsent.ts';
 import { shortPoll } from './short-polling.ts';
 import { ServerSentEvents } from './sse.ts';
 import { compareWebSocketEndpoint } from './websocket.ts';
@@ -46,6 +47,8 @@ export class CompareTransports {
   readonly runs: RunRegistry;
   /** Bytes of message bodies being received right now, all requests together. */
   readonly bodies: ByteBudget;
+  /** Bytes written to clients' sockets and not read yet: poll answers and event streams. */
+  readonly unsent: UnsentBytes;
   readonly longPolling: LongPolling;
   readonly sse: ServerSentEvents;
   /** /compare/websocket */
@@ -59,8 +62,10 @@ export class CompareTransports {
     const o = (this.options = resolveCompareOptions(options));
     this.runs = new RunRegistry({ maxRuns: o.maxRuns, idleMs: o.runIdleMs, queue: o.queue, maxQueuedBytes: o.maxQueuedBytes });
     this.bodies = new ByteBudget(o.maxBodyBytesInFlight);
-    this.longPolling = new LongPolling(o);
-    this.sse = new ServerSentEvents(o, logger);
+    this.unsent = new UnsentBytes(o, logger);
+    const answers = { maxBytes: o.maxAnswerBytes, unsent: this.unsent };
+    this.longPolling = new LongPolling(o, answers);
+    this.sse = new ServerSentEvents(o, this.unsent, logger);
     this.endpoint = compareWebSocketEndpoint(this.runs, o.now);
     const send = (transport: HttpTransportName, queued: (ex: Exchange) => void): Route => ({
       method: 'POST',
@@ -69,7 +74,7 @@ export class CompareTransports {
     });
     this.#routes = new Map<string, Route>([
       [COMPARE_PATHS.send('short-polling'), send('short-polling', () => {})],
-      [COMPARE_PATHS.poll('short-polling'), { method: 'GET', transport: 'short-polling', handle: shortPoll }],
+      [COMPARE_PATHS.poll('short-polling'), { method: 'GET', transport: 'short-polling', handle: (ex) => shortPoll(ex, answers) }],
       [COMPARE_PATHS.send('long-polling'), send('long-polling', (ex) => this.longPolling.queued(ex.run))],
       [COMPARE_PATHS.poll('long-polling'), { method: 'GET', transport: 'long-polling', handle: (ex) => this.longPolling.poll(ex) }],
       [COMPARE_PATHS.send('sse'), send('sse', (ex) => this.sse.queued(ex.run))],
@@ -134,6 +139,7 @@ export class CompareTransports {
     clearInterval(this.#sweeper);
     this.longPolling.close();
     this.sse.close();
+    this.unsent.close();
   }
 
   #stats(req: IncomingMessage, res: ServerResponse, url: URL): void {

@@ -5,10 +5,12 @@
  *
  * Bounded: one held poll per run (a newer poll answers the older one, empty), at most `maxHeld`
  * held across all runs (over it: 503 with Retry-After), each for at most `holdMs`; a client that
- * goes away releases its poll at once.
+ * goes away releases its poll at once. An answer carries at most `maxAnswerBytes` of echoes, within
+ * the bound of what clients have not read (exchange.ts).
  */
+import { COMPARE_PATHS } from '../../src/wire/compare.ts';
 import type { Run } from './runs.ts';
-import { answerPoll, queryNumber, type Exchange } from './exchange.ts';
+import { answerPoll, queryNumber, type Exchange, type PollAnswers } from './exchange.ts';
 import type { ResponseMeter } from './meter.ts';
 
 interface Held {
@@ -21,11 +23,13 @@ interface Held {
 export class LongPolling {
   readonly #holdMs: number;
   readonly #maxHeld: number;
+  readonly #answers: PollAnswers;
   readonly #held = new Map<Run, Held>();
 
-  constructor(limits: { holdMs: number; maxHeld: number }) {
+  constructor(limits: { holdMs: number; maxHeld: number }, answers: PollAnswers) {
     this.#holdMs = limits.holdMs;
     this.#maxHeld = limits.maxHeld;
+    this.#answers = answers;
   }
 
   /** Polls held right now. */
@@ -42,11 +46,11 @@ export class LongPolling {
     }
     const queue = ex.run.queues['long-polling'];
     queue.ack(after);
-    const waiting = queue.since(after);
+    const waiting = queue.since(after, this.#answers.maxBytes);
     // A newer poll from the same client: the older one is answered (empty) and let go.
     this.#answer(ex.run, false);
     if (waiting.length > 0) {
-      answerPoll(ex.meter, waiting);
+      answerPoll(ex.meter, waiting, this.#answers, describe(ex.run));
       return;
     }
     if (this.#held.size >= this.#maxHeld) {
@@ -86,10 +90,15 @@ export class LongPolling {
   #answer(run: Run, withEchoes: boolean): void {
     const held = this.#held.get(run);
     if (held === undefined) return;
-    const messages = withEchoes ? run.queues['long-polling'].since(held.after) : [];
+    const messages = withEchoes ? run.queues['long-polling'].since(held.after, this.#answers.maxBytes) : [];
     if (withEchoes && messages.length === 0) return;
     held.release();
     if (!held.meter.open) return;
-    answerPoll(held.meter, messages);
+    answerPoll(held.meter, messages, this.#answers, describe(run));
   }
+}
+
+/** The poll, as the log names it. */
+function describe(run: Run): string {
+  return `GET ${COMPARE_PATHS.poll('long-polling')} run=${run.token}`;
 }

@@ -1,6 +1,7 @@
 /**
  * The comparison endpoints' limits (docs/compare.md). Every one bounds a resource a client could
- * otherwise hold: runs, queued echoes, held requests, open streams and their unsent bytes.
+ * otherwise hold: runs, queued echoes, bodies being read, held requests, open streams, and the
+ * answers written to clients that do not read them.
  */
 import { MAX_MESSAGE_BYTES } from '../../src/wire/compare.ts';
 import type { QueueLimits } from './queue.ts';
@@ -26,8 +27,15 @@ export interface CompareOptions {
   maxStreams?: number;
   /** SSE: unsent bytes a stream may have (past the event just written) before the server drops it: a client that stopped reading. */
   streamHighWater?: number;
-  /** SSE: unsent bytes of every stream together; a stream whose write goes past it is dropped. */
-  maxStreamBytes?: number;
+  /**
+   * Bytes written to clients' sockets and not yet read, poll answers and event streams together:
+   * a poll answer that would pass it gets 503, an event stream whose write would pass it is dropped.
+   */
+  maxUnsentBytes?: number;
+  /** A socket that takes none of its unsent bytes for this many ms is dropped (its client stopped reading). */
+  stallMs?: number;
+  /** Bytes of echo text in one poll's answer (at least one echo); the client asks again for the rest. */
+  maxAnswerBytes?: number;
   /** SSE: a comment line every this many ms keeps an idle stream open through proxies. */
   keepaliveMs?: number;
   /** SSE: the `retry:` the server sends, how long EventSource waits to reconnect (ms). */
@@ -50,7 +58,9 @@ export function resolveCompareOptions(options: CompareOptions = {}): ResolvedCom
     maxHeld: options.maxHeld ?? 256,
     maxStreams: options.maxStreams ?? 256,
     streamHighWater: options.streamHighWater ?? 256 * 1024,
-    maxStreamBytes: options.maxStreamBytes ?? 32 * 1024 * 1024,
+    maxUnsentBytes: options.maxUnsentBytes ?? 32 * 1024 * 1024,
+    stallMs: options.stallMs ?? 30_000,
+    maxAnswerBytes: options.maxAnswerBytes ?? 1024 * 1024,
     keepaliveMs: options.keepaliveMs ?? 15_000,
     retryMs: options.retryMs ?? 1000,
     now: options.now ?? (() => performance.now()),

@@ -1,9 +1,9 @@
 /**
  * The echoes waiting for one client of one HTTP transport, in the order their messages arrived,
- * bounded in count and bytes, and all runs' queues together by a shared budget. A poll acknowledges what it has (`?after=N`: everything up to N
- * arrived), so an answer lost on the way is sent again by the next poll and nothing is lost. An
- * event stream has no acknowledgements: what it wrote stays for a reconnecting client's
- * `Last-Event-ID` until newer echoes need the room.
+ * bounded in count and bytes, and all runs' queues together by a shared budget. A poll
+ * acknowledges what it has (`?after=N`: everything up to N arrived), so an answer lost on the way
+ * is sent again by the next poll and nothing is lost. An event stream has no acknowledgements:
+ * what it wrote stays for a reconnecting client's `Last-Event-ID` until newer echoes need the room.
  */
 import type { EchoItem } from '../../src/wire/compare.ts';
 
@@ -120,10 +120,16 @@ export class EchoQueue {
     this.#shared.give(freed);
   }
 
-  /** The echoes after `after`, oldest first. */
-  since(after: number): EchoItem[] {
+  /** The echoes after `after`, oldest first, as many as fit in `maxBytes` of text (but at least one). */
+  since(after: number, maxBytes = Infinity): EchoItem[] {
     const out: EchoItem[] = [];
-    for (const entry of this.#entries) if (entry.seq > after) out.push({ seq: entry.seq, text: entry.text });
+    let bytes = 0;
+    for (const entry of this.#entries) {
+      if (entry.seq <= after) continue;
+      if (out.length > 0 && bytes + entry.bytes > maxBytes) break;
+      bytes += entry.bytes;
+      out.push({ seq: entry.seq, text: entry.text });
+    }
     return out;
   }
 }

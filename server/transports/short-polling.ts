@@ -3,11 +3,10 @@
  * "anything new?" every N ms, whether or not there is. Each question is a whole HTTP request and
  * response, headers and all.
  */
-import type { Exchange } from './exchange.ts';
-import { answerPoll, queryNumber } from './exchange.ts';
+import { answerPoll, queryNumber, type Exchange, type PollAnswers } from './exchange.ts';
 
 /** GET /compare/short-polling/poll?run=R&after=N: the echoes after N, at once (often none). */
-export function shortPoll(ex: Exchange): void {
+export function shortPoll(ex: Exchange, answers: PollAnswers): void {
   const after = queryNumber(ex.url, 'after', 0);
   if (after === null) {
     ex.meter.text(400, '?after= is the last seq the client has: a whole number.');
@@ -15,5 +14,5 @@ export function shortPoll(ex: Exchange): void {
   }
   const queue = ex.run.queues['short-polling'];
   queue.ack(after);
-  answerPoll(ex.meter, queue.since(after));
+  answerPoll(ex.meter, queue.since(after, answers.maxBytes), answers, `GET ${ex.url.pathname} run=${ex.run.token}`);
 }

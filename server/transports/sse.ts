@@ -5,14 +5,17 @@
  *
  * Bounded: one stream per run (a newer one replaces it), at most `maxStreams` open (over it:
  * 503), and a client that stops reading is dropped once `streamHighWater` bytes wait unsent in
- * its socket (or every stream's together pass `maxStreamBytes`); what it missed stays queued for its reconnection (`Last-Event-ID`) as long as newer
- * echoes leave room.
+ * its socket, or when a write would take the bytes no client has read yet past their bound
+ * (unsent.ts, shared with the polls' answers); what it missed stays queued for its reconnection
+ * (`Last-Event-ID`) as long as newer echoes leave room.
  */
+import { COMPARE_PATHS } from '../../src/wire/compare.ts';
 import type { Logger } from '../log.ts';
 import { queryNumber, type Exchange } from './exchange.ts';
 import type { ResponseMeter } from './meter.ts';
 import type { Run } from './runs.ts';
 import { SSE_KEEPALIVE, sseEvent, sseRetry } from './sse-format.ts';
+import type { UnsentBytes } from './unsent.ts';
 
 interface Stream {
   meter: ResponseMeter;
@@ -22,20 +25,21 @@ interface Stream {
 export interface SseLimits {
   maxStreams: number;
   streamHighWater: number;
-  maxStreamBytes: number;
   keepaliveMs: number;
   retryMs: number;
 }
 
 export class ServerSentEvents {
   readonly #limits: SseLimits;
+  readonly #unsent: UnsentBytes;
   readonly #logger: Logger;
   readonly #streams = new Map<Run, Stream>();
   /** Streams dropped because their client stopped reading. */
   dropped = 0;
 
-  constructor(limits: SseLimits, logger: Logger) {
+  constructor(limits: SseLimits, unsent: UnsentBytes, logger: Logger) {
     this.#limits = limits;
+    this.#unsent = unsent;
     this.#logger = logger;
   }
 
@@ -91,31 +95,32 @@ export class ServerSentEvents {
   }
 
   /**
-   * Write to `run`'s stream; false if it is gone, or dropped now because its client is not
-   * reading: more than `streamHighWater` bytes still unsent from earlier writes, or every stream's
-   * unsent bytes together past `maxStreamBytes`. So one stream holds at most the high-water mark
-   * plus one event.
+   * Write to `run`'s stream; false if it is gone, or dropped now: its client is not reading (more
+   * than `streamHighWater` bytes still unsent from earlier writes), or this write would take what
+   * no client has read yet past its bound. So one stream holds at most the high-water mark plus
+   * one event, and all of them together at most the bound.
    */
   #write(run: Run, text: string, payload: number): boolean {
     const stream = this.#streams.get(run);
     if (stream === undefined || !stream.meter.open) return false;
     const backlog = stream.meter.buffered;
-    if (backlog > this.#limits.streamHighWater || (backlog > 0 && this.#unsent() > this.#limits.maxStreamBytes)) {
+    const why =
+      backlog > this.#limits.streamHighWater
+        ? `${backlog} bytes unsent; the client is not reading`
+        : !this.#unsent.fits(Buffer.byteLength(text))
+          ? `clients have ${this.#unsent.total} bytes unread, the most the server holds; the client reconnects for the rest`
+          : null;
+    if (why !== null) {
       this.dropped++;
-      this.#logger.info(`drop  /compare/sse/events run=${run.token}: ${backlog} bytes unsent; the client is not reading`);
+      this.#logger.info(`drop  ${COMPARE_PATHS.events} run=${run.token}: ${why}`);
       this.#forget(run, stream);
       stream.meter.res.destroy();
       return false;
     }
     stream.meter.write(text, payload);
+    const socket = stream.meter.res.socket;
+    if (socket !== null) this.#unsent.watch(socket, `GET ${COMPARE_PATHS.events} run=${run.token}`);
     return true;
-  }
-
-  /** Bytes written to every stream's socket and not yet sent. */
-  #unsent(): number {
-    let total = 0;
-    for (const stream of this.#streams.values()) total += stream.meter.buffered;
-    return total;
   }
 
   #end(run: Run): void {
