@@ -11,8 +11,10 @@ function measurement(messages: number, requests: number, overhead: number, paylo
 }
 
 describe('cost', () => {
-  it('divides what was measured by the messages sent', () => {
+  it('divides what was measured by the messages delivered', () => {
     expect(perMessage(measurement(100, 150, 60_000, 4000))).toEqual({ bytes: 640, overhead: 600, requests: 1.5 });
+    // A transport that could not keep up: 40 of 100 came back, and its bytes went to those 40.
+    expect(perMessage({ ...measurement(100, 60, 24_000, 1600), delivered: 40, lost: 60 })).toEqual({ bytes: 640, overhead: 600, requests: 1.5 });
   });
 
   it('scales one student to a class: requests in all, bits a second while it runs', () => {

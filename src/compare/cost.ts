@@ -6,16 +6,22 @@
 import { overheadOf, totalOf, type TransportMeasurement } from '../wire/compare.ts';
 
 export interface PerMessage {
-  /** Every byte both ways, per message sent. */
+  /** Every byte both ways, per message delivered. */
   bytes: number;
-  /** Headers and framing both ways, per message sent. */
+  /** Headers and framing both ways, per message delivered. */
   overhead: number;
-  /** HTTP requests per message sent. */
+  /** HTTP requests per message delivered. */
   requests: number;
 }
 
+/**
+ * What each message cost, per message delivered: when every message comes back, the same as per
+ * message sent; when a transport cannot keep up (lost messages were never posted, so their
+ * requests were never made), dividing by the messages sent would make it look cheaper the more
+ * it loses.
+ */
 export function perMessage(m: TransportMeasurement): PerMessage {
-  const n = Math.max(1, m.messages);
+  const n = Math.max(1, m.delivered);
   return {
     bytes: (totalOf(m.wire.up) + totalOf(m.wire.down)) / n,
     overhead: (overheadOf(m.wire.up) + overheadOf(m.wire.down)) / n,

@@ -33,7 +33,7 @@ export function tableRows(ms: readonly TransportMeasurement[]): TableRow[] {
     { key: 'requests', label: 'HTTP requests', cells: ms.map((m) => formatCount(m.wire.requests)) },
     ...direction('up', (m) => m.wire.up, ms),
     ...direction('down', (m) => m.wire.down, ms),
-    { key: 'overhead-per-message', label: 'Overhead per message, bytes', note: 'headers and framing, both ways', cells: ms.map((m) => bytes(Math.round(perMessage(m).overhead))) },
+    { key: 'overhead-per-message', label: 'Overhead per message, bytes', note: 'headers and framing, both ways, per message delivered', cells: ms.map((m) => bytes(Math.round(perMessage(m).overhead))) },
     { key: 'p50', label: 'Latency, median', note: 'send to echo', cells: ms.map((m) => formatMs(m.latencyMs.p50)) },
     { key: 'p99', label: 'Latency, 99th percentile', cells: ms.map((m) => formatMs(m.latencyMs.p99)) },
     { key: 'delivered', label: 'Delivered', cells: ms.map((m) => formatCount(m.delivered)) },

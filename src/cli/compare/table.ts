@@ -54,7 +54,8 @@ export function humanReport(measurements: readonly TransportMeasurement[], setti
   out.push('');
   out.push('Bytes as the server counted them on its sockets. Overhead: HTTP request and response heads,');
   out.push('chunk sizes, JSON and SSE fields, WebSocket frame headers and close frames. Payload: the messages.');
-  out.push(`Late: echoed more than ${settings.lateMs} ms after sending. Not counted: TCP/IP headers (40-60 bytes a packet, and ACKs), TLS.`);
+  out.push(`Late: echoed more than ${settings.lateMs} ms after sending. Overhead/msg: per message delivered.`);
+  out.push('Not counted: TCP/IP headers (40-60 bytes a packet, and ACKs), TLS.');
 
   const ws = measurements.find((m) => m.name === 'websocket');
   const short = measurements.find((m) => m.name === 'short-polling');

@@ -6,6 +6,7 @@
  * again, so a retry never doubles a message.
  */
 import { COMPARE_PATHS, type HttpTransportName } from '../../wire/compare.ts';
+import { formatCount } from '../cost.ts';
 import { describeError, endpointUrl, sleep, type ClientContext } from './types.ts';
 
 const ATTEMPTS = 5;
@@ -33,6 +34,10 @@ export class MessageSender {
    * lost), the POST on its way is let finish. Settles when it has.
    */
   close(): Promise<void> {
+    const unsent = this.#queue.length;
+    if (unsent > 0) {
+      this.#ctx.error(`${formatCount(unsent)} messages were never sent: one POST at a time did not keep up with ${this.#ctx.settings.rate} messages a second`);
+    }
     this.#queue.length = 0;
     return this.#running ?? Promise.resolve();
   }
