@@ -49,8 +49,8 @@ describe('the table', () => {
     expect(byKey['requests']).toEqual(['120', '1']);
     expect(byKey['up-headers']).toEqual(['60,000', '500']);
     expect(byKey['down-framing']).toEqual(['100', '100']);
-    // (60,000 + 15,100) / 100 and (500 + 229) / 100, rounded.
-    expect(byKey['overhead-per-message']).toEqual(['751', '7']);
+    // Per message delivered: (60,000 + 15,100) / 99 and (500 + 229) / 99, rounded.
+    expect(byKey['overhead-per-message']).toEqual(['759', '7']);
     expect(byKey['lost']).toEqual(['1', '1']);
   });
 });
