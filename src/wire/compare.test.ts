@@ -24,6 +24,12 @@ describe('the conversation', () => {
     expect(bad.ok).toBe(false);
     if (!bad.ok) expect(bad.errors).toHaveLength(4);
     expect(checkSettings({ messages: 0, largeMessages: 0 })).toEqual({ ok: false, errors: ['the conversation needs at least one message'] });
+    // Each setting in bounds, all of them together too much to hold: 100,000 messages of 1 MiB.
+    expect(checkSettings({ messages: 100_000, size: 1024 * 1024 })).toEqual({
+      ok: false,
+      errors: ['the conversation would be 100000.1 MiB of text; at most 64 MiB (fewer messages, or smaller ones)'],
+    });
+    expect(checkSettings({ messages: 0, largeMessages: 64, largeSize: 1024 * 1024 }).ok).toBe(true);
   });
 });
 

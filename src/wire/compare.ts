@@ -154,6 +154,12 @@ export const DEFAULT_SETTINGS: Readonly<CompareSettings> = {
 /** What the server accepts as one message (bytes). */
 export const MAX_MESSAGE_BYTES = 1024 * 1024;
 
+/**
+ * The whole conversation's text at most (bytes): the runner holds every message of the script at
+ * once (to check each echo against it), in a browser tab as in `npm run compare`.
+ */
+export const MAX_CONVERSATION_BYTES = 64 * 1024 * 1024;
+
 /** The bounds of each setting: [min, max], and whether it must be a whole number. */
 export const SETTING_BOUNDS: Readonly<Record<keyof CompareSettings, { min: number; max: number; integer: boolean; what: string }>> = {
   messages: { min: 0, max: 100_000, integer: true, what: 'small messages' },
@@ -177,6 +183,10 @@ export function checkSettings(input: Partial<CompareSettings>): { ok: true; sett
     }
   }
   if (errors.length === 0 && settings.messages + settings.largeMessages === 0) errors.push('the conversation needs at least one message');
+  const total = settings.messages * settings.size + settings.largeMessages * settings.largeSize;
+  if (errors.length === 0 && total > MAX_CONVERSATION_BYTES) {
+    errors.push(`the conversation would be ${(total / 1024 / 1024).toFixed(1)} MiB of text; at most ${MAX_CONVERSATION_BYTES / 1024 / 1024} MiB (fewer messages, or smaller ones)`);
+  }
   return errors.length === 0 ? { ok: true, settings } : { ok: false, errors };
 }
 
