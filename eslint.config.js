@@ -118,6 +118,31 @@ export default defineConfig(
       'no-restricted-properties': ['error', ...protocolProperties],
     },
   },
+  // src/compare: the comparison's runner, which both the page and `npm run compare` run: web
+  // standards only (fetch, timers; sockets come through adapters), nothing from the others.
+  {
+    files: ['src/compare/**/*.ts'],
+    ignores: ['src/compare/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: nodeBuiltins.map((name) => ({ name, message: 'src/compare runs in the browser too: no Node APIs.' })),
+          patterns: [
+            { group: ['node:*', 'ws'], message: 'src/compare runs in the browser too: the environment brings its sockets.' },
+            { regex: '^(\\.\\.?/)+(.*/)?(app|server|cli)(/|$)', message: 'src/compare imports only src/wire.' },
+          ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        ...['Buffer', 'process', 'window', 'document', 'WebSocket', 'EventSource'].map((name) => ({
+          name,
+          message: 'src/compare runs in the browser and in Node: use what the environment passes in.',
+        })),
+      ],
+    },
+  },
   // src/capture uses the codec as any other caller does: through src/protocol/index.ts, never its
   // inner files. (The typescript-eslint twin, so the purity options above still apply here.)
   {

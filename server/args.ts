@@ -34,7 +34,8 @@ export type CliResult = { kind: 'run'; options: CliOptions } | { kind: 'help' } 
 
 export const USAGE = `Usage: npm start -- [options]
 
-Serves the built app (dist/) and the WebSocket endpoints /echo, /chat, /inspect, /proxy on one port.
+Serves the built app (dist/), the WebSocket endpoints /echo, /chat, /inspect, /proxy, and the
+comparison's /compare/* (polling, SSE and WebSocket, bytes counted; docs/compare.md) on one port.
 
 Options:
   --port N               port to listen on (default 8008; 0 picks a free one)

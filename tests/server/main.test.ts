@@ -319,6 +319,8 @@ describeRedis('npm start -- --redis (the compiled server, a serving-only copy)',
       let ports: number[] = [];
       try {
         ports = await Promise.all([listening(one), listening(two)]);
+        // The lines after the first may come in a later read of the pipe.
+        await until(() => /Chat room: in Redis/.test(one.out()) || one.child.exitCode !== null);
         expect(one.out()).toMatch(/Chat room: in Redis at redis:\/\/127\.0\.0\.1:\d+\/0/);
         const alice = await ChatClient.open(`ws://127.0.0.1:${ports[0]}/chat`);
         const bob = await ChatClient.open(`ws://127.0.0.1:${ports[1]}/chat`);
