@@ -1,24 +1,30 @@
 /**
  * `npm run dev` / `vite preview`: the Framescope endpoints on Vite's own port. The plugin hooks
- * the HTTP server's `upgrade` event for our paths only (`/echo`, `/inspect`, ...) and leaves
- * every other upgrade alone, Vite's HMR socket (subprotocol `vite-hmr`) above all. A plain GET to
- * an endpoint path gets 426 instead of the app's index.html.
+ * the HTTP server's `upgrade` event and takes every upgrade that is not Vite's own (its HMR
+ * socket: subprotocol `vite-hmr` on the HMR path; its proxy: see vite-upgrades.ts): our paths
+ * (`/echo`, `/inspect`, ...) open, any other path gets the same 404 with a reason as `npm start`
+ * gives, instead of no answer at all. A plain GET to an endpoint path gets 426 instead of the
+ * app's index.html.
  */
 import type http from 'node:http';
 import type { Connect, Plugin } from 'vite';
 import { createFramescopeServer, type FramescopeServer, type FramescopeServerOptions } from './server.ts';
+import { MAX_INSPECT_FRAME_BYTES, MIN_INSPECT_FRAME_BYTES, parseSize } from './args.ts';
+import { viteOwnsUpgrade, type ViteUpgradeConfig } from './vite-upgrades.ts';
 import { parseAllowList } from './upstream/policy.ts';
 
 interface HostServer {
   httpServer: unknown;
   middlewares: Connect.Server;
+  config: ViteUpgradeConfig;
 }
 
-function hook(host: HostServer, options: FramescopeServerOptions): FramescopeServer | null {
+function hook(host: HostServer, options: FramescopeServerOptions, preview: boolean): FramescopeServer | null {
   // Middleware mode (vitest, a custom server) has no HTTP server of its own to hook.
   if (host.httpServer === null || host.httpServer === undefined) return null;
   const framescope = createFramescopeServer(options);
-  framescope.attach(host.httpServer as http.Server, { exclusive: false });
+  const config = host.config;
+  framescope.attach(host.httpServer as http.Server, { exclusive: true, leave: (req) => viteOwnsUpgrade(req, config, preview) });
   host.middlewares.use((req, res, next) => {
     if (!framescope.handleRequest(req, res)) next();
   });
@@ -28,14 +34,27 @@ function hook(host: HostServer, options: FramescopeServerOptions): FramescopeSer
 /**
  * Server options from the environment, for `vite.config.ts`: `FRAMESCOPE_CLASS=1 npm run dev`
  * turns class mode on (what `npm start -- --class` does), so a teacher's page may open
- * `/inspect?all`; `FRAMESCOPE_DEFLATE=1` negotiates permessage-deflate on every connection (what
- * `npm start -- --deflate` does). Any of 1, true, yes, on (any case) means on.
+ * `/inspect?all`; `FRAMESCOPE_QUIET=1` turns the log lines off (`--quiet`);
+ * `FRAMESCOPE_INSPECT_FRAME_BYTES=1MiB` lets the inspector report frames whole up to that size
+ * (`--inspect-frame-bytes`); `FRAMESCOPE_DEFLATE=1` negotiates permessage-deflate on every
+ * connection (what `npm start -- --deflate` does). Any of 1, true, yes, on (any case) means on.
  * `FRAMESCOPE_ALLOW_UPSTREAM=LIST` is `--allow-upstream LIST`: the servers `/proxy` may watch and
  * `/conformance` may grade (a bad list stops the dev server with the entry at fault).
  */
 export function optionsFromEnv(env: Readonly<Record<string, string | undefined>>): FramescopeServerOptions {
-  const on = (name: string): boolean => ['1', 'true', 'yes', 'on'].includes((env[name] ?? '').trim().toLowerCase());
-  const options: FramescopeServerOptions = { ...(on('FRAMESCOPE_CLASS') ? { classMode: true } : {}), ...(on('FRAMESCOPE_DEFLATE') ? { deflate: true } : {}) };
+  const flag = (name: string): boolean => ['1', 'true', 'yes', 'on'].includes((env[name] ?? '').trim().toLowerCase());
+  const options: FramescopeServerOptions = {};
+  if (flag('FRAMESCOPE_CLASS')) options.classMode = true;
+  if (flag('FRAMESCOPE_QUIET')) options.quiet = true;
+  if (flag('FRAMESCOPE_DEFLATE')) options.deflate = true;
+  const frameBytes = env['FRAMESCOPE_INSPECT_FRAME_BYTES'];
+  if (frameBytes !== undefined && frameBytes.trim() !== '') {
+    const size = parseSize(frameBytes);
+    if (size === null || size < MIN_INSPECT_FRAME_BYTES || size > MAX_INSPECT_FRAME_BYTES) {
+      throw new Error(`FRAMESCOPE_INSPECT_FRAME_BYTES takes a size from 256 bytes to 1MiB (like 256KiB or 1MiB), not ${JSON.stringify(frameBytes)}`);
+    }
+    options.inspector = { maxFrameBytes: size };
+  }
   const allow = env['FRAMESCOPE_ALLOW_UPSTREAM'];
   if (allow !== undefined && allow.trim() !== '') {
     try {
@@ -52,10 +71,10 @@ export function framescopeDevPlugin(options: FramescopeServerOptions = {}): Plug
   return {
     name: 'framescope:server',
     configureServer(server) {
-      hook(server, options);
+      hook(server, options, false);
     },
     configurePreviewServer(server) {
-      hook(server, options);
+      hook(server, options, true);
     },
   };
 }

@@ -6,12 +6,14 @@
  *   /inspect?session=TOKEN   the connections opened with ?session=TOKEN
  *   /inspect?all             every connection (only when the server runs with --class;
  *                            in class mode `/inspect` with no session means the same)
+ *   ...&batch                each text message a JSON array of messages (many per event for a page)
  */
 import { decodeUtf8, encodeUtf8, isValidCloseCode, type MessageEvent } from '../../src/protocol/index.ts';
 import type { Endpoint, UpgradeRequest } from '../endpoints/types.ts';
 import type { ResolvedOptions } from '../options.ts';
 import type { InspectorHub } from './hub.ts';
-import { MISBEHAVE_KINDS, stamp, type MisbehaveKind } from './messages.ts';
+import type { FloodProgress } from '../connection/flood.ts';
+import { MAX_FLOOD_COUNT, MAX_FLOOD_SIZE, MISBEHAVE_KINDS, stamp, type MisbehaveKind } from './messages.ts';
 import { Subscriber } from './subscriber.ts';
 import type { SubscriberScope, WatchedConnection } from './types.ts';
 
@@ -42,7 +44,7 @@ export function inspectEndpoint(hub: InspectorHub, options: ResolvedOptions): En
       return null;
     },
     open(connection, request) {
-      const subscriber = new Subscriber(connection, scopeOf(request, hub), hub.limits);
+      const subscriber = new Subscriber(connection, scopeOf(request, hub), hub.limits, { batch: request.url.searchParams.has('batch') });
       hub.subscribe(subscriber);
       subscriber.reply({
         type: 'hello',
@@ -105,7 +107,10 @@ export function runCommand(hub: InspectorHub, subscriber: Subscriber, message: M
     if (target === undefined || !subscriber.watches(target.session)) {
       throw new CommandError(`no open connection ${c.connection} ${subscriber.scope.all ? 'on this server' : 'in this session'}`);
     }
-    const detail = act(target, c);
+    const detail = act(target, c, (progress) => {
+      // Progress goes to the page that asked, whatever its budget (it asked for it).
+      subscriber.reply({ type: 'flood', ...stamp(), id, connection: target.id, ...progress });
+    });
     subscriber.reply({ type: 'ack', ...stamp(), id, connection: target.id, action: action!, detail });
   } catch (error) {
     if (!(error instanceof CommandError) && !(error instanceof RangeError)) throw error;
@@ -113,7 +118,7 @@ export function runCommand(hub: InspectorHub, subscriber: Subscriber, message: M
   }
 }
 
-function act(target: WatchedConnection, c: Record<string, unknown>): string {
+function act(target: WatchedConnection, c: Record<string, unknown>, report: (progress: FloodProgress) => void): string {
   if (target.relay) throw new CommandError(`connection ${target.id} goes through /proxy: Framescope only relays its bytes and never sends a frame of its own`);
   if (target.state !== 'OPEN') throw new CommandError(`connection ${target.id} is ${target.state.toLowerCase()}`);
   switch (c.action) {
@@ -154,7 +159,20 @@ function act(target: WatchedConnection, c: Record<string, unknown>): string {
       }
       return `sent a frame that breaks ${target.misbehave(kind as MisbehaveKind)}`;
     }
+    case 'flood': {
+      const { count, size = 0 } = c;
+      if (typeof count !== 'number' || !Number.isInteger(count) || count < 0 || count > MAX_FLOOD_COUNT) {
+        throw new CommandError(`"count" must be an integer from 0 (stop) to ${MAX_FLOOD_COUNT}`);
+      }
+      if (typeof size !== 'number' || !Number.isInteger(size) || size < 0 || size > MAX_FLOOD_SIZE) {
+        throw new CommandError(`"size" must be an integer from 0 to ${MAX_FLOOD_SIZE} (bytes per message)`);
+      }
+      target.flood(count, size, report);
+      return count === 0
+        ? 'stopped the flood'
+        : `sending ${count} text message${count === 1 ? '' : 's'} as fast as the browser reads them (progress follows as "flood" messages)`;
+    }
     default:
-      throw new CommandError(`unknown action ${JSON.stringify(c.action)}; one of ping, fragment-next, close, misbehave`);
+      throw new CommandError(`unknown action ${JSON.stringify(c.action)}; one of ping, fragment-next, close, misbehave, flood`);
   }
 }

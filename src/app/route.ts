@@ -1,9 +1,9 @@
 /**
- * Hash routes (`#/`, `#/decode`, `#/chat`, `#/conformance`): pure parsing, so the static build works from any
+ * Hash routes (`#/`, `#/decode`, `#/chat`, `#/compare`, `#/conformance`): pure parsing, so the static build works from any
  * file host and the logic is testable without a browser.
  */
 
-export type RouteName = 'playground' | 'decode' | 'chat' | 'conformance';
+export type RouteName = 'playground' | 'decode' | 'chat' | 'compare' | 'conformance';
 
 export interface RouteInfo {
   name: RouteName;
@@ -17,6 +17,7 @@ export const ROUTES: readonly RouteInfo[] = [
   { name: 'playground', path: '/', label: 'Playground' },
   { name: 'decode', path: '/decode', label: 'Decoder' },
   { name: 'chat', path: '/chat', label: 'Chat room' },
+  { name: 'compare', path: '/compare', label: 'Why WebSocket' },
   { name: 'conformance', path: '/conformance', label: 'Conformance' },
 ];
 

@@ -111,7 +111,7 @@ describeBrowser('class mode', (suite) => {
         expect(await list.getByRole('option', { name: /from student A/ }).count()).toBe(2);
         // The selected frame, bit by bit, with the shared FrameView.
         const grid = classView(page).getByRole('group', { name: /Frame header bits/ });
-        await grid.getByRole('button', { name: /^MASK\s*:\s*1\b/ }).waitFor();
+        await grid.getByRole('button', { name: /^MASK: 1, bit 8$/ }).waitFor();
         expect(await grid.getByText('Masking key', { exact: true }).count()).toBeGreaterThan(0);
         await select.selectOption('all');
         await list.getByRole('option', { name: /from student B/ }).first().waitFor();

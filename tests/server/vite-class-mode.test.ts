@@ -55,6 +55,8 @@ describe('optionsFromEnv', () => {
     for (const on of ['1', 'true', 'TRUE', 'yes', ' on ']) expect(optionsFromEnv({ FRAMESCOPE_CLASS: on })).toEqual({ classMode: true });
     for (const off of [undefined, '', '0', 'false', 'no']) expect(optionsFromEnv({ FRAMESCOPE_CLASS: off })).toEqual({});
     expect(optionsFromEnv({})).toEqual({});
+    expect(optionsFromEnv({ FRAMESCOPE_QUIET: '1', FRAMESCOPE_INSPECT_FRAME_BYTES: '1MiB' })).toEqual({ quiet: true, inspector: { maxFrameBytes: 1024 * 1024 } });
+    expect(() => optionsFromEnv({ FRAMESCOPE_INSPECT_FRAME_BYTES: '8MiB' })).toThrow(/FRAMESCOPE_INSPECT_FRAME_BYTES takes a size/);
   });
 });
 

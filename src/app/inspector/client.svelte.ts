@@ -8,7 +8,7 @@ import { openSocket, type CreateSocket, type PageSocket } from '../socket/socket
 import { CaptureStore, type Schedule } from './capture.svelte';
 import type { CaptureOptions } from './capture';
 import { inspectorUrl, PendingCommands, type CommandResult } from './commands';
-import type { CommandAction } from './messages';
+import type { CommandAction, InspectorMessage } from './messages';
 
 export { inspectorUrl, type CommandResult };
 
@@ -19,6 +19,8 @@ export interface InspectorOptions extends CaptureOptions {
   all?: boolean;
   /** How long a command waits for the server's ack (ms). */
   commandTimeout?: number;
+  /** Ask for batches (`?batch`, many messages per event); default true. */
+  batch?: boolean;
   createSocket?: CreateSocket;
   schedule?: Schedule;
 }
@@ -45,14 +47,21 @@ export class InspectorClient {
       {
         message: (data) => {
           if (typeof data !== 'string') return;
-          const message = this.capture.ingestText(data, performance.now());
-          if (!message) return;
-          if (message.type === 'hello') {
-            this.#status = 'open';
-            settle(true);
-          } else if (message.type === 'ack' || message.type === 'error') {
-            this.#pending.answer(message);
+          const answer = (message: InspectorMessage): void => {
+            if (message.type === 'hello') {
+              this.#status = 'open';
+              settle(true);
+            } else if (message.type === 'ack' || message.type === 'error') {
+              this.#pending.answer(message);
+            }
+          };
+          // A batch (`?batch`) is a JSON array; a message alone, an object.
+          if (data.charCodeAt(0) === 0x5b) {
+            this.capture.ingestBatch(data, performance.now(), answer);
+            return;
           }
+          const message = this.capture.ingestText(data, performance.now());
+          if (message) answer(message);
         },
         close: () => {
           const wasOpen = this.#status === 'open';
@@ -117,5 +126,5 @@ export async function readyWithin(client: Pick<InspectorClient, 'ready'>, ms: nu
 
 /** Opens `url` (`ws://host/inspect`) for `session` and returns the live client and its capture. */
 export function connectInspector(url: string, session: string | null, options: InspectorOptions = {}): InspectorClient {
-  return new InspectorClient(inspectorUrl(url, session, options.all ?? false), options);
+  return new InspectorClient(inspectorUrl(url, session, options.all ?? false, options.batch ?? true), options);
 }

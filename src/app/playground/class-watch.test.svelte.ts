@@ -63,7 +63,7 @@ describe('ClassWatch', () => {
     expect(watch.status).toBe('connecting');
     expect(await started).toBe(true);
     expect(watch.status).toBe('watching');
-    expect(sockets.map((s) => s.url)).toEqual(['ws://127.0.0.1:8008/inspect?all=']);
+    expect(sockets.map((s) => s.url)).toEqual(['ws://127.0.0.1:8008/inspect?all=&batch=']);
 
     const tap = sockets[0]!;
     tap.receive(JSON.stringify({ ...open(3, 1), session: 'studentAAAAAAAAA' }));
@@ -113,7 +113,7 @@ describe('ClassWatch', () => {
     expect(watch.refusal?.status).toBe(403);
     expect(watch.refusal?.fix).toContain('npm start -- --class');
     expect(sockets.length).toBe(2);
-    expect(sockets[1]!.url).toMatch(/^ws:\/\/127\.0\.0\.1:8008\/inspect\?session=[A-Za-z0-9_-]{22}$/);
+    expect(sockets[1]!.url).toMatch(/^ws:\/\/127\.0\.0\.1:8008\/inspect\?session=[A-Za-z0-9_-]{22}&batch=$/);
     // The probe is closed once it answered.
     expect(sockets[1]!.closeCalls.length).toBe(1);
     expect(watch.client).toBeNull();
