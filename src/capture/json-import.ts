@@ -9,7 +9,7 @@ import { bytesOfHex, count, joinChunks, latin1 } from './bytes.ts';
 import { Utf8Validator } from '../protocol/index.ts';
 import type { Endpoint } from './decode-packet.ts';
 import { parseCapture } from './format-read.ts';
-import { requestHead, wallOf, type CaptureConnection, type CaptureFile } from './format.ts';
+import { eventDirection, requestHead, wallOf, type CaptureConnection, type CaptureFile } from './format.ts';
 import type { CaptureProblem } from './packet.ts';
 import { mainProblem, type CaptureReport } from './report.ts';
 import type { StreamSink } from './tcp-reassembly.ts';
@@ -76,12 +76,18 @@ export function reportFromCapture(capture: CaptureFile, options: FollowOptions =
 function feed(conn: CaptureConnection, direction: 'in' | 'out', sink: StreamSink, head: number, problems: CaptureProblem[]): void {
   const pieces: { offset: number; bytes: Uint8Array; size: number; t: number; wall?: number; index: number; cut: boolean }[] = [];
   conn.events.forEach((e, index) => {
-    if (e.type === 'frame' && e.direction === direction) {
+    if (eventDirection(e) !== direction) return;
+    if (e.type === 'frame') {
       pieces.push({ offset: e.offset, bytes: bytesOfHex(e.bytes)!, size: e.size, t: e.t, wall: e.wall, index, cut: e.truncated });
-    } else if (e.type === 'fault' && direction === 'in') {
-      // The frame the server refused: its bytes so far (the codec will find the same fault in them).
+    } else if (e.type === 'fault') {
+      // The frame refused (by the server, or for a proxied target by the proxy's tap): its bytes
+      // so far (the codec will find the same fault in them).
       const bytes = bytesOfHex(e.bytes)!;
       pieces.push({ offset: e.frameOffset, bytes, size: bytes.length, t: e.t, wall: e.wall, index, cut: false });
+    } else if (e.type === 'read' && e.bytes !== undefined && e.size > 0) {
+      // A proxied connection's read after decoding stopped: its bytes as relayed (capped).
+      const bytes = bytesOfHex(e.bytes)!;
+      pieces.push({ offset: e.offset, bytes, size: e.size, t: e.t, wall: e.wall, index, cut: bytes.length < e.size });
     }
   });
   pieces.sort((a, b) => a.offset - b.offset);
