@@ -47,7 +47,9 @@ class DirectionState {
   /** Stream bytes seen before a decision, kept to be decoded once there is one. */
   held: Piece[] = [];
   parser: FrameParser | null = null;
-  readonly assembler = new MessageAssembler();
+  assembler = new MessageAssembler();
+  /** Stream offset of the parser's byte 0 (not 0 once decoding resumed after a hole). */
+  base = 0;
   /** The message being assembled started with RSV1 set. */
   compressed = false;
   inflater: MessageInflater | null = null;
@@ -209,20 +211,43 @@ export class WebSocketFollower implements ConnectionHandler {
     }
     const deflate = this.#result.handshake.deflate;
     for (const state of Object.values(this.#dirs)) {
-      state.parser = new FrameParser({
-        // RFC 6455 §5.1: a client masks every frame, a server none.
-        sender: state.dir === 'c2s' ? 'client' : 'server',
-        // RFC 7692 §6: RSV1 is the "Per-Message Compressed" bit once permessage-deflate is accepted.
-        allowRsv1: deflate !== null,
-        // A compressed text message is UTF-8 only once inflated: checked per message below.
-        validateUtf8: deflate === null,
-      });
+      state.parser = this.#parser(state.dir);
       if (deflate !== null && this.#options.inflate) state.inflater = this.#options.inflate(inflaterOptions(deflate, state.dir));
       const held = state.held;
       state.held = [];
       for (const piece of held) this.#decode(state, piece.bytes, piece.time, piece.packet);
       if (state.end.end !== null) this.#finishDirection(state);
     }
+  }
+
+  #parser(dir: Direction): FrameParser {
+    const deflate = this.#result.handshake.deflate;
+    return new FrameParser({
+      // RFC 6455 §5.1: a client masks every frame, a server none.
+      sender: dir === 'c2s' ? 'client' : 'server',
+      // RFC 7692 §6: RSV1 is the "Per-Message Compressed" bit once permessage-deflate is accepted.
+      allowRsv1: deflate !== null,
+      // A compressed text message is UTF-8 only once inflated: checked per message below.
+      validateUtf8: deflate === null,
+    });
+  }
+
+  /**
+   * Bytes are missing up to stream byte `offset` (after the HTTP head), where a frame is known to
+   * start (a Framescope JSON capture says where each frame begins): decoding starts again there
+   * with a new parser, a message cut by the hole is lost. The caller reports what is missing.
+   * (A TCP stream has no such knowledge: a hole in it ends the direction, `gap`.)
+   */
+  resumeAt(dir: Direction, offset: number): void {
+    const state = this.#dirs[dir];
+    if (this.#verdict !== 'websocket' || state.parser === null || offset <= state.end.bytes) return;
+    if (state.end.missing === null) state.end.missing = { at: state.end.bytes, bytes: offset - state.end.bytes };
+    state.parser = this.#parser(dir);
+    state.assembler = new MessageAssembler();
+    state.base = offset;
+    state.end.bytes = offset;
+    state.frameStart = offset;
+    state.retained = [];
   }
 
   #decode(state: DirectionState, bytes: Uint8Array, time: number, packet: number): void {
@@ -236,12 +261,14 @@ export class WebSocketFollower implements ConnectionHandler {
     parser.push(bytes);
     for (let item = parser.next(); item !== null; item = parser.next()) {
       if (item.kind === 'fault') {
-        const to = Math.min(state.end.bytes, item.frameOffset + FAULT_BYTES);
-        const bytes = piecesBetween(state.retained, item.frameOffset, to);
-        this.#result.faults.push({ dir: state.dir, time, fault: item, bytes: bytes.subarray(0, frameExtent(bytes)) });
+        const fault = state.base === 0 ? item : { ...item, offset: item.offset + state.base, frameOffset: item.frameOffset + state.base };
+        const to = Math.min(state.end.bytes, fault.frameOffset + FAULT_BYTES);
+        const bytes = piecesBetween(state.retained, fault.frameOffset, to);
+        this.#result.faults.push({ dir: state.dir, time, fault, bytes: bytes.subarray(0, frameExtent(bytes)) });
         state.retained = [];
         break;
       }
+      if (state.base !== 0) item = { ...item, offset: item.offset + state.base };
       state.frameStart = item.offset + item.headerLength + item.payloadLength;
       if (state.retained.length > 0 && state.retained[0]!.start < state.frameStart) {
         state.retained = state.retained.filter((p) => p.start + p.bytes.length > state.frameStart);
