@@ -8,6 +8,7 @@ import { opcodeInfo, type Fault } from '../../protocol';
 import type {
   ClosedMessage,
   ConnectionInfo,
+  DroppedMessage,
   FaultMessage,
   FindingMessage,
   FrameMessage,
@@ -92,6 +93,7 @@ export interface Notice {
 }
 
 const MAX_NOTICES = 50;
+const MAX_DROPPED = 1_000;
 
 export const NO_CONNECTIONS: ReadonlyMap<number, ConnectionRecord> = new Map();
 
@@ -102,6 +104,8 @@ export class Capture {
   #dropped = 0;
   #notices: Notice[] = [];
   #refused: RefusedMessage[] = [];
+  /** The `dropped` notices (the newest MAX_DROPPED), kept for a saved capture: where its record may have gaps. */
+  #droppedLog: DroppedMessage[] = [];
   #hello: Extract<InspectorMessage, { type: 'hello' }> | null = null;
 
   constructor(options: CaptureOptions = {}) {
@@ -136,6 +140,11 @@ export class Capture {
     return this.#notices;
   }
 
+  /** The newest `dropped` notices, oldest first. */
+  get droppedLog(): readonly DroppedMessage[] {
+    return this.#droppedLog;
+  }
+
   /** Upgrade requests the server refused (404, 400, …) for this session. */
   get refused(): readonly RefusedMessage[] {
     return this.#refused;
@@ -166,6 +175,7 @@ export class Capture {
     }
     this.#notices = [];
     this.#refused = [];
+    this.#droppedLog = [];
     this.#dropped = 0;
   }
 
@@ -239,6 +249,7 @@ export class Capture {
       }
       case 'dropped':
         this.#dropped += message.count;
+        this.#droppedLog = [...this.#droppedLog.slice(-(MAX_DROPPED - 1)), message];
         this.#notice(
           message.t,
           'dropped',
