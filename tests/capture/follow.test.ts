@@ -226,6 +226,16 @@ describe('frames and faults, by the codec', () => {
     }
   });
 
+  test('the caller\'s bytes are never written to, a Node Buffer included (the codec unmasks a copy)', () => {
+    const segs = chopped(cat(text('one'), text('two')), [7, 100]);
+    const bytes = Buffer.from(file(segs));
+    const before = Buffer.from(bytes);
+    const first = importCapture(bytes);
+    expect(Buffer.compare(bytes, before)).toBe(0);
+    expect(frames(importCapture(bytes))).toEqual(frames(first));
+    expect(frames(first)).toEqual(['c2s 1 one', 'c2s 1 two', 's2c 1 ok']);
+  });
+
   test('a stream that ends inside a frame says where and how much is missing', () => {
     const whole = text('x'.repeat(50));
     const segs = conversation([
