@@ -8,6 +8,7 @@ import { readCapture, type ReadProgress } from './read';
 import type { CaptureSession, CaptureSummary, FrameTable } from './session';
 // The worker's URL, resolved as the decoder's own worker is (see ../backend.ts).
 import workerUrl from './import.worker.ts?worker&url';
+import { startWorker } from '../start-worker';
 
 export interface CaptureBackend {
   readonly where: 'worker' | 'main thread';
@@ -66,7 +67,7 @@ export class WorkerCaptureBackend implements CaptureBackend {
   /** Did the current worker ever answer? (If it fails before, workers do not work here.) */
   #heard = false;
 
-  constructor(factory: () => Worker = () => new Worker(workerUrl, { name: 'framescope-capture' })) {
+  constructor(factory: () => Worker = () => startWorker(workerUrl, 'framescope-capture')) {
     this.#factory = factory;
   }
 
