@@ -34,6 +34,7 @@ import { stamp, type ConnectionInfo } from './inspector/messages.ts';
 import { consoleLogger, silentLogger, type Logger } from './log.ts';
 import { resolveOptions, type ResolvedOptions, type ServerOptions } from './options.ts';
 import { PROXY_PATH, proxyEndpoint, ProxyGateway } from './proxy/gateway.ts';
+import { startRecording, type RecordOptions, type Recording } from './record/index.ts';
 import { upstreamPolicy, type UpstreamPolicy } from './upstream/policy.ts';
 
 export interface FramescopeServerOptions extends ServerOptions {
@@ -43,6 +44,8 @@ export interface FramescopeServerOptions extends ServerOptions {
   upstreamTls?: TlsOptions;
   /** Where `/proxy` may go, instead of the one `allowUpstream` describes (server/upstream/policy.ts). */
   upstreamPolicy?: UpstreamPolicy;
+  /** `--record DIR`: a pcapng and a JSON capture of every connection, written when it closes (server/record/). */
+  record?: RecordOptions;
 }
 
 export interface AttachOptions {
@@ -77,6 +80,8 @@ export class FramescopeServer {
   readonly endpoints: EndpointRegistry;
   /** `/proxy`: watching another WebSocket server (server/proxy/). */
   readonly proxy: ProxyGateway;
+  /** `--record`: where every connection is written, or null. */
+  readonly recording: Recording | null;
   readonly #connections = new ConnectionSet();
   readonly #context: ConnectionContext;
   #nextId = 1;
@@ -91,18 +96,21 @@ export class FramescopeServer {
     this.endpoints = new EndpointRegistry({ ...builtinEndpoints(), ...options.endpoints });
     this.endpoints.register(INSPECT_PATH, inspectEndpoint(this.hub, this.options));
     this.endpoints.register(PROXY_PATH, proxyEndpoint());
+    // --record: the connections report to a sink that records, then passes everything on to the hub.
+    this.recording = options.record ? startRecording(options.record, this.hub, this.logger, this.options.maxPayload + 14) : null;
+    const inspector = this.recording?.sink ?? this.hub;
     this.proxy = new ProxyGateway({
       policy: options.upstreamPolicy ?? upstreamPolicy(this.options.allowUpstream),
       options: this.options,
       logger: this.logger,
-      inspector: this.hub,
+      inspector,
       nextId: () => this.#nextId++,
       tls: options.upstreamTls,
     });
     this.#context = {
       options: this.options,
       logger: this.logger,
-      inspector: this.hub,
+      inspector,
       closed: (id) => this.#connections.remove(id),
     };
   }
@@ -286,6 +294,7 @@ export class FramescopeServer {
     await closing;
     server?.closeAllConnections();
     await stopped;
+    await this.recording?.close();
   }
 }
 

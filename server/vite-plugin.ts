@@ -30,7 +30,8 @@ function hook(host: HostServer, options: FramescopeServerOptions): FramescopeSer
  * turns class mode on (what `npm start -- --class` does), so a teacher's page may open
  * `/inspect?all`. Any of 1, true, yes, on (any case) means on. `FRAMESCOPE_ALLOW_UPSTREAM=LIST`
  * is `--allow-upstream LIST`: the servers `/proxy` may watch (a bad list stops the dev server
- * with the entry at fault).
+ * with the entry at fault). `FRAMESCOPE_RECORD=DIR` is `--record DIR` (a folder that cannot be written
+ * stops the dev server with the reason).
  */
 export function optionsFromEnv(env: Readonly<Record<string, string | undefined>>): FramescopeServerOptions {
   const flag = (env['FRAMESCOPE_CLASS'] ?? '').trim().toLowerCase();
@@ -43,6 +44,9 @@ export function optionsFromEnv(env: Readonly<Record<string, string | undefined>>
       throw new Error(`FRAMESCOPE_ALLOW_UPSTREAM: ${(error as Error).message}`, { cause: error });
     }
   }
+  // FRAMESCOPE_RECORD=DIR is --record DIR: a pcapng and a JSON capture of every connection.
+  const record = env['FRAMESCOPE_RECORD'];
+  if (record !== undefined && record.trim() !== '') options.record = { dir: record.trim() };
   return options;
 }
 

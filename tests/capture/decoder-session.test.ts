@@ -11,7 +11,7 @@ import { rowOf, tableRows } from '../../src/app/decoder/capture/frames';
 import { readCapture } from '../../src/app/decoder/capture/read';
 import { CaptureSession, FAULT, PREVIEW_PAYLOAD } from '../../src/app/decoder/capture/session';
 
-const fixture = (name: string): Uint8Array => new Uint8Array(readFileSync(path.resolve(__dirname, '../fixtures/captures', name)));
+const fixture = (name: string): Uint8Array<ArrayBuffer> => new Uint8Array(readFileSync(path.resolve(__dirname, '../fixtures/captures', name)));
 
 describe('a capture file read for the decoder page', () => {
   it('gives each connection\u2019s frames as a table whose rows are the importer\u2019s frames, and each frame\u2019s wire bytes whole', () => {

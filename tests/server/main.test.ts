@@ -46,6 +46,7 @@ describe('parseCli', () => {
         quiet: false,
         redis: null,
         allowUpstream: [],
+        record: null,
       },
     });
   });
