@@ -8,6 +8,7 @@
  * frame panel saving its capture. tests/e2e/captures-dev.test.ts takes the same path under
  * `npm run dev`. Screenshots go to docs/screenshots/capture-*.png with `npm run screenshots`.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -108,7 +109,7 @@ describeBrowser('captures: save, keep, reopen, import', (suite) => {
     expect(errors).toEqual([]);
   });
 
-  it('tshark dissects the saved pcapng exactly as the codec does: the HTTP upgrade, then every WebSocket frame both ways', (context) => {
+  it('tshark dissects the saved pcapng exactly as the codec does: the HTTP upgrade, then every WebSocket frame both ways', async (context) => {
     if (!have('tshark')) {
       if (CI) expect.fail('tshark not found (apt-get install tshark): CI=true needs it');
       console.warn('\n!!! tests/e2e/captures.test.ts: tshark not found (apt-get install tshark): the Wireshark check did NOT run\n');
@@ -129,6 +130,14 @@ describeBrowser('captures: save, keep, reopen, import', (suite) => {
     expect(http.some((h) => JSON.stringify(h).includes('"http.response.code":"101"'))).toBe(true);
     expect(http.some((h) => JSON.stringify(h).includes('"http.request.method":"GET"'))).toBe(true);
     expect(problems(packets)).toEqual([]);
+
+    // README's picture: tshark (Wireshark's dissector, in a terminal) listing the saved file.
+    const listing = spawnSync('tshark', ['-r', saved.pcapngPath!, '-d', `tcp.port==${port},http`], { encoding: 'utf8' }).stdout;
+    const { page } = await suite.newPage({ viewport: { width: 1280, height: 560 } });
+    const escaped = listing.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+    await page.setContent(`<body style="margin:0;background:#101418;color:#e8ebf0"><pre style="margin:0;padding:16px;font:13px/1.45 'DejaVu Sans Mono',monospace">$ tshark -r lesson-3-fragments.pcapng -d tcp.port==${port},http\n${escaped}</pre></body>`);
+    await page.screenshot({ path: `${screenshotDir}capture-tshark.png`, fullPage: true });
+    await page.close();
   });
 
   it('keeps a capture in this browser: listed with name, date and frames; renamed, opened read-only, downloaded, deleted', async () => {
@@ -210,7 +219,7 @@ describeBrowser('captures: save, keep, reopen, import', (suite) => {
   });
 
   it('a Wireshark pcapng dropped on the decoder page: the connection, its handshake checked, every frame', async () => {
-    const { page, errors } = await suite.open(url('#/decode'));
+    const { page, errors } = await suite.open(url('#/decode'), { colorScheme: 'dark' });
     const bytes = readFileSync(path.join(FIXTURES, 'echo-lo.pcapng'));
     const expected = JSON.parse(readFileSync(path.join(FIXTURES, 'echo-lo.pcapng.expected.json'), 'utf8')) as { frames: unknown[] };
     const frames = importCapture(bytes).connections[0]!.frames;
@@ -232,9 +241,12 @@ describeBrowser('captures: save, keep, reopen, import', (suite) => {
     await list.getByRole('option').first().click();
     await list.press('End');
     await list.getByRole('option', { name: describe(frames.length - 1), selected: true }).waitFor();
-    await list.getByRole('option').first().click();
+    // Home: the first frame again, its bits in the grid below.
+    await list.press('Home');
+    await list.getByRole('option', { name: describe(0), selected: true }).waitFor();
     await page.getByRole('button', { name: /^MASK\s*:\s*1/ }).waitFor();
-    await page.screenshot({ path: `${screenshotDir}capture-decoder-light.png`, fullPage: false });
+    await page.getByText(/^echo-lo\.pcapng/).evaluate((el) => el.scrollIntoView());
+    await page.screenshot({ path: `${screenshotDir}capture-decoder-dark.png` });
     expect(errors).toEqual([]);
   });
 
