@@ -13,6 +13,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
+import WebSocket from 'ws';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { importCapture, parseCapture } from '../../src/capture';
 import { createFramescopeServer, type FramescopeServer } from '../../server/server';
@@ -304,6 +305,36 @@ describeBrowser('captures: save, keep, reopen, import', (suite) => {
     console.log(`100 MB capture (${made.frames.toLocaleString('en-US')} frames): longest main-thread task ${Math.round(longest)} ms (a figure, not asserted)`);
     expect(errors).toEqual([]);
   }, 240_000);
+
+  it('a teacher watching the whole class (--class) saves every student\u2019s connection', async () => {
+    const classServer = createFramescopeServer({ quiet: true, staticDir: builtAppDir(), pingInterval: 0, idleTimeout: 0, classMode: true });
+    const classPort = (await classServer.listen(0, '127.0.0.1')).port;
+    try {
+      const { page, errors } = await suite.open(`http://127.0.0.1:${classPort}/index.html#/?watch=class`);
+      const view = page.getByRole('region', { name: 'The whole class' });
+      await view.getByRole('status').filter({ hasText: /^Watching every connection on this server/ }).waitFor();
+      // Two students, each with its own session.
+      for (const student of ['alice', 'bob']) {
+        const ws = new WebSocket(`ws://127.0.0.1:${classPort}/echo?session=${student}-0123456789abcdef`);
+        await new Promise((resolve) => ws.once('open', resolve));
+        ws.send(`hello from ${student}`);
+        await new Promise((resolve) => ws.once('message', resolve));
+        ws.close(1000);
+      }
+      await expect.poll(() => view.getByRole('listbox').getByRole('option').count()).toBeGreaterThanOrEqual(4);
+      await view.getByRole('button', { name: 'Save capture' }).click();
+      const json = await download(page, saveDialog(page).getByRole('button', { name: 'Download JSON' }));
+      const parsed = parseCapture(json.bytes.toString('utf8'));
+      if (!parsed.ok) throw new Error(parsed.error.message);
+      expect(parsed.capture.source).toBe('class');
+      expect(parsed.capture.connections.map((c) => c.session?.split('-')[0]).sort()).toEqual(['alice', 'bob']);
+      const report = importCapture(json.bytes);
+      expect(report.connections.flatMap((c) => c.messages.filter((m) => m.dir === 'c2s' && m.text).map((m) => m.text)).sort()).toEqual(['hello from alice', 'hello from bob']);
+      expect(errors).toEqual([]);
+    } finally {
+      await classServer.close({ timeout: 300 });
+    }
+  });
 
   it('the chat page\u2019s frame panel saves its capture', async () => {
     const { page, errors } = await suite.open(url('#/chat'));
