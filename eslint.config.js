@@ -212,11 +212,11 @@ export default defineConfig(
       ],
     },
   },
-  // The app's shared folders (components, the socket layer, the inspector client) take what a page
+  // The app's shared folders (components, the socket layer, the inspector client, saving captures) take what a page
   // knows as props or arguments; they never reach into a page's folder. (The typescript-eslint twin
   // of no-restricted-imports, so the src/app/** options above still apply here.)
   {
-    files: ['src/app/{components,socket,inspector}/**/*.{ts,svelte}'],
+    files: ['src/app/{components,socket,inspector,capture}/**/*.{ts,svelte}'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
@@ -224,7 +224,7 @@ export default defineConfig(
           patterns: [
             {
               regex: '^(\\.\\./)+(playground|chat|decoder)(/|$)',
-              message: 'src/app/components, socket and inspector are shared: they import no page folder (playground, chat, decoder).',
+              message: 'src/app/components, socket, inspector and capture are shared: they import no page folder (playground, chat, decoder).',
             },
           ],
         },

@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { checkRedisUrl } from './chat/redis-url.ts';
 import { DEFAULTS, MiB, type ResolvedOptions } from './options.ts';
+import { RECORD_DEFAULT_MAX } from './record/index.ts';
 import { parseAllowList } from './upstream/policy.ts';
 
 /** The server's limits (as `ResolvedOptions` names them) plus what only the command line sets. */
@@ -21,6 +22,8 @@ export interface CliOptions extends Omit<ResolvedOptions, 'staticDir' | 'inspect
   inspectFrameBytes: number;
   /** Keep the chat room in Redis at this URL (`--redis`, else `REDIS_URL`), or null: in memory. */
   redis: string | null;
+  /** `--record DIR [--record-max SIZE]`: a pcapng and a JSON capture of every connection, or null. */
+  record: { dir: string; maxBytes: number } | null;
 }
 
 /**
@@ -58,6 +61,10 @@ Options:
   --allow-upstream LIST  servers /proxy may watch and #/conformance may grade: CIDR blocks,
                          hosts, host:port, loopback, comma-separated, e.g. 192.168.1.0/24,loopback
                          (default: loopback only, for a browser on this machine)
+  --record DIR           write every connection into DIR when it closes: a pcapng
+                         (Wireshark) and a Framescope JSON capture (the page reopens it)
+  --record-max SIZE      frame bytes kept per recorded connection; past it the file
+                         marks a gap (default 32MiB)
   --quiet                no log lines
   --help                 this text
 
@@ -111,6 +118,8 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
         'deflate-threshold': { type: 'string' },
         redis: { type: 'string' },
         'allow-upstream': { type: 'string' },
+        record: { type: 'string' },
+        'record-max': { type: 'string' },
         quiet: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -180,6 +189,7 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
     inspectFrameBytes: DEFAULTS.inspector.maxFrameBytes,
     redis: null,
     allowUpstream: allowList(v['allow-upstream']),
+    record: null,
   };
   const frameBytes = v['inspect-frame-bytes'];
   if (frameBytes !== undefined) {
@@ -193,6 +203,13 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
     const n = parseSize(threshold);
     if (n === null) problems.push(`--deflate-threshold takes a size (like 0, 1024 or 1KiB), not ${JSON.stringify(threshold)}`);
     else options.deflateThreshold = n;
+  }
+  const recordMax = size('record-max', v['record-max'], RECORD_DEFAULT_MAX);
+  if (v.record !== undefined) {
+    if (v.record.trim() === '') problems.push('--record needs a folder, like --record captures');
+    else options.record = { dir: v.record, maxBytes: recordMax };
+  } else if (v['record-max'] !== undefined) {
+    problems.push('--record-max goes with --record DIR');
   }
   const redis = (v.redis ?? env['REDIS_URL'] ?? '').trim();
   if (redis !== '') {

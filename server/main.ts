@@ -6,7 +6,8 @@ import path from 'node:path';
 import { parseCli, USAGE } from './args.ts';
 import { createChatEndpoint, type ChatEndpoint } from './endpoints/chat.ts';
 import { consoleLogger } from './log.ts';
-import { createFramescopeServer } from './server.ts';
+import { createFramescopeServer, type FramescopeServer } from './server.ts';
+import { RecordDirError } from './record/index.ts';
 import { hasBuild } from './http/static.ts';
 
 async function main(): Promise<void> {
@@ -36,22 +37,31 @@ async function main(): Promise<void> {
       process.exit(1);
     }
   }
-  const server = createFramescopeServer({
-    ...(chat ? { endpoints: { '/chat': chat } } : {}),
-    maxPayload: o.maxPayload,
-    maxMessage: o.maxMessage,
-    maxConnections: o.maxConnections,
-    pingInterval: o.pingInterval,
-    idleTimeout: o.idleTimeout,
-    handshakeTimeout: o.handshakeTimeout,
-    closeTimeout: o.closeTimeout,
-    classMode: o.classMode,
-    deflate: { enabled: o.deflate, threshold: o.deflateThreshold },
-    allowUpstream: o.allowUpstream,
-    quiet: o.quiet,
-    staticDir: root,
-    inspector: { maxFrameBytes: o.inspectFrameBytes },
-  });
+  let server: FramescopeServer;
+  try {
+    server = createFramescopeServer({
+      ...(chat ? { endpoints: { '/chat': chat } } : {}),
+      maxPayload: o.maxPayload,
+      maxMessage: o.maxMessage,
+      maxConnections: o.maxConnections,
+      pingInterval: o.pingInterval,
+      idleTimeout: o.idleTimeout,
+      handshakeTimeout: o.handshakeTimeout,
+      closeTimeout: o.closeTimeout,
+      classMode: o.classMode,
+      deflate: { enabled: o.deflate, threshold: o.deflateThreshold },
+      allowUpstream: o.allowUpstream,
+      quiet: o.quiet,
+      staticDir: root,
+      inspector: { maxFrameBytes: o.inspectFrameBytes },
+      ...(o.record ? { record: { dir: o.record.dir, maxBytes: o.record.maxBytes } } : {}),
+    });
+  } catch (error) {
+    // --record DIR that cannot be written: say which and why, and do not start.
+    if (!(error instanceof RecordDirError)) throw error;
+    process.stderr.write(`framescope: ${error.message}\n`);
+    process.exit(1);
+  }
 
   let port: number;
   try {
@@ -85,6 +95,7 @@ async function main(): Promise<void> {
   if (chat) process.stdout.write(`Chat room: in Redis at ${chatWhere}, shared with every server started with the same --redis\n`);
   if (o.classMode) process.stdout.write(`Class mode: a page may watch every connection with ${base.replace('http', 'ws')}inspect?all\n`);
   process.stdout.write(`/proxy may watch, and the grader (/conformance) may grade: ${server.proxy.policy.describe()}\n`);
+  if (server.recording) process.stdout.write(`Recording every connection into ${server.recording.dir} (a .pcapng and a .json each, written when it closes)\n`);
 
   let stopping = false;
   const stop = (signal: string): void => {

@@ -37,6 +37,7 @@ import { resolveOptions, type ResolvedOptions, type ServerOptions } from './opti
 import { CompareTransports, type CompareOptions } from './transports/index.ts';
 import { COMPARE_PATHS } from '../src/wire/compare.ts';
 import { PROXY_PATH, proxyEndpoint, ProxyGateway } from './proxy/gateway.ts';
+import { startRecording, type RecordOptions, type Recording } from './record/index.ts';
 import { upstreamPolicy, type UpstreamPolicy } from './upstream/policy.ts';
 
 export interface FramescopeServerOptions extends ServerOptions {
@@ -48,6 +49,8 @@ export interface FramescopeServerOptions extends ServerOptions {
   upstreamTls?: TlsOptions;
   /** Where `/proxy` and the grader (`/conformance`) may go, instead of the one `allowUpstream` describes (server/upstream/policy.ts). */
   upstreamPolicy?: UpstreamPolicy;
+  /** `--record DIR`: a pcapng and a JSON capture of every connection, written when it closes (server/record/). */
+  record?: RecordOptions;
 }
 
 export interface AttachOptions {
@@ -89,6 +92,8 @@ export class FramescopeServer {
   readonly compare: CompareTransports;
   /** `/proxy`: watching another WebSocket server (server/proxy/). */
   readonly proxy: ProxyGateway;
+  /** `--record`: where every connection is written, or null. */
+  readonly recording: Recording | null;
   readonly #connections = new ConnectionSet();
   readonly #context: ConnectionContext;
   #nextId = 1;
@@ -107,18 +112,21 @@ export class FramescopeServer {
     this.compare = new CompareTransports(options.compare ?? {}, this.logger);
     this.endpoints.register(COMPARE_PATHS.websocket, this.compare.endpoint);
     this.endpoints.register(PROXY_PATH, proxyEndpoint());
+    // --record: the connections report to a sink that records, then passes everything on to the hub.
+    this.recording = options.record ? startRecording(options.record, this.hub, this.logger, this.options.maxPayload + 14) : null;
+    const inspector = this.recording?.sink ?? this.hub;
     this.proxy = new ProxyGateway({
       policy,
       options: this.options,
       logger: this.logger,
-      inspector: this.hub,
+      inspector,
       nextId: () => this.#nextId++,
       tls: options.upstreamTls,
     });
     this.#context = {
       options: this.options,
       logger: this.logger,
-      inspector: this.hub,
+      inspector,
       closed: (id) => this.#connections.remove(id),
     };
   }
@@ -311,6 +319,7 @@ export class FramescopeServer {
     await closing;
     server?.closeAllConnections();
     await stopped;
+    await this.recording?.close();
   }
 }
 

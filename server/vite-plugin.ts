@@ -40,6 +40,8 @@ function hook(host: HostServer, options: FramescopeServerOptions, preview: boole
  * connection (what `npm start -- --deflate` does). Any of 1, true, yes, on (any case) means on.
  * `FRAMESCOPE_ALLOW_UPSTREAM=LIST` is `--allow-upstream LIST`: the servers `/proxy` may watch and
  * `/conformance` may grade (a bad list stops the dev server with the entry at fault).
+ * `FRAMESCOPE_RECORD=DIR` is `--record DIR` (a folder that cannot be written stops the dev server
+ * with the reason).
  */
 export function optionsFromEnv(env: Readonly<Record<string, string | undefined>>): FramescopeServerOptions {
   const flag = (name: string): boolean => ['1', 'true', 'yes', 'on'].includes((env[name] ?? '').trim().toLowerCase());
@@ -63,6 +65,9 @@ export function optionsFromEnv(env: Readonly<Record<string, string | undefined>>
       throw new Error(`FRAMESCOPE_ALLOW_UPSTREAM: ${(error as Error).message}`, { cause: error });
     }
   }
+  // FRAMESCOPE_RECORD=DIR is --record DIR: a pcapng and a JSON capture of every connection.
+  const record = env['FRAMESCOPE_RECORD'];
+  if (record !== undefined && record.trim() !== '') options.record = { dir: record.trim() };
   return options;
 }
 

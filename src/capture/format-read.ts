@@ -129,13 +129,16 @@ function captureEvent(v: unknown, path: JsonPath): CaptureEvent | null {
   num(o.t, at('t'));
   if (o.wall !== undefined) num(o.wall, at('wall'));
   switch (o.type) {
-    case 'read':
+    case 'read': {
+      direction(o.direction, at('direction'), true);
       offset(o.offset, at('offset'));
-      offset(o.size, at('size'));
+      const size = offset(o.size, at('size'));
       array(o.boundaries, at('boundaries')).forEach((b, i) => offset(b, [...path, 'boundaries', i]));
+      if (o.bytes !== undefined && hex(o.bytes, at('bytes')) > size) throw new Invalid(at('bytes'), `holds more bytes than the read's size (${size})`);
       break;
+    }
     case 'frame': {
-      if (o.direction !== 'in' && o.direction !== 'out') throw new Invalid(at('direction'), `expected "in" or "out", not ${JSON.stringify(o.direction)}`);
+      direction(o.direction, at('direction'), false);
       offset(o.offset, at('offset'));
       const size = offset(o.size, at('size'));
       const bytes = hex(o.bytes, at('bytes'));
@@ -147,9 +150,16 @@ function captureEvent(v: unknown, path: JsonPath): CaptureEvent | null {
       break;
     }
     case 'fault':
+      direction(o.direction, at('direction'), true);
       for (const key of ['rule', 'rfc', 'message']) str(o[key], at(key));
       for (const key of ['closeCode', 'offset', 'length', 'frameOffset']) offset(o[key], at(key));
       hex(o.bytes, at('bytes'));
+      break;
+    case 'finding':
+      direction(o.direction, at('direction'), false);
+      for (const key of ['rule', 'rfc', 'message']) str(o[key], at(key));
+      if (o.level !== 'fault' && o.level !== 'warning' && o.level !== 'info') throw new Invalid(at('level'), 'expected "fault", "warning" or "info"');
+      for (const key of ['offset', 'length']) offset(o[key], at(key));
       break;
     case 'closed':
       int(o.code, at('code'));
@@ -164,10 +174,16 @@ function captureEvent(v: unknown, path: JsonPath): CaptureEvent | null {
       offset(o.count, at('count'));
       break;
     default:
-      if (typeof o.type !== 'string') throw new Invalid(at('type'), 'every event needs a "type" (read, frame, fault, closed, socket-error, dropped)');
+      if (typeof o.type !== 'string') throw new Invalid(at('type'), 'every event needs a "type" (read, frame, fault, finding, closed, socket-error, dropped)');
       return null;
   }
   return o as unknown as CaptureEvent;
+}
+
+/** "in" (the client's bytes) or "out" (the server's, or a proxied target's); `optional`: may be left out (then "in"). */
+function direction(v: unknown, path: JsonPath, optional: boolean): void {
+  if (optional && v === undefined) return;
+  if (v !== 'in' && v !== 'out') throw new Invalid(path, `expected "in" or "out", not ${describe(v)}`);
 }
 
 function object(v: unknown, path: JsonPath): Json {

@@ -10,9 +10,11 @@ import type {
   ClosedMessage,
   DroppedMessage,
   FaultMessage,
+  FindingMessage,
   FrameMessage,
   HandshakeRequest,
   HandshakeResponse,
+  ProxyInfo,
   ReadMessage,
   SocketErrorMessage,
 } from '../wire/inspector.ts';
@@ -28,10 +30,12 @@ export type FrameEvent = Event<FrameMessage>;
 export type FaultEvent = Event<FaultMessage>;
 export type ClosedEvent = Event<ClosedMessage>;
 export type SocketErrorEvent = Event<SocketErrorMessage>;
+/** A connection through `/proxy`: what the proxy noticed beyond one frame's fault. */
+export type FindingEvent = Event<FindingMessage>;
 /** Inspector messages the server skipped or the page lost here: what follows on this connection may have gaps. */
 export type DroppedEvent = Event<DroppedMessage>;
 
-export type CaptureEvent = ReadEvent | FrameEvent | FaultEvent | ClosedEvent | SocketErrorEvent | DroppedEvent;
+export type CaptureEvent = ReadEvent | FrameEvent | FaultEvent | FindingEvent | ClosedEvent | SocketErrorEvent | DroppedEvent;
 
 export interface CaptureConnection {
   /** The server's connection number; null for a handshake the server refused (no connection opened). */
@@ -52,6 +56,12 @@ export interface CaptureConnection {
   response: HandshakeResponse;
   /** For a refused handshake: the reason the server gave. */
   refusal?: string;
+  /**
+   * A connection through `/proxy` (docs/inspector.md): the target and its 101 checked step by step.
+   * Its server-to-client bytes are the target's, relayed unchanged; `read` and `fault` events with
+   * `direction: "out"` are about them.
+   */
+  proxy?: ProxyInfo;
   /** What happened on the connection after the handshake, in the order the server reported it. */
   events: CaptureEvent[];
 }
@@ -66,6 +76,20 @@ export interface CaptureFile {
   /** What made it: "playground", "chat", "cli", "pcapng import", ... */
   source: string | null;
   connections: CaptureConnection[];
+}
+
+/** Whose bytes an event is about: a read or fault without `direction` is the client's. */
+export function eventDirection(event: CaptureEvent): 'in' | 'out' | null {
+  switch (event.type) {
+    case 'frame':
+    case 'finding':
+      return event.direction;
+    case 'read':
+    case 'fault':
+      return event.direction ?? 'in';
+    default:
+      return null;
+  }
 }
 
 /** The events of one connection's one direction, sorted by offset (a saved file need not be). */

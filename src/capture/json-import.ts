@@ -9,10 +9,9 @@ import { bytesOfHex, count, joinChunks, latin1 } from './bytes.ts';
 import { Utf8Validator } from '../protocol/index.ts';
 import type { Endpoint } from './decode-packet.ts';
 import { parseCapture } from './format-read.ts';
-import { requestHead, wallOf, type CaptureConnection, type CaptureFile } from './format.ts';
+import { eventDirection, requestHead, wallOf, type CaptureConnection, type CaptureFile } from './format.ts';
 import type { CaptureProblem } from './packet.ts';
 import { mainProblem, type CaptureReport } from './report.ts';
-import type { StreamSink } from './tcp-reassembly.ts';
 import { WebSocketFollower, type FollowOptions } from './websocket-follow.ts';
 
 /** The report for a JSON capture's text (as the chunks of a file). */
@@ -50,11 +49,18 @@ export function reportFromCapture(capture: CaptureFile, options: FollowOptions =
     const response = latin1(conn.response.head);
     follower.c2s.data(head, conn.wall, -1);
     follower.s2c.data(response, conn.wall, -1);
-    feed(conn, 'in', follower.c2s, head.length, problems);
-    feed(conn, 'out', follower.s2c, response.length, problems);
+    feed(conn, 'in', follower, head.length, problems);
+    feed(conn, 'out', follower, response.length, problems);
     const dropped = conn.events.filter((e) => e.type === 'dropped').reduce((n, e) => n + (e as { count: number }).count, 0);
     if (dropped > 0) notes.push(`connection ${conn.connection ?? conn.client}: ${count(dropped, 'inspector event')} ${dropped === 1 ? 'was' : 'were'} skipped or dropped while it was saved`);
-    if (follower.isWebSocket) connections.push(follower.result);
+    if (follower.isWebSocket) {
+      // Fed one direction after the other: put both in time order, as a packet capture gives them.
+      const result = follower.result;
+      result.frames.sort((a, b) => a.time - b.time);
+      result.messages.sort((a, b) => a.time - b.time);
+      result.faults.sort((a, b) => a.time - b.time);
+      connections.push(result);
+    }
   }
   return {
     format: 'json',
@@ -73,35 +79,50 @@ export function reportFromCapture(capture: CaptureFile, options: FollowOptions =
  * unknown. `head`: bytes of the HTTP head already fed (the sink counts stream offsets from the
  * head's first byte; the events, from the byte after it).
  */
-function feed(conn: CaptureConnection, direction: 'in' | 'out', sink: StreamSink, head: number, problems: CaptureProblem[]): void {
+function feed(conn: CaptureConnection, direction: 'in' | 'out', follower: WebSocketFollower, head: number, problems: CaptureProblem[]): void {
+  const dir = direction === 'in' ? 'c2s' : 's2c';
+  const sink = follower[dir];
   const pieces: { offset: number; bytes: Uint8Array; size: number; t: number; wall?: number; index: number; cut: boolean }[] = [];
   conn.events.forEach((e, index) => {
-    if (e.type === 'frame' && e.direction === direction) {
+    if (eventDirection(e) !== direction) return;
+    if (e.type === 'frame') {
       pieces.push({ offset: e.offset, bytes: bytesOfHex(e.bytes)!, size: e.size, t: e.t, wall: e.wall, index, cut: e.truncated });
-    } else if (e.type === 'fault' && direction === 'in') {
-      // The frame the server refused: its bytes so far (the codec will find the same fault in them).
+    } else if (e.type === 'fault') {
+      // The frame refused (by the server, or for a proxied target by the proxy's tap): its bytes
+      // so far (the codec will find the same fault in them).
       const bytes = bytesOfHex(e.bytes)!;
       pieces.push({ offset: e.frameOffset, bytes, size: bytes.length, t: e.t, wall: e.wall, index, cut: false });
+    } else if (e.type === 'read' && e.bytes !== undefined && e.size > 0) {
+      // A proxied connection's read after decoding stopped: its bytes as relayed (capped).
+      const bytes = bytesOfHex(e.bytes)!;
+      pieces.push({ offset: e.offset, bytes, size: e.size, t: e.t, wall: e.wall, index, cut: bytes.length < e.size });
     }
   });
   pieces.sort((a, b) => a.offset - b.offset);
   const name = `connection ${conn.connection ?? conn.client} ${direction === 'in' ? 'client\u2192server' : 'server\u2192client'}`;
   let at = 0;
+  /** The last piece fed was a frame saved cut short: the hole after it is already reported. */
+  let cut = false;
   for (const piece of pieces) {
     if (piece.offset > at) {
-      problems.push({ code: 'payload-missing', message: `${name}: ${count(piece.offset - at, 'byte')} at stream byte ${at.toLocaleString('en-US')} were not saved (the inspector skipped or dropped them): its frames stop there` });
-      sink.gap(piece.offset - at, head + at, -1);
-      return;
+      if (!cut) problems.push({ code: 'payload-missing', message: `${name}: ${count(piece.offset - at, 'byte')} at stream byte ${at.toLocaleString('en-US')} were not saved (the inspector skipped or dropped them, or the page let them go): decoding resumes at byte ${piece.offset.toLocaleString('en-US')}, where the next saved frame starts` });
+      // The capture says where the next frame starts, so decoding goes on from there (a TCP hole would end it).
+      follower.resumeAt(dir, piece.offset);
+      at = piece.offset;
     }
+    cut = false;
     const from = at - piece.offset;
     if (from < piece.bytes.length) sink.data(piece.bytes.slice(from), wallOf(conn, piece), piece.index);
     at = Math.max(at, piece.offset + piece.bytes.length);
     if (piece.cut) {
-      const missing = piece.offset + piece.size - at;
-      problems.push({ code: 'payload-missing', message: `${name}: the frame at stream byte ${piece.offset.toLocaleString('en-US')} was saved with ${count(piece.bytes.length, 'byte')} of its ${piece.size.toLocaleString('en-US')}: its frames stop there` });
-      sink.gap(missing, head + at, -1);
-      return;
+      cut = true;
+      problems.push({ code: 'payload-missing', message: `${name}: the frame at stream byte ${piece.offset.toLocaleString('en-US')} was saved with ${count(piece.bytes.length, 'byte')} of its ${piece.size.toLocaleString('en-US')} (the inspector reports a frame's first bytes only): decoding resumes with the next frame saved` });
     }
+  }
+  const last = pieces.at(-1);
+  if (cut && last !== undefined) {
+    sink.gap(last.offset + last.size - at, head + at, -1);
+    return;
   }
   const closed = conn.events.some((e) => e.type === 'closed');
   sink.end(closed ? 'fin' : 'eof');

@@ -37,6 +37,7 @@ export class CaptureRecorder {
       case 'read':
       case 'frame':
       case 'fault':
+      case 'finding':
       case 'socket-error':
       case 'closed': {
         const conn = this.#byId.get(message.connection);
@@ -83,6 +84,7 @@ export class CaptureRecorder {
       wall: info.wall,
       request: info.request,
       response: info.response,
+      ...(info.proxy !== undefined ? { proxy: info.proxy } : {}),
       events: [],
     };
     this.#connections.push(conn);

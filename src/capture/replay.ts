@@ -36,7 +36,7 @@ function connectionMessages(c: CaptureConnection): InspectorMessage[] {
     return [{ type: 'refused', t, wall, path, session, peer, status: response.status, reason: c.refusal ?? '', request, response }];
   }
   const connection = c.connection;
-  const out: InspectorMessage[] = [{ type: 'open', connection, t, wall, path, session, peer, request, response }];
+  const out: InspectorMessage[] = [{ type: 'open', connection, t, wall, path, session, peer, request, response, ...(c.proxy !== undefined ? { proxy: c.proxy } : {}) }];
   for (const e of c.events) {
     const stamped = { ...e, wall: wallOf(c, e) };
     out.push((e.type === 'dropped' ? stamped : { ...stamped, connection }) as InspectorMessage);

@@ -44,6 +44,8 @@ export interface ImportedFault {
   time: number;
   /** The codec's fault: rule, close code, stream offset of the byte at fault, RFC section, message. */
   fault: Fault;
+  /** The faulty frame's bytes as they were on the wire (masked), from `fault.frameOffset`, as far as captured (at most 64 KiB). */
+  bytes: Uint8Array;
 }
 
 /** How one direction's byte stream ended. */

@@ -102,7 +102,9 @@ export class StreamReassembler {
       const from = Math.max(0, this.#delivered - offset);
       const entry: Pending = {
         offset: offset + from,
-        bytes: s.payload.slice(from),
+        // A copy (the codec unmasks in place; the caller's bytes are never written to). Not
+        // `slice()`: on a Node Buffer that is a view.
+        bytes: new Uint8Array(s.payload.subarray(from)),
         time: s.time,
         packet: s.packet,
         fileOffset: s.fileOffset,

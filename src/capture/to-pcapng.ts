@@ -10,7 +10,7 @@
  */
 import { bytesOfHex, latin1 } from './bytes.ts';
 import type { Endpoint } from './decode-packet.ts';
-import { requestHead, wallOf, type CaptureConnection, type CaptureFile } from './format.ts';
+import { eventDirection, requestHead, wallOf, type CaptureConnection, type CaptureFile } from './format.ts';
 import { parseEndpoint, serverEndpoint } from './json-import.ts';
 import { writePcapng, type PcapngPacket, type PcapngWriterOptions } from './pcapng-write.ts';
 import { TcpConversation, type Side, type SynthPacket } from './tcp-synth.ts';
@@ -60,10 +60,10 @@ export function connectionPackets(conn: CaptureConnection, index = 0): SynthPack
   const request = latin1(requestHead(conn.request));
   out.push(...tcp.send('client', request, request.length, opened - 0.001, { ack: false }));
   const response = latin1(conn.response.head);
-  out.push(...tcp.send('server', response, response.length, opened, { comment: conn.refusal !== undefined ? `Framescope: refused: ${conn.refusal}` : undefined }));
+  out.push(...tcp.send('server', response, response.length, opened, { comment: conn.refusal !== undefined ? `Framescope: refused: ${conn.refusal}` : conn.proxy !== undefined ? `Framescope: relayed through /proxy to ${conn.proxy.target} (${conn.proxy.address}): the server's bytes here are the target's, unchanged` : undefined }));
 
-  const sends = [...clientSends(conn), ...serverSends(conn)];
-  const order = sends.map((s, i) => ({ s, i })).sort((a, b) => a.s.time - b.s.time || a.i - b.i).map(({ s }) => s);
+  const all = [...sends(conn, 'client'), ...sends(conn, 'server')];
+  const order = all.map((s, i) => ({ s, i })).sort((a, b) => a.s.time - b.s.time || a.i - b.i).map(({ s }) => s);
   const sent: Record<Side, number> = { client: 0, server: 0 };
   for (const s of order) {
     if (s.offset > sent[s.side]) {
@@ -96,44 +96,46 @@ export function connectionPackets(conn: CaptureConnection, index = 0): SynthPack
   return out;
 }
 
-/** The client's bytes: one send per reported read, and per reported frame where no read covers it. */
-function clientSends(conn: CaptureConnection): Send[] {
+/**
+ * One side's bytes: one send per reported read of them, and one per reported frame where no read
+ * covers it. The server reports its reads of the client's bytes; a proxied connection's `out`
+ * reads are the proxy's reads of the target's bytes. Where there are none (the server's own
+ * writes are not reported as reads), each frame is a send.
+ */
+function sends(conn: CaptureConnection, side: Side): Send[] {
+  const mine = side === 'client' ? 'in' : 'out';
   const pieces: Piece[] = [];
   const reads: { offset: number; size: number; time: number }[] = [];
-  const faults: { offset: number; message: string }[] = [];
+  const notes: { offset: number; comment: string }[] = [];
   for (const e of conn.events) {
-    if (e.type === 'frame' && e.direction === 'in') pieces.push({ offset: e.offset, bytes: bytesOfHex(e.bytes)!, size: e.size, time: wallOf(conn, e) });
-    else if (e.type === 'fault') {
+    if (eventDirection(e) !== mine) continue;
+    if (e.type === 'frame') {
+      pieces.push({ offset: e.offset, bytes: bytesOfHex(e.bytes)!, size: e.size, time: wallOf(conn, e) });
+      if (e.misbehave) notes.push({ offset: e.offset, comment: `Framescope: a frame that breaks RFC 6455 on purpose (misbehave: ${e.misbehave})` });
+    } else if (e.type === 'fault') {
       const bytes = bytesOfHex(e.bytes)!;
       pieces.push({ offset: e.frameOffset, bytes, size: bytes.length, time: wallOf(conn, e) });
-      faults.push({ offset: e.offset, message: e.message });
-    } else if (e.type === 'read' && e.size > 0) reads.push({ offset: e.offset, size: e.size, time: wallOf(conn, e) });
+      notes.push({ offset: e.offset, comment: side === 'client' ? `Framescope: the server failed the connection here: ${e.message}` : `Framescope: the target broke RFC 6455 here: ${e.message}` });
+    } else if (e.type === 'read' && e.size > 0) {
+      reads.push({ offset: e.offset, size: e.size, time: wallOf(conn, e) });
+      // A proxied connection's reads after decoding stopped carry their bytes (capped).
+      if (e.bytes !== undefined) pieces.push({ offset: e.offset, bytes: bytesOfHex(e.bytes)!, size: e.size, time: wallOf(conn, e) });
+    }
   }
   pieces.sort((a, b) => a.offset - b.offset);
   reads.sort((a, b) => a.offset - b.offset);
-  const sends: Send[] = reads.map((r) => ({ side: 'client', offset: r.offset, length: r.size, known: knownPrefix(pieces, r.offset, r.offset + r.size), time: r.time }));
-  // Frames no read covers (reads the page did not keep): a segment each.
+  const out: Send[] = reads.map((r) => ({ side, offset: r.offset, length: r.size, known: knownPrefix(pieces, r.offset, r.offset + r.size), time: r.time }));
+  // Frames no read covers (reads the page did not keep, or no reads reported at all): a segment each.
   for (const piece of pieces) {
     for (const [from, to] of uncovered(reads, piece.offset, piece.offset + piece.size)) {
-      sends.push({ side: 'client', offset: from, length: to - from, known: knownPrefix(pieces, from, to), time: piece.time });
+      out.push({ side, offset: from, length: to - from, known: knownPrefix(pieces, from, to), time: piece.time });
     }
   }
-  for (const f of faults) {
-    const s = sends.find((x) => x.offset <= f.offset && f.offset < x.offset + x.length);
-    if (s) s.comment = `Framescope: the server failed the connection here: ${f.message}`;
+  for (const note of notes) {
+    const s = out.find((x) => x.offset <= note.offset && note.offset < x.offset + x.length) ?? out.find((x) => x.offset === note.offset);
+    if (s) s.comment = s.comment === undefined ? note.comment : `${s.comment}; ${note.comment}`;
   }
-  return sends.sort((a, b) => a.offset - b.offset);
-}
-
-function serverSends(conn: CaptureConnection): Send[] {
-  const sends: Send[] = [];
-  for (const e of conn.events) {
-    if (e.type !== 'frame' || e.direction !== 'out') continue;
-    const send: Send = { side: 'server', offset: e.offset, length: e.size, known: bytesOfHex(e.bytes)!, time: wallOf(conn, e) };
-    if (e.misbehave) send.comment = `Framescope: a frame that breaks RFC 6455 on purpose (misbehave: ${e.misbehave})`;
-    sends.push(send);
-  }
-  return sends.sort((a, b) => a.offset - b.offset);
+  return out.sort((a, b) => a.offset - b.offset);
 }
 
 /** The bytes known from `from` on, as far as they run without a hole, up to `to`. */

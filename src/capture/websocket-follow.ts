@@ -30,6 +30,9 @@ interface Piece {
 
 type Verdict = 'pending' | 'websocket' | 'refused' | 'not-websocket';
 
+/** A fault's frame keeps at most this many of its first bytes (as the inspector's default `maxFrameBytes`). */
+export const FAULT_BYTES = 64 * 1024;
+
 const NAMES: Record<Direction, string> = { c2s: 'client\u2192server', s2c: 'server\u2192client' };
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -44,10 +47,15 @@ class DirectionState {
   /** Stream bytes seen before a decision, kept to be decoded once there is one. */
   held: Piece[] = [];
   parser: FrameParser | null = null;
-  readonly assembler = new MessageAssembler();
+  assembler = new MessageAssembler();
+  /** Stream offset of the parser's byte 0 (not 0 once decoding resumed after a hole). */
+  base = 0;
   /** The message being assembled started with RSV1 set. */
   compressed = false;
   inflater: MessageInflater | null = null;
+  /** Where the frame being received starts, and copies of its first bytes (for a fault's frame). */
+  frameStart = 0;
+  retained: { start: number; bytes: Uint8Array }[] = [];
   end: StreamEnd = { bytes: 0, end: null, incomplete: null, missing: null };
 
   constructor(dir: Direction) {
@@ -203,14 +211,7 @@ export class WebSocketFollower implements ConnectionHandler {
     }
     const deflate = this.#result.handshake.deflate;
     for (const state of Object.values(this.#dirs)) {
-      state.parser = new FrameParser({
-        // RFC 6455 §5.1: a client masks every frame, a server none.
-        sender: state.dir === 'c2s' ? 'client' : 'server',
-        // RFC 7692 §6: RSV1 is the "Per-Message Compressed" bit once permessage-deflate is accepted.
-        allowRsv1: deflate !== null,
-        // A compressed text message is UTF-8 only once inflated: checked per message below.
-        validateUtf8: deflate === null,
-      });
+      state.parser = this.#parser(state.dir);
       if (deflate !== null && this.#options.inflate) state.inflater = this.#options.inflate(inflaterOptions(deflate, state.dir));
       const held = state.held;
       state.held = [];
@@ -219,14 +220,58 @@ export class WebSocketFollower implements ConnectionHandler {
     }
   }
 
+  #parser(dir: Direction): FrameParser {
+    const deflate = this.#result.handshake.deflate;
+    return new FrameParser({
+      // RFC 6455 §5.1: a client masks every frame, a server none.
+      sender: dir === 'c2s' ? 'client' : 'server',
+      // RFC 7692 §6: RSV1 is the "Per-Message Compressed" bit once permessage-deflate is accepted.
+      allowRsv1: deflate !== null,
+      // A compressed text message is UTF-8 only once inflated: checked per message below.
+      validateUtf8: deflate === null,
+    });
+  }
+
+  /**
+   * Bytes are missing up to stream byte `offset` (after the HTTP head), where a frame is known to
+   * start (a Framescope JSON capture says where each frame begins): decoding starts again there
+   * with a new parser, a message cut by the hole is lost. The caller reports what is missing.
+   * (A TCP stream has no such knowledge: a hole in it ends the direction, `gap`.)
+   */
+  resumeAt(dir: Direction, offset: number): void {
+    const state = this.#dirs[dir];
+    if (this.#verdict !== 'websocket' || state.parser === null || offset <= state.end.bytes) return;
+    if (state.end.missing === null) state.end.missing = { at: state.end.bytes, bytes: offset - state.end.bytes };
+    state.parser = this.#parser(dir);
+    state.assembler = new MessageAssembler();
+    state.base = offset;
+    state.end.bytes = offset;
+    state.frameStart = offset;
+    state.retained = [];
+  }
+
   #decode(state: DirectionState, bytes: Uint8Array, time: number, packet: number): void {
     const parser = state.parser!;
+    const start = state.end.bytes;
     state.end.bytes += bytes.length;
+    // The parser unmasks in place: copy what a fault's frame may need first (its first FAULT_BYTES).
+    const lo = Math.max(start, state.frameStart);
+    const hi = Math.min(start + bytes.length, state.frameStart + FAULT_BYTES);
+    if (hi > lo) state.retained.push({ start: lo, bytes: bytes.slice(lo - start, hi - start) });
     parser.push(bytes);
     for (let item = parser.next(); item !== null; item = parser.next()) {
       if (item.kind === 'fault') {
-        this.#result.faults.push({ dir: state.dir, time, fault: item });
+        const fault = state.base === 0 ? item : { ...item, offset: item.offset + state.base, frameOffset: item.frameOffset + state.base };
+        const to = Math.min(state.end.bytes, fault.frameOffset + FAULT_BYTES);
+        const bytes = piecesBetween(state.retained, fault.frameOffset, to);
+        this.#result.faults.push({ dir: state.dir, time, fault, bytes: bytes.subarray(0, frameExtent(bytes)) });
+        state.retained = [];
         break;
+      }
+      if (state.base !== 0) item = { ...item, offset: item.offset + state.base };
+      state.frameStart = item.offset + item.headerLength + item.payloadLength;
+      if (state.retained.length > 0 && state.retained[0]!.start < state.frameStart) {
+        state.retained = state.retained.filter((p) => p.start + p.bytes.length > state.frameStart);
       }
       // The key is a view of the segment it arrived in; a copy lets that segment go once the
       // payload (gathered elsewhere when it spanned segments) no longer needs it.
@@ -304,6 +349,41 @@ export class WebSocketFollower implements ConnectionHandler {
     const incomplete = state.parser?.incomplete ?? null;
     state.end.incomplete = incomplete;
   }
+}
+
+/**
+ * How many of `bytes` (a frame's first bytes, maybe more after it) belong to the frame: its
+ * header and declared payload (RFC 6455 §5.2), or all of them while the header is not complete.
+ */
+function frameExtent(bytes: Uint8Array): number {
+  if (bytes.length < 2) return bytes.length;
+  const b1 = bytes[1]!;
+  const len7 = b1 & 0b0111_1111;
+  const extended = len7 === 126 ? 2 : len7 === 127 ? 8 : 0;
+  const header = 2 + extended + ((b1 & 0b1000_0000) !== 0 ? 4 : 0);
+  if (bytes.length < header) return bytes.length;
+  let payload = len7;
+  if (extended > 0) {
+    payload = 0;
+    for (let i = 0; i < extended; i++) payload = payload * 256 + bytes[2 + i]!;
+  }
+  return Math.min(bytes.length, header + payload);
+}
+
+/** The bytes of stream range [from, to) held in `pieces`, as far as they run without a gap. */
+function piecesBetween(pieces: readonly { start: number; bytes: Uint8Array }[], from: number, to: number): Uint8Array {
+  const out = new Uint8Array(Math.max(0, to - from));
+  let at = from;
+  for (const p of pieces) {
+    const end = p.start + p.bytes.length;
+    if (end <= at || p.start >= to) continue;
+    if (p.start > at) break;
+    const part = p.bytes.subarray(at - p.start, Math.min(p.bytes.length, to - p.start));
+    out.set(part, at - from);
+    at += part.length;
+    if (at >= to) break;
+  }
+  return out.subarray(0, at - from);
 }
 
 function emptyHandshake(): Handshake {

@@ -209,6 +209,33 @@ describe('frames and faults, by the codec', () => {
     expect(conn!.faults[0]).toMatchObject({ dir: 'c2s', fault: { rule: 'mask-required', closeCode: 1002, offset: text('ok').length + 1 } });
   });
 
+  test('a fault keeps its frame\'s bytes as they were on the wire (still masked), however the segments cut them', () => {
+    // Invalid UTF-8 in a masked text frame: the fault is found in the payload, which the parser
+    // unmasks in place; the fault's bytes must be the masked wire bytes all the same.
+    const bad = masked({ opcode: Opcode.Text, payload: Uint8Array.of(0x48, 0x69, 0xc3, 0x28, 0x21) });
+    const before = text('first');
+    const stream = cat(before, bad, text('after'));
+    for (const sizes of [[stream.length], [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1], [before.length + 3, 4], [before.length - 1, 9]]) {
+      const [conn] = importCapture(file(chopped(stream, sizes))).connections;
+      expect(conn!.faults, `segments of ${sizes.join(',')}`).toHaveLength(1);
+      const [fault] = conn!.faults;
+      expect(fault!.fault).toMatchObject({ rule: 'invalid-utf8', closeCode: 1007, frameOffset: before.length });
+      expect(Buffer.from(fault!.bytes).toString('hex'), `segments of ${sizes.join(',')}`).toBe(Buffer.from(bad.subarray(0, fault!.bytes.length)).toString('hex'));
+      // The frame's bytes as far as the stream went (the fault is found at byte 4 of the payload, the rest came too).
+      expect(fault!.bytes.length).toBeGreaterThanOrEqual(fault!.fault.offset - before.length + 1);
+    }
+  });
+
+  test('the caller\'s bytes are never written to, a Node Buffer included (the codec unmasks a copy)', () => {
+    const segs = chopped(cat(text('one'), text('two')), [7, 100]);
+    const bytes = Buffer.from(file(segs));
+    const before = Buffer.from(bytes);
+    const first = importCapture(bytes);
+    expect(Buffer.compare(bytes, before)).toBe(0);
+    expect(frames(importCapture(bytes))).toEqual(frames(first));
+    expect(frames(first)).toEqual(['c2s 1 one', 'c2s 1 two', 's2c 1 ok']);
+  });
+
   test('a stream that ends inside a frame says where and how much is missing', () => {
     const whole = text('x'.repeat(50));
     const segs = conversation([

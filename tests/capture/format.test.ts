@@ -190,6 +190,24 @@ describe('the recorder: inspector messages in, a capture out', () => {
     );
   }, 60_000);
 
+  test('after a frame saved cut short, decoding resumes where the next saved frame starts (a 64-bit length demonstration)', () => {
+    const recorder = new CaptureRecorder();
+    recorder.accept(open);
+    recorder.accept({ type: 'frame', t: 101, wall: 1_765_000_000_101, connection: 2, direction: 'out', offset: 0, size: 70_010, opcode: 2, fin: true, masked: false, payloadLength: 70_000, headerLength: 10, bytes: '827f0000000000011170' + '00'.repeat(100), truncated: true });
+    recorder.accept({ type: 'frame', t: 102, wall: 1_765_000_000_102, connection: 2, direction: 'out', offset: 70_010, size: 7, opcode: 1, fin: true, masked: false, payloadLength: 5, headerLength: 2, bytes: '810548656c6c6f', truncated: false });
+    // And a hole nobody reported in the client's bytes: frames at 0 and at 20.
+    recorder.accept({ type: 'frame', t: 103, wall: 1_765_000_000_103, connection: 2, direction: 'in', offset: 0, size: 11, opcode: 1, fin: true, masked: true, payloadLength: 5, headerLength: 6, bytes: '818537fa213d7f9f4d5158', truncated: false });
+    recorder.accept({ type: 'frame', t: 104, wall: 1_765_000_000_104, connection: 2, direction: 'in', offset: 20, size: 11, opcode: 1, fin: true, masked: true, payloadLength: 5, headerLength: 6, bytes: '818537fa213d7f9f4d5158', truncated: false });
+    const report = reportFromCapture(recorder.toCapture());
+    const [conn] = report.connections;
+    expect(conn!.frames.map((f) => `${f.dir} ${f.frame.offset} ${new TextDecoder().decode(f.frame.payload)}`)).toEqual(['s2c 70010 Hello', 'c2s 0 Hello', 'c2s 20 Hello']);
+    expect(report.problems.map((p) => p.message)).toEqual([
+      expect.stringMatching(/client→server: 9 bytes at stream byte 11 were not saved .*decoding resumes at byte 20/),
+      expect.stringMatching(/server→client: the frame at stream byte 0 was saved with 110 bytes of its 70,010/),
+    ]);
+    expect(conn!.s2c.missing).toEqual({ at: 110, bytes: 69_900 });
+  });
+
   test('a frame saved cut short (truncated) is missing bytes: reported, never filled in', () => {
     const recorder = new CaptureRecorder();
     recorder.accept(open);

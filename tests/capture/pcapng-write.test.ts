@@ -11,7 +11,10 @@ import {
   checksum,
   decodePacket,
   importCapture,
+  inspectorMessages,
+  parseCapture,
   reportFromCapture,
+  serializeCapture,
   type CaptureFile,
   type CaptureReport,
   type TcpSegment,
@@ -114,3 +117,77 @@ function verifyChecksums(frame: Uint8Array): void {
   }
   expect(checksum([pseudo, tcp]), 'TCP checksum').toBe(0);
 }
+
+describe('a connection watched through /proxy', () => {
+  // The browser's bytes (masked), the target's reads (two frames in one read, then a masked frame:
+  // a fault in the target's bytes), and what the proxy found, as the inspector reports them.
+  const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+  const hello = Uint8Array.of(0x81, 0x85, 1, 2, 3, 4, 0x48 ^ 1, 0x65 ^ 2, 0x6c ^ 3, 0x6c ^ 4, 0x6f ^ 1);
+  const echo = Uint8Array.of(0x81, 0x05, 0x48, 0x65, 0x6c, 0x6c, 0x6f);
+  const pong = Uint8Array.of(0x8a, 0x00);
+  const maskedByTarget = Uint8Array.of(0x81, 0x82, 9, 9, 9, 9, 0x6f ^ 9, 0x6b ^ 9);
+  const capture: CaptureFile = {
+    format: 'framescope-capture',
+    version: 1,
+    savedAt: null,
+    name: 'proxied',
+    source: 'test',
+    connections: [
+      {
+        connection: 4,
+        path: '/proxy',
+        session: 's',
+        client: '127.0.0.1:50010',
+        server: '127.0.0.1:8008',
+        t: 10,
+        wall: 1_765_000_000_010,
+        request: { method: 'GET', url: '/proxy?target=ws%3A%2F%2F127.0.0.1%3A9001%2F&session=s', httpVersion: '1.1', headers: ['Host: 127.0.0.1:8008', 'Upgrade: websocket', 'Connection: Upgrade', 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==', 'Sec-WebSocket-Version: 13'] },
+        response: { status: 101, head: 'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n' },
+        proxy: { target: 'ws://127.0.0.1:9001/', address: '127.0.0.1:9001', forwarded: { method: 'GET', url: '/', httpVersion: '1.1', headers: ['Host: 127.0.0.1:9001'] }, steps: [], ok: true },
+        events: [
+          { type: 'read', t: 11, offset: 0, size: hello.length, boundaries: [hello.length] },
+          { type: 'frame', t: 11.1, direction: 'in', offset: 0, size: hello.length, opcode: 1, fin: true, masked: true, payloadLength: 5, headerLength: 6, bytes: hex(hello), truncated: false },
+          { type: 'read', t: 12, direction: 'out', offset: 0, size: echo.length + pong.length, boundaries: [echo.length, echo.length + pong.length] },
+          { type: 'frame', t: 12.1, direction: 'out', offset: 0, size: echo.length, opcode: 1, fin: true, masked: false, payloadLength: 5, headerLength: 2, bytes: hex(echo), truncated: false },
+          { type: 'frame', t: 12.2, direction: 'out', offset: echo.length, size: pong.length, opcode: 10, fin: true, masked: false, payloadLength: 0, headerLength: 2, bytes: hex(pong), truncated: false },
+          { type: 'read', t: 13, direction: 'out', offset: echo.length + pong.length, size: maskedByTarget.length, boundaries: [] },
+          { type: 'fault', t: 13.1, direction: 'out', rule: 'mask-forbidden', closeCode: 1002, offset: echo.length + pong.length + 1, length: 1, rfc: '5.1', detail: {}, message: 'masked', frameOffset: echo.length + pong.length, bytes: hex(maskedByTarget) },
+          { type: 'finding', t: 13.2, direction: 'out', rule: 'decoding-stopped', level: 'info', offset: echo.length + pong.length, length: 0, rfc: '7.1.7', message: 'stopped decoding' },
+          { type: 'closed', t: 20, code: 1006, reason: '', wasClean: false, initiator: null, cause: null, duration: 10, framesIn: 1, framesOut: 2, bytesIn: hello.length, bytesOut: 17, tcpClosedBy: 'server' },
+        ],
+      },
+    ],
+  };
+
+  test('the JSON keeps the proxy, the findings and each direction\'s reads and faults', () => {
+    const parsed = parseCapture(serializeCapture(capture));
+    expect(parsed.ok && parsed.warnings).toEqual([]);
+    expect(parsed.ok && parsed.capture).toEqual(capture);
+    const report = reportFromCapture(capture);
+    const [conn] = report.connections;
+    expect(conn!.frames.map((f) => `${f.dir} ${f.frame.opcode}`)).toEqual(['c2s 1', 's2c 1', 's2c 10']);
+    expect(conn!.faults.map((f) => [f.dir, f.fault.rule, hex(f.bytes)])).toEqual([['s2c', 'mask-forbidden', hex(maskedByTarget)]]);
+    const replayed = inspectorMessages(capture);
+    expect(replayed[0]).toMatchObject({ type: 'open', proxy: { target: 'ws://127.0.0.1:9001/' } });
+    expect(replayed.map((m) => m.type)).toContain('finding');
+  });
+
+  test('pcapng: the target\'s bytes go out one segment per read the proxy made of them, the fault\'s frame included', () => {
+    const file = captureToPcapng(capture);
+    const server: number[] = [];
+    const client: number[] = [];
+    for (const p of packets(file)) {
+      const decoded = decodePacket({ ...p, index: 0, fileOffset: 0, linkType: 1 });
+      const seg = (decoded as { segment: TcpSegment }).segment;
+      if (seg.payload.length === 0) continue;
+      (seg.src.port === 8008 ? server : client).push(seg.payload.length);
+    }
+    // The 101, then the target's two reads; the request head, then the browser's one read.
+    expect(server.slice(1)).toEqual([echo.length + pong.length, maskedByTarget.length]);
+    expect(client.slice(1)).toEqual([hello.length]);
+    const back = importCapture(file);
+    expect(back.error).toBeNull();
+    expect(perDirection(back)).toEqual(perDirection(reportFromCapture(capture)));
+    expect(back.connections[0]!.faults.map((f) => [f.dir, f.fault.rule])).toEqual([['s2c', 'mask-forbidden']]);
+  });
+});

@@ -10,6 +10,7 @@ import type { WorkerReply, WorkerRequest } from './worker-messages';
 // `import.meta.url` is not there at run time; Vite resolves this import against the script's own
 // address instead).
 import workerUrl from './decode.worker.ts?worker&url';
+import { startWorker } from './start-worker';
 
 export interface DecodeJob {
   promise: Promise<DecodeOutcome>;
@@ -65,7 +66,7 @@ export class SlicedBackend implements DecodeBackend {
 
 type WorkerFactory = () => Worker;
 
-const defaultFactory: WorkerFactory = () => new Worker(workerUrl, { name: 'framescope-decoder' });
+const defaultFactory: WorkerFactory = () => startWorker(workerUrl, 'framescope-decoder');
 
 /**
  * Decoding in a Web Worker. One job at a time: a new job while one runs ends the old worker (the

@@ -19,7 +19,8 @@ export interface DecoderOptions {
   debounceMs?: number;
 }
 
-export type DecoderView = 'decode' | 'build';
+/** The decoder's tabs: hex in, a frame built, a capture file opened. */
+export type DecoderView = 'decode' | 'build' | 'capture';
 
 export class DecoderState {
   #input = $state('');

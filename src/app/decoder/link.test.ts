@@ -26,6 +26,12 @@ describe('the URL hash round trip', () => {
     expect(read).toEqual({ role: 'server', input: '81 85 37 fa 21 3d 7f 9f 4d 51 58', frame: 2, view: 'build', notes: [] });
   });
 
+  it('opens the capture tab from view=capture', () => {
+    expect(decoderHash({ role: 'any', view: 'capture' })).toBe('#/decode?role=any&view=capture');
+    expect(readDecoderQuery({ view: 'capture' }).view).toBe('capture');
+    expect(readDecoderQuery({ view: 'nonsense' }).view).toBe('decode');
+  });
+
   it('leaves out frame 0 and the default view', () => {
     expect(decoderHash({ role: 'any', bytes: hello, frame: 0, view: 'decode' })).toBe('#/decode?role=any&hex=818537fa213d7f9f4d5158');
   });

@@ -5,7 +5,7 @@
  *
  * `hex` is the bytes as plain hex (compact); `text` carries an input that is not readable hex, so a
  * broken paste can be shared too; `frame` is the selected frame (1-based); `view=build` opens the
- * builder. Anything in a hash may have been typed by hand: reading never throws, and what cannot
+ * builder, `view=capture` the capture tab. Anything in a hash may have been typed by hand: reading never throws, and what cannot
  * be used is reported in `notes`.
  */
 import { type FrameSender, toHex } from '../../protocol';
@@ -41,7 +41,7 @@ export interface DecoderLinkState {
   text?: string | null;
   /** Selected frame, 0-based (written 1-based). */
   frame?: number | null;
-  view?: 'decode' | 'build';
+  view?: 'decode' | 'build' | 'capture';
 }
 
 /** Query parameters for the hash, in a stable order; null when the input is too big for a link. */
@@ -56,7 +56,7 @@ export function writeDecoderQuery(state: DecoderLinkState): { query: Record<stri
     else tooBig = true;
   }
   if (state.frame != null && state.frame > 0 && !tooBig) query['frame'] = String(state.frame + 1);
-  if (state.view === 'build') query['view'] = 'build';
+  if (state.view === 'build' || state.view === 'capture') query['view'] = state.view;
   return { query, tooBig };
 }
 
@@ -70,7 +70,7 @@ export interface ReadLink {
   /** What goes in the input box: spaced hex from `hex`, or `text` as given; null if the link has neither. */
   input: string | null;
   frame: number | null;
-  view: 'decode' | 'build';
+  view: 'decode' | 'build' | 'capture';
   /** What was wrong with the link, said plainly. */
   notes: string[];
 }
@@ -110,7 +110,7 @@ export function readDecoderQuery(query: Readonly<Record<string, string>>): ReadL
     if (Number.isSafeInteger(n) && n >= 1) frame = n - 1;
     else notes.push(`The link's frame "${clip(rawFrame)}" is not a frame number; the first frame is shown.`);
   }
-  const view = query['view'] === 'build' ? 'build' : 'decode';
+  const view = query['view'] === 'build' || query['view'] === 'capture' ? query['view'] : 'decode';
   return { role, input, frame, view, notes };
 }
 

@@ -8,6 +8,8 @@ import { Capture, NO_CONNECTIONS, type CaptureOptions, type CapturedFrame, type 
 import type { InspectorMessage } from './messages';
 import { checkInspectorMessage, parseInspectorMessage, type ParseResult } from './messages';
 import type { RingBuffer } from './ring-buffer';
+import type { CaptureFile, CaptureMeta } from '../../capture';
+import { captureFile } from './export';
 
 /** A read-only list by index: what FrameList draws (an array fits too). */
 export interface FrameSource<T> {
@@ -196,6 +198,11 @@ export class CaptureStore {
     }
     this.ingest(parsed.message);
     return parsed.message;
+  }
+
+  /** What the page holds now, as a capture file to save (docs/capture-format.md). */
+  toCaptureFile(meta: CaptureMeta = {}): CaptureFile {
+    return captureFile(this.#capture, meta);
   }
 
   /** Empties the frame list (the Clear button); it shows at once, paused or not. */

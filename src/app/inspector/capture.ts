@@ -8,6 +8,7 @@ import { opcodeInfo, type Fault } from '../../protocol';
 import type {
   ClosedMessage,
   ConnectionInfo,
+  DroppedMessage,
   FaultMessage,
   FloodMessage,
   FindingMessage,
@@ -112,6 +113,7 @@ export interface Notice {
 }
 
 const MAX_NOTICES = 50;
+const MAX_DROPPED = 1_000;
 
 export const NO_CONNECTIONS: ReadonlyMap<number, ConnectionRecord> = new Map();
 
@@ -122,6 +124,8 @@ export class Capture {
   #dropped = 0;
   #notices: Notice[] = [];
   #refused: RefusedMessage[] = [];
+  /** The `dropped` notices (the newest MAX_DROPPED), kept for a saved capture: where its record may have gaps. */
+  #droppedLog: DroppedMessage[] = [];
   #hello: Extract<InspectorMessage, { type: 'hello' }> | null = null;
   /** The server time `since` counts from: the hello's, or the first message's if none came first. */
   #epoch: number | null = null;
@@ -158,6 +162,11 @@ export class Capture {
     return this.#notices;
   }
 
+  /** The newest `dropped` notices, oldest first. */
+  get droppedLog(): readonly DroppedMessage[] {
+    return this.#droppedLog;
+  }
+
   /** Upgrade requests the server refused (404, 400, …) for this session. */
   get refused(): readonly RefusedMessage[] {
     return this.#refused;
@@ -188,6 +197,7 @@ export class Capture {
     }
     this.#notices = [];
     this.#refused = [];
+    this.#droppedLog = [];
     this.#dropped = 0;
   }
 
@@ -277,6 +287,7 @@ export class Capture {
       }
       case 'dropped':
         this.#dropped += message.count;
+        this.#droppedLog = [...this.#droppedLog.slice(-(MAX_DROPPED - 1)), message];
         this.#notice(
           message.t,
           'dropped',
