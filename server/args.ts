@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { checkRedisUrl } from './chat/redis-url.ts';
-import { DEFAULTS, MiB, type ResolvedOptions } from './options.ts';
+import { DEFAULTS, MiB, parseSubprotocols, type ResolvedOptions } from './options.ts';
 import { parseAllowList } from './upstream/policy.ts';
 
 /** The server's limits (as `ResolvedOptions` names them) plus what only the command line sets. */
@@ -57,6 +57,8 @@ Options:
   --allow-upstream LIST  servers /proxy may watch: CIDR blocks, hosts, host:port, loopback,
                          comma-separated, e.g. 192.168.1.0/24,loopback (default: loopback only,
                          for a browser on this machine)
+  --subprotocols LIST    subprotocols /echo speaks, most preferred first, comma-separated; it picks
+                         the first one the client offered (default ${DEFAULTS.subprotocols.join(',')}; "" for none)
   --quiet                no log lines
   --help                 this text
 
@@ -110,6 +112,7 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
         'deflate-threshold': { type: 'string' },
         redis: { type: 'string' },
         'allow-upstream': { type: 'string' },
+        subprotocols: { type: 'string' },
         quiet: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -179,7 +182,15 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
     inspectFrameBytes: DEFAULTS.inspector.maxFrameBytes,
     redis: null,
     allowUpstream: allowList(v['allow-upstream']),
+    subprotocols: DEFAULTS.subprotocols,
   };
+  if (v.subprotocols !== undefined) {
+    try {
+      options.subprotocols = parseSubprotocols(v.subprotocols);
+    } catch (error) {
+      problems.push(`--${(error as Error).message}`);
+    }
+  }
   const frameBytes = v['inspect-frame-bytes'];
   if (frameBytes !== undefined) {
     const n = parseSize(frameBytes);

@@ -6,12 +6,12 @@
  * line below, e.g. `'/chat': chatEndpoint,`.
  */
 import { createChatEndpoint } from './chat.ts';
-import { echoEndpoint } from './echo.ts';
+import { createEchoEndpoint } from './echo.ts';
 import type { Endpoint } from './types.ts';
 
-export function builtinEndpoints(): Record<string, Endpoint> {
+export function builtinEndpoints(options: { subprotocols?: readonly string[] } = {}): Record<string, Endpoint> {
   return {
-    '/echo': echoEndpoint,
+    '/echo': createEchoEndpoint(options.subprotocols),
     '/chat': createChatEndpoint(),
   };
 }
