@@ -37,6 +37,7 @@ export type {
   RefusedMessage,
   SocketErrorMessage,
   Stamp,
+  SubprotocolNegotiation,
 } from '../../wire/inspector';
 export { MAX_FLOOD_COUNT, MAX_FLOOD_SIZE, MISBEHAVE_KINDS } from '../../wire/inspector';
 
