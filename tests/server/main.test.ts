@@ -49,6 +49,7 @@ describe('parseCli', () => {
         inspectFrameBytes: 64 * 1024,
         redis: null,
         allowUpstream: [],
+        subprotocols: ['echo.v2', 'echo.v1'],
       },
     });
   });
