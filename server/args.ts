@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { checkRedisUrl } from './chat/redis-url.ts';
-import { DEFAULTS, MiB, type ResolvedOptions } from './options.ts';
+import { DEFAULTS, MiB, parseSubprotocols, type ResolvedOptions } from './options.ts';
 import { RECORD_DEFAULT_MAX } from './record/index.ts';
 import { parseAllowList } from './upstream/policy.ts';
 
@@ -65,6 +65,8 @@ Options:
                          (Wireshark) and a Framescope JSON capture (the page reopens it)
   --record-max SIZE      frame bytes kept per recorded connection; past it the file
                          marks a gap (default 32MiB)
+  --subprotocols LIST    subprotocols /echo speaks, most preferred first, comma-separated; it picks
+                         the first one the client offered (default ${DEFAULTS.subprotocols.join(',')}; "" for none)
   --quiet                no log lines
   --help                 this text
 
@@ -120,6 +122,7 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
         'allow-upstream': { type: 'string' },
         record: { type: 'string' },
         'record-max': { type: 'string' },
+        subprotocols: { type: 'string' },
         quiet: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -190,7 +193,15 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
     redis: null,
     allowUpstream: allowList(v['allow-upstream']),
     record: null,
+    subprotocols: DEFAULTS.subprotocols,
   };
+  if (v.subprotocols !== undefined) {
+    try {
+      options.subprotocols = parseSubprotocols(v.subprotocols);
+    } catch (error) {
+      problems.push(`--${(error as Error).message}`);
+    }
+  }
   const frameBytes = v['inspect-frame-bytes'];
   if (frameBytes !== undefined) {
     const n = parseSize(frameBytes);

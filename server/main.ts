@@ -51,6 +51,7 @@ async function main(): Promise<void> {
       classMode: o.classMode,
       deflate: { enabled: o.deflate, threshold: o.deflateThreshold },
       allowUpstream: o.allowUpstream,
+      subprotocols: o.subprotocols,
       quiet: o.quiet,
       staticDir: root,
       inspector: { maxFrameBytes: o.inspectFrameBytes },

@@ -2,7 +2,7 @@
  * The server's limits and switches, their defaults, and the one place that fills them in.
  * Every limit has a command-line flag (server/args.ts) and is described in docs/server.md.
  */
-import type { DeflateServerConfig } from '../src/protocol/index.ts';
+import { subprotocolListProblem, type DeflateServerConfig } from '../src/protocol/index.ts';
 import type { Logger } from './log.ts';
 import { parseAllowList } from './upstream/policy.ts';
 
@@ -47,6 +47,11 @@ export interface ServerOptions {
    * on this machine.
    */
   allowUpstream?: string | readonly string[];
+  /**
+   * The subprotocols `/echo` speaks, most preferred first, as a list or comma-separated (RFC 6455
+   * §4.2.2: it picks the first of these that the client offered). Empty: none.
+   */
+  subprotocols?: string | readonly string[];
 }
 
 export interface DeflateOptions extends DeflateServerConfig {
@@ -99,6 +104,8 @@ export interface ResolvedOptions {
   deflate: ResolvedDeflate;
   /** The allow list for `/proxy`, checked (empty: the default). */
   allowUpstream: readonly string[];
+  /** `/echo`'s subprotocols, most preferred first. */
+  subprotocols: readonly string[];
 }
 
 export const DEFAULTS: Omit<ResolvedOptions, 'staticDir' | 'inspector' | 'deflate' | 'allowUpstream'> & { inspector: Required<InspectorOptions> } = {
@@ -110,6 +117,8 @@ export const DEFAULTS: Omit<ResolvedOptions, 'staticDir' | 'inspector' | 'deflat
   handshakeTimeout: 10_000,
   closeTimeout: 5_000,
   classMode: false,
+  // Two teaching names: a browser that offers "echo.v1, echo.v2" gets echo.v2, the server's preference.
+  subprotocols: ['echo.v2', 'echo.v1'],
   inspector: {
     queueCount: 10_000,
     queueBytes: 8 * MiB,
@@ -147,6 +156,7 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     staticDir: options.staticDir ?? null,
     deflate: { enabled: enabled ?? true, threshold: pick(threshold, 0, 'deflate.threshold'), config },
     allowUpstream: parseAllowList(options.allowUpstream),
+    subprotocols: parseSubprotocols(options.subprotocols),
     inspector: {
       queueCount: pick(inspector.queueCount, DEFAULTS.inspector.queueCount, 'inspector.queueCount', 1),
       queueBytes: pick(inspector.queueBytes, DEFAULTS.inspector.queueBytes, 'inspector.queueBytes', 1),
@@ -156,4 +166,13 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
       rateBytes: pick(inspector.rateBytes, DEFAULTS.inspector.rateBytes, 'inspector.rateBytes'),
     },
   };
+}
+
+/** A subprotocol list from a flag ("echo.v2,echo.v1") or an array; absent: the default; a bad name throws. */
+export function parseSubprotocols(value: string | readonly string[] | undefined): readonly string[] {
+  if (value === undefined) return DEFAULTS.subprotocols;
+  const list = typeof value === 'string' ? value.split(',').map((name) => name.trim()).filter((name) => name !== '') : [...value];
+  const problem = subprotocolListProblem(list);
+  if (problem) throw new RangeError(`subprotocols: ${problem}`);
+  return list;
 }

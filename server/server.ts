@@ -107,7 +107,7 @@ export class FramescopeServer {
     this.hub = new InspectorHub({ classMode: this.options.classMode, limits: this.options.inspector });
     // One allow list for /proxy and the grader's runs (/conformance).
     const policy = options.upstreamPolicy ?? upstreamPolicy(this.options.allowUpstream);
-    this.endpoints = new EndpointRegistry({ ...builtinEndpoints(policy), ...options.endpoints });
+    this.endpoints = new EndpointRegistry({ ...builtinEndpoints(policy, { subprotocols: this.options.subprotocols }), ...options.endpoints });
     this.endpoints.register(INSPECT_PATH, inspectEndpoint(this.hub, this.options));
     this.compare = new CompareTransports(options.compare ?? {}, this.logger);
     this.endpoints.register(COMPARE_PATHS.websocket, this.compare.endpoint);
@@ -262,7 +262,9 @@ export class FramescopeServer {
   /** Write the 101 and start the connection. */
   #open(socket: Socket, head: Uint8Array, route: Accepted, accept: string): void {
     const { request, endpoint } = route;
-    const protocol = endpoint.selectProtocol?.(route.protocols) ?? null;
+    const selected = endpoint.selectProtocol?.(route.protocols, request) ?? null;
+    const subprotocol = selected !== null && typeof selected === 'object' ? selected : null;
+    const protocol = subprotocol ? subprotocol.chosen : (selected as string | null);
     // permessage-deflate for the endpoints that carry messages; the inspector's own stream stays plain.
     const deflate = request.path === INSPECT_PATH ? null : chooseDeflate(request.headers, request.url, this.options.deflate);
     const response = switchProtocols(socket, accept, protocol, deflate?.agreed?.response ?? null);
@@ -276,6 +278,7 @@ export class FramescopeServer {
       request: route.site.handshake,
       response: { status: 101, head: response },
       ...(deflate ? { deflate: deflate.report } : {}),
+      ...(subprotocol ? { subprotocol } : {}),
     };
     const connection = new ServerConnection({
       id,

@@ -12,6 +12,7 @@ import { createFramescopeServer, type FramescopeServer, type FramescopeServerOpt
 import { MAX_INSPECT_FRAME_BYTES, MIN_INSPECT_FRAME_BYTES, parseSize } from './args.ts';
 import { viteOwnsUpgrade, type ViteUpgradeConfig } from './vite-upgrades.ts';
 import { parseAllowList } from './upstream/policy.ts';
+import { parseSubprotocols } from './options.ts';
 
 interface HostServer {
   httpServer: unknown;
@@ -42,6 +43,7 @@ function hook(host: HostServer, options: FramescopeServerOptions, preview: boole
  * `/conformance` may grade (a bad list stops the dev server with the entry at fault).
  * `FRAMESCOPE_RECORD=DIR` is `--record DIR` (a folder that cannot be written stops the dev server
  * with the reason).
+ * `FRAMESCOPE_SUBPROTOCOLS=LIST` is `--subprotocols LIST`.
  */
 export function optionsFromEnv(env: Readonly<Record<string, string | undefined>>): FramescopeServerOptions {
   const flag = (name: string): boolean => ['1', 'true', 'yes', 'on'].includes((env[name] ?? '').trim().toLowerCase());
@@ -56,6 +58,14 @@ export function optionsFromEnv(env: Readonly<Record<string, string | undefined>>
       throw new Error(`FRAMESCOPE_INSPECT_FRAME_BYTES takes a size from 256 bytes to 1MiB (like 256KiB or 1MiB), not ${JSON.stringify(frameBytes)}`);
     }
     options.inspector = { maxFrameBytes: size };
+  }
+  const subprotocols = env['FRAMESCOPE_SUBPROTOCOLS'];
+  if (subprotocols !== undefined) {
+    try {
+      options.subprotocols = parseSubprotocols(subprotocols);
+    } catch (error) {
+      throw new Error(`FRAMESCOPE_SUBPROTOCOLS: ${(error as Error).message}`, { cause: error });
+    }
   }
   const allow = env['FRAMESCOPE_ALLOW_UPSTREAM'];
   if (allow !== undefined && allow.trim() !== '') {

@@ -7,14 +7,14 @@
  */
 import { createChatEndpoint } from './chat.ts';
 import { conformanceEndpoint } from './conformance.ts';
-import { echoEndpoint } from './echo.ts';
+import { createEchoEndpoint } from './echo.ts';
 import type { UpstreamPolicy } from '../upstream/policy.ts';
 import type { Endpoint } from './types.ts';
 
-/** `upstream`: where the grader may go, the same policy `/proxy` follows. */
-export function builtinEndpoints(upstream: UpstreamPolicy): Record<string, Endpoint> {
+/** `upstream`: where the grader may go, the same policy `/proxy` follows; `subprotocols`: what `/echo` speaks. */
+export function builtinEndpoints(upstream: UpstreamPolicy, options: { subprotocols?: readonly string[] } = {}): Record<string, Endpoint> {
   return {
-    '/echo': echoEndpoint,
+    '/echo': createEchoEndpoint(options.subprotocols),
     '/chat': createChatEndpoint(),
     '/conformance': conformanceEndpoint({ policy: upstream }),
   };

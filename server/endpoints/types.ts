@@ -7,7 +7,7 @@
  * may use; nothing here imports the connection itself.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import type { MessageEvent, ReadyState } from '../../src/protocol/index.ts';
+import type { MessageEvent, ReadyState, SubprotocolChoice } from '../../src/protocol/index.ts';
 import type { HandshakeRequest } from '../../src/wire/inspector.ts';
 
 /** The upgrade request as an endpoint sees it before accepting it. */
@@ -96,9 +96,10 @@ export interface Endpoint {
   check?(request: UpgradeRequest): Refusal | null;
   /**
    * Pick one of the subprotocols the client offered (RFC 6455 §4.2.2 /subprotocol/), or null to
-   * answer with none. Default: none.
+   * answer with none; or the whole negotiation (chosen and why), which the inspector reports to
+   * the page. Default: none.
    */
-  selectProtocol?(offered: readonly string[]): string | null;
+  selectProtocol?(offered: readonly string[], request: UpgradeRequest): string | null | SubprotocolChoice;
   /** Exempt this endpoint's connections from the idle timeout (listeners that never send). */
   noIdleTimeout?: boolean;
   /** The connection is open. Return its handlers (or register them later with `connection.setHandlers`). */

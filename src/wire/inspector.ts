@@ -56,6 +56,17 @@ export interface ConnectionInfo extends Stamp {
   deflate?: DeflateNegotiation;
   /** Set on a connection through `/proxy`: the target, and its 101 checked step by step. */
   proxy?: ProxyInfo;
+  /** The subprotocol negotiation (RFC 6455 §4.2.2): offered, spoken, chosen and why (absent where the endpoint has no list). */
+  subprotocol?: SubprotocolNegotiation;
+}
+
+/** What the server did with the client's Sec-WebSocket-Protocol. */
+export interface SubprotocolNegotiation {
+  offered: string[];
+  supported: string[];
+  /** What the 101 names, or null; a demonstration may name one the client did not offer. */
+  chosen: string | null;
+  why: string;
 }
 
 /** One step of a target's 101, checked by the proxy as RFC 6455 §4.1 lists them. */

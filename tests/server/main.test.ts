@@ -50,6 +50,7 @@ describe('parseCli', () => {
         redis: null,
         allowUpstream: [],
         record: null,
+        subprotocols: ['echo.v2', 'echo.v1'],
       },
     });
   });

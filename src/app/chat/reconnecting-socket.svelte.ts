@@ -219,7 +219,8 @@ export class ReconnectingSocket {
         },
         message: (data, socket) => {
           this.#readyState = socket.readyState;
-          this.#handlers.message(data);
+          // The chat opens with binaryType 'arraybuffer' (openSocket's default): never a Blob.
+          if (typeof data === 'string' || data instanceof ArrayBuffer) this.#handlers.message(data);
         },
         error: (socket) => {
           this.#readyState = socket.readyState;

@@ -15,6 +15,8 @@ import { captureFile } from './export';
 export interface FrameSource<T> {
   readonly length: number;
   at(index: number): T | undefined;
+  /** Index of the item with sequence number `seq`, or -1 (a filtered list's positions are not consecutive). */
+  indexOfSeq?(seq: number): number;
 }
 
 /** The captured frames at one moment: a view over the ring, replaced on every change. */

@@ -37,6 +37,7 @@ export type {
   RefusedMessage,
   SocketErrorMessage,
   Stamp,
+  SubprotocolNegotiation,
 } from '../../wire/inspector';
 export { MAX_FLOOD_COUNT, MAX_FLOOD_SIZE, MISBEHAVE_KINDS } from '../../wire/inspector';
 
@@ -79,7 +80,8 @@ const stampFields = { t: num, wall: num };
 const request = shape({ method: str, url: str, httpVersion: str, headers: arrayOf(str) });
 const response = shape({ status: int, head: str });
 const deflate = shape({ wanted: bool, why: str, offers: arrayOf(shape({ offer: str, accepted: bool, reasons: arrayOf(str) })), response: nullable(str), threshold: num });
-const connectionFields = { ...stampFields, connection: int, path: str, session: nullable(str), peer: str, request, response, deflate: optional(deflate) };
+const subprotocol = shape({ offered: arrayOf(str), supported: arrayOf(str), chosen: nullable(str), why: str });
+const connectionFields = { ...stampFields, connection: int, path: str, session: nullable(str), peer: str, request, response, deflate: optional(deflate), subprotocol: optional(subprotocol) };
 const limits = shape({ queueCount: num, queueBytes: num, maxFrameBytes: num, maxPayload: num, maxMessage: num });
 
 const FIELDS: Record<InspectorMessage['type'], Record<string, Check>> = {

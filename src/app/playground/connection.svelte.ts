@@ -4,7 +4,7 @@
  */
 import { throttled } from '../inspector/capture.svelte';
 import { RingBuffer } from '../inspector/ring-buffer';
-import { createBrowserSocket, openSocket, type CreateSocket, type PageSocket } from '../socket/socket';
+import { createBrowserSocket, openSocket, type CreateSocket, type PageSocket, type SocketOptions } from '../socket/socket';
 import { createTimeline, reduceTimelineBatch, type Timeline, type TimelineInput } from '../socket/timeline';
 import { checkCloseRequest } from './close-codes';
 import type { Outgoing } from './composer';
@@ -62,6 +62,8 @@ export interface LoggedMessage {
   kind: 'text' | 'binary';
   size: number;
   preview: string;
+  /** What the message event's `data` was: a string, an ArrayBuffer or a Blob (binaryType). */
+  carried?: 'string' | 'ArrayBuffer' | 'Blob';
 }
 
 export type ActionResult = { ok: true } | { ok: false; message: string };
@@ -155,8 +157,13 @@ export class PlaygroundConnection {
     return state === 'CONNECTING' || state === 'OPEN' || state === 'CLOSING';
   }
 
+  /** What binary messages arrive as from now on, on the open socket too (WHATWG WebSockets: binaryType). */
+  setBinaryType(type: BinaryType): void {
+    if (this.#socket) this.#socket.binaryType = type;
+  }
+
   /** Opens a new WebSocket (closing the current one first, with 1000). */
-  connect(url: string, ours: boolean): ActionResult {
+  connect(url: string, ours: boolean, options: SocketOptions = {}): ActionResult {
     if (this.#socket && this.active) this.close(1000, 'reconnecting');
     this.#detach();
     const id = this.nextId;
@@ -170,12 +177,18 @@ export class PlaygroundConnection {
           this.#apply(id, { type: 'open', t: t(), protocol: socket.protocol, extensions: socket.extensions }, true);
         },
         message: (data) => {
-          const bytes = typeof data === 'string' ? null : new Uint8Array(data);
+          const at = t();
+          if (typeof Blob !== 'undefined' && data instanceof Blob) {
+            // binaryType 'blob': the bytes are behind a promise (blob.arrayBuffer()); the event knows only the size.
+            this.#apply(id, { type: 'message', t: at, kind: 'binary', size: data.size });
+            this.#record({ timeline: id, direction: 'received', t: at, kind: 'binary', size: data.size, preview: `Blob (${data.size} bytes; read with await event.data.arrayBuffer())`, carried: 'Blob' });
+            return;
+          }
+          const bytes = typeof data === 'string' ? null : new Uint8Array(data as ArrayBuffer);
           const kind = bytes ? 'binary' : 'text';
           const size = bytes ? bytes.length : utf8Length(data as string);
-          const at = t();
           this.#apply(id, { type: 'message', t: at, kind, size });
-          this.#record({ timeline: id, direction: 'received', t: at, kind, size, preview: previewData(bytes ?? (data as string)) });
+          this.#record({ timeline: id, direction: 'received', t: at, kind, size, preview: previewData(bytes ?? (data as string)), carried: bytes ? 'ArrayBuffer' : 'string' });
         },
         error: () => {
           this.#apply(id, { type: 'error', t: t() }, true);
@@ -186,6 +199,7 @@ export class PlaygroundConnection {
         },
       },
       this.#createSocket,
+      options,
     );
     if (!opened.ok) return { ok: false, message: `The browser refused the URL: ${opened.message}` };
     const socket = opened.socket;

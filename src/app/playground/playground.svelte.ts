@@ -17,6 +17,8 @@ import { connNumberFromTarget, defaultEchoUrl, resolveTarget } from './session';
 import { ProxyChoice, type CheckFetch } from './proxy/choice.svelte';
 import { explainProxied, explainProxyRefusal } from './proxy/explain';
 import { proxyUrl } from './proxy/target';
+import { capturedFilterable } from '../components/filter/captured';
+import { FrameFinder } from '../components/filter/finder.svelte';
 
 export interface PageLocation {
   protocol: string;
@@ -60,6 +62,11 @@ export class PlaygroundState {
   readonly connection: PlaygroundConnection;
   /** "Watch through Framescope" for a URL that is not this page's server. */
   readonly proxy: ProxyChoice;
+  /** The frame list's filter; while one is on, Follow, Prev/Next and ↑/↓ go through its matches. */
+  readonly finder = new FrameFinder<CapturedFrame>(capturedFilterable);
+  /** The subprotocols to offer, as typed ("echo.v1, echo.v2"). */
+  subprotocols = $state('');
+  #binaryType = $state<BinaryType>('arraybuffer');
   #url = $state('');
   #proxied = $state(false);
   #inspector = $state.raw<InspectorClient | null>(null);
@@ -167,6 +174,16 @@ export class PlaygroundState {
     this.#follow = value;
   }
 
+  /** What the socket's message events carry for a binary message: an ArrayBuffer or a Blob. */
+  get binaryType(): BinaryType {
+    return this.#binaryType;
+  }
+
+  set binaryType(type: BinaryType) {
+    this.#binaryType = type;
+    this.connection.setBinaryType(type);
+  }
+
   /** Pause capture: frames keep arriving and are counted, the list and the frame view hold still. */
   get paused(): boolean {
     return this.#inspector?.capture.paused ?? false;
@@ -181,7 +198,10 @@ export class PlaygroundState {
   get selected(): number | null {
     const frames = this.#inspector?.capture.frames;
     if (!frames) return null;
-    if (this.#follow) return frames.at(frames.length - 1)?.seq ?? null;
+    if (this.#follow) {
+      const list = this.finder.matches ?? frames;
+      return list.at(list.length - 1)?.seq ?? null;
+    }
     return this.#selected;
   }
 
@@ -204,6 +224,12 @@ export class PlaygroundState {
     const frames = this.#inspector?.capture.frames;
     if (!frames || frames.length === 0) return false;
     const seq = this.selected;
+    if (this.finder.matches) {
+      const next = this.finder.step(seq, delta);
+      const match = next === undefined ? undefined : frames.bySeq(next);
+      if (match) this.select(match);
+      return match !== undefined;
+    }
     const index = seq === null ? frames.length : frames.indexOfSeq(seq);
     const target = (index === -1 ? frames.length : index) + delta;
     const frame = target >= 0 && target < frames.length ? frames.at(target) : undefined;
@@ -217,8 +243,9 @@ export class PlaygroundState {
     const frames = this.#inspector?.capture.frames;
     const seq = this.selected;
     if (!frames || seq === null) return null;
-    const index = frames.indexOfSeq(seq);
-    return index === -1 ? null : { index: index + 1, count: frames.length };
+    const list = this.finder.matches ?? frames;
+    const index = list.indexOfSeq(seq);
+    return index === -1 ? null : { index: index + 1, count: list.length };
   }
 
   /** The tap's record of the current timeline's connection. */
@@ -326,7 +353,7 @@ export class PlaygroundState {
     } else {
       this.#notice ??= `${target.host} is not this page\u2019s server: the browser hides frames from scripts, so you see messages only (no inspector tap).`;
     }
-    const result = this.connection.connect(url, ours);
+    const result = this.connection.connect(url, ours, { protocols: parseProtocols(this.subprotocols), binaryType: this.#binaryType });
     if (!result.ok) this.#notice = result.message;
     const socket = this.connection.socket;
     if (result.ok && socket) this.#onsocket(socket);
@@ -417,4 +444,9 @@ export class PlaygroundState {
     this.connection.destroy();
     this.#inspector?.close();
   }
+}
+
+/** "echo.v1, echo.v2" (commas or spaces) as the list `new WebSocket(url, protocols)` takes. */
+export function parseProtocols(text: string): string[] {
+  return text.split(/[\s,]+/).filter((name) => name !== '');
 }

@@ -20,9 +20,16 @@ export interface PageSocket extends EventTarget {
   close(code?: number, reason?: string): void;
 }
 
-export type CreateSocket = (url: string) => PageSocket;
+/** `protocols`: the subprotocols to offer (`new WebSocket(url, protocols)`, RFC 6455 §4.1 Sec-WebSocket-Protocol). */
+export type CreateSocket = (url: string, protocols?: readonly string[]) => PageSocket;
 
-export const createBrowserSocket: CreateSocket = (url) => new WebSocket(url);
+export const createBrowserSocket: CreateSocket = (url, protocols) => (protocols && protocols.length > 0 ? new WebSocket(url, [...protocols]) : new WebSocket(url));
+
+/** How the page opens a socket: the subprotocols it offers, and what binary messages arrive as. */
+export interface SocketOptions {
+  protocols?: readonly string[];
+  binaryType?: BinaryType;
+}
 
 /** readyState's values by name: CONNECTING 0, OPEN 1, CLOSING 2, CLOSED 3 (WHATWG WebSockets). */
 export const READY_STATES = ['CONNECTING', 'OPEN', 'CLOSING', 'CLOSED'] as const;
@@ -47,10 +54,10 @@ export function describeClose(code: number, reason: string): string {
   return reason ? `${words}: ${reason}` : words;
 }
 
-/** The socket's events, typed. Binary messages arrive as ArrayBuffer (binaryType 'arraybuffer'). */
+/** The socket's events, typed. Binary messages arrive as ArrayBuffer, or as Blob when binaryType is 'blob'. */
 export interface SocketHandlers {
   open?(socket: PageSocket): void;
-  message?(data: string | ArrayBuffer, socket: PageSocket): void;
+  message?(data: string | ArrayBuffer | Blob, socket: PageSocket): void;
   error?(socket: PageSocket): void;
   close?(close: CloseSummary, socket: PageSocket): void;
 }
@@ -68,17 +75,17 @@ export type OpenedSocket =
  * Opens a WebSocket to `url` and listens to its events. The constructor throws a SyntaxError for a
  * URL the browser refuses (not ws: or wss:, a #fragment, a bad port): that comes back as a value.
  */
-export function openSocket(url: string, handlers: SocketHandlers, create: CreateSocket = createBrowserSocket): OpenedSocket {
+export function openSocket(url: string, handlers: SocketHandlers, create: CreateSocket = createBrowserSocket, options: SocketOptions = {}): OpenedSocket {
   let socket: PageSocket;
   try {
-    socket = create(url);
+    socket = options.protocols && options.protocols.length > 0 ? create(url, options.protocols) : create(url);
   } catch (error) {
     return { ok: false, message: error instanceof Error ? error.message : String(error) };
   }
-  socket.binaryType = 'arraybuffer';
+  socket.binaryType = options.binaryType ?? 'arraybuffer';
   const listeners: [string, (event: Event) => void][] = [
     ['open', () => handlers.open?.(socket)],
-    ['message', (event) => handlers.message?.((event as MessageEvent<string | ArrayBuffer>).data, socket)],
+    ['message', (event) => handlers.message?.((event as MessageEvent<string | ArrayBuffer | Blob>).data, socket)],
     ['error', () => handlers.error?.(socket)],
     [
       'close',

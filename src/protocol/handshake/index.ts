@@ -12,6 +12,7 @@
  *   accept.ts     Sec-WebSocket-Accept         server.ts   the server's side (§4.2)
  *   client.ts     the client's side (§4.1)
  *   response-steps.ts  the server's 101 checked step by step (§4.1), for a proxy
+ *   subprotocol.ts  the server's choice of subprotocol (§4.2.2)
  */
 export { base64Decode, base64Encode } from './base64.ts';
 export { sha1 } from './sha1.ts';
@@ -21,3 +22,4 @@ export * from './accept.ts';
 export * from './server.ts';
 export * from './client.ts';
 export * from './response-steps.ts';
+export * from './subprotocol.ts';
