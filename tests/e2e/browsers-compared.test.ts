@@ -15,7 +15,7 @@ import { FAULTS, closeCodeInfo } from '../../src/protocol';
 import { VIOLATIONS } from '../../src/app/playground/demos';
 import { browsersTable, describeReaction, type BrowserRecord } from '../helpers/browsers-table';
 import { builtAppDir } from './app';
-import { clickButton, connect, explanation, resetSeen, seen, sendText, sessionToken, sleep, watchSocket } from './pages';
+import { clickButton, connect, explanation, resetSeen, seen, sendText, sessionToken, sleep } from './pages';
 import { describePuppeteer, type BrowserKind } from './puppeteer';
 import { closeCode, watchSession, type Tap } from './tap';
 

@@ -63,7 +63,7 @@ export function browsersTable(records: readonly BrowserRecord[], when: string): 
   return [
     '# Browsers compared',
     '',
-    '<!-- Written by tests/e2e/browsers-compared.test.ts (`npm run screenshots` writes this file); do not edit by hand. -->',
+    '<!-- Written by tests/e2e/browsers-compared.test.ts (`npm run browsers-compared` writes this file); do not edit by hand. -->',
     '',
     `What each browser did in the playground's demonstrations, as the e2e suite saw it (${when}): the`,
     "browser's own events (error, message, close with its code and wasClean), its readyState, and the",
