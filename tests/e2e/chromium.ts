@@ -1,5 +1,6 @@
 // Where Chromium is. No vitest import here: global-setup.ts (main process) uses it too.
 import { existsSync } from 'node:fs';
+import { findFirefox } from './firefox';
 
 export const CHROMIUM_PATHS = [
   '/usr/bin/chromium',
@@ -27,7 +28,7 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env): string | nul
   return candidates.find((path): path is string => !!path && existsSync(path)) ?? null;
 }
 
-/** Browser tests run here: a Chromium is found, or CI=true (where a missing one must fail). */
+/** Browser tests run here: a Chromium or a Firefox is found, or CI=true (where a missing one must fail). */
 export function browserTestsWillRun(env: NodeJS.ProcessEnv = process.env): boolean {
-  return findChromium(env) !== null || env['CI'] === 'true';
+  return findChromium(env) !== null || findFirefox(env) !== null || env['CI'] === 'true';
 }

@@ -3,7 +3,7 @@
  * words for what happened afterwards. The page sends them over `/inspect` as `command` messages
  * (docs/inspector.md); the server does them on this tab's echo connection.
  */
-import { closeCodeInfo, FAULTS, isValidCloseCode, type FaultRule } from '../../protocol';
+import { closeCodeInfo, isValidCloseCode, type FaultRule } from '../../protocol';
 import type { CommandAction, MisbehaveKind } from '../inspector/messages';
 import type { CloseSummary } from '../socket/socket';
 
@@ -67,16 +67,16 @@ export function violation(kind: string): Violation | undefined {
 }
 
 export const PING_EXPLANATION =
-  'The server sends a ping (opcode 0x9). The browser answers with a pong carrying the same payload, on its own: no JavaScript event fires for either, so only the frame list shows them.';
+  'The server sends a ping (opcode 0x9). RFC 6455 §5.5.2: the browser must answer with a pong carrying the same payload, on its own. The API has no event for either, so only the frame list shows whether this browser answered.';
 
 export const FRAGMENT_EXPLANATION =
-  'The server echoes your next message as several frames: the first with FIN 0, continuation frames after it, the last with FIN 1. The browser joins them and fires one message event.';
+  'The server echoes your next message as several frames: the first with FIN 0, continuation frames after it, the last with FIN 1. The browser must join them into one message (RFC 6455 §5.4): the timeline shows the message events this browser fired.';
 
 export const CLOSE_EXPLANATION =
-  'The server starts the closing handshake with this code and reason. The browser answers with its own Close frame, the server closes TCP, and the close event reports the code with wasClean true.';
+  'The server starts the closing handshake with this code and reason. RFC 6455 §5.5.1: the browser answers with its own Close frame, the server then closes TCP; the page says what code and wasClean this browser reported.';
 
 export const VIOLATION_EXPLANATION =
-  'The server breaks the protocol on purpose. The browser must fail the connection: it fires error, then close with code 1006 (it never says which rule on the page), and the timeline jumps from OPEN to CLOSED.';
+  'The server breaks the protocol on purpose. RFC 6455 says the browser must fail the connection (§7.1.7): an error event, then close with code 1006 (the page is never told which rule), the timeline jumping from OPEN to CLOSED. Browsers do not all do so: after each one the page says what this browser did.';
 
 /** Codes the server may put in a Close frame (RFC 6455 §7.4): the demo's choices. */
 export const SERVER_CLOSE_CODES: readonly { code: number; name: string }[] = [
@@ -158,41 +158,22 @@ export interface SentClose {
   reason: string;
 }
 
-/**
- * When the browser's Close frame carried another code than the one the RFC gives for the fault
- * (Chromium sends 1002 on invalid UTF-8, where RFC 6455 §7.4.1 names 1007): say so.
- */
-function codeDiffers(sent: number | null, rule: FaultRule): string {
-  const info = FAULTS[rule];
-  if (sent === null || sent === info.closeCode) return '';
-  const named = (code: number): string => `${code} (${closeCodeInfo(code).name})`;
-  return (
-    ` Note the code: this browser sent ${named(sent)}, but for this fault RFC 6455 asks for ${named(info.closeCode)} ` +
-    `(§${info.rfc}${info.closeCode === 1007 ? '; §7.4.1: 1007 is for "data within a message that was not consistent with the type of the message (e.g., non-UTF-8 [RFC3629] data within a text message)"' : ''}), ` +
-    `which is what this page's decoder and Framescope's server use. Browsers differ here; the RFC does not.`
-  );
-}
-
 /** The server refused the opening handshake (the tap's `refused` report): say so, with its reason. */
-export function explainRefusal(status: number, reason: string): Explanation {
+export function explainRefusal(status: number, reason: string, close?: CloseSummary, failed = true): Explanation {
+  const saw = close ? `${failed ? 'error, then ' : ''}close with ${close.code}` : 'error, then close with 1006';
   return {
     title: `The server refused the handshake (HTTP ${status})`,
-    text: `It answered ${status} instead of 101 Switching Protocols: ${reason} A browser fails the connection on any answer but 101 (RFC 6455 §4.1), so the page saw error, then close with 1006, and the socket never reached OPEN.`,
+    text: `It answered ${status} instead of 101 Switching Protocols: ${reason} A client fails the connection on any answer but 101 (RFC 6455 §4.1), and the page saw ${saw}; the socket never reached OPEN.`,
     expected: false,
   };
 }
 
 /**
- * What the page says when a connection closed: plain words for the code, and, after a
- * demonstration that broke the protocol, which rule and why the browser reported 1006.
- * `browserSent` is the Close frame the browser put on the wire, when the tap saw one.
+ * What the page says when a connection closed (a demonstration that broke the protocol is
+ * explained by reaction.ts instead, from what the browser did). `browserSent` is the Close frame
+ * the browser put on the wire, when the tap saw one.
  */
-export function explainClose(
-  close: CloseSummary,
-  failed: boolean,
-  misbehave: MisbehaveKind | null,
-  browserSent: SentClose | null = null,
-): Explanation {
+export function explainClose(close: CloseSummary, failed: boolean, browserSent: SentClose | null = null): Explanation {
   const info = closeCodeInfo(close.code);
   const named = `${close.code} (${info.name})`;
   const wire = browserSent
@@ -200,26 +181,6 @@ export function explainClose(
         browserSent.code === null ? 'no code' : `code ${browserSent.code}`
       }${browserSent.reason ? ` and reason ${JSON.stringify(browserSent.reason)}` : ''}, before it dropped TCP.`
     : '';
-  if (misbehave) {
-    const v = violation(misbehave);
-    const rule = v ? `${v.label} (RFC 6455 §${v.rfc}): ${v.explanation}` : `The server broke the protocol (${misbehave}).`;
-    const wireCode = v && browserSent ? codeDiffers(browserSent.code, v.rule) : '';
-    if (close.code === 1006 && !close.wasClean) {
-      return {
-        title: 'The browser failed the connection',
-        text:
-          `${rule} As RFC 6455 §7.1.7 requires, the browser failed the connection: ` +
-          `${failed ? 'an error event, then ' : ''}a close event with code 1006 and wasClean false. ` +
-          `1006 (Abnormal Closure) is never sent: it is how the API says "no clean closing handshake".${wire}${wireCode}`,
-        expected: true,
-      };
-    }
-    return {
-      title: `Closed with ${named}`,
-      text: `${rule} This browser ended the connection with code ${named}${close.wasClean ? ' after a closing handshake' : ''}; RFC 6455 §7.1.7 expected it to fail the connection (1006 on the page).${wire}${wireCode}`,
-      expected: false,
-    };
-  }
   if (close.code === 1006) {
     return {
       title: 'Abnormal closure (1006)',

@@ -11,7 +11,9 @@ import type { Outgoing } from './composer';
 import type { CreateSocket, PageSocket } from '../socket/socket';
 import { PlaygroundConnection, type ActionResult } from './connection.svelte';
 import { payloadHead } from '../components/frame-row';
-import { demoAction, explainClose, explainRefusal, type DemoRequest, type Explanation, type SentClose } from './demos';
+import { demoAction, explainClose, explainRefusal, violation, type DemoRequest, type Explanation, type SentClose } from './demos';
+import { currentBrowser, type BrowserName } from './browser-name';
+import { explainReaction, type Reaction } from './reaction';
 import { newSessionToken, socketBase } from '../socket/address';
 import { connNumberFromTarget, defaultEchoUrl, resolveTarget } from './session';
 import { ProxyChoice, type CheckFetch } from './proxy/choice.svelte';
@@ -38,6 +40,19 @@ export interface PlaygroundOptions {
   onsocket?: (socket: PageSocket) => void;
   /** Asks the server whether `/proxy` may watch a target (tests pass a fake). */
   proxyCheck?: CheckFetch;
+  /** The browser named in the demonstrations' explanations (default: from `navigator`). */
+  browser?: BrowserName;
+  /** How long after a broken frame the page takes "nothing happened" as the browser's answer (ms). */
+  settleMs?: number;
+}
+
+/** A protocol violation asked for on one connection, and what the page had seen when it was sent. */
+interface Misbehaved {
+  kind: MisbehaveKind;
+  /** Message events before the broken frame. */
+  messagesBefore: number;
+  /** Set once the page has waited: message events then (later ones are the user's own echoes). */
+  settled: { messages: number; open: boolean } | null;
 }
 
 /** One session token per tab, kept across page reloads (sessionStorage), made once. */
@@ -73,7 +88,9 @@ export class PlaygroundState {
   #selected = $state<number | null>(null);
   #follow = $state(true);
   #capacity = $state(DEFAULT_CAPACITY);
-  #misbehaved = $state.raw<Readonly<Record<number, MisbehaveKind>>>({});
+  #misbehaved = $state.raw<Readonly<Record<number, Misbehaved>>>({});
+  readonly browser: BrowserName;
+  #settleMs: number;
   #notice = $state<string | null>(null);
   #connecting = $state(false);
   #compression = $state(false);
@@ -92,6 +109,8 @@ export class PlaygroundState {
     this.#onsocket = options.onsocket ?? (() => {});
     this.proxy = new ProxyChoice(this.location, { fetch: options.proxyCheck });
     this.#url = defaultEchoUrl(this.location);
+    this.browser = options.browser ?? currentBrowser();
+    this.#settleMs = options.settleMs ?? 1_500;
   }
 
   /** The URL field (without the session, which Connect adds for our own server). */
@@ -264,20 +283,43 @@ export class PlaygroundState {
     return this.currentRecord;
   }
 
-  /** What the page says about the current timeline's close, if it closed. */
+  /**
+   * What the page says about the current timeline: after a protocol violation, what this browser
+   * did (reaction.ts); else about its close, if it closed.
+   */
   get explanation(): Explanation | null {
     const current = this.connection.current;
+    const asked = current ? this.#misbehaved[current.id] : undefined;
+    // A violation the browser let pass: its answer stands until a close of the user's own.
+    if (current && asked && !(asked.settled?.open && current.close)) {
+      const v = violation(asked.kind);
+      if (v) return explainReaction(v, this.#reaction(asked), this.browser);
+    }
     if (!current?.close) return null;
     if (!current.steps.some((step) => step.state === 'OPEN') && this.connection.ours) {
       const refusal = [...(this.#inspector?.capture.refused ?? [])]
         .reverse()
         .find((r) => connNumberFromTarget(r.request.url) === current.id);
-      if (refusal) return refusal.proxy ? explainProxyRefusal(refusal) : explainRefusal(refusal.status, refusal.reason);
+      if (refusal) return refusal.proxy ? explainProxyRefusal(refusal) : explainRefusal(refusal.status, refusal.reason, current.close, current.failed);
     }
     const record = this.#proxied ? this.currentRecord : null;
     const proxied = record ? explainProxied(record, current.close) : null;
     if (proxied) return proxied;
-    return explainClose(current.close, current.failed, this.#misbehaved[current.id] ?? null, this.browserClose);
+    return explainClose(current.close, current.failed, this.browserClose);
+  }
+
+  /** What the page saw of the current connection since the broken frame `asked` for. */
+  #reaction(asked: Misbehaved): Reaction {
+    const current = this.connection.current!;
+    const messages = (asked.settled?.messages ?? current.messagesReceived) - asked.messagesBefore;
+    return {
+      error: current.failed,
+      messages,
+      readyState: current.state,
+      close: current.close,
+      sentClose: this.browserClose,
+      settled: asked.settled !== null,
+    };
   }
 
   /** The Close frame the browser sent on the current connection, as the tap saw it (newest frames searched). */
@@ -383,7 +425,8 @@ export class PlaygroundState {
     const record = await this.#reported(inspector, current.id);
     if (!record) return { ok: false, message: 'The inspector has not reported this connection yet; try again in a moment.' };
     if (request.demo === 'misbehave') {
-      this.#misbehaved = { ...this.#misbehaved, [current.id]: request.kind };
+      this.connection.flush();
+      this.#misbehaved = { ...this.#misbehaved, [current.id]: { kind: request.kind, messagesBefore: this.connection.current?.messagesReceived ?? 0, settled: null } };
     }
     // New frames are what the class should look at.
     this.#follow = true;
@@ -399,8 +442,23 @@ export class PlaygroundState {
     }
     // The server reports the broken frame before its ack: select it, so the class looks at the
     // fault, not at the Close frames that follow it.
-    if (request.demo === 'misbehave') this.#selectBroken(inspector, record.connection, before);
+    if (request.demo === 'misbehave') {
+      this.#selectBroken(inspector, record.connection, before);
+      this.#settleLater(current.id);
+    }
     return { ok: true, message: result.ack.detail };
+  }
+
+  /** After `settleMs`, what has not happened on connection `id` is taken as the browser's answer. */
+  #settleLater(id: number): void {
+    setTimeout(() => {
+      this.connection.flush(); // the browser's events so far, not as of the last animation frame
+      const asked = this.#misbehaved[id];
+      const timeline = this.connection.timelines.find((t) => t.id === id);
+      if (!asked || asked.settled || !timeline) return;
+      const open = timeline.close === null;
+      this.#misbehaved = { ...this.#misbehaved, [id]: { ...asked, settled: { messages: timeline.messagesReceived, open } } };
+    }, this.#settleMs);
   }
 
   /** Selects the first frame broken on purpose on `connection` captured from sequence number `from` on. */

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { connectInspector } from '../inspector/client.svelte';
 import { clientHello, hello, open, serverHello } from '../inspector/fixtures';
 import { FakeSocket } from '../socket/fake-socket';
+import { browserFromUserAgent } from './browser-name';
 import { PlaygroundState } from './playground.svelte';
+
+const FIREFOX = browserFromUserAgent('Mozilla/5.0 (X11; Linux x86_64; rv:153.0) Gecko/20100101 Firefox/153.0');
 
 const LOCATION = { protocol: 'http:', host: '127.0.0.1:8008' };
 
@@ -36,6 +39,8 @@ function setup(options: { inspectorAnswers?: boolean } = {}) {
         },
       }),
     inspectorWait: 100,
+    browser: FIREFOX,
+    settleMs: 30,
     // A server without /proxy: a foreign URL is connected to straight (proxy/ has its own tests).
     proxyCheck: async () => ({ status: 404, body: null }),
   });
@@ -122,9 +127,40 @@ describe('PlaygroundState', () => {
     await Promise.resolve();
     expect(page.browserClose).toEqual({ code: 0x03ea, reason: '' });
     const explanation = page.explanation!;
-    expect(explanation.title).toBe('The browser failed the connection');
+    expect(explanation.title).toBe('Firefox 153 failed the connection, as the RFC requires');
     expect(explanation.text).toMatch(/RSV1 set/);
+    expect(explanation.text).toMatch(/an error event, then a close event with code 1006 and wasClean false/);
     expect(explanation.text).toMatch(/a Close frame with code 1002/);
+  });
+
+  it('a browser that delivers the broken frame: the page says so once it has waited, and claims no failure', async () => {
+    const { page, sockets, inspectors } = setup();
+    await page.connect();
+    sockets[0]!.open();
+    const tap = inspectors[0]!;
+    tap.receive(JSON.stringify(open(5, 1)));
+    sockets[0]!.receive('before');
+    const pending = page.demo({ demo: 'misbehave', kind: 'masked-frame' });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const command = JSON.parse(tap.sent.at(-1) as string) as { id: number };
+    tap.receive(JSON.stringify({ type: 'ack', t: 1, wall: 1, id: command.id, connection: 5, action: 'misbehave', detail: 'sent a masked frame' }));
+    await pending;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(page.explanation).toBeNull(); // too early to say
+    // Firefox ESR: the masked frame arrives as a message, no error, still OPEN.
+    sockets[0]!.receive('a masked frame, 20 b');
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    const explanation = page.explanation!;
+    expect(explanation.title).toBe('Firefox 153 did not fail the connection');
+    expect(explanation.text).toContain('It fired 1 message event and no error; the connection is still OPEN.');
+    // The user's own messages afterwards are not counted as the browser's answer.
+    sockets[0]!.receive('echo');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(page.explanation!.text).toContain('It fired 1 message event');
+    // A close of the user's own is explained as a close.
+    sockets[0]!.closed(1000, 'done', true);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(page.explanation!.title).toBe('Closed with 1000 (Normal Closure)');
   });
 
   it('explains a handshake the server refused, from the tap\u2019s report', async () => {
