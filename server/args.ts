@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { checkRedisUrl } from './chat/redis-url.ts';
+import { checkTeacherToken } from './inspector/teacher.ts';
 import { DEFAULTS, MiB, type ResolvedOptions } from './options.ts';
 import { parseAllowList } from './upstream/policy.ts';
 
@@ -34,7 +35,10 @@ Options:
   --idle-timeout TIME    close (1001) a peer that sends nothing for this long; 0 = off (default 120s)
   --handshake-timeout TIME  drop a client whose request head is not complete by then (default 10s)
   --close-timeout TIME   wait this long for the peer's close frame and TCP close (default 5s)
-  --class                class mode: /inspect?all lets a teacher's page watch every connection
+  --class                class mode: prints a teacher link with a secret token; that page sees
+                         every student's connection, by name, and may demonstrate to all of them
+  --teacher-token TOKEN  class mode with this token instead of a random one (8-128 characters
+                         from A-Z a-z 0-9 . _ ~ -), so the teacher link stays the same
   --redis URL            keep the chat room in Redis (redis://HOST:PORT/DB), shared by every
                          server started with the same URL; default: REDIS_URL, else in memory
   --allow-upstream LIST  servers /proxy may watch: CIDR blocks, hosts, host:port, loopback,
@@ -88,6 +92,7 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
         'handshake-timeout': { type: 'string' },
         'close-timeout': { type: 'string' },
         class: { type: 'boolean' },
+        'teacher-token': { type: 'string' },
         redis: { type: 'string' },
         'allow-upstream': { type: 'string' },
         quiet: { type: 'boolean' },
@@ -152,7 +157,8 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
     idleTimeout: time('idle-timeout', v['idle-timeout'], DEFAULTS.idleTimeout, 0),
     handshakeTimeout: time('handshake-timeout', v['handshake-timeout'], DEFAULTS.handshakeTimeout, 1),
     closeTimeout: time('close-timeout', v['close-timeout'], DEFAULTS.closeTimeout, 1),
-    classMode: v.class ?? false,
+    classMode: (v.class ?? false) || v['teacher-token'] !== undefined,
+    teacherToken: v['teacher-token'] ?? null,
     quiet: v.quiet ?? false,
     redis: null,
     allowUpstream: allowList(v['allow-upstream']),
@@ -166,6 +172,10 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
     problems.push('--redis needs a URL, like redis://127.0.0.1:6379/0');
   }
   if (options.host.trim() === '') problems.push('--host needs an address');
+  if (options.teacherToken !== null) {
+    const problem = checkTeacherToken(options.teacherToken);
+    if (problem !== null) problems.push(`--teacher-token: ${problem}`);
+  }
   if (problems.length > 0) return { kind: 'error', message: problems.join('\n') };
   return { kind: 'run', options };
 }

@@ -56,8 +56,9 @@ export class ServerConnection implements EndpointConnection, WatchedConnection, 
   readonly #gate: ReadGate;
   #processing = false;
   readonly #closing = new CloseRecord();
-  /** "fragment-next": the next message goes out in this many fragments (0: one frame). */
+  /** "fragment-next": the next message goes out in this many fragments (0: one frame), a ping after the first if asked. */
   #fragmentNext = 0;
+  #pingBetween = false;
 
   readonly #stats: ConnectionStats = { reads: 0, framesIn: 0, framesOut: 0, bytesIn: 0, bytesOut: 0, messagesIn: 0 };
 
@@ -156,8 +157,10 @@ export class ServerConnection implements EndpointConnection, WatchedConnection, 
   sendMessage(data: Uint8Array, binary: boolean): boolean {
     if (this.#ws.state !== 'OPEN') return false;
     const fragments = this.#fragmentNext;
+    const ping = this.#pingBetween;
     this.#fragmentNext = 0;
-    const ok = queueMessage(this.#ws, data, binary, fragments);
+    this.#pingBetween = false;
+    const ok = queueMessage(this.#ws, data, binary, fragments, ping);
     this.#afterSend();
     return ok;
   }
@@ -177,8 +180,9 @@ export class ServerConnection implements EndpointConnection, WatchedConnection, 
   }
 
   /** The next message this connection sends goes out in `count` fragments (a demonstration). */
-  fragmentNext(count: number): void {
+  fragmentNext(count: number, ping = false): void {
     this.#fragmentNext = count;
+    this.#pingBetween = ping;
   }
 
   /**

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { parseCli, USAGE } from './args.ts';
 import { createChatEndpoint, type ChatEndpoint } from './endpoints/chat.ts';
 import { consoleLogger } from './log.ts';
+import { classBanner } from './http/class-info.ts';
 import { createFramescopeServer } from './server.ts';
 import { hasBuild } from './http/static.ts';
 
@@ -46,6 +47,7 @@ async function main(): Promise<void> {
     handshakeTimeout: o.handshakeTimeout,
     closeTimeout: o.closeTimeout,
     classMode: o.classMode,
+    ...(o.teacherToken !== null ? { teacherToken: o.teacherToken } : {}),
     allowUpstream: o.allowUpstream,
     quiet: o.quiet,
     staticDir: root,
@@ -80,7 +82,7 @@ async function main(): Promise<void> {
     process.stdout.write(`No built app in ${root}: run npm run build first. The WebSocket endpoints work meanwhile.\n`);
   }
   if (chat) process.stdout.write(`Chat room: in Redis at ${chatWhere}, shared with every server started with the same --redis\n`);
-  if (o.classMode) process.stdout.write(`Class mode: a page may watch every connection with ${base.replace('http', 'ws')}inspect?all\n`);
+  if (server.teacherToken !== null) process.stdout.write(classBanner({ address: o.host, port }, server.teacherToken));
   process.stdout.write(`/proxy may watch: ${server.proxy.policy.describe()}\n`);
 
   let stopping = false;

@@ -3,6 +3,7 @@
  * Every limit has a command-line flag (server/args.ts) and is described in docs/server.md.
  */
 import type { Logger } from './log.ts';
+import { checkTeacherToken, newTeacherToken } from './inspector/teacher.ts';
 import { parseAllowList } from './upstream/policy.ts';
 
 export const MiB = 1024 * 1024;
@@ -25,8 +26,13 @@ export interface ServerOptions {
   handshakeTimeout?: number;
   /** Milliseconds to wait for the peer's close frame (and then its TCP close) after the server's close frame. */
   closeTimeout?: number;
-  /** Let any inspector subscriber watch every connection (`/inspect?all`), for a teacher's screen. */
+  /**
+   * Class mode: the teacher's page may watch every connection (`/inspect?all&teacher=TOKEN`), with
+   * the students' names, and send a demonstration to all of them. On when `teacherToken` is given.
+   */
   classMode?: boolean;
+  /** The teacher's secret (8-128 characters from A-Z a-z 0-9 . _ ~ -); class mode makes one when none is given. */
+  teacherToken?: string;
   /** Silence the log. */
   quiet?: boolean;
   /** Where log lines go (default: stdout/stderr unless quiet). */
@@ -74,13 +80,15 @@ export interface ResolvedOptions {
   handshakeTimeout: number;
   closeTimeout: number;
   classMode: boolean;
+  /** The teacher's token in class mode (given, or made at random); null otherwise. */
+  teacherToken: string | null;
   staticDir: string | null;
   inspector: Required<InspectorOptions>;
   /** The allow list for `/proxy`, checked (empty: the default). */
   allowUpstream: readonly string[];
 }
 
-export const DEFAULTS: Omit<ResolvedOptions, 'staticDir' | 'inspector' | 'allowUpstream'> & { inspector: Required<InspectorOptions> } = {
+export const DEFAULTS: Omit<ResolvedOptions, 'staticDir' | 'inspector' | 'allowUpstream' | 'teacherToken'> & { inspector: Required<InspectorOptions> } = {
   maxPayload: 16 * MiB,
   maxMessage: 16 * MiB,
   maxConnections: 1024,
@@ -108,6 +116,11 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     return value;
   };
   const inspector = options.inspector ?? {};
+  if (options.teacherToken !== undefined) {
+    const problem = checkTeacherToken(options.teacherToken);
+    if (problem !== null) throw new RangeError(`teacherToken: ${problem}`);
+  }
+  const classMode = (options.classMode ?? DEFAULTS.classMode) || options.teacherToken !== undefined;
   return {
     maxPayload: pick(options.maxPayload, DEFAULTS.maxPayload, 'maxPayload', 125),
     maxMessage: pick(options.maxMessage, DEFAULTS.maxMessage, 'maxMessage', 125),
@@ -116,7 +129,8 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     idleTimeout: pick(options.idleTimeout, DEFAULTS.idleTimeout, 'idleTimeout'),
     handshakeTimeout: pick(options.handshakeTimeout, DEFAULTS.handshakeTimeout, 'handshakeTimeout', 1),
     closeTimeout: pick(options.closeTimeout, DEFAULTS.closeTimeout, 'closeTimeout', 1),
-    classMode: options.classMode ?? DEFAULTS.classMode,
+    classMode,
+    teacherToken: classMode ? (options.teacherToken ?? newTeacherToken()) : null,
     staticDir: options.staticDir ?? null,
     allowUpstream: parseAllowList(options.allowUpstream),
     inspector: {

@@ -24,6 +24,7 @@ import { ConnectionSet } from './connections.ts';
 import { builtinEndpoints } from './endpoints/index.ts';
 import { EndpointRegistry } from './endpoints/registry.ts';
 import type { Endpoint } from './endpoints/types.ts';
+import { answerClassRequest, CLASS_PATH } from './http/class-info.ts';
 import { answerAppRequest, answerEndpointRequest } from './http/requests.ts';
 import { ignore } from './http/respond.ts';
 import { answerClientError, HandshakeGuard, httpTimeouts } from './http/timeouts.ts';
@@ -82,6 +83,8 @@ export class FramescopeServer {
   #nextId = 1;
   #closing = false;
   #httpServer: http.Server | null = null;
+  /** The HTTP servers attach() hooked (its own, or Vite's): where it listens, for `GET /class`. */
+  readonly #attached: http.Server[] = [];
   readonly #detach: (() => void)[] = [];
 
   constructor(options: FramescopeServerOptions = {}) {
@@ -89,6 +92,8 @@ export class FramescopeServer {
     this.logger = options.logger ?? (options.quiet ? silentLogger : consoleLogger);
     this.hub = new InspectorHub({ classMode: this.options.classMode, limits: this.options.inspector });
     this.endpoints = new EndpointRegistry({ ...builtinEndpoints(), ...options.endpoints });
+    // Endpoints that know their users' names (the chat room) name the students in class mode.
+    for (const path of this.endpoints.paths()) this.endpoints.get(path)?.names?.((session, name) => this.hub.students.nickname(session, name));
     this.endpoints.register(INSPECT_PATH, inspectEndpoint(this.hub, this.options));
     this.endpoints.register(PROXY_PATH, proxyEndpoint());
     this.proxy = new ProxyGateway({
@@ -115,6 +120,20 @@ export class FramescopeServer {
   /** The node:http server `listen()` created, if any. */
   get httpServer(): http.Server | null {
     return this.#httpServer;
+  }
+
+  /** The teacher's token in class mode (given, or made when the server was created); null otherwise. */
+  get teacherToken(): string | null {
+    return this.options.teacherToken;
+  }
+
+  /** Where the first HTTP server it is attached to listens (null before it does). */
+  get address(): AddressInfo | null {
+    for (const server of this.#attached) {
+      const address = server.address();
+      if (address !== null && typeof address === 'object') return address;
+    }
+    return null;
   }
 
   /** Is `pathname` one of this server's WebSocket endpoints? */
@@ -170,11 +189,13 @@ export class FramescopeServer {
     };
     server.on('upgrade', onUpgrade);
     server.on('close', onClose);
+    this.#attached.push(server);
     if (options.guardHandshake) {
       server.on('connection', onConnection);
       server.on('request', onRequest);
     }
     const undo = (): void => {
+      this.#attached.splice(this.#attached.indexOf(server) >>> 0, 1);
       server.off('upgrade', onUpgrade);
       server.off('close', onClose);
       server.off('connection', onConnection);
@@ -190,6 +211,10 @@ export class FramescopeServer {
    */
   handleRequest(req: IncomingMessage, res: ServerResponse): boolean {
     const path = pathOf(req.url);
+    if (path === CLASS_PATH) {
+      answerClassRequest(req, res, { classMode: this.options.classMode, teacherToken: this.options.teacherToken, bound: this.address });
+      return true;
+    }
     if (!this.handles(path)) return false;
     if (path === PROXY_PATH && req.headers.upgrade === undefined && (req.method === 'GET' || req.method === 'HEAD')) {
       this.proxy.answerCheck(req, res, peerOf(req.socket)).catch(() => res.destroy());

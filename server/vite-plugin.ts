@@ -5,20 +5,33 @@
  * an endpoint path gets 426 instead of the app's index.html.
  */
 import type http from 'node:http';
-import type { Connect, Plugin } from 'vite';
+import type { AddressInfo } from 'node:net';
+import type { Connect, Logger, Plugin } from 'vite';
+import { classBanner } from './http/class-info.ts';
+import { checkTeacherToken } from './inspector/teacher.ts';
 import { createFramescopeServer, type FramescopeServer, type FramescopeServerOptions } from './server.ts';
 import { parseAllowList } from './upstream/policy.ts';
 
 interface HostServer {
   httpServer: unknown;
   middlewares: Connect.Server;
+  config: { logger: Logger };
 }
 
 function hook(host: HostServer, options: FramescopeServerOptions): FramescopeServer | null {
   // Middleware mode (vitest, a custom server) has no HTTP server of its own to hook.
   if (host.httpServer === null || host.httpServer === undefined) return null;
   const framescope = createFramescopeServer(options);
-  framescope.attach(host.httpServer as http.Server, { exclusive: false });
+  const httpServer = host.httpServer as http.Server;
+  framescope.attach(httpServer, { exclusive: false });
+  const token = framescope.teacherToken;
+  if (token !== null && !options.quiet) {
+    // Class mode: the teacher's link and the students' addresses, under Vite's own URLs.
+    httpServer.once('listening', () => {
+      const bound = httpServer.address() as AddressInfo | null;
+      if (bound !== null && typeof bound === 'object') host.config.logger.info(`\n${classBanner(bound, token)}`, { timestamp: false });
+    });
+  }
   host.middlewares.use((req, res, next) => {
     if (!framescope.handleRequest(req, res)) next();
   });
@@ -27,14 +40,22 @@ function hook(host: HostServer, options: FramescopeServerOptions): FramescopeSer
 
 /**
  * Server options from the environment, for `vite.config.ts`: `FRAMESCOPE_CLASS=1 npm run dev`
- * turns class mode on (what `npm start -- --class` does), so a teacher's page may open
- * `/inspect?all`. Any of 1, true, yes, on (any case) means on. `FRAMESCOPE_ALLOW_UPSTREAM=LIST`
+ * turns class mode on (what `npm start -- --class` does): the server prints the teacher's link.
+ * Any of 1, true, yes, on (any case) means on. `FRAMESCOPE_TEACHER_TOKEN=TOKEN` is
+ * `--teacher-token TOKEN` (class mode with that token). `FRAMESCOPE_ALLOW_UPSTREAM=LIST`
  * is `--allow-upstream LIST`: the servers `/proxy` may watch (a bad list stops the dev server
  * with the entry at fault).
  */
 export function optionsFromEnv(env: Readonly<Record<string, string | undefined>>): FramescopeServerOptions {
   const flag = (env['FRAMESCOPE_CLASS'] ?? '').trim().toLowerCase();
   const options: FramescopeServerOptions = ['1', 'true', 'yes', 'on'].includes(flag) ? { classMode: true } : {};
+  const token = (env['FRAMESCOPE_TEACHER_TOKEN'] ?? '').trim();
+  if (token !== '') {
+    const problem = checkTeacherToken(token);
+    if (problem !== null) throw new Error(`FRAMESCOPE_TEACHER_TOKEN: ${problem}`);
+    options.classMode = true;
+    options.teacherToken = token;
+  }
   const allow = env['FRAMESCOPE_ALLOW_UPSTREAM'];
   if (allow !== undefined && allow.trim() !== '') {
     try {

@@ -43,6 +43,7 @@ describe('parseCli', () => {
         handshakeTimeout: 10_000,
         closeTimeout: 5_000,
         classMode: false,
+        teacherToken: null,
         quiet: false,
         redis: null,
         allowUpstream: [],

@@ -15,6 +15,7 @@ import type {
   ReadMessage,
   RefusedMessage,
   SocketErrorMessage,
+  StudentInfo,
 } from './messages';
 import { bytesFromHex, connNumberFromTarget } from './messages';
 import { RingBuffer } from './ring-buffer';
@@ -94,6 +95,7 @@ export interface Notice {
 const MAX_NOTICES = 50;
 
 export const NO_CONNECTIONS: ReadonlyMap<number, ConnectionRecord> = new Map();
+export const NO_STUDENTS: ReadonlyMap<string, StudentInfo> = new Map();
 
 export class Capture {
   #frames: RingBuffer<CapturedFrame>;
@@ -103,6 +105,8 @@ export class Capture {
   #notices: Notice[] = [];
   #refused: RefusedMessage[] = [];
   #hello: Extract<InspectorMessage, { type: 'hello' }> | null = null;
+  /** The teacher's view (class mode): the students by session. */
+  #students = new Map<string, StudentInfo>();
 
   constructor(options: CaptureOptions = {}) {
     this.#frames = new RingBuffer(options.capacity ?? DEFAULT_CAPACITY);
@@ -145,6 +149,11 @@ export class Capture {
     return this.#hello;
   }
 
+  /** The students the teacher's view heard of (`hello.students`, `student`), by session. */
+  get students(): ReadonlyMap<string, StudentInfo> {
+    return this.#students;
+  }
+
   /** The newest connection the page numbered `label` (its timeline id). */
   connectionByLabel(label: number): ConnectionRecord | null {
     let found: ConnectionRecord | null = null;
@@ -185,8 +194,15 @@ export class Capture {
       case 'hello':
         this.#hello = message;
         for (const info of message.connections) this.#open(info);
+        if (message.students) this.#students = new Map(message.students.map((student) => [student.session, student]));
         changes.connections = true;
         break;
+      case 'student': {
+        const { type: _type, t: _t, wall: _wall, ...student } = message;
+        this.#students = new Map(this.#students).set(student.session, student);
+        changes.connections = true;
+        break;
+      }
       case 'open':
         this.#open(message);
         changes.connections = true;

@@ -15,6 +15,11 @@ import type * as Wire from '../../wire/inspector';
 // them more leniently, for servers older than the fields they carry.
 export type {
   AckMessage,
+  BroadcastAckMessage,
+  BroadcastCommand,
+  NameCommand,
+  StudentInfo,
+  StudentMessage,
   ClosedMessage,
   Command,
   CommandAction,
@@ -76,9 +81,27 @@ const request = shape({ method: str, url: str, httpVersion: str, headers: arrayO
 const response = shape({ status: int, head: str });
 const connectionFields = { ...stampFields, connection: int, path: str, session: nullable(str), peer: str, request, response };
 const limits = shape({ queueCount: num, queueBytes: num, maxFrameBytes: num, maxPayload: num, maxMessage: num });
+const studentFields = { session: str, number: int, nickname: nullable(str), name: nullable(str), pages: int };
 
 const FIELDS: Record<InspectorMessage['type'], Record<string, Check>> = {
-  hello: { ...stampFields, session: nullable(str), all: bool, classMode: bool, limits, connections: arrayOf(shape(connectionFields)) },
+  hello: {
+    ...stampFields,
+    session: nullable(str),
+    all: bool,
+    classMode: bool,
+    limits,
+    connections: arrayOf(shape(connectionFields)),
+    students: optional(arrayOf(shape(studentFields))),
+  },
+  student: { ...stampFields, ...studentFields },
+  'broadcast-ack': {
+    ...stampFields,
+    id: nullable(oneOfIdTypes()),
+    action: str,
+    connections: arrayOf(int),
+    skipped: arrayOf(shape({ connection: int, reason: str })),
+    detail: str,
+  },
   open: connectionFields,
   refused: { ...stampFields, path: str, session: nullable(str), peer: str, status: int, reason: str, request, response },
   read: { ...stampFields, connection: int, direction: optional(oneOf('in', 'out')), offset: int, size: int, boundaries: arrayOf(int), bytes: optional(hex) },
