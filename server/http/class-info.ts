@@ -1,8 +1,9 @@
 /**
  * Class mode on plain HTTP: `GET /class?teacher=TOKEN` answers the teacher's page with the addresses
- * students join at (one per LAN address when the server listens on every address), as JSON; without
- * the token, or with another, 403 and the reason (and whether class mode is on at all, so a student's
- * page knows to offer a name field). The lines `npm start -- --class` prints come from here too.
+ * students join at (one per LAN address when the server listens on every address), as JSON; with no
+ * token or another one, 403 and the reason. `GET /class` without `teacher=` only says whether class
+ * mode is on (a student's page offers its name field then). The lines `npm start -- --class` prints
+ * come from here too.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -23,10 +24,10 @@ export interface ClassInfo {
   hint: string | null;
 }
 
-/** What it answers anyone else (403). */
+/** What it answers anyone else (403), and (without `reason`) a request with no `teacher=` at all (200). */
 export interface ClassRefusal {
   classMode: boolean;
-  reason: string;
+  reason?: string;
 }
 
 type Interfaces = ReturnType<typeof os.networkInterfaces>;
@@ -105,6 +106,9 @@ export function answerClassRequest(
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     status = 405;
     body = { classMode: options.classMode, reason: `${CLASS_PATH} answers GET only.` };
+  } else if (!url.searchParams.has(TEACHER_PARAM)) {
+    status = 200;
+    body = { classMode: options.classMode };
   } else if (!options.classMode) {
     status = 403;
     body = { classMode: false, reason: 'The server was not started in class mode: npm start -- --class (with the dev server: FRAMESCOPE_CLASS=1 npm run dev).' };

@@ -92,7 +92,9 @@ describe('the teacher token', () => {
   it('GET /class: the join addresses for the teacher, 403 and classMode for anyone else', async () => {
     const s = await startServer({ teacherToken: 'the-teachers-own' });
     try {
-      const student = await getJson(s, '/class');
+      // Anyone may ask whether class mode is on (a student's page shows its name field then).
+      expect(await getJson(s, '/class')).toEqual({ status: 200, body: { classMode: true } });
+      const student = await getJson(s, '/class?teacher=');
       expect(student.status).toBe(403);
       expect(student.body).toMatchObject({ classMode: true, reason: expect.stringMatching(/teacher only/) });
       expect(student.body).not.toHaveProperty('joinUrls');

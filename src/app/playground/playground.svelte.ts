@@ -17,6 +17,7 @@ import { connNumberFromTarget, defaultEchoUrl, resolveTarget } from './session';
 import { ProxyChoice, type CheckFetch } from './proxy/choice.svelte';
 import { explainProxied, explainProxyRefusal } from './proxy/explain';
 import { proxyUrl } from './proxy/target';
+import { storedStudentName } from '../class/student-name';
 
 export interface PageLocation {
   protocol: string;
@@ -76,7 +77,9 @@ export class PlaygroundState {
     this.connection = new PlaygroundConnection(options.createSocket);
     this.#capacity = options.capacity ?? DEFAULT_CAPACITY;
     this.#openInspector =
-      options.openInspector ?? ((url, session) => connectInspector(url, session, { capacity: this.#capacity }));
+      options.openInspector ??
+      // In class mode the tap names this student for the teacher's view (the name typed on the page).
+      ((url, session) => connectInspector(url, session, { capacity: this.#capacity, introduce: () => storedStudentName() }));
     this.#inspectorWait = options.inspectorWait ?? 3_000;
     this.proxy = new ProxyChoice(this.location, { fetch: options.proxyCheck });
     this.#url = defaultEchoUrl(this.location);
