@@ -19,6 +19,11 @@ export interface SentDemo {
   connections: ReadonlySet<number>;
 }
 
+/** A demonstration sent at `fromSeq` that the server carried out on `connections`. */
+export function sentDemo(action: CommandAction, fromSeq: number, connections: readonly number[]): SentDemo {
+  return { action, fromSeq, connections: new Set(connections) };
+}
+
 export type ReactionState = 'none' | 'waiting' | 'reacted' | 'failed';
 
 export interface Reaction {

@@ -10,7 +10,7 @@ import type { CommandAction } from '../inspector/messages';
 import { socketBase } from '../socket/address';
 import { classInfoUrl, fetchAccess, TEACHER_PARAM, type Access } from './access';
 import { filterFrames, type FilteredFrames } from './class-watch';
-import { reactionOf, type Reaction, type SentDemo } from './reactions';
+import { reactionOf, sentDemo, type Reaction, type SentDemo } from './reactions';
 import { roster, type RosterEntry } from './roster';
 import { CLASS_TEXT } from './strings';
 
@@ -198,7 +198,7 @@ export class TeacherState {
       this.#demoMessage = { ok: false, text: CLASS_TEXT.demoFailed(result.message) };
       return;
     }
-    this.#demo = { action, fromSeq, connections: new Set(result.ack.connections) };
+    this.#demo = sentDemo(action, fromSeq, result.ack.connections);
     this.#demoMessage = { ok: true, text: CLASS_TEXT.demoSent(result.ack.connections.length, result.ack.skipped.length) };
   }
 
