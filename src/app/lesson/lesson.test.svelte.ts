@@ -156,6 +156,7 @@ describe('a step on the playground', () => {
 
 describe('progress', () => {
   it('kept in storage: the step and the steps done; a bad value starts over', async () => {
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a fake storage, not state
     const kept = new Map<string, string>();
     const storage = { getItem: (k: string) => kept.get(k) ?? null, setItem: (k: string, v: string) => void kept.set(k, v) };
     let lesson!: LessonState;
