@@ -4,7 +4,7 @@
  *   npm run bench                 the full run (a few minutes)
  *   npm run bench -- --quick      a short run (about a minute): shorter rounds, same sections
  *   npm run bench -- --json       one JSON document on stdout (progress still goes to stderr)
- *   npm run bench -- --only codec,echo   some sections: codec, echo, fanout, page, bundle
+ *   npm run bench -- --only codec,echo   some sections: codec, echo, deflate, fanout, page, bundle
  *
  * Each row: our figure, ws's figure, the ratio (ours / ws), each the median of alternating rounds
  * with the min–max spread, and the target from issue 8 with ✓ or ✗. ws is measured with
@@ -17,13 +17,14 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { buildApp, bundleRows, type BuiltApp } from './bundle';
 import { runCodec } from './codec/section';
+import { runDeflate } from './deflate/section';
 import { runEcho } from './echo/section';
 import { runFanout } from './fanout/section';
 import { renderTable, rowJson, type Row } from './lib/report';
 import { buildScripts, type Scripts } from './lib/scripts';
 import { runPage } from './page/section';
 
-const SECTIONS = ['codec', 'echo', 'fanout', 'page', 'bundle'] as const;
+const SECTIONS = ['codec', 'echo', 'deflate', 'fanout', 'page', 'bundle'] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Args {
@@ -58,7 +59,7 @@ function parseArgs(argv: string[]): Args {
 }
 
 function usage(error: string | null): never {
-  const text = 'usage: npm run bench -- [--quick] [--json] [--only codec,echo,fanout,page,bundle] [--rounds N]';
+  const text = 'usage: npm run bench -- [--quick] [--json] [--only codec,echo,deflate,fanout,page,bundle] [--rounds N]';
   if (error) {
     console.error(`bench: ${error}\n${text}`);
     process.exit(2);
@@ -116,7 +117,7 @@ async function main(): Promise<void> {
       return result;
     };
     let scripts: Scripts | null = null;
-    if (args.sections.has('codec') || args.sections.has('echo') || args.sections.has('fanout')) {
+    if (args.sections.has('codec') || args.sections.has('echo') || args.sections.has('deflate') || args.sections.has('fanout')) {
       scripts = await timed('bundling the child processes', () => buildScripts());
     }
     if (args.sections.has('codec') && scripts) {
@@ -140,6 +141,11 @@ async function main(): Promise<void> {
       );
       rows.push(...echo.rows);
       echo.comparisons.forEach((c) => comparisons.add(c));
+    }
+    if (args.sections.has('deflate') && scripts) {
+      const built = scripts;
+      rows.push(...(await timed('deflate', () => runDeflate(built, { rounds, durationMs: args.quick ? 300 : 1500, log }))));
+      comparisons.add('ws');
     }
     if (args.sections.has('fanout') && scripts) {
       const built = scripts;

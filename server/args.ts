@@ -9,7 +9,11 @@ import { DEFAULTS, MiB, type ResolvedOptions } from './options.ts';
 import { parseAllowList } from './upstream/policy.ts';
 
 /** The server's limits (as `ResolvedOptions` names them) plus what only the command line sets. */
-export interface CliOptions extends Omit<ResolvedOptions, 'staticDir' | 'inspector'> {
+export interface CliOptions extends Omit<ResolvedOptions, 'staticDir' | 'inspector' | 'deflate'> {
+  /** --deflate: negotiate permessage-deflate on every connection. */
+  deflate: boolean;
+  /** --deflate-threshold: messages under this many bytes go uncompressed. */
+  deflateThreshold: number;
   port: number;
   host: string;
   dist: string;
@@ -39,6 +43,9 @@ Options:
                          every student's connection, by name, and may demonstrate to all of them
   --teacher-token TOKEN  class mode with this token instead of a random one (8-128 characters
                          from A-Z a-z 0-9 . _ ~ -), so the teacher link stays the same
+  --deflate              negotiate permessage-deflate (RFC 7692) on every connection that offers it
+                         (default off: frames stay readable; a URL with ?deflate gets it anyway)
+  --deflate-threshold SIZE  messages under SIZE go uncompressed, RSV1 0 (default 0: all compressed)
   --redis URL            keep the chat room in Redis (redis://HOST:PORT/DB), shared by every
                          server started with the same URL; default: REDIS_URL, else in memory
   --allow-upstream LIST  servers /proxy may watch: CIDR blocks, hosts, host:port, loopback,
@@ -93,6 +100,8 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
         'close-timeout': { type: 'string' },
         class: { type: 'boolean' },
         'teacher-token': { type: 'string' },
+        deflate: { type: 'boolean' },
+        'deflate-threshold': { type: 'string' },
         redis: { type: 'string' },
         'allow-upstream': { type: 'string' },
         quiet: { type: 'boolean' },
@@ -159,10 +168,18 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
     closeTimeout: time('close-timeout', v['close-timeout'], DEFAULTS.closeTimeout, 1),
     classMode: (v.class ?? false) || v['teacher-token'] !== undefined,
     teacherToken: v['teacher-token'] ?? null,
+    deflate: v.deflate ?? false,
+    deflateThreshold: 0,
     quiet: v.quiet ?? false,
     redis: null,
     allowUpstream: allowList(v['allow-upstream']),
   };
+  const threshold = v['deflate-threshold'];
+  if (threshold !== undefined) {
+    const n = parseSize(threshold);
+    if (n === null) problems.push(`--deflate-threshold takes a size (like 0, 1024 or 1KiB), not ${JSON.stringify(threshold)}`);
+    else options.deflateThreshold = n;
+  }
   const redis = (v.redis ?? env['REDIS_URL'] ?? '').trim();
   if (redis !== '') {
     const problem = checkRedisUrl(redis);

@@ -12,10 +12,11 @@
  * `/inspect` subscriber) a `SubscriberSocket`.
  */
 import type { Socket } from 'node:net';
-import { canHappen, type ProtocolEvent, type ReadyState, type WebSocketConnection } from '../src/protocol/index.ts';
+import { canHappen, citation, type ProtocolEvent, type ReadyState, type WebSocketConnection } from '../src/protocol/index.ts';
 import { ReadGate } from './connection/backpressure.ts';
 import { CloseRecord } from './connection/close-record.ts';
 import { serverCodec } from './connection/codec.ts';
+import type { ZlibEngines } from './deflate/zlib.ts';
 import { misbehaviour, queueMessage } from './connection/demonstrations.ts';
 import { Keepalive, type KeepaliveHost } from './connection/keepalive.ts';
 import { TcpTeardown } from './connection/teardown.ts';
@@ -30,6 +31,9 @@ import { closeLine, formatBytes } from './log.ts';
 
 export type { ConnectionContext, ConnectionInit, ConnectionStats } from './connection/types.ts';
 
+/** Received bytes waiting behind a message that inflates, past which reading pauses. */
+const HOLD_BYTES = 1024 * 1024;
+
 export class ServerConnection implements EndpointConnection, WatchedConnection, SubscriberSocket {
   readonly id: number;
   readonly path: string;
@@ -43,6 +47,8 @@ export class ServerConnection implements EndpointConnection, WatchedConnection, 
 
   readonly #socket: Socket;
   readonly #ws: WebSocketConnection;
+  /** node:zlib's streams, with permessage-deflate. */
+  readonly #engines: ZlibEngines | null;
   readonly #ctx: ConnectionContext;
   readonly #endpoint: Endpoint;
   readonly #request: UpgradeRequest;
@@ -75,7 +81,10 @@ export class ServerConnection implements EndpointConnection, WatchedConnection, 
     this.#endpoint = init.endpoint;
     this.#ctx = init.context;
     const { options } = init.context;
-    this.#ws = serverCodec(options);
+    const deflate = init.deflate ? { params: init.deflate, threshold: options.deflate.threshold } : null;
+    const codec = serverCodec(options, deflate, () => this.#onWake());
+    this.#ws = codec.ws;
+    this.#engines = codec.engines;
     this.#tap = new ConnectionTap(init.context.inspector, init.id, init.request.session, init.watchable);
     this.#keepalive = new Keepalive(this.#keepaliveHost(), {
       pingInterval: options.pingInterval,
@@ -264,6 +273,7 @@ export class ServerConnection implements EndpointConnection, WatchedConnection, 
   #onSocketClose(): void {
     this.#teardown.stop();
     this.#keepalive.stop();
+    this.#engines?.close();
     if (this.#ws.connectionState !== 'CLOSED') this.#ws.receiveEof();
     const report = this.#closing.report(this.#ws.closedWith, this.openedAt, this.#stats);
     this.#ctx.logger.info(closeLine(this, report));
@@ -297,7 +307,20 @@ export class ServerConnection implements EndpointConnection, WatchedConnection, 
       socket.uncork();
       this.#processing = false;
     }
+    // A message inflating on zlib's threadpool: parsing waits for it (#onWake); past a megabyte of
+    // bytes waiting behind it, reading from the socket waits too (a pause per message would cost
+    // a read round trip each). Only while the codec reads: once it does not, TCP's end reads on.
+    const ws = this.#ws;
+    if (canHappen(ws.connectionState, 'receive-data')) this.#gate.hold(ws.busy && ws.bufferedAmount > HOLD_BYTES);
     this.#afterOutput();
+  }
+
+  /** zlib finished a message (permessage-deflate): write what it made, and go on with the events. */
+  #onWake(): void {
+    if (this.#processing) return;
+    this.corked(() => this.#flush());
+    this.#process();
+    if (this.#ws.closedWith === null) this.#checkBackpressure();
   }
 
   #handle(event: ProtocolEvent): void {
@@ -308,6 +331,7 @@ export class ServerConnection implements EndpointConnection, WatchedConnection, 
         break;
       case 'message':
         this.#stats.messagesIn++;
+        if (event.compressed) this.#tap.inflatedIn(event.data, event.compressed.wireLength, event.binary);
         this.#handlers.message(event);
         break;
       case 'pong':
@@ -320,7 +344,7 @@ export class ServerConnection implements EndpointConnection, WatchedConnection, 
       case 'fault': {
         const f = event.fault;
         this.#closing.byServer('fault');
-        this.#ctx.logger.warn(`fault #${this.id} ${this.path} ${this.peer}: ${f.closeCode} ${f.rule} at byte ${f.offset} (RFC 6455 §${f.rfc}): ${f.message}`);
+        this.#ctx.logger.warn(`fault #${this.id} ${this.path} ${this.peer}: ${f.closeCode} ${f.rule} at byte ${f.offset} (${citation(f.rfc)}): ${f.message}`);
         this.#tap.fault(f);
         break;
       }
@@ -332,7 +356,7 @@ export class ServerConnection implements EndpointConnection, WatchedConnection, 
 
   /** Write what the codec queued; `misbehave` marks frames broken on purpose (connection/writer.ts). */
   #flush(misbehave?: string): void {
-    this.#writer.write(this.#ws.takeOutgoing(), misbehave);
+    this.#writer.write(this.#ws.takeOutgoing(), misbehave, this.#ws.takeDeflated());
   }
 
   /** After a send from outside the loop: write now (one writev), then mind backpressure. */
@@ -359,7 +383,9 @@ export class ServerConnection implements EndpointConnection, WatchedConnection, 
    * After the codec's output is written, what it says about the close (connection/teardown.ts):
    * the close timer runs while `closeExpected()`; once `closedWith` is settled the endpoint hears
    * of it (once) and the pings stop; `takeEof()` ends TCP (RFC 6455 §7.1.1, the server first),
-   * and reading resumes, to discard what the peer still sends.
+   * and reading resumes, to discard what the peer still sends. With permessage-deflate a message
+   * still being compressed, and the Close frame queued behind it, are written first: `takeEof()`
+   * stays false until they are, and `#onWake` comes back here.
    */
   #afterOutput(): void {
     const ws = this.#ws;

@@ -48,6 +48,7 @@ async function main(): Promise<void> {
     closeTimeout: o.closeTimeout,
     classMode: o.classMode,
     ...(o.teacherToken !== null ? { teacherToken: o.teacherToken } : {}),
+    deflate: { enabled: o.deflate, threshold: o.deflateThreshold },
     allowUpstream: o.allowUpstream,
     quiet: o.quiet,
     staticDir: root,
@@ -81,6 +82,7 @@ async function main(): Promise<void> {
   if (!hasBuild(root)) {
     process.stdout.write(`No built app in ${root}: run npm run build first. The WebSocket endpoints work meanwhile.\n`);
   }
+  if (o.deflate) process.stdout.write(`permessage-deflate: on for every connection that offers it (messages from ${o.deflateThreshold} bytes compressed)\n`);
   if (chat) process.stdout.write(`Chat room: in Redis at ${chatWhere}, shared with every server started with the same --redis\n`);
   if (server.teacherToken !== null) process.stdout.write(classBanner({ address: o.host, port }, server.teacherToken));
   process.stdout.write(`/proxy may watch: ${server.proxy.policy.describe()}\n`);

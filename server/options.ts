@@ -2,6 +2,7 @@
  * The server's limits and switches, their defaults, and the one place that fills them in.
  * Every limit has a command-line flag (server/args.ts) and is described in docs/server.md.
  */
+import type { DeflateServerConfig } from '../src/protocol/index.ts';
 import type { Logger } from './log.ts';
 import { checkTeacherToken, newTeacherToken } from './inspector/teacher.ts';
 import { parseAllowList } from './upstream/policy.ts';
@@ -42,11 +43,30 @@ export interface ServerOptions {
   /** Inspector limits. */
   inspector?: InspectorOptions;
   /**
+   * permessage-deflate (RFC 7692): `true` negotiates it on every connection that offers it; off by
+   * default, so frames stay readable, and then only a connection whose URL has `?deflate` gets it.
+   */
+  deflate?: boolean | DeflateOptions;
+  /**
    * Upstream servers `/proxy` may connect to: CIDR blocks, hosts, host:port, `loopback`, as a list
    * or comma-separated (server/upstream/policy.ts). Empty or absent: loopback only, for browsers
    * on this machine.
    */
   allowUpstream?: string | readonly string[];
+}
+
+export interface DeflateOptions extends DeflateServerConfig {
+  /** Negotiate it on every connection (else only where the URL has `?deflate`). Default true here. */
+  enabled?: boolean;
+  /** Messages shorter than this many bytes go uncompressed (RSV1 0). Default 0: every message is compressed. */
+  threshold?: number;
+}
+
+export interface ResolvedDeflate {
+  /** On for every connection (a URL may opt out with `?deflate=0`). */
+  enabled: boolean;
+  threshold: number;
+  config: DeflateServerConfig;
 }
 
 export interface InspectorOptions {
@@ -84,11 +104,12 @@ export interface ResolvedOptions {
   teacherToken: string | null;
   staticDir: string | null;
   inspector: Required<InspectorOptions>;
+  deflate: ResolvedDeflate;
   /** The allow list for `/proxy`, checked (empty: the default). */
   allowUpstream: readonly string[];
 }
 
-export const DEFAULTS: Omit<ResolvedOptions, 'staticDir' | 'inspector' | 'allowUpstream' | 'teacherToken'> & { inspector: Required<InspectorOptions> } = {
+export const DEFAULTS: Omit<ResolvedOptions, 'staticDir' | 'inspector' | 'deflate' | 'allowUpstream' | 'teacherToken'> & { inspector: Required<InspectorOptions> } = {
   maxPayload: 16 * MiB,
   maxMessage: 16 * MiB,
   maxConnections: 1024,
@@ -121,6 +142,12 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     if (problem !== null) throw new RangeError(`teacherToken: ${problem}`);
   }
   const classMode = (options.classMode ?? DEFAULTS.classMode) || options.teacherToken !== undefined;
+  const deflate: DeflateOptions = options.deflate === true ? {} : options.deflate === false || options.deflate === undefined ? { enabled: false } : options.deflate;
+  for (const bits of ['serverMaxWindowBits', 'clientMaxWindowBits'] as const) {
+    const value = deflate[bits];
+    if (value !== undefined && !(Number.isInteger(value) && value >= 8 && value <= 15)) throw new RangeError(`deflate.${bits} must be 8 to 15, not ${value}`);
+  }
+  const { enabled, threshold, ...config } = deflate;
   return {
     maxPayload: pick(options.maxPayload, DEFAULTS.maxPayload, 'maxPayload', 125),
     maxMessage: pick(options.maxMessage, DEFAULTS.maxMessage, 'maxMessage', 125),
@@ -132,6 +159,7 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     classMode,
     teacherToken: classMode ? (options.teacherToken ?? newTeacherToken()) : null,
     staticDir: options.staticDir ?? null,
+    deflate: { enabled: enabled ?? true, threshold: pick(threshold, 0, 'deflate.threshold'), config },
     allowUpstream: parseAllowList(options.allowUpstream),
     inspector: {
       queueCount: pick(inspector.queueCount, DEFAULTS.inspector.queueCount, 'inspector.queueCount', 1),

@@ -21,6 +21,7 @@ import { computeAccept } from '../src/protocol/index.ts';
 import { ServerConnection } from './connection.ts';
 import type { ConnectionContext } from './connection/types.ts';
 import { ConnectionSet } from './connections.ts';
+import { chooseDeflate } from './deflate/negotiation.ts';
 import { builtinEndpoints } from './endpoints/index.ts';
 import { EndpointRegistry } from './endpoints/registry.ts';
 import type { Endpoint } from './endpoints/types.ts';
@@ -260,7 +261,9 @@ export class FramescopeServer {
   #open(socket: Socket, head: Uint8Array, route: Accepted, accept: string): void {
     const { request, endpoint } = route;
     const protocol = endpoint.selectProtocol?.(route.protocols) ?? null;
-    const response = switchProtocols(socket, accept, protocol);
+    // permessage-deflate for the endpoints that carry messages; the inspector's own stream stays plain.
+    const deflate = request.path === INSPECT_PATH ? null : chooseDeflate(request.headers, request.url, this.options.deflate);
+    const response = switchProtocols(socket, accept, protocol, deflate?.agreed?.response ?? null);
     const id = this.#nextId++;
     const info: ConnectionInfo = {
       connection: id,
@@ -270,6 +273,7 @@ export class FramescopeServer {
       peer: request.peer,
       request: route.site.handshake,
       response: { status: 101, head: response },
+      ...(deflate ? { deflate: deflate.report } : {}),
     };
     const connection = new ServerConnection({
       id,
@@ -279,6 +283,7 @@ export class FramescopeServer {
       protocol,
       endpoint,
       info,
+      deflate: deflate?.agreed?.params ?? null,
       watchable: request.path !== INSPECT_PATH,
       context: this.#context,
     });

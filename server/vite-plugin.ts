@@ -41,14 +41,15 @@ function hook(host: HostServer, options: FramescopeServerOptions): FramescopeSer
 /**
  * Server options from the environment, for `vite.config.ts`: `FRAMESCOPE_CLASS=1 npm run dev`
  * turns class mode on (what `npm start -- --class` does): the server prints the teacher's link.
- * Any of 1, true, yes, on (any case) means on. `FRAMESCOPE_TEACHER_TOKEN=TOKEN` is
- * `--teacher-token TOKEN` (class mode with that token). `FRAMESCOPE_ALLOW_UPSTREAM=LIST`
- * is `--allow-upstream LIST`: the servers `/proxy` may watch (a bad list stops the dev server
- * with the entry at fault).
+ * `FRAMESCOPE_TEACHER_TOKEN=TOKEN` is `--teacher-token TOKEN` (class mode with that token).
+ * `FRAMESCOPE_DEFLATE=1` negotiates permessage-deflate on every connection (what
+ * `npm start -- --deflate` does). Any of 1, true, yes, on (any case) means on.
+ * `FRAMESCOPE_ALLOW_UPSTREAM=LIST` is `--allow-upstream LIST`: the servers `/proxy` may watch (a
+ * bad list stops the dev server with the entry at fault).
  */
 export function optionsFromEnv(env: Readonly<Record<string, string | undefined>>): FramescopeServerOptions {
-  const flag = (env['FRAMESCOPE_CLASS'] ?? '').trim().toLowerCase();
-  const options: FramescopeServerOptions = ['1', 'true', 'yes', 'on'].includes(flag) ? { classMode: true } : {};
+  const on = (name: string): boolean => ['1', 'true', 'yes', 'on'].includes((env[name] ?? '').trim().toLowerCase());
+  const options: FramescopeServerOptions = { ...(on('FRAMESCOPE_CLASS') ? { classMode: true } : {}), ...(on('FRAMESCOPE_DEFLATE') ? { deflate: true } : {}) };
   const token = (env['FRAMESCOPE_TEACHER_TOKEN'] ?? '').trim();
   if (token !== '') {
     const problem = checkTeacherToken(token);

@@ -14,6 +14,8 @@ export interface Scripts {
   echoServer: string;
   loadgen: string;
   subscriber: string;
+  deflateServer: string;
+  deflateClient: string;
   fanoutServer: string;
   fanoutLoadgen: string;
 }
@@ -23,6 +25,8 @@ const ENTRIES = {
   echoServer: '../echo/server.ts',
   loadgen: '../echo/loadgen.ts',
   subscriber: '../echo/subscriber.ts',
+  deflateServer: '../deflate/server.ts',
+  deflateClient: '../deflate/client.ts',
   fanoutServer: '../fanout/server.ts',
   fanoutLoadgen: '../fanout/loadgen.ts',
 } as const;
@@ -49,6 +53,8 @@ export async function buildScripts(root = process.cwd()): Promise<Scripts> {
     echoServer: out('echoServer'),
     loadgen: out('loadgen'),
     subscriber: out('subscriber'),
+    deflateServer: out('deflateServer'),
+    deflateClient: out('deflateClient'),
     fanoutServer: out('fanoutServer'),
     fanoutLoadgen: out('fanoutLoadgen'),
   };

@@ -17,6 +17,8 @@ export class ReadGate {
   readonly #socket: Socket;
   #paused = false;
   #suspended = false;
+  /** Reading stops while a received message inflates elsewhere (held), whatever backpressure says. */
+  #held = false;
 
   constructor(socket: Socket) {
     this.#socket = socket;
@@ -45,11 +47,22 @@ export class ReadGate {
     this.pause();
   }
 
+  /**
+   * A received message is inflating on zlib's threadpool (`on`), or done: the peer's next bytes
+   * wait in the kernel meanwhile, not in the parser's buffer.
+   */
+  hold(on: boolean): void {
+    if (on === this.#held) return;
+    this.#held = on;
+    if (on) this.#socket.pause();
+    else if (!this.#paused) this.#socket.resume();
+  }
+
   /** 'drain': read again. Returns true when parsing was suspended (the loop should run again). */
   drained(gone: boolean): boolean {
     if (this.#paused && !gone) {
       this.#paused = false;
-      this.#socket.resume();
+      if (!this.#held) this.#socket.resume();
     }
     const suspended = this.#suspended;
     this.#suspended = false;
@@ -59,5 +72,6 @@ export class ReadGate {
   /** TCP is ending and reading resumes (to discard): not paused any more. */
   release(): void {
     this.#paused = false;
+    this.#held = false;
   }
 }

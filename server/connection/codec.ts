@@ -3,7 +3,8 @@
  * the tap), allocates from Node's Buffer pool and lends the codec Node's native UTF-8 check.
  */
 import { isUtf8 } from 'node:buffer';
-import { WebSocketConnection } from '../../src/protocol/index.ts';
+import { PerMessageDeflate, WebSocketConnection, type DeflateParams } from '../../src/protocol/index.ts';
+import { zlibEngines, type ZlibEngines } from '../deflate/zlib.ts';
 
 /**
  * Outgoing frames and joined payloads come from Node's Buffer pool, not zeroed: a small frame
@@ -12,8 +13,23 @@ import { WebSocketConnection } from '../../src/protocol/index.ts';
  */
 const allocateUnsafe = (size: number): Uint8Array => Buffer.allocUnsafe(size);
 
-export function serverCodec(limits: { maxPayload: number; maxMessage: number }): WebSocketConnection {
-  return new WebSocketConnection({
+export interface ServerCodec {
+  ws: WebSocketConnection;
+  /** node:zlib's streams when permessage-deflate was agreed (close them with the connection). */
+  engines: ZlibEngines | null;
+}
+
+/**
+ * `deflate`: the permessage-deflate parameters agreed, if any, and the threshold under which a
+ * message goes uncompressed; `wake` is called when zlib's asynchronous work is done.
+ */
+export function serverCodec(
+  limits: { maxPayload: number; maxMessage: number },
+  deflate: { params: DeflateParams; threshold: number } | null = null,
+  wake: () => void = () => {},
+): ServerCodec {
+  const engines = deflate ? zlibEngines(deflate.params) : null;
+  const ws = new WebSocketConnection({
     role: 'server',
     maxPayload: limits.maxPayload,
     maxMessage: limits.maxMessage,
@@ -22,5 +38,8 @@ export function serverCodec(limits: { maxPayload: number; maxMessage: number }):
     // Node's native check (simdutf) for long text pieces; the codec's own validator still finds
     // the exact byte of a fault and keeps failing fast inside a frame (RFC 6455 §8.1).
     utf8Check: isUtf8,
+    deflate: deflate && engines ? new PerMessageDeflate({ role: 'server', params: deflate.params, engines, threshold: deflate.threshold }) : null,
+    wake,
   });
+  return { ws, engines };
 }

@@ -6,7 +6,7 @@
  * frame as given; the rule each one breaks is cited beside it. The connection writes them and
  * the tap marks them.
  */
-import { decodeUtf8, Opcode, randomMaskingKey, type FrameSpec, type WebSocketConnection } from '../../src/protocol/index.ts';
+import { Opcode, randomMaskingKey, type FrameSpec, type WebSocketConnection } from '../../src/protocol/index.ts';
 import type { MisbehaveKind } from '../inspector/messages.ts';
 
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -67,17 +67,16 @@ export const PING_BETWEEN = 'between fragments';
 
 /**
  * Queue a message with the codec: text (`binary` false; `data` is UTF-8) or binary, as one frame,
- * or in `fragments` fragments when a page asked for that ("fragment-next"; 0: one frame), with a
- * ping after the first fragment when `ping` (and there are two fragments or more).
+ * or in `fragments` fragments when a page asked for that ("fragment-next"; 0: one frame). With
+ * permessage-deflate the codec compresses it (and fragments the compressed bytes). With `ping` (two
+ * fragments or more, and a connection that does not compress: the caller checks) a ping goes out
+ * right after the first fragment.
  */
 export function queueMessage(codec: WebSocketConnection, data: Uint8Array, binary: boolean, fragments: number, ping = false): boolean {
-  if (fragments > 0 && !(ping && fragments > 1 && data.length > 1)) {
-    return codec.sendFragmented(binary ? data : decodeUtf8(data), fragments);
-  }
+  if (!(ping && fragments > 1 && data.length > 1)) return codec.sendMessage(data, binary, Math.max(1, fragments));
   const opcode = binary ? Opcode.Binary : Opcode.Text;
-  if (fragments === 0) return codec.sendFrame({ opcode, payload: data });
   // RFC 6455 §5.4: "Control frames (see Section 5.5) MAY be injected in the middle of a fragmented
-  // message." The same cuts as sendFragmented: at least one byte in each fragment.
+  // message." The same cuts as the codec's: at least one byte in each fragment.
   const n = Math.min(fragments, data.length);
   const size = Math.ceil(data.length / n);
   for (let i = 0, start = 0; start < data.length; i++, start += size) {

@@ -3,6 +3,7 @@
  * accepted upgrade.
  */
 import type { Socket } from 'node:net';
+import type { DeflateParams } from '../../src/protocol/index.ts';
 import type { Endpoint, UpgradeRequest } from '../endpoints/types.ts';
 import type { ConnectionInfo } from '../inspector/messages.ts';
 import type { InspectorSink } from '../inspector/types.ts';
@@ -27,6 +28,8 @@ export interface ConnectionInit {
   protocol: string | null;
   endpoint: Endpoint;
   info: ConnectionInfo;
+  /** permessage-deflate's parameters, when the handshake agreed it. */
+  deflate: DeflateParams | null;
   /** Report this connection to the inspector (false for the inspector's own subscribers). */
   watchable: boolean;
   context: ConnectionContext;

@@ -4,6 +4,7 @@
  * tap: described while a subscriber would take them, counted as skipped otherwise.
  */
 import type { Socket } from 'node:net';
+import type { DeflatedReport } from '../../src/protocol/index.ts';
 import type { ConnectionTap } from '../inspector/tap.ts';
 import { FrameBoundaries, type WrittenFrame } from './written.ts';
 
@@ -27,10 +28,11 @@ export class FrameWriter {
 
   /**
    * Write `chunks` (whole frames, as the codec hands them out) unless the socket is destroyed
-   * (dropped, or reset by the peer), and report their frames. `misbehave` marks frames broken on purpose: reported to whoever watches,
-   * outside the traffic budget.
+   * (dropped, or reset by the peer), and report their frames. `misbehave` marks frames broken on
+   * purpose: reported to whoever watches, outside the traffic budget. `deflated`: the codec's
+   * reports of the compressed messages among them (`takeDeflated()`), in frame order.
    */
-  write(chunks: readonly Uint8Array[], misbehave?: string): void {
+  write(chunks: readonly Uint8Array[], misbehave?: string, deflated: readonly DeflatedReport[] = []): void {
     if (chunks.length === 0) return;
     const tap = this.#tap;
     const start = this.#boundaries.offset;
@@ -38,7 +40,7 @@ export class FrameWriter {
     const frames: WrittenFrame[] | null = describe ? [] : null;
     const count = this.#boundaries.scan(chunks, frames);
     this.#counts.framesOut += count;
-    if (frames !== null) tap.written(start, chunks, frames, misbehave);
+    if (frames !== null) tap.written(start, chunks, frames, misbehave, deflated);
     else if (misbehave === undefined) tap.skipped(count);
     const socket = this.#socket;
     if (socket.destroyed) return;

@@ -18,6 +18,8 @@ export interface WrittenFrame {
   payloadLength: number;
   opcode: number;
   fin: boolean;
+  /** RSV1: with permessage-deflate, the first frame of a compressed message. */
+  rsv1: boolean;
   masked: boolean;
 }
 
@@ -90,6 +92,7 @@ export class FrameBoundaries {
         payloadLength,
         opcode: b0 & 0b0000_1111,
         fin: (b0 & 0b1000_0000) !== 0,
+        rsv1: (b0 & 0b0100_0000) !== 0,
         masked,
       });
     }

@@ -117,12 +117,12 @@ export function refuse(
 }
 
 /**
- * Write the 101 with `Sec-WebSocket-Accept` and the subprotocol chosen, if any. Every extension
- * offered (permessage-deflate included) is declined by not naming it (RFC 6455 §9.1). Returns the
- * response head as written.
+ * Write the 101 with `Sec-WebSocket-Accept`, the subprotocol chosen, if any, and the extension
+ * accepted, if any (permessage-deflate: server/deflate/negotiation.ts); every other extension
+ * offered is declined by not naming it (RFC 6455 §9.1). Returns the response head as written.
  */
-export function switchProtocols(socket: Socket, accept: string, protocol: string | null): string {
-  const head = buildUpgradeResponse(protocol !== null ? { accept, protocol } : { accept });
+export function switchProtocols(socket: Socket, accept: string, protocol: string | null, extension: string | null = null): string {
+  const head = buildUpgradeResponse({ accept, ...(protocol !== null ? { protocol } : {}), ...(extension !== null ? { extensions: extension } : {}) });
   socket.write(toBytes(head));
   return head;
 }

@@ -147,10 +147,13 @@ export function act(target: WatchedConnection, c: Record<string, unknown>): stri
         throw new CommandError(`"count" must be an integer from 1 to ${MAX_FRAGMENTS}`);
       }
       if (c.ping !== undefined && typeof c.ping !== 'boolean') throw new CommandError('"ping" must be true or false');
-      const ping = c.ping === true && count > 1;
+      // A compressed message's fragments are the codec's to cut: no ping between them there.
+      const compressed = target.info.deflate?.response != null;
+      const ping = c.ping === true && count > 1 && !compressed;
       target.fragmentNext(count, ping);
       // The codec puts at least one byte in each fragment, so a message shorter than `count` gets fewer.
-      return `the next message will go out in ${count} fragment${count === 1 ? '' : 's'} (at most one per byte)${ping ? ', with a ping after the first' : ''}`;
+      const extra = ping ? ', with a ping after the first' : c.ping === true && compressed ? ' (no ping between: this connection compresses its messages)' : '';
+      return `the next message will go out in ${count} fragment${count === 1 ? '' : 's'} (at most one per byte)${extra}`;
     }
     case 'close': {
       const code = c.code;

@@ -11,9 +11,9 @@
  * payload are (`WrittenFrame`, read from the headers it wrote); the tap only cuts the reported bytes
  * from the chunks. Nothing re-parses the server's own output.
  */
-import type { Fault, Frame } from '../../src/protocol/index.ts';
+import type { DeflatedReport, Fault, Frame } from '../../src/protocol/index.ts';
 import type { WrittenFrame } from '../connection/written.ts';
-import { stamp, toHex, type ClosedMessage, type FaultMessage, type FrameMessage, type ReadMessage } from './messages.ts';
+import { stamp, toHex, type ClosedMessage, type FaultMessage, type FrameMessage, type InflatedMessage, type ReadMessage } from './messages.ts';
 import type { InspectorSink, WatchedConnection } from './types.ts';
 
 /** A `closed` message without its stamp and connection id: what the connection knows when TCP is gone. */
@@ -37,6 +37,8 @@ export class ConnectionTap {
   #nextFrameStart = 0;
   #retained: Piece[] = [];
   #read: ReadMessage | null = null;
+  /** Stream offset of the first frame of the data message being received (a compressed message is reported there). */
+  #messageStartIn = 0;
 
   /**
    * `watchable` false: the connection is never reported (an `/inspect` subscriber's own); `session`
@@ -107,6 +109,7 @@ export class ConnectionTap {
 
   /** A frame the codec parsed. */
   frameIn(frame: Frame): void {
+    if (frame.opcode === 0x1 || frame.opcode === 0x2) this.#messageStartIn = frame.offset;
     const size = frame.headerLength + frame.payloadLength;
     const end = frame.offset + size;
     this.#nextFrameStart = end;
@@ -119,6 +122,24 @@ export class ConnectionTap {
       const bytes = extract(retained, frame.offset, frame.offset + Math.min(size, cap));
       return frameMessage(id, 'in', frame.offset, frame, bytes);
     });
+  }
+
+  /**
+   * A compressed message received and inflated (permessage-deflate): its wire size and its bytes,
+   * reported at its first frame's offset, after its frames.
+   */
+  inflatedIn(data: Uint8Array, wireLength: number, binary: boolean): void {
+    if (!this.#wanted()) return;
+    const message = this.#inflated('in', this.#messageStartIn, data, wireLength, binary);
+    this.#sink.publishTraffic(this.#session, data.length, message);
+  }
+
+  #inflated(direction: 'in' | 'out', offset: number, data: Uint8Array, wireLength: number, binary: boolean): (cap: number) => InflatedMessage {
+    const id = this.#id;
+    return (cap) => {
+      const shown = data.length > cap ? data.subarray(0, cap) : data;
+      return { type: 'inflated', ...stamp(), connection: id, direction, offset, binary, wireLength, length: data.length, data: toHex(shown), truncated: shown.length < data.length };
+    };
   }
 
   /**
@@ -148,7 +169,8 @@ export class ConnectionTap {
    * exactly `frames`. A frame sent to break the protocol on purpose carries the `misbehave` kind; it
    * is reported to every watcher, outside the traffic budget (a page asked for it).
    */
-  written(start: number, chunks: readonly Uint8Array[], frames: readonly WrittenFrame[], misbehave?: string): void {
+  written(start: number, chunks: readonly Uint8Array[], frames: readonly WrittenFrame[], misbehave?: string, deflated: readonly DeflatedReport[] = []): void {
+    let report = 0;
     const id = this.#id;
     const pieces: Piece[] = [];
     let at = start;
@@ -164,6 +186,11 @@ export class ConnectionTap {
       };
       if (misbehave !== undefined) this.#sink.publish(this.#session, () => build(this.#cap));
       else this.#sink.publishTraffic(this.#session, size, build);
+      // A compressed message the codec sent: its first frame has RSV1, and the reports come in frame order.
+      const sent = frame.rsv1 && misbehave === undefined ? deflated[report++] : undefined;
+      if (sent !== undefined) {
+        this.#sink.publishTraffic(this.#session, sent.data.length, this.#inflated('out', frame.offset, sent.data, sent.wireLength, sent.binary));
+      }
     }
   }
 }

@@ -11,6 +11,8 @@
  */
 import { isValidCloseCode } from './close-codes.ts';
 import { allocatePooled, closePayload, encodeFrame, encodeHeader, parseClosePayload, randomMaskingKey, type Allocate } from './encoder.ts';
+import type { PerMessageDeflate } from './deflate/extension.ts';
+import { DeflatePipeline, type PipelineHost } from './deflate/pipeline.ts';
 import type { Fault } from './fault.ts';
 import type { Frame, FrameSpec } from './frame.ts';
 import { MessageAssembler, type AssembledEvent } from './message.ts';
@@ -26,6 +28,7 @@ import {
   type Transition,
   type TransitionTable,
 } from './states.ts';
+import { OutgoingQueue, type DeflatedReport } from './outgoing.ts';
 import { encodeUtf8, type Utf8Check } from './utf8.ts';
 
 export type Role = 'client' | 'server';
@@ -48,6 +51,17 @@ export interface ConnectionOptions {
   utf8Check?: Utf8Check;
   /** The table this connection follows (default `TRANSITIONS`; a test passes one with a row missing). */
   transitions?: readonly Transition[];
+  /**
+   * permessage-deflate, when the opening handshake agreed it (RFC 7692): RSV1 then marks a
+   * compressed message, received messages are inflated and sent ones compressed (see
+   * deflate/extension.ts). Without it, RSV1 is a fault (RFC 6455 §5.2).
+   */
+  deflate?: PerMessageDeflate | null;
+  /**
+   * Called when work the extension passed out asynchronously (inflating, compressing) has finished:
+   * call `nextEvent()` and `takeOutgoing()` again. Unused when its engines answer synchronously.
+   */
+  wake?: () => void;
 }
 
 export interface FrameReceivedEvent {
@@ -97,8 +111,12 @@ export class WebSocketConnection {
   readonly #allocate: Allocate;
   readonly #reportFrames: boolean;
   readonly #maskingKey: (() => Uint8Array) | null;
+  /** permessage-deflate's work (deflate/pipeline.ts), when it was negotiated. */
+  readonly #deflate: DeflatePipeline | null;
+  /** Stream offset of the first frame of the data message being received. */
+  #messageStart = 0;
   #events: ProtocolEvent[] = [];
-  #outgoing: Uint8Array[] = [];
+  readonly #outgoing = new OutgoingQueue();
   /** The end of the TCP stream was handed out by `takeEof()`. */
   #eofTaken = false;
   #sentClose: { code: number; reason: string } | null = null;
@@ -114,7 +132,15 @@ export class WebSocketConnection {
       maxMessage: options.maxMessage,
       allocate: options.allocate,
       utf8Check: options.utf8Check,
+      perMessageCompressed: (options.deflate ?? null) !== null,
     });
+    this.#deflate = options.deflate
+      ? new DeflatePipeline(options.deflate, this.#outgoing, this.#pipelineHost(), {
+          maxMessage: options.maxMessage ?? Number.MAX_SAFE_INTEGER,
+          utf8Check: options.utf8Check ?? null,
+          wake: options.wake ?? null,
+        })
+      : null;
     this.#allocate = options.allocate ?? allocatePooled;
     this.#assembler = new MessageAssembler(this.#allocate);
     this.#reportFrames = options.reportFrames ?? false;
@@ -166,7 +192,7 @@ export class WebSocketConnection {
   nextEvent(): ProtocolEvent | null {
     for (;;) {
       if (this.#events.length > 0) return this.#events.shift()!;
-      if (!this.#reads) return null;
+      if (!this.#reads || (this.#deflate !== null && this.#deflate.inflating)) return null;
       const item = this.#parser.next();
       if (item === null) return null;
       if (item.kind === 'fault') {
@@ -174,8 +200,13 @@ export class WebSocketConnection {
         continue;
       }
       if (this.#reportFrames) this.#events.push({ kind: 'frame', frame: item });
+      if (this.#deflate !== null && (item.opcode === Opcode.Text || item.opcode === Opcode.Binary)) this.#messageStart = item.offset;
       const event = this.#assembler.accept(item);
       if (event === null) continue;
+      if (event.kind === 'message' && event.compressed !== undefined) {
+        this.#deflate!.receive(event, this.#messageStart);
+        continue;
+      }
       // The common case, a message and nothing queued before it: no round trip through the queue.
       if (event.kind === 'message' && this.#events.length === 0) return event;
       this.#events.push(event);
@@ -197,10 +228,20 @@ export class WebSocketConnection {
 
   /** Bytes to write to the socket, in order. */
   takeOutgoing(): Uint8Array[] {
-    const out = this.#outgoing;
-    if (out.length === 0) return out;
-    this.#outgoing = [];
-    return out;
+    return this.#outgoing.take();
+  }
+
+  /**
+   * The messages sent compressed whose frames the last `takeOutgoing()` calls handed out, in the
+   * order of their frames (each first frame has RSV1): what each was before compression.
+   */
+  takeDeflated(): DeflatedReport[] {
+    return this.#outgoing.takeReports();
+  }
+
+  /** Work passed out (inflating a message, compressing one) is not finished: `wake` will be called. */
+  get busy(): boolean {
+    return (this.#deflate !== null && this.#deflate.inflating) || this.#outgoing.holding;
   }
 
   /**
@@ -212,7 +253,7 @@ export class WebSocketConnection {
    * ends its side once the server's came (`receiveEof()`).
    */
   takeEof(): boolean {
-    if (this.#eofTaken) return false;
+    if (this.#eofTaken || this.#outgoing.holding) return false;
     if (this.#state === 'CLOSED' || (this.#state === 'CLOSING_TCP' && this.role === 'server')) {
       this.#eofTaken = true;
       return true;
@@ -243,23 +284,39 @@ export class WebSocketConnection {
 
   /** Send a text (string) or binary (bytes) message. Returns false if the state forbids it. */
   send(data: string | Uint8Array): boolean {
-    if (typeof data === 'string') return this.sendFrame({ opcode: Opcode.Text, payload: encodeUtf8(data) });
-    return this.sendFrame({ opcode: Opcode.Binary, payload: data });
+    if (typeof data === 'string') return this.sendMessage(encodeUtf8(data), false);
+    return this.sendMessage(data, true);
   }
 
   /** Send a message as `count` fragments (a teaching aid: the first carries the opcode, the rest continue). */
   sendFragmented(data: string | Uint8Array, count: number): boolean {
+    if (typeof data === 'string') return this.sendMessage(encodeUtf8(data), false, count);
+    return this.sendMessage(data, true, count);
+  }
+
+  /**
+   * Send a message, text (`data` is UTF-8) or binary, in `fragments` frames (default one). With
+   * permessage-deflate, a message at or over the threshold is compressed and its first frame has
+   * RSV1 (RFC 7692 §6); what is sent after it waits for its bytes, so the wire keeps call order.
+   */
+  sendMessage(data: Uint8Array, binary: boolean, fragments = 1): boolean {
     if (!this.#can('send-data')) return false;
-    const bytes = typeof data === 'string' ? encodeUtf8(data) : data;
-    const opcode = typeof data === 'string' ? Opcode.Text : Opcode.Binary;
+    const opcode = binary ? Opcode.Binary : Opcode.Text;
+    if (this.#deflate !== null) this.#deflate.send(opcode, data, binary, fragments);
+    else if (fragments <= 1) this.#queue({ opcode, payload: data });
+    else this.#queueFragments(opcode, data, fragments, false);
+    this.#move('send-data');
+    return true;
+  }
+
+  /** One message as `count` frames, the first with the opcode (and RSV1 when compressed), the rest continuations. */
+  #queueFragments(opcode: number, bytes: Uint8Array, count: number, rsv1: boolean): void {
     const n = Math.max(1, Math.min(Math.floor(count), Math.max(1, bytes.length)));
     const size = Math.ceil(bytes.length / n);
     for (let i = 0; i < n; i++) {
       const part = bytes.subarray(i * size, Math.min(bytes.length, (i + 1) * size));
-      this.#queue({ opcode: i === 0 ? opcode : Opcode.Continuation, fin: i === n - 1, payload: part });
+      this.#queue({ opcode: i === 0 ? opcode : Opcode.Continuation, fin: i === n - 1, payload: part, rsv1: rsv1 && i === 0 });
     }
-    this.#move('send-data');
-    return true;
   }
 
   /**
@@ -325,6 +382,19 @@ export class WebSocketConnection {
     this.#reads = this.#can('receive-data');
   }
 
+  /** What the deflate pipeline may do with this connection. */
+  #pipelineHost(): PipelineHost {
+    return {
+      reading: () => this.#reads,
+      received: (result) => {
+        if (result.kind === 'fault') this.#onFault(result);
+        else this.#events.push(result);
+      },
+      queueFrames: (opcode, payload, fragments, rsv1) => this.#queueFragments(opcode, payload, fragments, rsv1),
+      failed: (reason) => this.abort(1011, reason),
+    };
+  }
+
   #onFault(f: Fault): void {
     this.#events.push({ kind: 'fault', fault: f });
     // A short reason helps a student reading the peer's close event; the full message stays in the fault.
@@ -376,14 +446,15 @@ export class WebSocketConnection {
   #queue(spec: FrameSpec): void {
     const payload = spec.payload ?? new Uint8Array(0);
     const allocate = this.#allocate;
+    const out = this.#outgoing.target();
     if (spec.maskingKey !== undefined) {
-      this.#outgoing.push(encodeFrame(spec, allocate));
+      out.push(encodeFrame(spec, allocate));
     } else if (this.#maskingKey !== null) {
-      this.#outgoing.push(encodeFrame({ ...spec, maskingKey: this.#maskingKey() }, allocate));
+      out.push(encodeFrame({ ...spec, maskingKey: this.#maskingKey() }, allocate));
     } else if (payload.length >= COPY_LIMIT) {
-      this.#outgoing.push(encodeHeader(spec, payload.length, allocate), payload);
+      out.push(encodeHeader(spec, payload.length, allocate), payload);
     } else {
-      this.#outgoing.push(encodeFrame(spec, allocate));
+      out.push(encodeFrame(spec, allocate));
     }
   }
 }

@@ -16,6 +16,7 @@ import { opcodeInfo } from './opcodes.ts';
 /** Every rule the parser checks, in the order of the RFC's frame header, then its payload. */
 export const FAULT_RULES = [
   'rsv-without-extension',
+  'rsv1-not-first-frame',
   'reserved-opcode',
   'fragmented-control-frame',
   'mask-required',
@@ -30,6 +31,9 @@ export const FAULT_RULES = [
   'message-too-large',
   'invalid-close-code',
   'invalid-utf8',
+  'inflate-failed',
+  'inflated-too-large',
+  'inflated-invalid-utf8',
 ] as const;
 
 export type FaultRule = (typeof FAULT_RULES)[number];
@@ -43,6 +47,8 @@ type NoDetail = Record<string, never>;
 /** The values one fault of each rule is told with (and a translation can be built from). */
 export interface FaultDetails {
   'rsv-without-extension': { bits: readonly RsvBit[] };
+  /** `opcode`: a control frame's, or 0x0 for a continuation frame. */
+  'rsv1-not-first-frame': { opcode: number };
   'reserved-opcode': { opcode: number };
   'fragmented-control-frame': { opcode: number };
   'mask-required': NoDetail;
@@ -66,13 +72,22 @@ export interface FaultDetails {
    * (or the unfinished sequence) is; null when the sequence began in an earlier fragment.
    */
   'invalid-utf8': { in: 'text' | 'close-reason'; byte: number | null; payloadOffset: number | null };
+  /** `reason`: the decompressor's words. */
+  'inflate-failed': { reason: string };
+  /** `limit`: the message size limit the inflated bytes went past. */
+  'inflated-too-large': { limit: number };
+  /** `byte`: the first byte that cannot be UTF-8 (null: the text ends mid-sequence); `at`: its offset in the inflated message. */
+  'inflated-invalid-utf8': { byte: number | null; at: number };
 }
 
 export interface FaultRuleInfo<R extends FaultRule = FaultRule> {
   rule: R;
   /** The close code to send when failing the connection for this rule. */
   closeCode: FaultCloseCode;
-  /** The RFC 6455 section that states the rule, such as "5.2". */
+  /**
+   * The section that states the rule: "5.2" for RFC 6455, or the RFC named in full for another
+   * ("RFC 7692 §6.1"); `citation()` writes either as a citation.
+   */
   rfc: string;
   /** The rule in the RFC's own words (from that section). */
   quote: string;
@@ -94,6 +109,15 @@ export const FAULTS: { readonly [R in FaultRule]: FaultRuleInfo<R> } = {
     quote: 'If a nonzero value is received and none of the negotiated extensions defines the meaning of such a nonzero value, the receiving endpoint MUST _Fail the WebSocket Connection_.',
     explanation: 'RSV1, RSV2 and RSV3 are 0 unless a negotiated extension gives them a meaning.',
     describe: ({ bits }) => `${bits.join(', ')} ${bits.length > 1 ? 'are' : 'is'} set but no extension that defines ${bits.length > 1 ? 'them' : 'it'} was negotiated`,
+  },
+  'rsv1-not-first-frame': {
+    rule: 'rsv1-not-first-frame', closeCode: 1002, rfc: 'RFC 7692 §6.1', fields: ['rsv1'],
+    quote: 'An endpoint MUST NOT set the "Per-Message Compressed" bit of control frames and non-first fragments of a data message. An endpoint receiving such a frame MUST _Fail the WebSocket Connection_.',
+    explanation: 'With permessage-deflate, RSV1 marks a compressed message on its first frame only: never on a control frame or a continuation frame.',
+    describe: ({ opcode }) =>
+      opcode === 0
+        ? 'RSV1 is set on a continuation frame: permessage-deflate sets it only on the first frame of a compressed message'
+        : `RSV1 is set on a ${name(opcode)} frame: control frames are never compressed, so permessage-deflate forbids RSV1 on them`,
   },
   'reserved-opcode': {
     rule: 'reserved-opcode', closeCode: 1002, rfc: '5.2', fields: ['opcode'],
@@ -188,7 +212,33 @@ export const FAULTS: { readonly [R in FaultRule]: FaultRuleInfo<R> } = {
       return `Byte ${hex2(d.byte)} at payload offset ${d.payloadOffset ?? 0} cannot be part of valid UTF-8, and a text message must be UTF-8`;
     },
   },
+  'inflate-failed': {
+    rule: 'inflate-failed', closeCode: 1007, rfc: '7.4.1', fields: ['payload'],
+    quote: '1007 indicates that an endpoint is terminating the connection because it has received data within a message that was not consistent with the type of the message (e.g., non-UTF-8 [RFC3629] data within a text message).',
+    explanation: 'A compressed message (RSV1 set) must inflate: RFC 7692 §7.2.2, append 00 00 ff ff and decompress with DEFLATE.',
+    describe: ({ reason }) => `The message has RSV1 set, but its payload with 00 00 ff ff appended does not inflate (${reason}): it is not permessage-deflate data, 1007`,
+  },
+  'inflated-too-large': {
+    rule: 'inflated-too-large', closeCode: 1009, rfc: '7.4.1', fields: ['payload'],
+    quote: '1009 indicates that an endpoint is terminating the connection because it has received a message that is too big for it to process.',
+    explanation: 'A compressed message is held to the size limit as it inflates: past the limit, inflating stops and the connection fails (1009), before the output is kept.',
+    describe: ({ limit }) => `The compressed message inflates past this endpoint's limit of ${limit} bytes; inflating stopped there (a zip bomb costs no more): 1009 Message Too Big`,
+  },
+  'inflated-invalid-utf8': {
+    rule: 'inflated-invalid-utf8', closeCode: 1007, rfc: '8.1', fields: ['payload'],
+    quote: 'When an endpoint is to interpret a byte stream as UTF-8 but finds that the byte stream is not, in fact, a valid UTF-8 stream, that endpoint MUST _Fail the WebSocket Connection_.',
+    explanation: 'A compressed text message is UTF-8 once inflated; the check runs on the inflated bytes.',
+    describe: ({ byte, at }) =>
+      byte === null
+        ? 'The compressed text message inflates to text that ends in the middle of a UTF-8 sequence'
+        : `The compressed text message inflates to bytes that are not UTF-8: byte ${hex2(byte)} at offset ${at} of the inflated text`,
+  },
 };
+
+/** A rule's section as a citation: "RFC 6455 §5.2", or the RFC its row names ("RFC 7692 §6.1"). */
+export function citation(rfc: string): string {
+  return rfc.startsWith('RFC ') ? rfc : `RFC 6455 §${rfc}`;
+}
 
 /** The table row of a rule. */
 export function faultInfo<R extends FaultRule>(rule: R): FaultRuleInfo<R> {
@@ -237,7 +287,7 @@ export function fault<R extends FaultRule>(rule: R, site: FaultSite, detail: Fau
     length: site.length ?? 1,
     rfc: info.rfc,
     detail,
-    message: `${info.describe(detail)} (RFC 6455 §${info.rfc}).`,
+    message: `${info.describe(detail)} (${citation(info.rfc)}).`,
   };
   return made as Fault;
 }

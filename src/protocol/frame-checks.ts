@@ -11,8 +11,11 @@ import type { Fault } from './fault.ts';
  * fault that ends the stream, or null. `MessageRules` is the implementation.
  */
 export interface FrameChecks {
-  /** The first two bytes passed the frame's own rules: may a frame with this opcode and FIN come now? */
-  start(opcode: number, fin: boolean, frameOffset: number): Fault | null;
+  /**
+   * The first two bytes passed the frame's own rules: may a frame with this opcode and FIN come
+   * now? `rsv1`: the frame starts a compressed message (permessage-deflate, RFC 7692 §6).
+   */
+  start(opcode: number, fin: boolean, frameOffset: number, rsv1: boolean): Fault | null;
   /**
    * The payload length is known (no payload read yet). The length is written in the `lengthBytes`
    * bytes from `frameOffset + 1` (a fault about it points there).

@@ -31,6 +31,11 @@ export interface FrameDecoderOptions {
   allowRsv1?: boolean;
   allowRsv2?: boolean;
   allowRsv3?: boolean;
+  /**
+   * permessage-deflate was negotiated (RFC 7692 §6): RSV1 marks a compressed message, allowed on
+   * the first frame of a data message only (a control or continuation frame with it is a fault).
+   */
+  perMessageCompressed?: boolean;
   /** Where a payload that spans several pushed chunks is joined (see `Allocate` in encoder.ts). */
   allocate?: Allocate;
 }
@@ -47,7 +52,19 @@ const enum State {
 const EMPTY = new Uint8Array(0);
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 /** The rules the header's bits decide by themselves (their faults need no values from elsewhere). */
-type HeaderRule = Exclude<FaultRule, 'unexpected-continuation' | 'expected-continuation' | 'non-minimal-length' | 'payload-too-large' | 'message-too-large' | 'invalid-close-code' | 'invalid-utf8'>;
+type HeaderRule = Exclude<
+  FaultRule,
+  | 'unexpected-continuation'
+  | 'expected-continuation'
+  | 'non-minimal-length'
+  | 'payload-too-large'
+  | 'message-too-large'
+  | 'invalid-close-code'
+  | 'invalid-utf8'
+  | 'inflate-failed'
+  | 'inflated-too-large'
+  | 'inflated-invalid-utf8'
+>;
 
 const RSV_BITS: readonly [number, RsvBit][] = [[4, 'RSV1'], [2, 'RSV2'], [1, 'RSV3']];
 
@@ -55,6 +72,8 @@ export class FrameDecoder {
   readonly #sender: FrameSender;
   readonly #maxPayload: number;
   readonly #rsvAllowed: number;
+  /** RSV1 means "compressed" (permessage-deflate), on first data frames only. */
+  readonly #compressed: boolean;
   readonly #allocate: Allocate;
   readonly #checks: FrameChecks;
 
@@ -94,7 +113,8 @@ export class FrameDecoder {
   constructor(options: FrameDecoderOptions = {}, checks: FrameChecks | null = null) {
     this.#sender = options.sender ?? 'any';
     this.#maxPayload = Math.min(options.maxPayload ?? MAX_SAFE, MAX_SAFE);
-    this.#rsvAllowed = (options.allowRsv1 ? 4 : 0) | (options.allowRsv2 ? 2 : 0) | (options.allowRsv3 ? 1 : 0);
+    this.#compressed = options.perMessageCompressed ?? false;
+    this.#rsvAllowed = (options.allowRsv1 || this.#compressed ? 4 : 0) | (options.allowRsv2 ? 2 : 0) | (options.allowRsv3 ? 1 : 0);
     this.#allocate = options.allocate ?? allocatePooled;
     this.#checks = checks ?? NO_FRAME_CHECKS;
   }
@@ -216,6 +236,7 @@ export class FrameDecoder {
         return fault(rule, site, { bits: RSV_BITS.filter(([bit]) => (bad & bit) !== 0).map(([, name]) => name) });
       }
       case 'reserved-opcode':
+      case 'rsv1-not-first-frame':
       case 'fragmented-control-frame':
         return fault(rule, site, { opcode });
       case 'control-frame-too-long':
@@ -248,6 +269,8 @@ export class FrameDecoder {
     // RFC 6455 §5.2, Opcode: FAULTS['reserved-opcode']
     if (!isKnownOpcode(opcode)) return this.#refuse('reserved-opcode', 0);
     const control = isControl(opcode);
+    // RFC 7692 §6.1: FAULTS['rsv1-not-first-frame']
+    if (this.#compressed && (this.#rsv & 4) !== 0 && (control || opcode === Opcode.Continuation)) return this.#refuse('rsv1-not-first-frame', 0);
     // RFC 6455 §5.5: FAULTS['fragmented-control-frame']
     if (control && !this.#fin) return this.#refuse('fragmented-control-frame', 0);
     // RFC 6455 §5.1: FAULTS['mask-required'] and FAULTS['mask-forbidden']
@@ -258,7 +281,7 @@ export class FrameDecoder {
     // RFC 6455 §5.5.1: FAULTS['close-payload-one-byte']
     if (opcode === Opcode.Close && length7 === 1) return this.#refuse('close-payload-one-byte', 1);
     // The frame's place in its message (§5.4): the message layer's rules.
-    const f = this.#checks.start(opcode, this.#fin, this.#frameStart);
+    const f = this.#checks.start(opcode, this.#fin, this.#frameStart, (this.#rsv & 4) !== 0);
     if (f) return f;
 
     if (length7 === 126) {

@@ -16,3 +16,5 @@ export * from './connection.ts';
 export * from './layout.ts';
 export * from './hex/index.ts';
 export * from './handshake/index.ts';
+export * from './outgoing.ts';
+export * from './deflate/index.ts';

@@ -68,11 +68,19 @@ export interface FrameLayout {
 
 const PREVIEW_BYTES = 24;
 
+export interface LayoutOptions {
+  /**
+   * permessage-deflate was negotiated (RFC 7692 §6): RSV1 on a text or binary frame then means the
+   * message is compressed, and the payload field is "Payload (compressed)".
+   */
+  perMessageCompressed?: boolean;
+}
+
 /**
  * Lay out the frame that starts at `bytes[start]`. `streamOffset` is the stream offset of
  * `bytes[0]` (so fields carry stream offsets). `bytes` is not modified.
  */
-export function layoutFrame(bytes: Uint8Array, start = 0, streamOffset = 0): FrameLayout {
+export function layoutFrame(bytes: Uint8Array, start = 0, streamOffset = 0, options: LayoutOptions = {}): FrameLayout {
   const base = streamOffset + start;
   const have = Math.max(0, bytes.length - start);
   const at = (i: number): number => bytes[start + i]!;
@@ -114,8 +122,20 @@ export function layoutFrame(bytes: Uint8Array, start = 0, streamOffset = 0): Fra
     fin
       ? control ? 'Final fragment: control frames are always a single frame.' : 'This is the final fragment of its message (or the only one).'
       : control ? 'Not final, but a control frame must not be fragmented: a fault.' : 'More fragments of this message follow in continuation frames.'));
+  const deflate = options.perMessageCompressed === true;
+  const compressed = deflate && (b0 & 0b0100_0000) !== 0 && (opcode === Opcode.Text || opcode === Opcode.Binary);
   for (const [i, name] of [[1, 'RSV1'], [2, 'RSV2'], [3, 'RSV3']] as const) {
     const set = (b0 & (0b1000_0000 >>> i)) !== 0;
+    if (i === 1 && deflate) {
+      // RFC 7692 §6: RSV1 is the "Per-Message Compressed" bit, set on a compressed message's first frame.
+      fields.push(bitField('rsv1', name, i, set, base, '5.2',
+        compressed
+          ? 'Per-Message Compressed (permessage-deflate, RFC 7692 §6): this message’s payload is DEFLATE data.'
+          : set
+            ? 'Per-Message Compressed, but only the first frame of a data message may carry it (RFC 7692 §6.1): a fault.'
+            : 'Per-Message Compressed is 0: this frame’s message (or this control frame) is not compressed.'));
+      continue;
+    }
     fields.push(bitField(`rsv${i}`, name, i, set, base, '5.2',
       set
         ? `Reserved bit set: only allowed when a negotiated extension defines it${i === 1 ? ' (permessage-deflate uses RSV1 for compressed messages)' : ''}.`
@@ -210,14 +230,16 @@ export function layoutFrame(bytes: Uint8Array, start = 0, streamOffset = 0): Fra
   layout.payload = payload;
   layout.complete = present === payloadLength;
   fields.push({
-    key: 'payload', label: 'Payload', bitOffset: headerLength * 8, bitLength: payloadLength * 8,
+    key: 'payload', label: compressed ? 'Payload (compressed)' : 'Payload', bitOffset: headerLength * 8, bitLength: payloadLength * 8,
     byteOffset: base + headerLength, byteLength: payloadLength,
     bits: null,
     value: Number.isSafeInteger(payloadLength)
-      ? describePayload(opcode, payload, payloadLength)
+      ? compressed ? `${payloadLength.toLocaleString('en-US')} bytes of DEFLATE data: ${hexBytes(payload.subarray(0, PREVIEW_BYTES))}${payloadLength > PREVIEW_BYTES ? ' \u2026' : ''}` : describePayload(opcode, payload, payloadLength)
       : `${exactLength.toLocaleString('en-US')} bytes, ${present === 0 ? 'none received yet' : `${present.toLocaleString('en-US')} received so far`}`,
     explanation: layout.complete
-      ? payloadExplanation(opcode, masked)
+      ? compressed
+        ? `DEFLATE data: the sender compressed the message and removed the 00 00 ff ff tail (RFC 7692 §7.2.1); the receiver puts it back and inflates.${masked ? ' Shown unmasked.' : ''}`
+        : payloadExplanation(opcode, masked)
       : `${present.toLocaleString('en-US')} of ${exactLength.toLocaleString('en-US')} payload bytes received; ${(exactLength - BigInt(present)).toLocaleString('en-US')} more needed.`,
     rfc: control ? '5.5' : '5.6', complete: layout.complete,
   });

@@ -35,6 +35,8 @@ export class MessageRules implements FrameChecks {
   #inMessage = false;
   #messageIsText = false;
   #messageLength = 0;
+  /** The message in progress began with RSV1 (permessage-deflate): its payload is compressed. */
+  #messageCompressed = false;
   /** FrameChecks: is this frame's payload text, validated as it arrives? (A field, read per frame.) */
   checksPayload = false;
   #opcode = 0;
@@ -50,16 +52,18 @@ export class MessageRules implements FrameChecks {
     return this.#inMessage;
   }
 
-  start(opcode: number, _fin: boolean, frameOffset: number): Fault | null {
+  start(opcode: number, _fin: boolean, frameOffset: number, rsv1 = false): Fault | null {
     this.#opcode = opcode;
     if (opcode === Opcode.Continuation) {
       // RFC 6455 §5.4: FAULTS['unexpected-continuation']
       if (!this.#inMessage) return outOfOrder('unexpected-continuation', opcode, frameOffset);
-      this.checksPayload = this.#validateUtf8 && this.#messageIsText;
+      this.checksPayload = this.#validateUtf8 && this.#messageIsText && !this.#messageCompressed;
     } else if (!isControl(opcode)) {
       // RFC 6455 §5.4: FAULTS['expected-continuation']
       if (this.#inMessage) return outOfOrder('expected-continuation', opcode, frameOffset);
-      this.checksPayload = this.#validateUtf8 && opcode === Opcode.Text;
+      // A compressed message's wire bytes are DEFLATE data: its text is checked once inflated.
+      this.#messageCompressed = rsv1;
+      this.checksPayload = this.#validateUtf8 && opcode === Opcode.Text && !rsv1;
       if (this.checksPayload) this.#utf8.reset();
     } else {
       this.checksPayload = false;

@@ -15,6 +15,12 @@ export interface MessageEvent {
   data: Uint8Array;
   /** How many frames carried it (1 when not fragmented). */
   frames: number;
+  /**
+   * Present when the message came compressed (permessage-deflate: RSV1 on its first frame, RFC
+   * 7692 §6): `wireLength` is its payload bytes on the wire. The assembler hands out the
+   * compressed bytes; a connection with the extension hands out `data` inflated.
+   */
+  compressed?: { wireLength: number };
 }
 
 export interface PingEvent {
@@ -49,6 +55,7 @@ export class MessageAssembler {
   #length = 0;
   #frames = 0;
   #binary = false;
+  #compressed = false;
   readonly #allocate: Allocate;
 
   /** `allocate`: where a fragmented message's fragments are joined (see `Allocate`). */
@@ -69,8 +76,12 @@ export class MessageAssembler {
       }
       case Opcode.Text:
       case Opcode.Binary:
-        if (frame.fin) return { kind: 'message', binary: frame.opcode === Opcode.Binary, data: frame.payload, frames: 1 };
+        if (frame.fin) {
+          if (frame.rsv1) return { kind: 'message', binary: frame.opcode === Opcode.Binary, data: frame.payload, frames: 1, compressed: { wireLength: frame.payload.length } };
+          return { kind: 'message', binary: frame.opcode === Opcode.Binary, data: frame.payload, frames: 1 };
+        }
         this.#binary = frame.opcode === Opcode.Binary;
+        this.#compressed = frame.rsv1;
         this.#buffer = frame.payload;
         this.#owned = false;
         this.#length = frame.payload.length;
@@ -86,6 +97,7 @@ export class MessageAssembler {
         this.#owned = false;
         this.#length = 0;
         this.#frames = 0;
+        if (this.#compressed) return { kind: 'message', binary: this.#binary, data, frames, compressed: { wireLength: data.length } };
         return { kind: 'message', binary: this.#binary, data, frames };
       }
       default:

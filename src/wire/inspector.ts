@@ -29,6 +29,20 @@ export interface HandshakeResponse {
   head: string;
 }
 
+/** What the server did with the permessage-deflate offers of one handshake (RFC 7692 §5). */
+export interface DeflateNegotiation {
+  /** Did the server negotiate permessage-deflate for this connection at all? */
+  wanted: boolean;
+  /** Why (the server's flag, or the URL's `?deflate`). */
+  why: string;
+  /** Each element of the client's Sec-WebSocket-Extensions, in order, and what became of it. */
+  offers: { offer: string; accepted: boolean; reasons: string[] }[];
+  /** The element the 101 carries, or null when none was accepted. */
+  response: string | null;
+  /** Messages shorter than this go uncompressed (RSV1 0). */
+  threshold: number;
+}
+
 /** A connection the subscriber may watch: the `open` message without its `type`. */
 export interface ConnectionInfo extends Stamp {
   connection: number;
@@ -38,6 +52,8 @@ export interface ConnectionInfo extends Stamp {
   request: HandshakeRequest;
   /** For a proxied connection: the target's response head, as it was received and relayed. */
   response: HandshakeResponse;
+  /** permessage-deflate's negotiation (absent from servers that predate it). */
+  deflate?: DeflateNegotiation;
   /** Set on a connection through `/proxy`: the target, and its 101 checked step by step. */
   proxy?: ProxyInfo;
 }
@@ -185,6 +201,26 @@ export interface FrameMessage extends Stamp {
 }
 
 /**
+ * A compressed message (permessage-deflate, RSV1 on its first frame), reported once whole: its
+ * size on the wire and its bytes inflated. For `in`, after its frames; for `out`, with them.
+ */
+export interface InflatedMessage extends Stamp {
+  type: 'inflated';
+  connection: number;
+  direction: 'in' | 'out';
+  /** Stream offset of the message's first frame (the one with RSV1), in its direction. */
+  offset: number;
+  binary: boolean;
+  /** Payload bytes on the wire, all frames together (compressed, tail removed). */
+  wireLength: number;
+  /** Bytes once inflated. */
+  length: number;
+  /** The inflated bytes, in full unless `truncated` (then the first `limits.maxFrameBytes`). */
+  data: string;
+  truncated: boolean;
+}
+
+/**
  * The codec's fault of rule `R` (src/protocol/fault.ts), and the frame it was found in. `rule` and
  * `detail` are all a page needs to tell the fault in any language (`FAULTS[rule]` has the rest);
  * `message` is the codec's English sentence.
@@ -317,6 +353,7 @@ export type InspectorMessage =
   | RefusedMessage
   | ReadMessage
   | FrameMessage
+  | InflatedMessage
   | FaultMessage
   | FindingMessage
   | ClosedMessage

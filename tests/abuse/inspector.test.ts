@@ -19,14 +19,13 @@ describe('/inspect subscribers that do not read', () => {
     sub.socket.pause();
     const echo = await Raw.open(server.port, '/echo?session=slow-sub');
     const message = frame(2, Buffer.alloc(8 * 1024, 0x42));
-    const t0 = performance.now();
     for (let i = 0; i < 2000; i++) {
       echo.write(message);
       if (i % 100 === 99) await echo.until(() => echo.frames.length >= i + 1, 10_000, 'the echoes');
     }
     await echo.until(() => echo.frames.length >= 2000, 10_000, 'all 2,000 echoes');
-    const took = performance.now() - t0;
-    expect(took).toBeLessThan(10_000);
+    // All 2,000 echoes arrived while the subscriber read nothing: the echo never waited for it.
+    expect(sub.bytesIn).toBeLessThan(echo.bytesIn);
     const during = await server.memory();
     // 8 MiB of queued JSON (twice that as UTF-16 at worst) plus the socket's high water mark.
     expect(during.heapUsed - before.heapUsed).toBeLessThan(40 * MiB);
@@ -55,14 +54,16 @@ describe('/inspect subscribers that do not read', () => {
     sub.destroy();
   });
 
-  it('a subscriber that floods commands without reading the answers is failed with 1008; memory stays bounded', { timeout: 30_000 }, async () => {
+  it('a subscriber that floods commands without reading the answers is failed with 1008; memory stays bounded', { timeout: 60_000 }, async () => {
     const before = await server.memory();
     const sub = await Raw.open(server.port, '/inspect?session=flooder');
     sub.socket.pause();
     const commands = Buffer.concat(Array.from({ length: 1000 }, (_, i) => frame(1, JSON.stringify({ type: 'command', id: i, connection: 999, action: 'ping' }))));
+    // The server reads on while the answers pile up unread; on a loaded machine it reads slowly, so
+    // a drain may take seconds (giving up after one second left it short of the bound, never failed).
     for (let i = 0; i < 300 && !sub.closed; i++) {
       if (!sub.write(commands)) {
-        const drained = await Promise.race([new Promise<boolean>((r) => sub.socket.once('drain', () => r(true))), sleep(1000).then(() => false)]);
+        const drained = await Promise.race([new Promise<boolean>((r) => sub.socket.once('drain', () => r(true))), sleep(10_000).then(() => false)]);
         if (!drained) break;
       }
     }

@@ -67,6 +67,14 @@ export const FAULT_CASES: readonly FaultCase[] = [
   { name: 'RSV2 with RSV1 allowed', bytes: b('e1 00'), options: { allowRsv1: true }, fault: f('rsv-without-extension', 1002, 0), decidedAt: 2, rfc: '5.2', detail: { bits: ['RSV2'] } },
   { name: 'RSV1 on a masked client frame', bytes: masked(0xc1, ascii('A')), options: { sender: 'client' }, fault: f('rsv-without-extension', 1002, 0), decidedAt: 2, rfc: '5.2' },
 
+  // RFC 7692 §6.1: "An endpoint MUST NOT set the "Per-Message Compressed" bit of control frames and
+  // non-first fragments of a data message. An endpoint receiving such a frame MUST _Fail the WebSocket Connection_."
+  { name: 'RSV1 on a ping, deflate negotiated', bytes: b('c9 00'), options: { perMessageCompressed: true }, fault: f('rsv1-not-first-frame', 1002, 0), decidedAt: 2, rfc: 'RFC 7692 §6.1', detail: { opcode: 0x9 } },
+  { name: 'RSV1 on a close, deflate negotiated', bytes: b('c8 02 03 e8'), options: { perMessageCompressed: true }, fault: f('rsv1-not-first-frame', 1002, 0), decidedAt: 2, rfc: 'RFC 7692 §6.1' },
+  { name: 'RSV1 on a continuation, deflate negotiated', bytes: b('41 03 f2 48 cd c0 04 c9 c9 07 00'), options: { perMessageCompressed: true }, framesBefore: 1, fault: f('rsv1-not-first-frame', 1002, 5), decidedAt: 7, rfc: 'RFC 7692 §6.1', detail: { opcode: 0x0 } },
+  { name: 'RSV1 on a masked pong, deflate negotiated', bytes: masked(0xca, ascii('p')), options: { sender: 'client', perMessageCompressed: true }, fault: f('rsv1-not-first-frame', 1002, 0), decidedAt: 2, rfc: 'RFC 7692 §6.1' },
+  { name: 'RSV2 on a text frame, deflate negotiated', bytes: b('e1 00'), options: { perMessageCompressed: true }, fault: f('rsv-without-extension', 1002, 0), decidedAt: 2, rfc: '5.2', detail: { bits: ['RSV2'] } },
+
   // RFC 6455 §5.2: reserved opcodes 0x3-0x7 and 0xB-0xF
   ...[0x3, 0x4, 0x5, 0x6, 0x7, 0xb, 0xc, 0xd, 0xe, 0xf].map((op): FaultCase => ({
     name: `reserved opcode 0x${op.toString(16)}`,

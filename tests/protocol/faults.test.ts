@@ -29,7 +29,8 @@ describe('fault table: rule, close code, offset and length, at every chunking', 
       expect(result.frames, name).toHaveLength(c.framesBefore ?? 0);
       expect(result.fault && plainFault(result.fault), name).toEqual(c.fault);
       expect(result.fault!.rfc, name).toBe(c.rfc);
-      expect(result.fault!.message, name).toMatch(new RegExp(`\\(RFC 6455 §${c.rfc.replace(/\./g, '\\.')}\\)\\.$`));
+      const cited = c.rfc.startsWith('RFC ') ? c.rfc : `RFC 6455 §${c.rfc}`;
+      expect(result.fault!.message, name).toMatch(new RegExp(`\\(${cited.replace(/\./g, '\\.')}\\)\\.$`));
       expect(result.fault!.message.length, name).toBeGreaterThan(20);
       expect(result.parser.fault, name).toBe(result.fault);
       expect(result.incomplete, name).toBeNull();
@@ -66,7 +67,10 @@ describe('fault table: rule, close code, offset and length, at every chunking', 
 
   test('every rule of FAULT_RULES has at least one case in the fixtures', () => {
     const covered = new Set(CASES.map((c) => c.fault.rule));
-    expect(FAULT_RULES.filter((rule) => !covered.has(rule))).toEqual([]);
+    // Found once a compressed message is inflated, by the connection, not the parser: held to
+    // RFC 7692's examples and to a zip bomb in tests/protocol/deflate-connection.test.ts.
+    const afterInflating = ['inflate-failed', 'inflated-too-large', 'inflated-invalid-utf8'];
+    expect(FAULT_RULES.filter((rule) => !covered.has(rule) && !afterInflating.includes(rule))).toEqual([]);
   });
 
   test.each(CASES.filter((c) => c.detail !== undefined).map((c) => [c.name, c] as const))('%s: the values of its sentence', (_name, c) => {
@@ -82,7 +86,8 @@ describe('the FAULTS table', () => {
       const row = FAULTS[rule];
       expect(row.rule, rule).toBe(rule);
       expect([1002, 1007, 1009], rule).toContain(row.closeCode);
-      expect(row.rfc, rule).toMatch(/^\d+(\.\d+)*$/);
+      // A section of RFC 6455 ("5.2"), or of another RFC named in full ("RFC 7692 §6.1").
+      expect(row.rfc, rule).toMatch(/^(RFC \d+ §)?\d+(\.\d+)*$/);
       expect(row.quote.length, rule).toBeGreaterThan(30);
       expect(row.explanation.length, rule).toBeGreaterThan(20);
       expect(row.fields.length, rule).toBeGreaterThan(0);

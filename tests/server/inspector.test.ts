@@ -309,11 +309,8 @@ describe('a slow subscriber', () => {
           if (++received === N) resolve();
         }),
       );
-      const start = Date.now();
       for (let i = 0; i < N; i++) echo.send(payload);
       await all;
-      const elapsed = Date.now() - start;
-      expect(elapsed).toBeLessThan(10_000);
       const subscriber = s.server.hub.subscribers()[0]!;
       expect(subscriber.queued).toBeLessThanOrEqual(201);
       expect(subscriber.queuedBytes).toBeLessThan(512 * 1024 + 2 * 64 * 1024 + 4096);

@@ -44,6 +44,8 @@ describe('parseCli', () => {
         closeTimeout: 5_000,
         classMode: false,
         teacherToken: null,
+        deflate: false,
+        deflateThreshold: 0,
         quiet: false,
         redis: null,
         allowUpstream: [],
@@ -150,6 +152,22 @@ function jsFiles(dir: string): string[] {
 }
 
 describe('npm start (the compiled server, plain node)', () => {
+  it('--deflate: the compiled server negotiates permessage-deflate and echoes compressed', async () => {
+    const p = start(['--port', '0', '--quiet', '--deflate', '--dist', 'tests/server/no-such-dist']);
+    await until(() => /permessage-deflate: on/.test(p.out()) && /127\.0\.0\.1:\d+/.test(p.out()));
+    const port = Number(/127\.0\.0\.1:(\d+)/.exec(p.out())![1]);
+    let agreed = '';
+    const ws = await openWs(`ws://127.0.0.1:${port}/echo`, { perMessageDeflate: { threshold: 0 } }, (socket) =>
+      socket.on('upgrade', (res) => (agreed = String(res.headers['sec-websocket-extensions']))),
+    );
+    expect(agreed).toBe('permessage-deflate');
+    ws.send('Hello, compressed');
+    expect(String((await nextMessage(ws)).data)).toBe('Hello, compressed');
+    ws.close();
+    p.child.kill('SIGINT');
+    expect(await p.exit).toBe(0);
+  });
+
   it('prints its URL, echoes, and on SIGINT closes WebSockets with 1001 and exits 0', async () => {
     const p = start(['--port', '0', '--quiet', '--dist', 'tests/server/no-such-dist']);
     await until(() => /http:\/\/127\.0\.0\.1:\d+\//.test(p.out()) && /build first/.test(p.out()));

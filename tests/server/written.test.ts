@@ -21,6 +21,7 @@ function expected(specs: readonly FrameSpec[]): { bytes: Uint8Array; frames: Wri
       payloadLength,
       opcode: spec.opcode,
       fin: spec.fin !== false,
+      rsv1: spec.rsv1 === true,
       masked: spec.maskingKey != null,
     });
     offset += bytes.length;

@@ -59,6 +59,10 @@ export function framePreview(frame: CapturedFrame): string {
     const reason = utf8.decode(head.subarray(2)).replace(CONTROL, '\u00b7');
     return `code ${code}${reason ? ` \u201c${reason}${more}\u201d` : ''}`;
   }
+  // RSV1 on a data message's first frame: permessage-deflate's compressed bytes, not text (RFC 7692 §6).
+  if ((frame.bytes[0]! & 0b0100_0000) !== 0 && (frame.opcode === 0x1 || frame.opcode === 0x2) && !frame.misbehave && !frame.fault) {
+    return `compressed: ${hex(head.subarray(0, 12))}${frame.payloadLength > 12 ? ' \u2026' : ''}`;
+  }
   if (frame.opcode === 0x1 || frame.opcode === 0x0 || frame.opcode === 0x9 || frame.opcode === 0xa) {
     const text = utf8.decode(head);
     // Text is always shown as text; a continuation, ping or pong only when it reads as text.

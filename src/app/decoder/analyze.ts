@@ -53,6 +53,8 @@ export interface MessageEntry {
 
 export interface DecodeAnalysis {
   sender: FrameSender;
+  /** Decoded as if permessage-deflate were negotiated: RSV1 marks a compressed message (RFC 7692 §6). */
+  deflate: boolean;
   /** The bytes as on the wire (masked payloads still masked). */
   bytes: Uint8Array;
   /** The same bytes with every decoded frame's payload unmasked in place. */
@@ -95,9 +97,10 @@ export function* decodeSteps(
   bytes: Uint8Array,
   sender: FrameSender,
   sliceBytes = SLICE_BYTES,
+  deflate = false,
 ): Generator<DecodeProgress, DecodeAnalysis, void> {
   const plain = bytes.slice();
-  const parser = new FrameParser({ sender });
+  const parser = new FrameParser({ sender, perMessageCompressed: deflate });
   const table = new TableBuilder();
   const messages = new MessageBuilder();
   let fault: Fault | null = null;
@@ -118,6 +121,7 @@ export function* decodeSteps(
   }
   return {
     sender,
+    deflate,
     bytes,
     plain,
     frames: table.build(),
@@ -136,8 +140,8 @@ export function runToEnd<R>(steps: Generator<unknown, R, void>): R {
 }
 
 /** Hex text to an outcome, in one go (small inputs, tests, the worker). */
-export function decodeText(text: string, sender: FrameSender): DecodeOutcome {
-  return runToEnd(decodeTextSteps(text, sender));
+export function decodeText(text: string, sender: FrameSender, deflate = false): DecodeOutcome {
+  return runToEnd(decodeTextSteps(text, sender, SLICE_BYTES, deflate));
 }
 
 /** Hex text to an outcome, yielding progress. */
@@ -145,12 +149,13 @@ export function* decodeTextSteps(
   text: string,
   sender: FrameSender,
   sliceBytes = SLICE_BYTES,
+  deflate = false,
 ): Generator<DecodeProgress, DecodeOutcome, void> {
   yield { phase: 'hex', done: 0, total: text.length };
   const hex = readHex(text);
   if (hex.ok === 'empty') return { kind: 'empty' };
   if (!hex.ok) return { kind: 'hex-error', error: hex.error };
-  const analysis = yield* decodeSteps(hex.bytes, sender, sliceBytes);
+  const analysis = yield* decodeSteps(hex.bytes, sender, sliceBytes, deflate);
   return { kind: 'decoded', format: hex.format, warnings: hex.warnings, analysis };
 }
 

@@ -18,7 +18,7 @@ export interface DecodeJob {
 
 export interface DecodeBackend {
   /** Start decoding; progress is reported as it goes. A cancelled job's promise never settles. */
-  run(text: string, sender: FrameSender, onprogress: (progress: DecodeProgress) => void): DecodeJob;
+  run(text: string, sender: FrameSender, onprogress: (progress: DecodeProgress) => void, deflate?: boolean): DecodeJob;
   /** Where the work runs, for the page to say. */
   readonly where: 'worker' | 'main thread';
   dispose(): void;
@@ -31,9 +31,9 @@ const SLICE_MS = 12;
 export class SlicedBackend implements DecodeBackend {
   readonly where = 'main thread' as const;
 
-  run(text: string, sender: FrameSender, onprogress: (progress: DecodeProgress) => void): DecodeJob {
+  run(text: string, sender: FrameSender, onprogress: (progress: DecodeProgress) => void, deflate = false): DecodeJob {
     let cancelled = false;
-    const steps = decodeTextSteps(text, sender);
+    const steps = decodeTextSteps(text, sender, undefined, deflate);
     const promise = new Promise<DecodeOutcome>((resolve, reject) => {
       const tick = (): void => {
         if (cancelled) return;
@@ -88,15 +88,15 @@ export class WorkerBackend implements DecodeBackend {
     return this.#broken ? 'main thread' : 'worker';
   }
 
-  run(text: string, sender: FrameSender, onprogress: (progress: DecodeProgress) => void): DecodeJob {
-    if (this.#broken) return this.#fallback.run(text, sender, onprogress);
+  run(text: string, sender: FrameSender, onprogress: (progress: DecodeProgress) => void, deflate = false): DecodeJob {
+    if (this.#broken) return this.#fallback.run(text, sender, onprogress, deflate);
     if (this.#busy) this.#stop();
     let worker: Worker;
     try {
       worker = this.#worker ??= this.#factory();
     } catch {
       this.#broken = true;
-      return this.#fallback.run(text, sender, onprogress);
+      return this.#fallback.run(text, sender, onprogress, deflate);
     }
     const id = this.#nextId++;
     let cancelled = false;
@@ -131,7 +131,7 @@ export class WorkerBackend implements DecodeBackend {
         if (!heard) {
           // The worker never started: decode here instead, from now on.
           this.#broken = true;
-          fallbackJob = this.#fallback.run(text, sender, onprogress);
+          fallbackJob = this.#fallback.run(text, sender, onprogress, deflate);
           fallbackJob.promise.then(resolve, reject);
         } else {
           reject(new Error('the decoder worker stopped'));
@@ -139,7 +139,7 @@ export class WorkerBackend implements DecodeBackend {
       };
       worker.addEventListener('message', onmessage);
       worker.addEventListener('error', onerror);
-      const request: WorkerRequest = { id, text, sender };
+      const request: WorkerRequest = { id, text, sender, deflate };
       worker.postMessage(request);
     });
     return {

@@ -14,9 +14,9 @@ interface Scope {
 const scope = self as unknown as Scope;
 
 scope.onmessage = (event) => {
-  const { id, text, sender } = event.data;
+  const { id, text, sender, deflate } = event.data;
   try {
-    const steps = decodeTextSteps(text, sender);
+    const steps = decodeTextSteps(text, sender, undefined, deflate ?? false);
     for (;;) {
       const step = steps.next();
       if (step.done) {

@@ -24,6 +24,8 @@ export type DecoderView = 'decode' | 'build';
 export class DecoderState {
   #input = $state('');
   #sender = $state<FrameSender>('any');
+  #deflate = $state(false);
+  #noContextTakeover = $state(false);
   #outcome = $state.raw<DecodeOutcome>({ kind: 'empty' });
   #progress = $state.raw<DecodeProgress | null>(null);
   #busy = $state(false);
@@ -53,6 +55,27 @@ export class DecoderState {
 
   get sender(): FrameSender {
     return this.#sender;
+  }
+
+  /** The "deflate negotiated" switch: RSV1 marks a compressed message, inflated for display. */
+  get deflate(): boolean {
+    return this.#deflate;
+  }
+
+  /** The sender emptied its window after every message (`*_no_context_takeover`). */
+  get noContextTakeover(): boolean {
+    return this.#noContextTakeover;
+  }
+
+  set noContextTakeover(on: boolean) {
+    this.#noContextTakeover = on;
+  }
+
+  setDeflate(on: boolean): void {
+    if (on === this.#deflate) return;
+    this.#deflate = on;
+    this.#pendingFrame = this.#selected;
+    this.#schedule(true);
   }
 
   get outcome(): DecodeOutcome {
@@ -144,6 +167,7 @@ export class DecoderState {
 
   loadExample(example: Example): void {
     this.#sender = example.sender;
+    this.#deflate = example.deflate ?? false;
     this.#view = 'decode';
     this.setInput(example.text(), { immediate: true });
   }
@@ -202,11 +226,12 @@ export class DecoderState {
     this.#failure = null;
     const text = this.#input;
     const sender = this.#sender;
+    const deflate = this.#deflate;
     if (text.length <= this.#syncLimit || this.#backend === null) {
       this.#busy = false;
       this.#progress = null;
       try {
-        this.#finish(text, decodeText(text, sender));
+        this.#finish(text, decodeText(text, sender, deflate));
       } catch (error) {
         this.#fail(text, error);
       }
@@ -214,9 +239,14 @@ export class DecoderState {
     }
     this.#busy = true;
     this.#progress = { phase: 'hex', done: 0, total: text.length };
-    const job = this.#backend.run(text, sender, (progress) => {
-      if (this.#job === job) this.#progress = progress;
-    });
+    const job = this.#backend.run(
+      text,
+      sender,
+      (progress) => {
+        if (this.#job === job) this.#progress = progress;
+      },
+      deflate,
+    );
     this.#job = job;
     job.promise.then(
       (outcome) => {

@@ -34,7 +34,7 @@ describe('the examples gallery', () => {
 
   for (const example of EXAMPLES) {
     it(`${example.id} decodes as labelled`, () => {
-      const outcome = decodeText(example.text(), example.sender);
+      const outcome = decodeText(example.text(), example.sender, example.deflate ?? false);
       expect(outcome.kind).toBe('decoded');
       if (outcome.kind !== 'decoded') return;
       const { analysis } = outcome;

@@ -8,11 +8,13 @@ import { spaced } from './link';
 
 export interface Example {
   id: string;
-  group: 'rfc' | 'more' | 'broken';
+  group: 'rfc' | 'deflate' | 'more' | 'broken';
   title: string;
   /** One line on what to look at. */
   description: string;
   sender: FrameSender;
+  /** Decode with the "deflate negotiated" switch on (RFC 7692's examples). */
+  deflate?: boolean;
   /** The input text (built on demand: some are large). */
   text: () => string;
   /** What the bytes decode to, checked by the tests. */
@@ -29,6 +31,7 @@ export interface Example {
 
 export const EXAMPLE_GROUPS: readonly { id: Example['group']; title: string }[] = [
   { id: 'rfc', title: 'RFC 6455 §5.7' },
+  { id: 'deflate', title: 'RFC 7692 §7.2.3 (permessage-deflate)' },
   { id: 'more', title: 'More frames' },
   { id: 'broken', title: 'Broken frames' },
 ];
@@ -187,6 +190,46 @@ export const EXAMPLES: readonly Example[] = [
     sender: 'server',
     text: () => '83 05 48 65 6c 6c 6f',
     expect: { frames: 0, fault: 'reserved-opcode', faultOffset: 0 },
+  },
+  {
+    id: 'deflate-hello-twice',
+    group: 'deflate',
+    title: '"Hello" twice, the window shared',
+    description: 'RSV1 = 1: compressed. The second "Hello" is 5 bytes, not 7: it points back into the window, which holds the first (§7.2.3.2).',
+    sender: 'server',
+    deflate: true,
+    text: () => 'c1 07 f2 48 cd c9 c9 07 00\nc1 05 f2 00 11 00 00',
+    expect: { frames: 2 },
+  },
+  {
+    id: 'deflate-fragmented',
+    group: 'deflate',
+    title: 'A compressed message in two fragments',
+    description: 'RSV1 on the first fragment only; the compressed bytes are split across the frames (§7.2.3.1).',
+    sender: 'server',
+    deflate: true,
+    text: () => '41 03 f2 48 cd\n80 04 c9 c9 07 00',
+    expect: { frames: 2 },
+  },
+  {
+    id: 'deflate-stored',
+    group: 'deflate',
+    title: 'A DEFLATE block with no compression',
+    description: 'A stored block (BTYPE 00): header 00, length 05 00, its complement fa ff, then "Hello" as is (§7.2.3.3).',
+    sender: 'server',
+    deflate: true,
+    text: () => 'c1 0b 00 05 00 fa ff 48 65 6c 6c 6f 00',
+    expect: { frames: 1 },
+  },
+  {
+    id: 'broken-rsv1-continuation',
+    group: 'broken',
+    title: 'RSV1 on a continuation (deflate)',
+    description: 'Even with permessage-deflate, RSV1 belongs on a message\u2019s first frame only (RFC 7692 §6.1, 1002).',
+    sender: 'server',
+    deflate: true,
+    text: () => '41 03 f2 48 cd\nc0 04 c9 c9 07 00',
+    expect: { frames: 1, fault: 'rsv1-not-first-frame', faultOffset: 5 },
   },
   {
     id: 'broken-rsv1',

@@ -107,7 +107,11 @@ export function frameListRow(analysis: DecodeAnalysis, index: number): FrameList
       kind: 'frame',
       opcode: opcodeInfo(row.opcode).name,
       flags: flagsOf(row),
-      summary: describePayload(row.opcode, payload.subarray(0, 96), row.payloadLength),
+      // With the deflate switch, RSV1 on a text or binary frame: the payload is DEFLATE data (RFC 7692 §6).
+      summary:
+        analysis.deflate && row.rsv & 4 && (row.opcode === 0x1 || row.opcode === 0x2)
+          ? `${plural(row.payloadLength, 'byte')} compressed: ${hexPreview(payload)}`
+          : describePayload(row.opcode, payload.subarray(0, 96), row.payloadLength),
     };
   }
   const { bytes } = analysis;
@@ -158,9 +162,14 @@ export function messageListRow(analysis: DecodeAnalysis, messages: readonly Mess
     case 'message': {
       const kind = message.binary ? 'Binary message' : 'Text message';
       const parts = frames.length > 1 ? `, ${plural(frames.length, 'fragment')}` : '';
-      title = `${kind}, ${plural(message.length, 'byte')}${parts}`;
-      const data = messageBytes(analysis, message, message.binary ? 24 : PREVIEW * 4);
-      detail = message.binary ? describePayload(0x2, data, message.length).replace(/^[^:]*: /, '') : quote(data, message.length);
+      const compressed = analysis.deflate && (analysis.bytes[analysis.frames.offsets[frames[0]!]!]! & 0b0100_0000) !== 0;
+      title = `${kind}${compressed ? ' (compressed)' : ''}, ${plural(message.length, 'byte')}${parts}`;
+      const data = messageBytes(analysis, message, message.binary || compressed ? 24 : PREVIEW * 4);
+      detail = compressed
+        ? `DEFLATE data: ${hexPreview(data)}; select its first frame to see it inflated`
+        : message.binary
+          ? describePayload(0x2, data, message.length).replace(/^[^:]*: /, '')
+          : quote(data, message.length);
       break;
     }
     case 'close': {
@@ -175,6 +184,11 @@ export function messageListRow(analysis: DecodeAnalysis, messages: readonly Mess
     }
   }
   return { index, title, detail, frames, between: message.between, unfinished: message.unfinished };
+}
+
+function hexPreview(bytes: Uint8Array, max = 12): string {
+  const shown = Array.from(bytes.subarray(0, max), (b) => b.toString(16).padStart(2, '0')).join(' ');
+  return bytes.length > max ? `${shown} \u2026` : shown;
 }
 
 function quote(data: Uint8Array, length: number): string {

@@ -6,6 +6,8 @@ export interface WorkerRequest {
   id: number;
   text: string;
   sender: FrameSender;
+  /** permessage-deflate negotiated (the decoder's switch). */
+  deflate?: boolean;
 }
 
 export type WorkerReply =

@@ -11,6 +11,7 @@ import type {
   FaultMessage,
   FindingMessage,
   FrameMessage,
+  InflatedMessage,
   InspectorMessage,
   ReadMessage,
   RefusedMessage,
@@ -68,6 +69,8 @@ export interface ConnectionRecord {
   socketErrors: SocketErrorMessage[];
   framesIn: number;
   framesOut: number;
+  /** Compressed messages (permessage-deflate) as the server inflated or sent them, per direction, oldest first. */
+  inflated: { in: RingBuffer<InflatedMessage>; out: RingBuffer<InflatedMessage> };
 }
 
 export interface CaptureOptions {
@@ -234,6 +237,16 @@ export class Capture {
         changes.frames = true;
         changes.connections = true;
         break;
+      case 'inflated': {
+        const record = this.#connections.get(message.connection);
+        if (record) {
+          record.inflated[message.direction].push(message);
+          // The frame it belongs to is drawn again with its inflated bytes.
+          changes.frames = true;
+          changes.connections = true;
+        }
+        break;
+      }
       case 'fault':
         this.#fault(message);
         changes.frames = true;
@@ -302,6 +315,7 @@ export class Capture {
       socketErrors: [],
       framesIn: 0,
       framesOut: 0,
+      inflated: { in: new RingBuffer(this.#readCapacity), out: new RingBuffer(this.#readCapacity) },
     });
   }
 

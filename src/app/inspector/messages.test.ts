@@ -56,6 +56,7 @@ describe('fault messages: rule and detail, for a page that tells the fault in it
   it('accepts the detail of every rule, as the codec writes it (FaultDetails)', () => {
     const details: Record<FaultRule, unknown> = {
       'rsv-without-extension': { bits: ['RSV1', 'RSV3'] },
+      'rsv1-not-first-frame': { opcode: 0x0 },
       'reserved-opcode': { opcode: 0xb },
       'fragmented-control-frame': { opcode: 0x9 },
       'mask-required': {},
@@ -70,6 +71,9 @@ describe('fault messages: rule and detail, for a page that tells the fault in it
       'message-too-large': { length: 11, limit: 10 },
       'invalid-close-code': { code: 1005 },
       'invalid-utf8': { in: 'close-reason', byte: null, payloadOffset: null },
+      'inflate-failed': { reason: 'invalid stored block lengths' },
+      'inflated-too-large': { limit: 16777216 },
+      'inflated-invalid-utf8': { byte: 0xff, at: 3 },
     };
     expect(Object.keys(details).sort()).toEqual([...FAULT_RULES].sort());
     for (const [rule, detail] of Object.entries(details)) {
@@ -86,6 +90,8 @@ describe('fault messages: rule and detail, for a page that tells the fault in it
     expect(roundTrip(fault('rsv-without-extension', { bits: ['RSV4'] })).ok).toBe(false);
     expect(roundTrip(fault('non-minimal-length', { length: 5, lengthForm: 32 })).ok).toBe(false);
     expect(roundTrip(fault('invalid-utf8', { in: 'text', byte: 256, payloadOffset: 0 }, 1007)).ok).toBe(false);
+    expect(roundTrip(fault('inflated-too-large', {}, 1009))).toEqual({ ok: false, error: 'fault message with a missing or malformed "detail.limit"' });
+    expect(roundTrip(fault('inflated-invalid-utf8', { byte: 0x80, at: -1 }, 1007)).ok).toBe(false);
     expect(roundTrip(fault('mask-required', {}, 1000))).toEqual({ ok: false, error: 'fault message with a missing or malformed "closeCode"' });
   });
 });

@@ -24,12 +24,14 @@ export type {
   Command,
   CommandAction,
   ConnectionInfo,
+  DeflateNegotiation,
   ErrorMessage,
   FaultMessage,
   FindingMessage,
   FrameMessage,
   HandshakeRequest,
   HandshakeResponse,
+  InflatedMessage,
   MisbehaveKind,
   ProxyHandshakeStep,
   ProxyInfo,
@@ -79,7 +81,8 @@ const shape = (fields: Record<string, Check>): Check => (v) => isObject(v) && pr
 const stampFields = { t: num, wall: num };
 const request = shape({ method: str, url: str, httpVersion: str, headers: arrayOf(str) });
 const response = shape({ status: int, head: str });
-const connectionFields = { ...stampFields, connection: int, path: str, session: nullable(str), peer: str, request, response };
+const deflate = shape({ wanted: bool, why: str, offers: arrayOf(shape({ offer: str, accepted: bool, reasons: arrayOf(str) })), response: nullable(str), threshold: num });
+const connectionFields = { ...stampFields, connection: int, path: str, session: nullable(str), peer: str, request, response, deflate: optional(deflate) };
 const limits = shape({ queueCount: num, queueBytes: num, maxFrameBytes: num, maxPayload: num, maxMessage: num });
 const studentFields = { session: str, number: int, nickname: nullable(str), name: nullable(str), pages: int };
 
@@ -119,6 +122,17 @@ const FIELDS: Record<InspectorMessage['type'], Record<string, Check>> = {
     bytes: hex,
     truncated: bool,
     misbehave: optional(str),
+  },
+  inflated: {
+    ...stampFields,
+    connection: int,
+    direction: oneOf('in', 'out'),
+    offset: int,
+    binary: bool,
+    wireLength: int,
+    length: int,
+    data: hex,
+    truncated: bool,
   },
   fault: {
     ...stampFields,
@@ -169,6 +183,8 @@ const FIELDS: Record<InspectorMessage['type'], Record<string, Check>> = {
 const RSV_BITS: readonly unknown[] = ['RSV1', 'RSV2', 'RSV3'];
 const opcode: Check = (v) => int(v) && (v as number) >= 0 && (v as number) <= 0xf;
 const byte: Check = (v) => int(v) && (v as number) >= 0 && (v as number) <= 0xff;
+/** An offset into bytes (of a payload, of inflated text): never negative. */
+const offset: Check = (v) => int(v) && (v as number) >= 0;
 
 /**
  * What each rule's `detail` holds (`FaultDetails` in src/protocol/fault.ts), so a page can build
@@ -177,6 +193,7 @@ const byte: Check = (v) => int(v) && (v as number) >= 0 && (v as number) <= 0xff
  */
 const DETAIL_FIELDS: { readonly [R in FaultRule]: Record<keyof FaultDetails[R], Check> } = {
   'rsv-without-extension': { bits: (v) => Array.isArray(v) && v.length > 0 && v.every((bit) => RSV_BITS.includes(bit)) },
+  'rsv1-not-first-frame': { opcode },
   'reserved-opcode': { opcode },
   'fragmented-control-frame': { opcode },
   'mask-required': {},
@@ -191,6 +208,9 @@ const DETAIL_FIELDS: { readonly [R in FaultRule]: Record<keyof FaultDetails[R], 
   'message-too-large': { length: num, limit: num },
   'invalid-close-code': { code: int },
   'invalid-utf8': { in: oneOf('text', 'close-reason'), byte: nullable(byte), payloadOffset: nullable(int) },
+  'inflate-failed': { reason: str },
+  'inflated-too-large': { limit: num },
+  'inflated-invalid-utf8': { byte: nullable(byte), at: offset },
 };
 
 /** A fault message whose `detail` lacks a field its `rule` needs: the field's name, else null. */

@@ -14,6 +14,9 @@ import { LESSON_TEXT, type FramePick, type LessonAction, type LessonButton } fro
 export interface LessonPlayground {
   readonly connection: { readonly current: { readonly state: string } | null };
   readonly tapped: boolean;
+  /** The page's permessage-deflate toggle (an open connection reconnects when it changes). */
+  readonly compression: boolean;
+  setCompression(on: boolean): Promise<void>;
   readonly inspector: { readonly capture: { readonly frames: FrameSource<CapturedFrame>; flush(): void } } | null;
   connect(): Promise<{ ok: boolean; message?: string }>;
   disconnect(code: number, reason: string): { ok: boolean; message?: string };
@@ -76,6 +79,11 @@ function isOpen(page: LessonPlayground): boolean {
 async function act(page: LessonPlayground, action: LessonAction, options: Required<RunOptions>): Promise<Outcome | null> {
   switch (action.do) {
     case 'connect': {
+      const compression = action.compression ?? false;
+      if (page.compression !== compression) {
+        await page.setCompression(compression);
+        if (!(await until(() => isOpen(page), options.timeout, options.sleep))) return { ok: false, message: LESSON_TEXT.notConnected };
+      }
       if (isOpen(page) && page.tapped) return null;
       const result = await page.connect();
       if (!result.ok) return { ok: false, message: result.message ?? LESSON_TEXT.notConnected };
@@ -114,7 +122,7 @@ export async function runButton(page: LessonPlayground, button: LessonButton, op
   const framesNow = page.inspector?.capture.frames;
   let fromSeq = framesNow ? (framesNow.at(framesNow.length - 1)?.seq ?? -1) + 1 : 0;
   for (const action of button.actions) {
-    if (action.do === 'connect' && !(isOpen(page) && page.tapped)) {
+    if (action.do === 'connect' && !(isOpen(page) && page.tapped && page.compression === (action.compression ?? false))) {
       // A new connection may come with a new tap (a new capture): look from its start.
       const outcome = await act(page, action, opts);
       if (outcome) return outcome;

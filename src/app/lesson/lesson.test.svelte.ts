@@ -36,6 +36,7 @@ function frame(seq: number, over: Partial<CapturedFrame>): CapturedFrame {
 class FakePlayground implements LessonPlayground {
   state: string | null = null;
   tapped = false;
+  compression = false;
   readonly frames = new RingBuffer<CapturedFrame>(1000);
   readonly calls: string[] = [];
   selected: CapturedFrame | null = null;
@@ -88,6 +89,11 @@ class FakePlayground implements LessonPlayground {
       this.state = 'CLOSED';
     }
     return { ok: true, message: 'ok' };
+  }
+  async setCompression(on: boolean) {
+    this.calls.push(`compression ${on}`);
+    this.compression = on;
+    if (this.state === 'OPEN') await this.connect();
   }
   select(f: CapturedFrame): void {
     this.selected = f;
@@ -142,6 +148,16 @@ describe('a step on the playground', () => {
     await runButton(page, LESSON_STEPS.find((s) => s.id === 'ping-pong')!.buttons[0]!, fast);
     expect(page.calls).toEqual(['connect', 'demo misbehave', 'connect', 'demo ping']);
     expect(page.selected).toMatchObject({ direction: 'client-to-server', opcode: 10 });
+  });
+
+  it('compression: the toggle on for its step (reconnecting), off again for the next', async () => {
+    const page = new FakePlayground();
+    await runButton(page, LESSON_STEPS.find((s) => s.id === 'text-frame')!.buttons[0]!, fast);
+    await runButton(page, LESSON_STEPS.find((s) => s.id === 'compression')!.buttons[0]!, fast);
+    expect(page.compression).toBe(true);
+    await runButton(page, LESSON_STEPS.find((s) => s.id === 'summary')!.buttons[0]!, fast);
+    expect(page.compression).toBe(false);
+    expect(page.calls).toEqual(['connect', 'send 5', 'compression true', 'connect', 'send 5', 'send 5', 'compression false', 'connect', 'send 9']);
   });
 
   it('says so when the playground cannot connect, or the frame never comes', async () => {

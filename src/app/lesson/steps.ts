@@ -10,7 +10,8 @@ import type { MisbehaveKind } from '../inspector/messages';
 
 /** One thing a button does to the playground, in order. */
 export type LessonAction =
-  | { do: 'connect' }
+  /** Connect unless open; with `compression` (default off) the page's permessage-deflate toggle first. */
+  | { do: 'connect'; compression?: boolean }
   | { do: 'send-text'; text: string }
   | { do: 'send-size'; size: number }
   | { do: 'fragment-next'; count: number; ping: boolean }
@@ -214,13 +215,21 @@ export const LESSON_STEPS: readonly LessonStep[] = [
   {
     id: 'compression',
     title: 'Compression (permessage-deflate)',
-    buttons: [{ label: 'Connect again', actions: [{ do: 'connect' }] }],
-    look: { panel: 'handshake' },
-    lookText: 'The request\u2019s Sec-WebSocket-Extensions: the browser offers permessage-deflate. The 101 does not name it: this server declines, so RSV1 stays 0 on every frame.',
+    buttons: [
+      {
+        label: 'Turn compression on, send \u201cHello\u201d twice',
+        actions: [{ do: 'connect', compression: true }, { do: 'send-text', text: 'Hello' }, { do: 'send-text', text: 'Hello' }],
+        pick: { direction: 'server-to-client', opcode: 0x1 },
+      },
+    ],
+    look: { fields: ['rsv1', 'payload'] },
+    lookText:
+      'The server\u2019s second \u201cHello\u201d: RSV1 = 1 (compressed) and a payload of DEFLATE bytes; the handshake panel shows the browser\u2019s offer of permessage-deflate and the 101 that accepts it.',
     explain:
-      'Extensions are offered in the handshake and used only when the server accepts them. permessage-deflate compresses each message and marks its first frame with RSV1. This server declines it so that every payload stays readable; a server that accepts shows RSV1 = 1 and deflated bytes.',
-    question: 'If the server had accepted permessage-deflate, which bit would mark a compressed message?',
-    answer: 'RSV1 on the message\u2019s first frame (the \u201cPer-Message Compressed\u201d bit); continuation frames keep RSV1 = 0.',
+      'Extensions are offered in the handshake and used only when the server accepts them. Browsers always offer permessage-deflate; this server accepts it when the page asks (the compression toggle, /echo?deflate) and declines it otherwise, so that payloads stay readable. A compressed message has RSV1 set on its first frame; with the window kept between messages, the second \u201cHello\u201d is shorter than the first.',
+    question: 'Why is RSV1 set on the first frame of a compressed message only?',
+    answer:
+      'RSV1 is the \u201cPer-Message Compressed\u201d bit: it says that the whole message, all its fragments together, is compressed. Continuation frames carry RSV1 = 0; one with RSV1 set is a protocol error (1002).',
     rfc: [
       { rfc: 7692, section: '6' },
       { rfc: 6455, section: '9.1' },
@@ -229,7 +238,13 @@ export const LESSON_STEPS: readonly LessonStep[] = [
   {
     id: 'summary',
     title: 'The whole conversation',
-    buttons: [{ label: 'Send \u201cThank you\u201d', actions: [{ do: 'connect' }, { do: 'send-text', text: 'Thank you' }], pick: { direction: 'server-to-client', opcode: 0x1 } }],
+    buttons: [
+      {
+        label: 'Compression off, send \u201cThank you\u201d',
+        actions: [{ do: 'connect' }, { do: 'send-text', text: 'Thank you' }],
+        pick: { direction: 'server-to-client', opcode: 0x1 },
+      },
+    ],
     look: { panel: 'frames' },
     lookText: 'The sequence diagram beside the frame list: every handshake, frame, ping and close of this lesson in order, the reads as brackets, the violation in red. Export it as SVG for your notes.',
     explain:

@@ -68,6 +68,7 @@ export class PlaygroundState {
   #misbehaved = $state.raw<Readonly<Record<number, MisbehaveKind>>>({});
   #notice = $state<string | null>(null);
   #connecting = $state(false);
+  #compression = $state(false);
   #openInspector: (url: string, session: string) => InspectorClient;
   #inspectorWait: number;
 
@@ -92,6 +93,18 @@ export class PlaygroundState {
 
   set url(value: string) {
     this.#url = value;
+  }
+
+  /** The compression toggle: connect with `?deflate`, so this server negotiates permessage-deflate. */
+  get compression(): boolean {
+    return this.#compression;
+  }
+
+  /** Turn compression on or off; an open connection reconnects with the new choice. */
+  async setCompression(on: boolean): Promise<void> {
+    if (on === this.#compression) return;
+    this.#compression = on;
+    if (this.connection.active) await this.connect();
   }
 
   /** The page came from a server (http/https), so it may have our endpoints. */
@@ -233,7 +246,7 @@ export class PlaygroundState {
   }
 
   async connect(): Promise<ActionResult> {
-    const target = resolveTarget(this.#url, this.location, this.session, this.connection.nextId);
+    const target = resolveTarget(this.#url, this.location, this.session, this.connection.nextId, { deflate: this.#compression });
     if (!target.ok) {
       this.#notice = target.message;
       return target;

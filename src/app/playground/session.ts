@@ -36,6 +36,7 @@ export function resolveTarget(
   location: { protocol: string; host: string },
   session: string,
   connectionNumber: number,
+  options: { deflate?: boolean } = {},
 ): TargetCheck {
   const text = input.trim();
   if (text === '') return { ok: false, message: 'Type a WebSocket URL, such as ws://localhost:8008/echo.' };
@@ -56,6 +57,8 @@ export function resolveTarget(
   if (ours) {
     url.searchParams.set('session', session);
     url.searchParams.set('conn', String(connectionNumber));
+    // The compression toggle: ask this server to negotiate permessage-deflate (server/deflate/negotiation.ts).
+    if (options.deflate) url.searchParams.set('deflate', '1');
   }
   return { ok: true, url: url.toString(), ours, host: url.host };
 }

@@ -115,5 +115,7 @@ describe('helpers', () => {
     expect(fieldColor('rsv2')).toBe('var(--field-rsv)');
     expect(fieldColor('masking-key')).toBe('var(--field-masking-key)');
     expect(rfcLink('5.5.1')).toEqual({ text: 'RFC 6455 §5.5.1', href: 'https://www.rfc-editor.org/rfc/rfc6455#section-5.5.1' });
+    // A rule of another RFC (FAULTS' rsv1-not-first-frame) is cited and linked as that RFC.
+    expect(rfcLink('RFC 7692 §6.1')).toEqual({ text: 'RFC 7692 §6.1', href: 'https://www.rfc-editor.org/rfc/rfc7692#section-6.1' });
   });
 });

@@ -119,9 +119,11 @@ export function faultRange(fault: Fault | null | undefined): ByteRange | null {
   return fault ? { start: fault.offset, length: Math.max(1, fault.length) } : null;
 }
 
-/** "RFC 6455 §5.2" and its link. */
-export function rfcLink(section: string): { text: string; href: string } {
-  return { text: `RFC 6455 §${section}`, href: `https://www.rfc-editor.org/rfc/rfc6455#section-${section}` };
+/** "RFC 6455 §5.2" and its link, from a section of RFC 6455 ("5.2") or a whole citation ("RFC 7692 §6.1", as `FAULTS` has it). */
+export function rfcLink(rfc: string): { text: string; href: string } {
+  const cited = /^RFC (\d+) §(.+)$/.exec(rfc);
+  const [number, section] = cited ? [cited[1]!, cited[2]!] : ['6455', rfc];
+  return { text: `RFC ${number} §${section}`, href: `https://www.rfc-editor.org/rfc/rfc${number}#section-${section}` };
 }
 
 /** The field a byte of the frame belongs to (header bytes may hold several; the first is given). */

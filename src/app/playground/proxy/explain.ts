@@ -3,7 +3,7 @@
  * could not reach the target, or the target's 101 failed a check), or why it closed (a fault in
  * the target's bytes, a close never answered). Plain TypeScript, tested on its own.
  */
-import { responseStepLabel } from '../../../protocol';
+import { citation, responseStepLabel } from '../../../protocol';
 import type { ConnectionRecord } from '../../inspector/capture';
 import type { FindingMessage, ProxyHandshakeStep, RefusedMessage } from '../../inspector/messages';
 import type { Explanation } from '../demos';
@@ -49,7 +49,7 @@ export function explainProxied(record: ConnectionRecord, close: { code: number; 
   const fault = record.faults.find((f) => f.direction === 'out');
   if (fault) {
     return {
-      title: `Your server broke RFC 6455 §${fault.rfc} at byte ${fault.offset}`,
+      title: `Your server broke ${citation(fault.rfc)} at byte ${fault.offset}`,
       text: `${fault.message} The browser must fail the connection on such a frame (close ${close.code}${close.wasClean ? '' : ', not clean'}). Select the frame marked ⚠ to see the bits at fault; the bytes after it went through unchanged but were not decoded.`,
       expected: false,
     };
