@@ -72,6 +72,10 @@ describeBrowser('the guided lesson', (suite) => {
         await selectedFrame(page).getByRole('group', { name: /Frame header bits/ }).getByRole('button', { name: /^Opcode\s*:\s*0x9/ }).waitFor();
         await page.screenshot({ path: `${screenshotDir}lesson.png` });
       }
+      if (step.id === 'compression') {
+        // The server's second "Hello", compressed: RSV1 = 1.
+        await selectedFrame(page).getByRole('group', { name: /Frame header bits/ }).getByRole('button', { name: /^RSV1\s*:\s*1/ }).waitFor();
+      }
       if (step.id === 'violation') {
         await page.getByRole('status').filter({ hasText: 'The browser failed the connection.' }).waitFor();
       }
