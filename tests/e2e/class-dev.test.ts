@@ -49,12 +49,11 @@ describeBrowser('the class on npm run dev', (suite) => {
 
     const student = await suite.open(base);
     const { page } = student;
+    await page.getByRole('button', { name: /^(Connect|Reconnect)$/ }).click({ timeout: 30_000 });
+    await expect.poll(() => page.getByRole('status').filter({ hasText: /^Connection \d+: OPEN/ }).count(), { timeout: 15_000 }).toBe(1);
     const name = page.getByRole('textbox', { name: 'Your name for the class' });
-    await name.waitFor({ timeout: 30_000 });
     await name.fill('Dev Student');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
-    await page.getByRole('button', { name: /^(Connect|Reconnect)$/ }).click();
-    await expect.poll(() => page.getByRole('status').filter({ hasText: /^Connection \d+: OPEN/ }).count(), { timeout: 15_000 }).toBe(1);
 
     const table = teacher.page.getByRole('table', { name: 'Students' });
     await table.getByRole('rowheader', { name: /^Dev Student/ }).waitFor();

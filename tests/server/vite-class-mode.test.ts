@@ -108,7 +108,8 @@ describe('class mode in the dev server', () => {
     const server = await devServer({});
     try {
       expect(await refusedStatus(`ws://127.0.0.1:${portOf(server)}/inspect?all`)).toBe(403);
-      expect((await fetch(`http://127.0.0.1:${portOf(server)}/class`)).status).toBe(403);
+      expect((await fetch(`http://127.0.0.1:${portOf(server)}/class?teacher=some-token`)).status).toBe(403);
+      expect(await (await fetch(`http://127.0.0.1:${portOf(server)}/class`)).json()).toEqual({ classMode: false });
     } finally {
       await server.close();
     }

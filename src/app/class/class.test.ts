@@ -6,7 +6,7 @@ import { accessFrom, classInfoUrl, fetchAccess, forgetTeacherToken, takeTeacherT
 import { qrPath } from './qr';
 import { closeCodeOf, reactionOf, sentDemo } from './reactions';
 import { roster, studentName } from './roster';
-import { serverInClassMode, storedStudentName, storeStudentName, tidyName } from './student-name';
+import { storedStudentName, storeStudentName, tidyName } from './student-name';
 
 const student = (session: string, number: number, over: Partial<StudentInfo> = {}): StudentInfo => ({ session, number, nickname: null, name: null, pages: 1, ...over });
 
@@ -173,15 +173,6 @@ describe("the student's name", () => {
     expect(storedStudentName(storage)).toBe('Wei');
     expect(storeStudentName('   ', storage)).toBeNull();
     expect(storedStudentName(storage)).toBeNull();
-  });
-
-  it('the field shows where the server says class mode is on', async () => {
-    const answer = (body: unknown) => (() => Promise.resolve(new Response(JSON.stringify(body)))) as unknown as typeof fetch;
-    expect(await serverInClassMode({ protocol: 'http:', host: 'h' }, answer({ classMode: true }))).toBe(true);
-    expect(await serverInClassMode({ protocol: 'http:', host: 'h' }, answer({ classMode: false }))).toBe(false);
-    expect(await serverInClassMode({ protocol: 'file:', host: '' }, answer({ classMode: true }))).toBe(false);
-    const notJson = (() => Promise.resolve(new Response('<html>', { status: 404 }))) as unknown as typeof fetch;
-    expect(await serverInClassMode({ protocol: 'http:', host: 'h' }, notJson)).toBe(false);
   });
 });
 

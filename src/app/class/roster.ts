@@ -6,6 +6,7 @@
  */
 import type { ConnectionRecord } from '../inspector/capture';
 import type { StudentInfo } from '../inspector/messages';
+import { shortSession } from './class-watch';
 import { CLASS_TEXT } from './strings';
 
 export interface RosterEntry {
@@ -48,7 +49,7 @@ export function roster(students: ReadonlyMap<string, StudentInfo>, records: Read
     bySession.delete(student.session);
   }
   // A session the server named before this page heard of it (an older server): its own entry.
-  for (const [session, list] of bySession) entries.push(entry(`s:${session}`, session, 'none', null, list));
+  for (const [session, list] of bySession) entries.push(entry(`s:${session}`, shortSession(session), 'none', null, list));
   for (const record of loose) entries.push(entry(`c:${record.connection}`, CLASS_TEXT.noPage(record.info.peer), 'none', null, [record]));
   return entries;
 }

@@ -106,7 +106,7 @@ export const CLASS_TEXT = {
 /** The student's name field on the playground (class mode). */
 export const NAME_TEXT = {
   label: 'Your name for the class',
-  help: 'Your teacher sees your connection under this name. It stays on this browser.',
+  help: 'Your teacher sees your connections under this name. It stays on this browser.',
   save: 'Save',
   saved: (name: string) => `Saved: your teacher sees you as ${name}.`,
   cleared: 'Name removed: your teacher sees you as \u201cstudent N\u201d.',

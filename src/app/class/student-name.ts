@@ -1,10 +1,9 @@
 /**
  * The name a student types once on the playground for the teacher's class view: kept in this
  * browser's localStorage, sent on the page's inspector socket (`{"type":"name"}`) when it opens.
- * Shown only where the server runs in class mode (its `GET /class` says so, even to a student).
+ * The field shows where the server runs in class mode (the tap's hello says so).
  */
 import { MAX_STUDENT_NAME } from '../../wire/inspector';
-import { classInfoUrl } from './access';
 
 const KEY = 'framescope.name';
 
@@ -36,19 +35,6 @@ export function storeStudentName(raw: string, storage: Pick<Storage, 'setItem' |
 export function tidyName(raw: string): string | null {
   const name = [...raw.normalize('NFC').replace(/\p{Cc}/gu, '').replace(/\s+/gu, ' ').trim()].slice(0, MAX_STUDENT_NAME).join('').trim();
   return name === '' ? null : name;
-}
-
-/** Does this page's server run in class mode? (`GET /class` answers `classMode` to anyone.) */
-export async function serverInClassMode(location: { protocol: string; host: string }, fetcher: typeof fetch = fetch): Promise<boolean> {
-  const url = classInfoUrl(location, null);
-  if (url === null) return false;
-  try {
-    const response = await fetcher(url, { cache: 'no-store' });
-    const body = (await response.json()) as { classMode?: unknown };
-    return body.classMode === true;
-  } catch {
-    return false;
-  }
 }
 
 function safeStorage(): Storage | null {
