@@ -104,7 +104,7 @@ export default defineConfig(
   // Where each kind of code runs.
   { files: ['src/app/**'], languageOptions: { globals: globals.browser } },
   {
-    files: ['server/**', 'bin/**', 'bench/**', 'tests/**', 'src/cli/**', '*.config.{js,ts}'],
+    files: ['server/**', 'bin/**', 'bench/**', 'scripts/**', 'tests/**', 'src/cli/**', '*.config.{js,ts}'],
     languageOptions: { globals: globals.node },
   },
 
@@ -116,6 +116,31 @@ export default defineConfig(
       'no-restricted-imports': ['error', protocolImports],
       'no-restricted-globals': ['error', ...protocolGlobals],
       'no-restricted-properties': ['error', ...protocolProperties],
+    },
+  },
+  // src/compare: the comparison's runner, which both the page and `npm run compare` run: web
+  // standards only (fetch, timers; sockets come through adapters), nothing from the others.
+  {
+    files: ['src/compare/**/*.ts'],
+    ignores: ['src/compare/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: nodeBuiltins.map((name) => ({ name, message: 'src/compare runs in the browser too: no Node APIs.' })),
+          patterns: [
+            { group: ['node:*', 'ws'], message: 'src/compare runs in the browser too: the environment brings its sockets.' },
+            { regex: '^(\\.\\.?/)+(.*/)?(app|server|cli)(/|$)', message: 'src/compare imports only src/wire.' },
+          ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        ...['Buffer', 'process', 'window', 'document', 'WebSocket', 'EventSource'].map((name) => ({
+          name,
+          message: 'src/compare runs in the browser and in Node: use what the environment passes in.',
+        })),
+      ],
     },
   },
   // src/capture uses the codec as any other caller does: through src/protocol/index.ts, never its

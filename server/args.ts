@@ -18,15 +18,25 @@ export interface CliOptions extends Omit<ResolvedOptions, 'staticDir' | 'inspect
   host: string;
   dist: string;
   quiet: boolean;
+  /** `--inspect-frame-bytes`: how much of each frame the inspector reports (default 64 KiB). */
+  inspectFrameBytes: number;
   /** Keep the chat room in Redis at this URL (`--redis`, else `REDIS_URL`), or null: in memory. */
   redis: string | null;
 }
+
+/**
+ * `--inspect-frame-bytes` from 256 bytes to 1 MiB: a reported frame is JSON hex, twice its size,
+ * and a page's queue (8 MiB) and byte budget (8 MiB a second) must still hold several.
+ */
+export const MIN_INSPECT_FRAME_BYTES = 256;
+export const MAX_INSPECT_FRAME_BYTES = MiB;
 
 export type CliResult = { kind: 'run'; options: CliOptions } | { kind: 'help' } | { kind: 'error'; message: string };
 
 export const USAGE = `Usage: npm start -- [options]
 
-Serves the built app (dist/) and the WebSocket endpoints /echo, /chat, /inspect, /proxy on one port.
+Serves the built app (dist/), the WebSocket endpoints /echo, /chat, /inspect, /proxy, and the
+comparison's /compare/* (polling, SSE and WebSocket, bytes counted; docs/compare.md) on one port.
 
 Options:
   --port N               port to listen on (default 8008; 0 picks a free one)
@@ -43,6 +53,7 @@ Options:
                          every student's connection, by name, and may demonstrate to all of them
   --teacher-token TOKEN  class mode with this token instead of a random one (8-128 characters
                          from A-Z a-z 0-9 . _ ~ -), so the teacher link stays the same
+  --inspect-frame-bytes SIZE  how much of each frame the inspector reports, up to 1MiB (default 64KiB)
   --deflate              negotiate permessage-deflate (RFC 7692) on every connection that offers it
                          (default off: frames stay readable; a URL with ?deflate gets it anyway)
   --deflate-threshold SIZE  messages under SIZE go uncompressed, RSV1 0 (default 0: all compressed)
@@ -100,6 +111,7 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
         'close-timeout': { type: 'string' },
         class: { type: 'boolean' },
         'teacher-token': { type: 'string' },
+        'inspect-frame-bytes': { type: 'string' },
         deflate: { type: 'boolean' },
         'deflate-threshold': { type: 'string' },
         redis: { type: 'string' },
@@ -171,9 +183,17 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
     deflate: v.deflate ?? false,
     deflateThreshold: 0,
     quiet: v.quiet ?? false,
+    inspectFrameBytes: DEFAULTS.inspector.maxFrameBytes,
     redis: null,
     allowUpstream: allowList(v['allow-upstream']),
   };
+  const frameBytes = v['inspect-frame-bytes'];
+  if (frameBytes !== undefined) {
+    const n = parseSize(frameBytes);
+    if (n === null || n < MIN_INSPECT_FRAME_BYTES || n > MAX_INSPECT_FRAME_BYTES) {
+      problems.push(`--inspect-frame-bytes takes a size from 256 bytes to 1MiB (like 256KiB or 1MiB), not ${JSON.stringify(frameBytes)}`);
+    } else options.inspectFrameBytes = n;
+  }
   const threshold = v['deflate-threshold'];
   if (threshold !== undefined) {
     const n = parseSize(threshold);

@@ -18,6 +18,7 @@ import { CloseRecord } from './connection/close-record.ts';
 import { serverCodec } from './connection/codec.ts';
 import type { ZlibEngines } from './deflate/zlib.ts';
 import { misbehaviour, queueMessage } from './connection/demonstrations.ts';
+import { Flood, type FloodProgress } from './connection/flood.ts';
 import { Keepalive, type KeepaliveHost } from './connection/keepalive.ts';
 import { TcpTeardown } from './connection/teardown.ts';
 import { FrameWriter } from './connection/writer.ts';
@@ -65,6 +66,8 @@ export class ServerConnection implements EndpointConnection, WatchedConnection, 
   /** "fragment-next": the next message goes out in this many fragments (0: one frame), a ping after the first if asked. */
   #fragmentNext = 0;
   #pingBetween = false;
+  /** The flood demonstration running on this connection, if any. */
+  #flood: Flood | null = null;
 
   readonly #stats: ConnectionStats = { reads: 0, framesIn: 0, framesOut: 0, bytesIn: 0, bytesOut: 0, messagesIn: 0 };
 
@@ -221,6 +224,41 @@ export class ServerConnection implements EndpointConnection, WatchedConnection, 
   }
 
   /**
+   * The flood demonstration (connection/flood.ts): `count` text messages as fast as the peer reads
+   * them; `report` hears its progress. A new flood stops the one running; a count of 0 only stops it.
+   */
+  flood(count: number, size: number, report: (progress: FloodProgress) => void): void {
+    this.#flood?.stop();
+    this.#flood = null;
+    if (count === 0 || this.#ws.state !== 'OPEN') return;
+    const socket = this.#socket;
+    const flood = new Flood(
+      {
+        isOpen: () => this.#ws.state === 'OPEN' && !socket.destroyed,
+        sendText: (text) => this.sendText(text),
+        corked: (write) => this.corked(write),
+        unsent: () => socket.writableLength,
+        onDrain: (fn) => {
+          // 'close' too: a socket that closes while full never drains, and the flood must end.
+          const once = (): void => {
+            socket.off('drain', once);
+            socket.off('close', once);
+            fn();
+          };
+          socket.once('drain', once);
+          socket.once('close', once);
+        },
+      },
+      count,
+      size,
+      report,
+    );
+    this.#flood = flood;
+    this.#ctx.logger.info(`flood #${this.id} ${this.path}: ${count} messages`);
+    flood.start();
+  }
+
+  /**
    * Drop the TCP connection now, without a closing handshake. The codec hears of it when the
    * socket closes (a moment later), so an endpoint in the middle of a broadcast is not told of the
    * close from inside it; until then nothing more is written.
@@ -345,7 +383,7 @@ export class ServerConnection implements EndpointConnection, WatchedConnection, 
         const f = event.fault;
         this.#closing.byServer('fault');
         this.#ctx.logger.warn(`fault #${this.id} ${this.path} ${this.peer}: ${f.closeCode} ${f.rule} at byte ${f.offset} (${citation(f.rfc)}): ${f.message}`);
-        this.#tap.fault(f);
+        this.#tap.fault(f, this.#ws.offset);
         break;
       }
       case 'ping': // the codec queued the pong (RFC 6455 §5.5.2); the tap shows both frames

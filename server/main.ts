@@ -52,6 +52,7 @@ async function main(): Promise<void> {
     allowUpstream: o.allowUpstream,
     quiet: o.quiet,
     staticDir: root,
+    inspector: { maxFrameBytes: o.inspectFrameBytes },
   });
 
   let port: number;

@@ -35,12 +35,16 @@ import { InspectorHub } from './inspector/hub.ts';
 import { stamp, type ConnectionInfo } from './inspector/messages.ts';
 import { consoleLogger, silentLogger, type Logger } from './log.ts';
 import { resolveOptions, type ResolvedOptions, type ServerOptions } from './options.ts';
+import { CompareTransports, type CompareOptions } from './transports/index.ts';
+import { COMPARE_PATHS } from '../src/wire/compare.ts';
 import { PROXY_PATH, proxyEndpoint, ProxyGateway } from './proxy/gateway.ts';
 import { upstreamPolicy, type UpstreamPolicy } from './upstream/policy.ts';
 
 export interface FramescopeServerOptions extends ServerOptions {
   /** Endpoints to add to (or replace among) the built-in ones, by path: `{ '/chat': chatEndpoint }`. */
   endpoints?: Record<string, Endpoint>;
+  /** Limits of the "Why WebSocket" comparison's endpoints (server/transports/). */
+  compare?: CompareOptions;
   /** Extra TLS options for `/proxy`'s wss:// targets (a certificate authority of your own, `ca`). */
   upstreamTls?: TlsOptions;
   /** Where `/proxy` may go, instead of the one `allowUpstream` describes (server/upstream/policy.ts). */
@@ -55,6 +59,11 @@ export interface AttachOptions {
   exclusive?: boolean;
   /** Drop sockets that do not complete a request head within the handshake timeout (own servers). */
   guardHandshake?: boolean;
+  /**
+   * Upgrades another listener on the same server answers (Vite's HMR socket and proxy, see
+   * vite-upgrades.ts): left alone even when `exclusive`, which takes all the others.
+   */
+  leave?: (req: IncomingMessage) => boolean;
 }
 
 export interface CloseOptions {
@@ -77,6 +86,8 @@ export class FramescopeServer {
   readonly logger: Logger;
   readonly hub: InspectorHub;
   readonly endpoints: EndpointRegistry;
+  /** /compare/*: the same echo over short and long polling, SSE and WebSocket, bytes counted. */
+  readonly compare: CompareTransports;
   /** `/proxy`: watching another WebSocket server (server/proxy/). */
   readonly proxy: ProxyGateway;
   readonly #connections = new ConnectionSet();
@@ -96,6 +107,8 @@ export class FramescopeServer {
     // Endpoints that know their users' names (the chat room) name the students in class mode.
     for (const path of this.endpoints.paths()) this.endpoints.get(path)?.names?.((session, name) => this.hub.students.nickname(session, name));
     this.endpoints.register(INSPECT_PATH, inspectEndpoint(this.hub, this.options));
+    this.compare = new CompareTransports(options.compare ?? {}, this.logger);
+    this.endpoints.register(COMPARE_PATHS.websocket, this.compare.endpoint);
     this.endpoints.register(PROXY_PATH, proxyEndpoint());
     this.proxy = new ProxyGateway({
       policy: options.upstreamPolicy ?? upstreamPolicy(this.options.allowUpstream),
@@ -177,9 +190,11 @@ export class FramescopeServer {
   /** Hook an http.Server's upgrades (and, with guardHandshake, its connections). Returns the undo. */
   attach(server: http.Server, options: AttachOptions = {}): () => void {
     const exclusive = options.exclusive ?? false;
+    const leave = options.leave;
     const guard = new HandshakeGuard(this.options.handshakeTimeout);
     const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
       guard.clear(socket as Socket);
+      if (leave?.(req)) return;
       if (!exclusive && (!this.handles(pathOf(req.url)) || isViteUpgrade(req))) return;
       this.handleUpgrade(req, socket as Socket, head);
     };
@@ -208,9 +223,11 @@ export class FramescopeServer {
 
   /**
    * A plain HTTP request (no upgrade) for one of our endpoint paths: answer 426 (or 400) with the
-   * reason, as src/protocol/handshake/ says. Returns false for any other path.
+   * reason, as src/protocol/handshake/ says; the comparison's HTTP endpoints (/compare/*) answer
+   * their own. Returns false for any other path.
    */
   handleRequest(req: IncomingMessage, res: ServerResponse): boolean {
+    if (this.compare.handleRequest(req, res)) return true;
     const path = pathOf(req.url);
     if (path === CLASS_PATH) {
       answerClassRequest(req, res, { classMode: this.options.classMode, teacherToken: this.options.teacherToken, bound: this.address });
@@ -304,6 +321,7 @@ export class FramescopeServer {
     const first = !this.#closing;
     this.#closing = true;
     if (first) for (const undo of this.#detach.splice(0)) undo();
+    if (first) this.compare.close();
     this.proxy.closeAll();
     const closing = this.#connections.closeAll(
       options.code ?? 1001,

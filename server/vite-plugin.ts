@@ -1,8 +1,10 @@
 /**
  * `npm run dev` / `vite preview`: the Framescope endpoints on Vite's own port. The plugin hooks
- * the HTTP server's `upgrade` event for our paths only (`/echo`, `/inspect`, ...) and leaves
- * every other upgrade alone, Vite's HMR socket (subprotocol `vite-hmr`) above all. A plain GET to
- * an endpoint path gets 426 instead of the app's index.html.
+ * the HTTP server's `upgrade` event and takes every upgrade that is not Vite's own (its HMR
+ * socket: subprotocol `vite-hmr` on the HMR path; its proxy: see vite-upgrades.ts): our paths
+ * (`/echo`, `/inspect`, ...) open, any other path gets the same 404 with a reason as `npm start`
+ * gives, instead of no answer at all. A plain GET to an endpoint path gets 426 instead of the
+ * app's index.html.
  */
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,20 +12,23 @@ import type { Connect, Logger, Plugin } from 'vite';
 import { classBanner } from './http/class-info.ts';
 import { checkTeacherToken } from './inspector/teacher.ts';
 import { createFramescopeServer, type FramescopeServer, type FramescopeServerOptions } from './server.ts';
+import { MAX_INSPECT_FRAME_BYTES, MIN_INSPECT_FRAME_BYTES, parseSize } from './args.ts';
+import { viteOwnsUpgrade, type ViteUpgradeConfig } from './vite-upgrades.ts';
 import { parseAllowList } from './upstream/policy.ts';
 
 interface HostServer {
   httpServer: unknown;
   middlewares: Connect.Server;
-  config: { logger: Logger };
+  config: ViteUpgradeConfig & { logger: Logger };
 }
 
-function hook(host: HostServer, options: FramescopeServerOptions): FramescopeServer | null {
+function hook(host: HostServer, options: FramescopeServerOptions, preview: boolean): FramescopeServer | null {
   // Middleware mode (vitest, a custom server) has no HTTP server of its own to hook.
   if (host.httpServer === null || host.httpServer === undefined) return null;
   const framescope = createFramescopeServer(options);
+  const config = host.config;
   const httpServer = host.httpServer as http.Server;
-  framescope.attach(httpServer, { exclusive: false });
+  framescope.attach(httpServer, { exclusive: true, leave: (req) => viteOwnsUpgrade(req, config, preview) });
   const token = framescope.teacherToken;
   if (token !== null && !options.quiet) {
     // Class mode: the teacher's link and the students' addresses, under Vite's own URLs.
@@ -40,16 +45,29 @@ function hook(host: HostServer, options: FramescopeServerOptions): FramescopeSer
 
 /**
  * Server options from the environment, for `vite.config.ts`: `FRAMESCOPE_CLASS=1 npm run dev`
- * turns class mode on (what `npm start -- --class` does): the server prints the teacher's link.
- * `FRAMESCOPE_TEACHER_TOKEN=TOKEN` is `--teacher-token TOKEN` (class mode with that token).
- * `FRAMESCOPE_DEFLATE=1` negotiates permessage-deflate on every connection (what
- * `npm start -- --deflate` does). Any of 1, true, yes, on (any case) means on.
+ * turns class mode on (what `npm start -- --class` does): the server prints the teacher's link;
+ * `FRAMESCOPE_TEACHER_TOKEN=TOKEN` is `--teacher-token TOKEN` (class mode with that token);
+ * `FRAMESCOPE_QUIET=1` turns the log lines off (`--quiet`);
+ * `FRAMESCOPE_INSPECT_FRAME_BYTES=1MiB` lets the inspector report frames whole up to that size
+ * (`--inspect-frame-bytes`); `FRAMESCOPE_DEFLATE=1` negotiates permessage-deflate on every
+ * connection (what `npm start -- --deflate` does). Any of 1, true, yes, on (any case) means on.
  * `FRAMESCOPE_ALLOW_UPSTREAM=LIST` is `--allow-upstream LIST`: the servers `/proxy` may watch (a
  * bad list stops the dev server with the entry at fault).
  */
 export function optionsFromEnv(env: Readonly<Record<string, string | undefined>>): FramescopeServerOptions {
-  const on = (name: string): boolean => ['1', 'true', 'yes', 'on'].includes((env[name] ?? '').trim().toLowerCase());
-  const options: FramescopeServerOptions = { ...(on('FRAMESCOPE_CLASS') ? { classMode: true } : {}), ...(on('FRAMESCOPE_DEFLATE') ? { deflate: true } : {}) };
+  const flag = (name: string): boolean => ['1', 'true', 'yes', 'on'].includes((env[name] ?? '').trim().toLowerCase());
+  const options: FramescopeServerOptions = {};
+  if (flag('FRAMESCOPE_CLASS')) options.classMode = true;
+  if (flag('FRAMESCOPE_QUIET')) options.quiet = true;
+  if (flag('FRAMESCOPE_DEFLATE')) options.deflate = true;
+  const frameBytes = env['FRAMESCOPE_INSPECT_FRAME_BYTES'];
+  if (frameBytes !== undefined && frameBytes.trim() !== '') {
+    const size = parseSize(frameBytes);
+    if (size === null || size < MIN_INSPECT_FRAME_BYTES || size > MAX_INSPECT_FRAME_BYTES) {
+      throw new Error(`FRAMESCOPE_INSPECT_FRAME_BYTES takes a size from 256 bytes to 1MiB (like 256KiB or 1MiB), not ${JSON.stringify(frameBytes)}`);
+    }
+    options.inspector = { maxFrameBytes: size };
+  }
   const token = (env['FRAMESCOPE_TEACHER_TOKEN'] ?? '').trim();
   if (token !== '') {
     const problem = checkTeacherToken(token);
@@ -73,10 +91,10 @@ export function framescopeDevPlugin(options: FramescopeServerOptions = {}): Plug
   return {
     name: 'framescope:server',
     configureServer(server) {
-      hook(server, options);
+      hook(server, options, false);
     },
     configurePreviewServer(server) {
-      hook(server, options);
+      hook(server, options, true);
     },
   };
 }

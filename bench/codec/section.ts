@@ -1,13 +1,19 @@
 /**
  * Decode and encode: our codec against ws's Receiver and Sender.frame, each in its own child
- * process, rounds alternating (ours, ws, ws without bufferutil, then the next round starting with
- * the next one), the figure of a row being the median of the rounds.
+ * process, rounds alternating (ours, ws, ws with bufferutil, and ours configured otherwise, then the
+ * next round starting with the next one), the figure of a row being the median of the rounds, each
+ * round timed in the child's CPU time.
+ *
+ * Ours is also measured with the JavaScript kernels only (the codec before issue 20), and as the
+ * browser runs it (the page's allocator, no native UTF-8 check) with either kernels: each row's
+ * detail line, and the "page codec" rows, which compare the page's codec with the WebAssembly
+ * kernels against the same with the JavaScript ones.
  */
 import { Child } from '../lib/child';
 import { si } from '../lib/format';
 import { compare, judge, type Row, type Target } from '../lib/report';
 import type { Scripts } from '../lib/scripts';
-import { summarize } from '../lib/stats';
+import { summarize, type Summary } from '../lib/stats';
 import type { DecodeCase } from './fixtures';
 import type { RoundResult } from './worker';
 
@@ -42,19 +48,26 @@ export const ENCODE_SIZES: Array<{ name: string; size: number }> = [
 function decodeTarget(size: number): Target {
   return size <= 125
     ? { value: 1.5, kind: 'ratio-min', text: '≥1.5× ws' }
-    : { value: 1.0, kind: 'ratio-min', text: '≥1.0× ws' };
+    : { value: 1.0, kind: 'ratio-min', text: '≥1.0× ws, ws+bufferutil' };
 }
 
-const ENCODE_TARGET: Target = { value: 1.0, kind: 'ratio-min', text: '≥1.0× ws' };
+const ENCODE_TARGET: Target = { value: 1.0, kind: 'ratio-min', text: '≥1.0× ws, ws+bufferutil' };
+/** Issue 20: the page's codec at 64 KiB, with the WebAssembly kernels, at least twice as fast as before them. */
+const PAGE_TARGET: Target = { value: 2.0, kind: 'ratio-min', text: '≥2× the JavaScript kernels' };
+const PAGE_CASES = ['decode 64 KiB text', 'decode 64 KiB binary', 'encode 64 KiB'];
+
+const OURS_JS = 'ours, JavaScript kernels';
+const BROWSER = 'as the browser runs it';
+const BROWSER_JS = 'as the browser runs it, JavaScript kernels';
 
 interface Impl {
   label: string;
   child: Child;
 }
 
-/** Small payloads are counted in messages per second, large ones in payload bytes per second. */
+/** Small payloads are counted in messages per second, large ones in payload bytes per second (of CPU time). */
 function figure(size: number, r: RoundResult): number {
-  return size <= 125 ? (r.messages / r.ms) * 1000 : (r.payloadBytes / r.ms) * 1000;
+  return size <= 125 ? (r.messages / r.cpuMs) * 1000 : (r.payloadBytes / r.cpuMs) * 1000;
 }
 
 function formatter(size: number): (v: number) => string {
@@ -64,6 +77,8 @@ function formatter(size: number): (v: number) => string {
 export interface CodecEnvironment {
   bufferutil: 'used' | 'not installed';
   comparisons: string[];
+  /** Which path each kernel takes in Node here ('webassembly' or 'javascript'). */
+  kernels: { mask: string; utf8: string };
 }
 
 export async function runCodec(scripts: Scripts, options: CodecOptions): Promise<{ rows: Row[]; env: CodecEnvironment }> {
@@ -77,23 +92,46 @@ export async function runCodec(scripts: Scripts, options: CodecOptions): Promise
     options.log('codec: bufferutil not installed; ws is measured without it only');
     await wsb.child.stop();
   }
-  const zeroed: Impl = { label: 'ours, codec defaults (as in the browser)', child: new Child(script, { name: 'codec ours-zeroed', args: ['ours-zeroed'], tsx: false }) };
+  const variants: Impl[] = [
+    { label: OURS_JS, child: new Child(script, { name: 'codec ours js', args: ['ours', 'js'], tsx: false }) },
+    { label: BROWSER, child: new Child(script, { name: 'codec ours-zeroed', args: ['ours-zeroed'], tsx: false }) },
+    { label: BROWSER_JS, child: new Child(script, { name: 'codec ours-zeroed js', args: ['ours-zeroed', 'js'], tsx: false }) },
+  ];
+  const kernels = (await variants[1]!.child.request<{ kernels: { mask: string; utf8: string } }>({ op: 'info' })).kernels;
+  options.log(`codec: kernels in Node: masking ${kernels.mask}, UTF-8 ${kernels.utf8}`);
   const impls = [ours, ...others];
   const rows: Row[] = [];
+  const pageRows: Row[] = [];
   try {
-    for (const c of DECODE_CASES) {
-      rows.push(await measure('decode', c.name, c.size, impls, [zeroed], options, (reps) => ({ op: 'decode', case: c, reps })));
-    }
-    for (const e of ENCODE_SIZES) {
-      rows.push(await measure('encode', e.name, e.size, impls, [zeroed], options, (count) => ({ op: 'encode', size: e.size, count })));
-    }
+    const run = async (section: 'decode' | 'encode', name: string, size: number, request: (amount: number) => Record<string, unknown>): Promise<void> => {
+      const { row, figures } = await measure(section, name, size, impls, variants, options, request);
+      rows.push(row);
+      if (PAGE_CASES.includes(`${section} ${name}`)) pageRows.push(pageRow(section, name, size, figures));
+    };
+    for (const c of DECODE_CASES) await run('decode', c.name, c.size, (reps) => ({ op: 'decode', case: c, reps }));
+    for (const e of ENCODE_SIZES) await run('encode', e.name, e.size, (count) => ({ op: 'encode', size: e.size, count }));
   } finally {
-    await Promise.all([...impls, zeroed].map((i) => i.child.stop()));
+    await Promise.all([...impls, ...variants].map((i) => i.child.stop()));
   }
   return {
-    rows,
-    env: { bufferutil: info ? 'used' : 'not installed', comparisons: others.map((o) => o.label) },
+    rows: [...rows, ...pageRows],
+    env: { bufferutil: info ? 'used' : 'not installed', comparisons: others.map((o) => o.label), kernels },
   };
+}
+
+/** The page's codec with the WebAssembly kernels against the same with the JavaScript ones (issue 20's target). */
+function pageRow(section: 'decode' | 'encode', name: string, size: number, figures: Map<string, number[]>): Row {
+  const ours = summarize(figures.get(BROWSER)!);
+  return judge({
+    section: 'page codec',
+    name: `${section} ${name}, as the browser runs it`,
+    format: formatter(size),
+    unit: 'B/s',
+    higherIsBetter: true,
+    ours,
+    against: [compare('JavaScript kernels', ours, summarize(figures.get(BROWSER_JS)!), true, PAGE_TARGET)],
+    target: PAGE_TARGET,
+  });
 }
 
 async function measure(
@@ -105,14 +143,14 @@ async function measure(
   variants: Impl[],
   options: CodecOptions,
   request: (amount: number) => Record<string, unknown>,
-): Promise<Row> {
+): Promise<{ row: Row; figures: Map<string, number[]> }> {
   const all = [...impls, ...variants];
   // Calibrate on ours: how much work makes a round of about roundMs.
   let amount = section === 'decode' ? 1 : Math.max(1, Math.round((4 * MiB) / Math.max(size, 64)));
   for (let i = 0; i < 8; i++) {
     const r = await impls[0]!.child.request<RoundResult>(request(amount));
-    if (r.ms >= options.roundMs / 4 || (section === 'decode' && size >= MiB && amount >= 8)) {
-      amount = Math.max(1, Math.round((amount * options.roundMs) / Math.max(r.ms, 0.01)));
+    if (r.cpuMs >= options.roundMs / 4 || (section === 'decode' && size >= MiB && amount >= 8)) {
+      amount = Math.max(1, Math.round((amount * options.roundMs) / Math.max(r.cpuMs, 0.01)));
       break;
     }
     amount *= 4;
@@ -131,12 +169,12 @@ async function measure(
   const oursSummary = summarize(figures.get('ours')!);
   const against = impls.slice(1).map((i) => compare(i.label, oursSummary, summarize(figures.get(i.label)!), true, target));
   const format = formatter(size);
-  const detail = variants
-    .map((v) => {
-      const s = summarize(figures.get(v.label)!);
-      return `${v.label}: ${format(s.median)} (${against.map((a) => `${(s.median / a.summary.median).toFixed(2)}× ${a.label}`).join(', ')})`;
-    })
-    .join('; ');
+  const of = (label: string): Summary => summarize(figures.get(label)!);
+  const versus = (s: Summary): string => against.map((a) => `${(s.median / a.summary.median).toFixed(2)}× ${a.label}`).join(', ');
+  const detail = [
+    `${OURS_JS}: ${format(of(OURS_JS).median)} (ours ${(oursSummary.median / of(OURS_JS).median).toFixed(2)}× that)`,
+    `${BROWSER}: ${format(of(BROWSER).median)} (${versus(of(BROWSER))}; ${(of(BROWSER).median / of(BROWSER_JS).median).toFixed(2)}× its JavaScript kernels, ${format(of(BROWSER_JS).median)})`,
+  ].join('; ');
   const row = judge({
     section,
     name,
@@ -149,5 +187,5 @@ async function measure(
     ...(detail ? { detail } : {}),
   });
   options.log(`${section} ${name}: ours ${row.format(oursSummary.median)}, ${against.map((a) => `${a.label} ${row.format(a.summary.median)} (${a.ratio.toFixed(2)}×)`).join(', ')}`);
-  return row;
+  return { row, figures };
 }

@@ -5,10 +5,17 @@
  *   Buffer.allocUnsafe as allocator, Node's buffer.isUtf8 lent to the UTF-8 validator; ws uses
  *   both too); encoding with encodeFrame and the codec's own pooled allocator, since masked
  *   frames are what a client sends and our client is the browser (the server never masks);
- * - `ours-zeroed` (shown as "codec defaults"): the codec exactly as the browser runs it (its pooled
- *   allocator, the JavaScript UTF-8 validator alone);
+ * - `ours-zeroed` (shown as "as the browser runs it"): the codec exactly as the page runs it (its
+ *   pooled allocator, no native UTF-8 check: the WebAssembly kernels or the JavaScript validator);
  * - `ours-parser`: FrameParser + MessageAssembler alone (decoding);
  * - `ws`: its Receiver and Sender.frame (start it with WS_NO_BUFFER_UTIL=1 to keep bufferutil out).
+ *
+ * A second argument `js` runs ours with the JavaScript kernels only (`useKernels('javascript')`): the
+ * codec as it was before the WebAssembly kernels, measured in the same run.
+ *
+ * Each round is timed in CPU time of this process (`process.cpuUsage`), as well as wall time: on a
+ * machine shared with other work, CPU time is what the codec spent, wall time adds whatever ran
+ * in between.
  */
 import { isUtf8 } from 'node:buffer';
 import { serve } from '../lib/child';
@@ -20,6 +27,7 @@ import {
   MessageAssembler,
   Opcode,
   randomMaskingKey,
+  useKernels,
   WebSocketConnection,
 } from '../../src/protocol';
 import { frameStream, payloadFor, type DecodeCase, type Stream } from './fixtures';
@@ -27,13 +35,27 @@ import { frameStream, payloadFor, type DecodeCase, type Stream } from './fixture
 export type Impl = 'ours' | 'ours-zeroed' | 'ours-parser' | 'ws';
 
 export interface RoundResult {
+  /** Wall time of the round. */
   ms: number;
+  /** CPU time of this process during the round (every thread: the garbage collector's too). */
+  cpuMs: number;
   messages: number;
   payloadBytes: number;
 }
 
 const impl = process.argv[2] as Impl;
+const kernels = useKernels(process.argv[3] === 'js' ? 'javascript' : 'webassembly');
 const ws: WsInternals | null = impl === 'ws' ? loadWs() : null;
+
+/** Wall and CPU time of `work`. */
+function timed<T>(work: () => T): { result: T; ms: number; cpuMs: number } {
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  const result = work();
+  const ms = performance.now() - start;
+  const used = process.cpuUsage(cpu);
+  return { result, ms, cpuMs: (used.user + used.system) / 1000 };
+}
 
 const allocateUnsafe = (size: number): Uint8Array => Buffer.allocUnsafe(size);
 
@@ -127,13 +149,12 @@ function decodeRound(c: DecodeCase, reps: number): RoundResult {
   const s = streamFor(c);
   const chunks = copies(s, reps);
   const decode = impl === 'ws' ? decodeWs : impl === 'ours-parser' ? decodeOursParser : decodeOurs;
-  const start = performance.now();
-  const [messages, bytes] = decode(chunks);
-  const ms = performance.now() - start;
+  const { result, ms, cpuMs } = timed(() => decode(chunks));
+  const [messages, bytes] = result;
   if (messages !== s.frames * reps || bytes !== s.payloadBytes * reps) {
     throw new Error(`${impl} decoded ${messages} messages / ${bytes} bytes, expected ${s.frames * reps} / ${s.payloadBytes * reps}`);
   }
-  return { ms, messages, payloadBytes: bytes };
+  return { ms, cpuMs, messages, payloadBytes: bytes };
 }
 
 const payloads = new Map<number, Buffer>();
@@ -145,30 +166,32 @@ function encodeRound(size: number, count: number): RoundResult {
     payload = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
     payloads.set(size, payload);
   }
-  let total = 0;
-  const start = performance.now();
-  if (impl === 'ws') {
-    const Sender = ws!.Sender;
-    for (let i = 0; i < count; i++) {
-      // As WebSocket#send passes a Buffer: readOnly, so the masked payload is a copy.
-      const list = Sender.frame(payload, { fin: true, opcode: 0x2, mask: true, readOnly: true, rsv1: false });
-      for (const part of list) total += part.length;
+  const source = payload;
+  const { result: total, ms, cpuMs } = timed(() => {
+    let total = 0;
+    if (impl === 'ws') {
+      const Sender = ws!.Sender;
+      for (let i = 0; i < count; i++) {
+        // As WebSocket#send passes a Buffer: readOnly, so the masked payload is a copy.
+        const list = Sender.frame(source, { fin: true, opcode: 0x2, mask: true, readOnly: true, rsv1: false });
+        for (const part of list) total += part.length;
+      }
+    } else {
+      // Every variant encodes as a client does, with the codec's default (pooled) allocator.
+      for (let i = 0; i < count; i++) {
+        total += encodeFrame({ opcode: Opcode.Binary, payload: source, maskingKey: randomMaskingKey() }).length;
+      }
     }
-  } else {
-    // Both variants encode as a client does, with the codec's default (pooled) allocator.
-    for (let i = 0; i < count; i++) {
-      total += encodeFrame({ opcode: Opcode.Binary, payload, maskingKey: randomMaskingKey() }).length;
-    }
-  }
-  const ms = performance.now() - start;
+    return total;
+  });
   if (total < count * size) throw new Error(`${impl} encoded ${total} bytes, expected at least ${count * size}`);
-  return { ms, messages: count, payloadBytes: count * size };
+  return { ms, cpuMs, messages: count, payloadBytes: count * size };
 }
 
 serve((message) => {
   switch (message.op) {
     case 'info':
-      return { impl, bufferutil: impl === 'ws' ? wsUsesBufferutil() : null, node: process.version };
+      return { impl, bufferutil: impl === 'ws' ? wsUsesBufferutil() : null, node: process.version, kernels };
     case 'decode':
       return decodeRound(message.case as DecodeCase, message.reps as number);
     case 'encode':

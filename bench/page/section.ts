@@ -134,7 +134,7 @@ async function pageRound(browser: Browser, options: PageOptions): Promise<PageRo
     // The page says "100,000 / 100,000 kept" once every frame is in the list.
     await page.waitForFunction(
       (expected) => {
-        const count = document.querySelector('.frames-head .count');
+        const count = document.querySelector('[aria-labelledby="frames-title"] .count');
         return count !== null && (count.textContent ?? '').trim().startsWith(`${expected} /`);
       },
       total,

@@ -8,6 +8,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { MessageEvent, ReadyState } from '../../src/protocol/index.ts';
+import type { HandshakeRequest } from '../../src/wire/inspector.ts';
 
 /** The upgrade request as an endpoint sees it before accepting it. */
 export interface UpgradeRequest {
@@ -64,6 +65,10 @@ export interface EndpointConnection {
   readonly state: ReadyState;
   /** Bytes written to the socket and not yet sent. */
   readonly bufferedAmount: number;
+  /** The opening handshake as it crossed the socket: the request's lines as received, the 101's head as written. */
+  readonly info: { readonly request: HandshakeRequest; readonly response: { readonly head: string } };
+  /** Bytes read from and written to the socket since the handshake, frame headers and control frames included. */
+  readonly stats: Readonly<{ bytesIn: number; bytesOut: number }>;
   /** Replace the handlers `open()` returned. */
   setHandlers(handlers: ConnectionHandlers): void;
   /** Send a message: text (`binary` false; `data` must be UTF-8) or binary. False when not OPEN. */

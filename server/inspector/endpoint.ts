@@ -7,6 +7,7 @@
  *   /inspect?all&teacher=SECRET     every connection (only when the server runs with --class,
  *                                   and only with the teacher's token): the teacher's view, which
  *                                   also hears of the students and may broadcast a demonstration
+ *   ...&batch                       each text message a JSON array of messages (many per event for a page)
  *
  * A session's page may also name its student (`{"type":"name"}`, class-commands.ts).
  */
@@ -14,9 +15,10 @@ import { decodeUtf8, encodeUtf8, isValidCloseCode, type MessageEvent } from '../
 import type { Endpoint, UpgradeRequest } from '../endpoints/types.ts';
 import type { ResolvedOptions } from '../options.ts';
 import type { InspectorHub } from './hub.ts';
+import type { FloodProgress } from '../connection/flood.ts';
 import { broadcast, setStudentName } from './class-commands.ts';
 import { CommandError } from './command-error.ts';
-import { MISBEHAVE_KINDS, stamp, type MisbehaveKind } from './messages.ts';
+import { MAX_FLOOD_COUNT, MAX_FLOOD_SIZE, MISBEHAVE_KINDS, stamp, type MisbehaveKind } from './messages.ts';
 import { Subscriber } from './subscriber.ts';
 import { TEACHER_PARAM, teacherTokenMatches } from './teacher.ts';
 import type { SubscriberScope, WatchedConnection } from './types.ts';
@@ -54,7 +56,7 @@ export function inspectEndpoint(hub: InspectorHub, options: ResolvedOptions): En
       return null;
     },
     open(connection, request) {
-      const subscriber = new Subscriber(connection, scopeOf(request), hub.limits);
+      const subscriber = new Subscriber(connection, scopeOf(request), hub.limits, { batch: request.url.searchParams.has('batch') });
       hub.subscribe(subscriber);
       subscriber.reply({
         type: 'hello',
@@ -110,7 +112,11 @@ export function runCommand(hub: InspectorHub, subscriber: Subscriber, message: M
     const c = command as Record<string, unknown>;
     if (typeof c.id === 'string' || typeof c.id === 'number') id = c.id;
     if (c.type === 'name') return setStudentName(hub, subscriber, c);
-    if (c.type === 'broadcast') return broadcast(hub, subscriber, c, id, act);
+    if (c.type === 'broadcast') {
+      // A flood is one page's demonstration (its progress goes to the page that asked): not for the whole class.
+      if (c.action === 'flood') throw new CommandError('a flood is not broadcast: send it to one connection');
+      return broadcast(hub, subscriber, c, id, (target, command) => act(target, command, () => {}));
+    }
     if (c.type !== 'command') throw new CommandError('"type" must be "command" (or "name", "broadcast")');
     if (typeof c.action === 'string') action = c.action;
     if (typeof c.connection !== 'number' || !Number.isInteger(c.connection)) throw new CommandError('"connection" must be a connection id (a number)');
@@ -120,7 +126,10 @@ export function runCommand(hub: InspectorHub, subscriber: Subscriber, message: M
     if (target === undefined || !subscriber.watches(target.session)) {
       throw new CommandError(`no open connection ${c.connection} ${subscriber.scope.all ? 'on this server' : 'in this session'}`);
     }
-    const detail = act(target, c);
+    const detail = act(target, c, (progress) => {
+      // Progress goes to the page that asked, whatever its budget (it asked for it).
+      subscriber.reply({ type: 'flood', ...stamp(), id, connection: target.id, ...progress });
+    });
     subscriber.reply({ type: 'ack', ...stamp(), id, connection: target.id, action: action!, detail });
   } catch (error) {
     if (!(error instanceof CommandError) && !(error instanceof RangeError)) throw error;
@@ -128,8 +137,8 @@ export function runCommand(hub: InspectorHub, subscriber: Subscriber, message: M
   }
 }
 
-/** Carry out `c` on `target`; returns what was done, throws CommandError when it cannot be. */
-export function act(target: WatchedConnection, c: Record<string, unknown>): string {
+/** Carry out `c` on `target`; returns what was done, throws CommandError when it cannot be. `report` hears a flood's progress. */
+export function act(target: WatchedConnection, c: Record<string, unknown>, report: (progress: FloodProgress) => void): string {
   if (target.relay) throw new CommandError(`connection ${target.id} goes through /proxy: Framescope only relays its bytes and never sends a frame of its own`);
   if (target.state !== 'OPEN') throw new CommandError(`connection ${target.id} is ${target.state.toLowerCase()}`);
   switch (c.action) {
@@ -175,7 +184,20 @@ export function act(target: WatchedConnection, c: Record<string, unknown>): stri
       }
       return `sent a frame that breaks ${target.misbehave(kind as MisbehaveKind)}`;
     }
+    case 'flood': {
+      const { count, size = 0 } = c;
+      if (typeof count !== 'number' || !Number.isInteger(count) || count < 0 || count > MAX_FLOOD_COUNT) {
+        throw new CommandError(`"count" must be an integer from 0 (stop) to ${MAX_FLOOD_COUNT}`);
+      }
+      if (typeof size !== 'number' || !Number.isInteger(size) || size < 0 || size > MAX_FLOOD_SIZE) {
+        throw new CommandError(`"size" must be an integer from 0 to ${MAX_FLOOD_SIZE} (bytes per message)`);
+      }
+      target.flood(count, size, report);
+      return count === 0
+        ? 'stopped the flood'
+        : `sending ${count} text message${count === 1 ? '' : 's'} as fast as the browser reads them (progress follows as "flood" messages)`;
+    }
     default:
-      throw new CommandError(`unknown action ${JSON.stringify(c.action)}; one of ping, fragment-next, close, misbehave`);
+      throw new CommandError(`unknown action ${JSON.stringify(c.action)}; one of ping, fragment-next, close, misbehave, flood`);
   }
 }

@@ -11,6 +11,10 @@ import type { HubSubscriber, SubscriberScope, SubscriberSocket } from './types.t
 /** Over the byte budget, a frame is reported with this many of its bytes (header and the first of its payload). */
 export const TRUNCATED_FRAME_BYTES = 256;
 
+/** A batch (`/inspect?batch`) holds at most this many characters of JSON, and this many messages. */
+export const BATCH_CHARS = 256 * 1024;
+export const BATCH_MESSAGES = 1_000;
+
 /** One `/inspect` connection's view of the hub: a bounded queue in front of its socket. */
 export class Subscriber implements HubSubscriber {
   readonly scope: SubscriberScope;
@@ -28,11 +32,14 @@ export class Subscriber implements HubSubscriber {
   /** Token buckets: messages and frame bytes this subscriber may still be sent (Infinity: no limit). */
   #tokens: number;
   #byteTokens: number;
+  /** `/inspect?batch`: each text message is a JSON array of the messages queued (docs/inspector.md). */
+  readonly #batch: boolean;
 
-  constructor(socket: SubscriberSocket, scope: SubscriberScope, limits: Required<InspectorOptions>) {
+  constructor(socket: SubscriberSocket, scope: SubscriberScope, limits: Required<InspectorOptions>, options: { batch?: boolean } = {}) {
     this.socket = socket;
     this.scope = scope;
     this.#limits = limits;
+    this.#batch = options.batch ?? false;
     this.#tokens = limits.rateMessages === 0 ? Infinity : limits.rateMessages;
     this.#byteTokens = limits.rateBytes === 0 ? Infinity : limits.rateBytes;
   }
@@ -160,6 +167,10 @@ export class Subscriber implements HubSubscriber {
     if (socket.state !== 'OPEN') return;
     socket.corked(() => {
       while (this.queued > 0 && socket.state === 'OPEN' && socket.bufferedAmount < highWater) {
+        if (this.#batch) {
+          socket.sendText(this.#takeBatch());
+          continue;
+        }
         const json = this.#queue[this.#head]!;
         this.#queue[this.#head++] = '';
         this.#bytes -= json.length;
@@ -169,14 +180,35 @@ export class Subscriber implements HubSubscriber {
         this.#queue = [];
         this.#head = 0;
         if (socket.state === 'OPEN' && socket.bufferedAmount < highWater) {
-          if (this.#dropped > 0) socket.sendText(JSON.stringify(this.#droppedMessage('queue')));
-          if (this.#droppedRate > 0) socket.sendText(JSON.stringify(this.#droppedMessage('rate')));
+          const drops: string[] = [];
+          if (this.#dropped > 0) drops.push(JSON.stringify(this.#droppedMessage('queue')));
+          if (this.#droppedRate > 0) drops.push(JSON.stringify(this.#droppedMessage('rate')));
+          if (this.#batch && drops.length > 0) socket.sendText(`[${drops.join(',')}]`);
+          else for (const json of drops) socket.sendText(json);
         }
       } else if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
         this.#queue = this.#queue.slice(this.#head);
         this.#head = 0;
       }
     });
+  }
+
+  /**
+   * The next batch: queued messages joined into one JSON array, up to BATCH_MESSAGES or
+   * BATCH_CHARS (at least one message), so a page takes one event for many messages.
+   */
+  #takeBatch(): string {
+    const parts: string[] = [];
+    let chars = 0;
+    while (this.queued > 0 && parts.length < BATCH_MESSAGES) {
+      const json = this.#queue[this.#head]!;
+      if (parts.length > 0 && chars + json.length > BATCH_CHARS) break;
+      this.#queue[this.#head++] = '';
+      this.#bytes -= json.length;
+      chars += json.length + 1;
+      parts.push(json);
+    }
+    return `[${parts.join(',')}]`;
   }
 
   #schedule(): void {

@@ -1,11 +1,13 @@
 /**
  * One connection's tap: what crossed its socket, reported to the inspector (an `InspectorSink`).
  *
- * Incoming: each TCP read is copied (only while someone watches this connection: the codec
- * unmasks in place, so the wire bytes must be kept before `receive()`), frames found by the codec
- * are cut from those copies, and each read is reported with the places where frames ended in it.
- * Only the bytes of the frame in progress are kept, at most `maxFrameBytes` of it. These are bytes
- * the server did not write, so the codec's parser is what finds their frames.
+ * Incoming: each TCP read is kept, not copied (only while someone watches this connection), and
+ * reported with the places where frames ended in it; only the reads holding the frame in progress
+ * are kept, as far as `maxFrameBytes` of it. These are bytes the server did not write, so the
+ * codec's parser is what finds their frames. The codec unmasks payloads in place, so the wire
+ * bytes of a frame are rebuilt from what is reported only: its header as read (the codec never
+ * writes there) and as much of its payload as the message carries, masked again with the frame's
+ * masking key (wire-bytes.ts). A 64 KiB frame watched costs the bytes sent, not a copy of each read.
  *
  * Outgoing: the connection says where each frame it wrote begins and how long its header and
  * payload are (`WrittenFrame`, read from the headers it wrote); the tap only cuts the reported bytes
@@ -13,6 +15,7 @@
  */
 import type { DeflatedReport, Fault, Frame } from '../../src/protocol/index.ts';
 import type { WrittenFrame } from '../connection/written.ts';
+import { faultBytes, frameBytes } from './wire-bytes.ts';
 import { stamp, toHex, type ClosedMessage, type FaultMessage, type FrameMessage, type InflatedMessage, type ReadMessage } from './messages.ts';
 import type { InspectorSink, WatchedConnection } from './types.ts';
 
@@ -103,7 +106,7 @@ export class ConnectionTap {
       this.#retained.length = 0;
       return;
     }
-    this.#retained.push({ start: offset, bytes: new Uint8Array(chunk) });
+    this.#retained.push({ start: offset, bytes: chunk });
     this.#read = { type: 'read', ...stamp(), connection: this.#id, offset, size: chunk.length, boundaries: [] };
   }
 
@@ -119,8 +122,8 @@ export class ConnectionTap {
     const id = this.#id;
     const retained = this.#retained;
     this.#sink.publishTraffic(this.#session, size, (cap) => {
-      const bytes = extract(retained, frame.offset, frame.offset + Math.min(size, cap));
-      return frameMessage(id, 'in', frame.offset, frame, bytes);
+      const header = extract(retained, frame.offset, frame.offset + Math.min(frame.headerLength, cap));
+      return frameMessage(id, 'in', frame.offset, frame, frameBytes(header, frame, cap));
     });
   }
 
@@ -145,12 +148,15 @@ export class ConnectionTap {
   /**
    * The codec failed the connection on bytes it received: the fault as the codec has it (rule,
    * close code, place, RFC section, `detail` and sentence), with the bytes of its frame so far.
+   * `parsed` is the stream offset the codec had read to (its `offset`): the payload before it was
+   * unmasked in place, and is masked again for the report.
    */
-  fault(fault: Fault): void {
+  fault(fault: Fault, parsed: number): void {
     if (!this.watched) return;
     const id = this.#id;
     const { frameOffset } = fault;
-    const bytes = extract(this.#retained, frameOffset, Math.min(this.#inOffset, frameOffset + this.#cap));
+    const held = extract(this.#retained, frameOffset, Math.min(this.#inOffset, frameOffset + this.#cap));
+    const bytes = faultBytes(held, frameOffset, parsed);
     this.#sink.publish(this.#session, () => faultMessage(id, fault, toHex(bytes)));
   }
 

@@ -10,6 +10,7 @@
  *                     and WatchedConnection        (what the inspector may read and do on a watched connection)
  */
 import type { ReadyState } from '../../src/protocol/index.ts';
+import type { FloodProgress } from '../connection/flood.ts';
 import type { ConnectionInfo, InspectorMessage, MisbehaveKind } from './messages.ts';
 
 export interface SubscriberScope {
@@ -71,6 +72,8 @@ export interface WatchedConnection {
   close(code?: number, reason?: string, cause?: string): boolean;
   /** Send frames that break the protocol on purpose; returns the rule broken. */
   misbehave(kind: MisbehaveKind): string;
+  /** Send `count` text messages as fast as the peer reads them (0: stop a running flood), reporting progress. */
+  flood(count: number, size: number, report: (progress: FloodProgress) => void): void;
 }
 
 /** What a connection's tap needs from the hub. */

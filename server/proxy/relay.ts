@@ -250,6 +250,7 @@ export class ProxiedConnection implements WatchedConnection {
   misbehave(): string {
     throw new Error('a proxied connection sends no frames of its own');
   }
+  flood(): void {}
 }
 
 /** The close frame seen first, and whose it was. */

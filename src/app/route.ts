@@ -1,9 +1,9 @@
 /**
- * Hash routes (`#/`, `#/decode`, `#/chat`): pure parsing, so the static build works from any
+ * Hash routes (`#/`, `#/decode`, `#/chat`, `#/compare`): pure parsing, so the static build works from any
  * file host and the logic is testable without a browser.
  */
 
-export type RouteName = 'playground' | 'lesson' | 'decode' | 'chat' | 'class';
+export type RouteName = 'playground' | 'lesson' | 'decode' | 'chat' | 'compare' | 'class';
 
 export interface RouteInfo {
   name: RouteName;
@@ -20,6 +20,7 @@ export const ROUTES: readonly RouteInfo[] = [
   { name: 'lesson', path: '/lesson', label: 'Lesson' },
   { name: 'decode', path: '/decode', label: 'Decoder' },
   { name: 'chat', path: '/chat', label: 'Chat room' },
+  { name: 'compare', path: '/compare', label: 'Why WebSocket' },
   { name: 'class', path: '/class', label: 'Class', hidden: true },
 ];
 

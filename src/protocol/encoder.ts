@@ -4,7 +4,7 @@
  */
 import type { FrameSpec, LengthForm } from './frame.ts';
 import { minimalLengthForm } from './frame.ts';
-import { applyMask } from './mask.ts';
+import { maskInto } from './mask.ts';
 import { Opcode } from './opcodes.ts';
 import { encodeUtf8 } from './utf8.ts';
 
@@ -83,8 +83,9 @@ export function encodeFrame(spec: FrameSpec, allocate: Allocate = allocatePooled
     if (i + 2 < n) out[headerLength + i + 2] = payload[i + 2]! ^ k2;
     return out;
   }
-  out.set(payload, headerLength);
-  if (key) applyMask(out.subarray(headerLength), key);
+  // Masked as it is copied (through the WebAssembly kernel where it loaded: one pass less).
+  if (key) maskInto(payload, key, 0, out, headerLength);
+  else out.set(payload, headerLength);
   return out;
 }
 

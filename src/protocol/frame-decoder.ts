@@ -21,6 +21,7 @@ import { NO_FRAME_CHECKS, type FrameChecks } from './frame-checks.ts';
 import type { Frame, FrameSender, Incomplete, LengthForm } from './frame.ts';
 import { applyMask } from './mask.ts';
 import { isControl, isKnownOpcode, Opcode } from './opcodes.ts';
+import { PayloadParts } from './payload-parts.ts';
 
 export interface FrameDecoderOptions {
   /** Who sent the bytes. Default 'any': masking is not checked. */
@@ -101,12 +102,10 @@ export class FrameDecoder {
   #maskingKey: Uint8Array | null = null;
   /** Are this frame's payload pieces checked as they arrive (FrameChecks.checksPayload)? */
   #checkPieces = false;
-  // The payload so far: its first piece (most frames are one piece), and, when it spans reads, a
-  // buffer the pieces are copied into, grown by doubling up to the payload length. Copied, not kept
-  // as views: a frame trickled in a byte per read would otherwise cost a view object (and a pinned
-  // read buffer) per byte, about a hundred times the payload in memory.
+  // The payload so far: the whole of it when it came in one piece (most frames), else its pieces,
+  // joined once when the frame is complete (payload-parts.ts).
   #firstPart: Uint8Array = EMPTY;
-  #gathered: Uint8Array | null = null;
+  readonly #parts: PayloadParts;
   #payloadDone = 0;
 
   /** `checks`: the message layer's rules (null decodes frames alone, each judged by itself). */
@@ -117,6 +116,7 @@ export class FrameDecoder {
     this.#rsvAllowed = (options.allowRsv1 || this.#compressed ? 4 : 0) | (options.allowRsv2 ? 2 : 0) | (options.allowRsv3 ? 1 : 0);
     this.#allocate = options.allocate ?? allocatePooled;
     this.#checks = checks ?? NO_FRAME_CHECKS;
+    this.#parts = new PayloadParts(this.#allocate);
   }
 
   /** Add received bytes. After a fault, bytes are discarded (RFC 6455 §7.1.7). */
@@ -173,10 +173,9 @@ export class FrameDecoder {
           const f = this.#readPayload();
           if (f) return this.#fail(f);
           if (this.#payloadDone < this.#payloadLength) return null;
-          // Complete, the gathered buffer is exactly the payload (its growth stops at the payload length).
-          const payload = this.#gathered ?? this.#firstPart;
+          // Complete: the one piece, or the pieces joined.
+          const payload = this.#parts.length > 0 ? this.#parts.join() : this.#firstPart;
           this.#firstPart = EMPTY;
-          this.#gathered = null;
           const end = this.#checks.end(this.#opcode, this.#fin, payload, this.#frameStart + this.#headerLength, this.#frameStart);
           if (end) return this.#fail(end);
           return this.#frame(payload);
@@ -320,7 +319,7 @@ export class FrameDecoder {
     this.#state = State.Payload;
     this.#payloadDone = 0;
     this.#firstPart = EMPTY;
-    this.#gathered = null;
+    this.#parts.clear();
     this.#checkPieces = this.#checks.checksPayload;
   }
 
@@ -339,24 +338,11 @@ export class FrameDecoder {
         const f = this.#checks.payload(part, this.#payloadDone, this.#frameStart + this.#headerLength, this.#frameStart);
         if (f) return f;
       }
-      if (this.#payloadDone === 0) this.#firstPart = part;
-      else this.#gather(part);
+      if (take === this.#payloadLength) this.#firstPart = part;
+      else this.#parts.add(part, this.#payloadLength - this.#payloadDone);
       this.#payloadDone += take;
     }
     return null;
-  }
-
-  /** Append `part` (after #payloadDone bytes) to the gathered payload; memory stays under twice what arrived. */
-  #gather(part: Uint8Array): void {
-    const held = this.#payloadDone;
-    const needed = held + part.length;
-    let buffer = this.#gathered;
-    if (buffer === null || needed > buffer.length) {
-      const grown = this.#allocate(Math.min(this.#payloadLength, Math.max(needed, 2 * (buffer?.length ?? held))));
-      grown.set(buffer === null ? this.#firstPart : buffer.subarray(0, held), 0);
-      buffer = this.#gathered = grown;
-    }
-    buffer.set(part, held);
   }
 
   /** The frame read, as a value; the decoder is ready for the next header. */
@@ -388,7 +374,7 @@ export class FrameDecoder {
     this.#pos = 0;
     this.#buffered = 0;
     this.#firstPart = EMPTY;
-    this.#gathered = null;
+    this.#parts.clear();
     return f;
   }
 

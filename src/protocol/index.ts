@@ -5,6 +5,7 @@ export * from './fault.ts';
 export * from './frame.ts';
 export * from './mask.ts';
 export * from './utf8.ts';
+export { kernelsInUse, useKernels, type KernelName } from './wasm/kernels.ts';
 export * from './frame-checks.ts';
 export * from './frame-decoder.ts';
 export * from './message-rules.ts';

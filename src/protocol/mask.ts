@@ -5,6 +5,15 @@
  * applied to mask the data as to unmask the data".
  */
 
+import { activeKernels, KERNEL_BLOCK, type MaskKernel } from './wasm/kernels.ts';
+
+/**
+ * From this many bytes on, the WebAssembly kernel (wasm/mask.wat, 16 bytes per instruction) is
+ * used where it loaded: below it, copying the bytes into its memory and back costs more than the
+ * JavaScript loops save (measured in bench/, `npm run bench`).
+ */
+export const MASK_KERNEL_THRESHOLD = 512;
+
 /**
  * From this many bytes on, XOR whole 32-bit words; below it, four bytes per step is faster than
  * setting up a word view (measured in bench/, `npm run bench`).
@@ -14,12 +23,63 @@ const WORD_THRESHOLD = 128;
 /** Does a 32-bit word hold its bytes lowest first? (Decides how the key is packed into a word.) */
 const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
+/** Is the key all zeros? XOR with zeros changes nothing, so there is nothing to do (ws skips it too). */
+function isZeroKey(key: Uint8Array): boolean {
+  return (key[0]! | key[1]! | key[2]! | key[3]!) === 0;
+}
+
 /**
  * XOR `data` in place with `key`, as if `data` started at byte `keyOffset` of a payload
- * (so a payload can be unmasked piece by piece as it arrives). Works a word at a time on long
- * data, and allocates nothing but one word view for it.
+ * (so a payload can be unmasked piece by piece as it arrives). Long data goes through the
+ * WebAssembly kernel where it loaded; otherwise a word at a time, allocating nothing but one word
+ * view. An all-zero key leaves the bytes as they are, untouched.
  */
 export function applyMask(data: Uint8Array, key: Uint8Array, keyOffset = 0): void {
+  if (isZeroKey(key)) return;
+  const length = data.length;
+  const kernel = activeKernels.mask;
+  if (kernel !== null && length >= MASK_KERNEL_THRESHOLD) {
+    maskThroughKernel(kernel, data, key, keyOffset, data, 0);
+    return;
+  }
+  maskWords(data, key, keyOffset);
+}
+
+/**
+ * Write `source`, masked with `key` from key offset `keyOffset`, into `target` at `targetOffset`
+ * (the copying form: `source` is left untouched). The encoder masks a payload into its frame so.
+ */
+export function maskInto(source: Uint8Array, key: Uint8Array, keyOffset: number, target: Uint8Array, targetOffset: number): void {
+  const kernel = activeKernels.mask;
+  if (kernel !== null && source.length >= MASK_KERNEL_THRESHOLD && !isZeroKey(key)) {
+    maskThroughKernel(kernel, source, key, keyOffset, target, targetOffset);
+    return;
+  }
+  target.set(source, targetOffset);
+  if (!isZeroKey(key)) maskWords(target.subarray(targetOffset, targetOffset + source.length), key, keyOffset);
+}
+
+/**
+ * Through the kernel's memory, a block at a time: copy in, XOR 16 bytes per instruction, copy out
+ * to `target` (which may be `source`: in place). Blocks are whole multiples of 4 bytes long, so the
+ * key's phase is the same at the start of each.
+ */
+function maskThroughKernel(kernel: MaskKernel, source: Uint8Array, key: Uint8Array, keyOffset: number, target: Uint8Array, targetOffset: number): void {
+  const j = keyOffset & 3;
+  // The key rotated to the phase of source[0], little-endian as WebAssembly loads words.
+  const keyWord = key[j]! | (key[(j + 1) & 3]! << 8) | (key[(j + 2) & 3]! << 16) | (key[(j + 3) & 3]! << 24);
+  const memory = kernel.memory;
+  const length = source.length;
+  for (let at = 0; at < length; at += KERNEL_BLOCK) {
+    const n = Math.min(KERNEL_BLOCK, length - at);
+    memory.set(n === length ? source : source.subarray(at, at + n), 0);
+    kernel.mask(0, n, keyWord);
+    target.set(memory.subarray(0, n), targetOffset + at);
+  }
+}
+
+/** The JavaScript path: a word at a time on long data, four bytes per step on short data. */
+function maskWords(data: Uint8Array, key: Uint8Array, keyOffset: number): void {
   const length = data.length;
   let i = 0;
   let j = keyOffset & 3;
@@ -71,7 +131,7 @@ export function applyMask(data: Uint8Array, key: Uint8Array, keyOffset = 0): voi
 
 /** A masked copy of `data`, leaving `data` untouched. */
 export function maskCopy(data: Uint8Array, key: Uint8Array, keyOffset = 0): Uint8Array {
-  const out = data.slice();
-  applyMask(out, key, keyOffset);
+  const out = new Uint8Array(data.length);
+  maskInto(data, key, keyOffset, out, 0);
   return out;
 }

@@ -1,3 +1,5 @@
+import { activeKernels, KERNEL_BLOCK, type Utf8Kernel } from './wasm/kernels.ts';
+
 /**
  * A streaming UTF-8 validator that fails on the first byte that cannot lead to valid UTF-8
  * (RFC 3629 §4, the same boundaries as the WHATWG decoder), so a text message is rejected
@@ -11,8 +13,11 @@
  */
 export type Utf8Check = (bytes: Uint8Array) => boolean;
 
-/** Pieces shorter than this are faster in the JavaScript loop than through a native call. */
-const CHECK_THRESHOLD = 256;
+/**
+ * Pieces shorter than this are faster in the JavaScript loop than through a native call or the
+ * WebAssembly kernel (wasm/utf8.wat), whose bytes must first be copied into its memory.
+ */
+export const UTF8_KERNEL_THRESHOLD = 256;
 
 export class Utf8Validator {
   readonly #check: Utf8Check | null;
@@ -23,24 +28,43 @@ export class Utf8Validator {
   /** Bytes of the current sequence seen so far (for locating where it started). */
   #seen = 0;
 
-  /**
-   * Feed `bytes[start, end)`. Returns -1 if everything so far can still be valid UTF-8, or the
-   * index in `bytes` of the first byte that makes it invalid.
-   */
   constructor(check: Utf8Check | null = null) {
     this.#check = check;
   }
 
+  /**
+   * Feed `bytes[start, end)`. Returns -1 if everything so far can still be valid UTF-8, or the
+   * index in `bytes` of the first byte that makes it invalid.
+   */
   update(bytes: Uint8Array, start = 0, end = bytes.length): number {
-    if (this.#check !== null && this.#needed === 0 && end - start >= CHECK_THRESHOLD) {
+    const kernel = activeKernels.utf8;
+    if (end - start >= UTF8_KERNEL_THRESHOLD && (this.#check !== null || kernel !== null)) {
+      if (this.#needed !== 0) {
+        // A character begun in the last piece: its remaining bytes by the state machine, the rest
+        // of this piece through the fast paths.
+        const stop = start + this.#needed;
+        const bad = this.#run(bytes, start, stop);
+        if (bad !== -1) return bad;
+        start = stop;
+      }
       // Leave an unfinished sequence at the end to the state machine; the rest is whole characters.
       const cut = lastBoundary(bytes, start, end);
-      if (this.#check(bytes.subarray(start, cut))) {
+      // The lent check first (native, the fastest), else the kernel; on a rejection the kernel
+      // says in which group the error is, and the state machine finds the byte from there.
+      const valid = this.#check !== null ? this.#check(bytes.subarray(start, cut)) : false;
+      const restart = valid ? -1 : kernel !== null ? kernelRestart(kernel, bytes, start, cut) : start;
+      if (restart === -1) {
         if (cut === end) return -1;
         start = cut;
+      } else {
+        start = restart;
       }
-      // Rejected: fall through, so the state machine finds the first byte at fault.
     }
+    return this.#run(bytes, start, end);
+  }
+
+  /** The state machine over `bytes[start, end)`: -1, or the index of the first byte at fault. */
+  #run(bytes: Uint8Array, start: number, end: number): number {
     let needed = this.#needed;
     let lower = this.#lower;
     let upper = this.#upper;
@@ -153,6 +177,38 @@ function asciiPrefixEnd(bytes: Uint8Array, i: number, end: number): number {
   let w = 0;
   while (w < pairs && ((words[w]! | words[w + 1]!) & 0x80808080) === 0) w += 2;
   return i + (w << 2);
+}
+
+/**
+ * Check the whole characters `bytes[start, cut)` through the WebAssembly kernel, a block of at most
+ * KERNEL_BLOCK bytes at a time, each cut on a character boundary. -1 when they are valid; else a
+ * character boundary a few bytes before the group (64 bytes) where the kernel saw the first error,
+ * from which the state machine finds the exact byte at fault.
+ */
+function kernelRestart(kernel: Utf8Kernel, bytes: Uint8Array, start: number, cut: number): number {
+  const memory = kernel.memory;
+  let at = start;
+  while (at < cut) {
+    const stop = cut - at > KERNEL_BLOCK ? lastBoundary(bytes, at, at + KERNEL_BLOCK) : cut;
+    const n = stop - at;
+    memory.set(bytes.subarray(at, stop), 0);
+    // Zeros (ASCII) to the next multiple of 16 and one block more: where the kernel looks for a
+    // character cut short at the end.
+    memory.fill(0, n, ((n + 15) & ~15) + 16);
+    const group = kernel.validate(n);
+    if (group !== -1) {
+      // Only in the zero block: the block ends inside a character, which its cut rules out. Should it
+      // happen, the state machine reads the whole block.
+      if (at + group >= stop) return at;
+      // The kernel sees a bad lead byte (0xC0, 0xF5, ...) only with the byte after it, so the byte
+      // at fault may be the one just before the group; back from there to the start of its character.
+      let restart = Math.max(at, at + group - 1);
+      while (restart > at && (bytes[restart]! & 0b1100_0000) === 0b1000_0000) restart--;
+      return restart;
+    }
+    at = stop;
+  }
+  return -1;
 }
 
 /** Is the whole of `bytes` valid UTF-8? */

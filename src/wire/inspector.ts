@@ -345,6 +345,30 @@ export interface BroadcastAckMessage extends Stamp {
   detail: string;
 }
 
+/**
+ * Progress of a `flood` command: the server sends `count` text messages on a connection as fast as
+ * the peer reads them. Sent to the subscriber that asked, about ten times a second and once at the
+ * end (`done`), outside the budget.
+ */
+export interface FloodMessage extends Stamp {
+  type: 'flood';
+  /** The command's `id`. */
+  id: string | number | null;
+  connection: number;
+  count: number;
+  sent: number;
+  /** Bytes written to the socket and not yet sent (Node's writableLength): the server's bufferedAmount. */
+  unsent: number;
+  /** The most it held unsent. */
+  maxUnsent: number;
+  /** Times the server stopped writing until the socket drained (the peer was not reading fast enough). */
+  waits: number;
+  /** ms since the flood began. */
+  elapsed: number;
+  /** null while running; why it ended: every message sent, the connection closed, or another flood replaced it. */
+  done: null | 'sent' | 'closed' | 'stopped';
+}
+
 export type InspectorMessage =
   | HelloMessage
   | StudentMessage
@@ -360,7 +384,8 @@ export type InspectorMessage =
   | SocketErrorMessage
   | DroppedMessage
   | AckMessage
-  | ErrorMessage;
+  | ErrorMessage
+  | FloodMessage;
 
 export const MISBEHAVE_KINDS = [
   'masked-frame',
@@ -382,7 +407,12 @@ export type CommandAction =
       ping?: boolean;
     }
   | { action: 'close'; code?: number; reason?: string }
-  | { action: 'misbehave'; kind: MisbehaveKind };
+  | { action: 'misbehave'; kind: MisbehaveKind }
+  | { action: 'flood'; count: number; size?: number };
+
+/** Most messages one `flood` command may ask for, and the largest size of each. */
+export const MAX_FLOOD_COUNT = 1_000_000;
+export const MAX_FLOOD_SIZE = 65_536;
 
 /** What a subscriber sends. */
 export type Command = { type: 'command'; id?: string | number; connection: number } & CommandAction;

@@ -69,7 +69,7 @@ describeBrowser('the guided lesson', (suite) => {
       await answer.waitFor();
       if (step.id === 'control-between') {
         // The ping the server put between the fragments is the frame shown.
-        await selectedFrame(page).getByRole('group', { name: /Frame header bits/ }).getByRole('button', { name: /^Opcode\s*:\s*0x9/ }).waitFor();
+        await selectedFrame(page).getByRole('group', { name: /Frame header bits/ }).getByRole('button', { name: /^Opcode: \d{4} = 0x9/ }).waitFor();
         await page.screenshot({ path: `${screenshotDir}lesson.png` });
       }
       if (step.id === 'compression') {

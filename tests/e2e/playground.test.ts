@@ -38,12 +38,13 @@ function timeline(page: Page): Locator {
 }
 
 /**
- * A bit-grid field of the selected frame, by its accessible name: the label, a colon, the value
- * ("MASK: 1, bits 1"), spacing aside. `value` omitted: any value.
+ * A bit-grid field of the selected frame, by its accessible name: the label, a colon, the bits
+ * for a wider field and then its value ("Opcode: 0001 = 0x1 text, bits 4 to 7"; "MASK: 1, bit 8").
+ * `value` omitted: any value.
  */
 function gridField(page: Page, label: string, value?: string): Locator {
   const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const name = new RegExp(`^${escape(label)}\\s*:\\s*${value === undefined ? '' : `${escape(value)}\\b`}`);
+  const name = new RegExp(`^${escape(label)}: ${value === undefined ? '' : `(?:[01·]+ = )?${escape(value)}(?:,|$)`}`);
   return selectedFrame(page).getByRole('group', { name: /Frame header bits/ }).getByRole('button', { name });
 }
 
@@ -226,7 +227,24 @@ describeBrowser('playground', (suite) => {
       // dropping TCP, and the explanation quotes it.
       await frameList(page).getByRole('option', { name: /broken on purpose/ }).first().waitFor();
       await frameList(page).getByRole('option', { name: /client to server, .*, close, .*code 10\d\d/ }).waitFor();
+      // The demonstration ends on the broken frame, not the Close frames after it, with its fault
+      // pinned as the decoder pins it: rule, close code, RFC section, the bits and the byte.
+      const chosen = frameList(page).locator('[role="option"][aria-selected="true"]');
+      expect(await chosen.getAttribute('aria-label') ?? (await chosen.innerText())).toMatch(/broken on purpose/);
+      const fault = selectedFrame(page).getByRole('note', { name: 'Fault' });
+      await fault.waitFor();
+      expect(await fault.innerText()).toMatch(new RegExp(`Fault at bytes? \\d+.*: close with ${violation === 'Invalid UTF-8 in text' ? '1007 Invalid Frame Payload Data' : '1002 Protocol Error'}`));
+      expect(await fault.getByRole('link', { name: /^RFC 6455 §\d/ }).count()).toBe(1);
+      expect(await selectedFrame(page).getByRole('group', { name: /Frame header bits/ }).getByRole('button', { name: /, at fault$/ }).count()).toBeGreaterThan(0);
+      expect(await selectedFrame(page).locator('.hexview .b.fault').count()).toBeGreaterThan(0);
       await page.getByRole('status').filter({ hasText: /On the wire the browser told the server why: a Close frame with code 10\d\d/ }).waitFor();
+      if (violation === 'Invalid UTF-8 in text') {
+        // Chromium's Close frame says 1002 here; RFC 6455 §7.4.1 gives 1007: the page says so when they differ.
+        const said = await page.getByRole('status').filter({ hasText: 'The browser failed the connection.' }).innerText();
+        const sent = /a Close frame with code (\d+)/.exec(said)?.[1];
+        if (sent === '1007') expect(said).not.toContain('Note the code');
+        else expect(said).toContain(`Note the code: this browser sent ${sent}`);
+      }
       if (i <= 1) {
         await page.evaluate(() => window.scrollTo(0, 0));
         await page.screenshot({ path: `${screenshots}playground-violation-${scheme}.png` });
@@ -329,7 +347,7 @@ describeBrowser('playground', (suite) => {
     expect(rendered).toBeGreaterThan(5);
     expect(rendered).toBeLessThan(60);
     expect(await page.getByText(/100,000 \/ 100,000 kept/).count()).toBe(1);
-    expect(await page.getByText(/not sent by the server/).count()).toBe(0);
+    expect(await page.getByText(/skipped by the server/).count()).toBe(0);
 
     // Jump to the top and back with the keyboard: the selected row is drawn wherever it is, and the
     // list still draws a window of rows, not 100,000.

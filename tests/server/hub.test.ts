@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ReadyState } from '../../src/protocol';
 import { InspectorHub } from '../../server/inspector/hub';
 import type { ConnectionInfo, InspectorMessage } from '../../server/inspector/messages';
-import { Subscriber, TRUNCATED_FRAME_BYTES } from '../../server/inspector/subscriber';
+import { BATCH_CHARS, Subscriber, TRUNCATED_FRAME_BYTES } from '../../server/inspector/subscriber';
 import type { HubSubscriber, SubscriberScope, SubscriberSocket, WatchedConnection } from '../../server/inspector/types';
 import { DEFAULTS } from '../../server/options';
 import type { InspectorOptions } from '../../server/options';
@@ -169,6 +169,7 @@ describe('InspectorHub (fake subscribers)', () => {
       fragmentNext: () => {},
       close: () => true,
       misbehave: () => 'rule',
+      flood: () => {},
     });
     const one = conn(1, 'a');
     hub.addConnection(one);
@@ -321,5 +322,38 @@ describe('Subscriber (a fake socket)', () => {
     sub.skip(3);
     sub.pump();
     expect([sub.queued, sub.totalDropped, socket.sent.length]).toEqual([0, 0, 0]);
+  });
+});
+
+describe('Subscriber in batches (/inspect?batch)', () => {
+  it('sends what is queued as JSON arrays, in order, each within its limits, the drop notice included', () => {
+    const socket = new FakeSocket();
+    const sub = new Subscriber(socket, session('a'), limits({ queueCount: 3_000, rateMessages: 0, rateBytes: 0 }), { batch: true });
+    socket.blocked = true;
+    for (let i = 0; i < 2_500; i++) sub.offer(() => traffic(i));
+    for (let i = 0; i < 600; i++) sub.offer(() => traffic(-1)); // 100 of these do not fit: dropped
+    socket.blocked = false;
+    sub.pump();
+    const batches = socket.sent.map((text) => JSON.parse(text) as Record<string, unknown>[]);
+    expect(batches.every(Array.isArray)).toBe(true);
+    expect(batches.map((b) => b.length)).toEqual([1_000, 1_000, 1_000, 1]);
+    expect(socket.sent.every((text) => text.length <= BATCH_CHARS + 2)).toBe(true);
+    const all = batches.flat();
+    expect(all.slice(0, 2_500).map((m) => m.i)).toEqual(Array.from({ length: 2_500 }, (_, i) => i));
+    expect(all.at(-1)).toMatchObject({ type: 'dropped', count: 100, reason: 'queue' });
+  });
+
+  it('cuts a batch by size: a few big messages each go out in fewer per batch', () => {
+    const socket = new FakeSocket();
+    const sub = new Subscriber(socket, session('a'), limits({ rateMessages: 0, rateBytes: 0 }), { batch: true });
+    const big = (i: number): string => JSON.stringify({ type: 'frame', i, bytes: 'ab'.repeat(60_000) });
+    socket.blocked = true;
+    for (let i = 0; i < 5; i++) sub.offer(() => big(i));
+    socket.blocked = false;
+    sub.pump();
+    const sizes = socket.sent.map((text) => (JSON.parse(text) as unknown[]).length);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(5);
+    expect(sizes.length).toBeGreaterThan(1);
+    expect(socket.sent.every((text) => text.length <= BATCH_CHARS + 121_000)).toBe(true);
   });
 });

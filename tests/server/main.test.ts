@@ -47,6 +47,7 @@ describe('parseCli', () => {
         deflate: false,
         deflateThreshold: 0,
         quiet: false,
+        inspectFrameBytes: 64 * 1024,
         redis: null,
         allowUpstream: [],
       },
@@ -74,13 +75,14 @@ describe('parseCli', () => {
     const r = parseCli([
       '--port', '9000', '--host', '0.0.0.0', '--max-payload', '64KiB', '--max-message', '1MiB',
       '--max-connections', '10', '--ping-interval', '5s', '--idle-timeout', '0', '--handshake-timeout', '500ms',
-      '--close-timeout', '1000', '--class', '--quiet', '--dist', 'build',
+      '--close-timeout', '1000', '--class', '--quiet', '--dist', 'build', '--inspect-frame-bytes', '1MiB',
     ]);
     expect(r.kind).toBe('run');
     if (r.kind !== 'run') return;
     expect(r.options).toMatchObject({
       port: 9000, host: '0.0.0.0', maxPayload: 65536, maxMessage: 1048576, maxConnections: 10, pingInterval: 5000,
       idleTimeout: 0, handshakeTimeout: 500, closeTimeout: 1000, classMode: true, quiet: true, dist: 'build',
+      inspectFrameBytes: 1024 * 1024,
     });
   });
 
@@ -90,6 +92,10 @@ describe('parseCli', () => {
     expect(parseCli(['--port', '70000']).kind).toBe('error');
     expect(parseCli(['--max-payload', '10']).kind).toBe('error');
     expect(parseCli(['--ping-interval', 'soon']).kind).toBe('error');
+    // The inspector's frame bytes: 256 bytes to 1 MiB (a page's queue and budget hold a few such frames).
+    expect(parseCli(['--inspect-frame-bytes', '2MiB']).kind).toBe('error');
+    expect(parseCli(['--inspect-frame-bytes', '100']).kind).toBe('error');
+    expect(parseCli(['--inspect-frame-bytes', '256KiB'])).toMatchObject({ kind: 'run', options: { inspectFrameBytes: 256 * 1024 } });
     expect(parseCli(['extra']).kind).toBe('error');
     expect(parseCli(['--help']).kind).toBe('help');
   });
@@ -264,6 +270,9 @@ describe('npm start (the compiled server, plain node)', () => {
     expect(bad.err()).toMatch(/Usage: npm start/);
     expect(await help.exit).toBe(0);
     expect(help.out()).toMatch(/--max-payload/);
+    // Every endpoint is named, the chat room too.
+    expect(help.out()).toMatch(/endpoints \/echo, \/chat, \/inspect/);
+    expect(help.out()).toMatch(/--inspect-frame-bytes SIZE/);
   }, 30_000);
 
   it('the compiled server imports only Node\'s own modules and the declared runtime dependencies', () => {
@@ -338,6 +347,8 @@ describeRedis('npm start -- --redis (the compiled server, a serving-only copy)',
       let ports: number[] = [];
       try {
         ports = await Promise.all([listening(one), listening(two)]);
+        // The lines after the first may come in a later read of the pipe.
+        await until(() => /Chat room: in Redis/.test(one.out()) || one.child.exitCode !== null);
         expect(one.out()).toMatch(/Chat room: in Redis at redis:\/\/127\.0\.0\.1:\d+\/0/);
         const alice = await ChatClient.open(`ws://127.0.0.1:${ports[0]}/chat`);
         const bob = await ChatClient.open(`ws://127.0.0.1:${ports[1]}/chat`);

@@ -67,6 +67,8 @@ describe('optionsFromEnv', () => {
     expect(optionsFromEnv({})).toEqual({});
     expect(optionsFromEnv({ FRAMESCOPE_TEACHER_TOKEN: ' lesson-token ' })).toEqual({ classMode: true, teacherToken: 'lesson-token' });
     expect(() => optionsFromEnv({ FRAMESCOPE_TEACHER_TOKEN: 'bad token' })).toThrow(/FRAMESCOPE_TEACHER_TOKEN: a teacher token is 8 to 128/);
+    expect(optionsFromEnv({ FRAMESCOPE_QUIET: '1', FRAMESCOPE_INSPECT_FRAME_BYTES: '1MiB' })).toEqual({ quiet: true, inspector: { maxFrameBytes: 1024 * 1024 } });
+    expect(() => optionsFromEnv({ FRAMESCOPE_INSPECT_FRAME_BYTES: '8MiB' })).toThrow(/FRAMESCOPE_INSPECT_FRAME_BYTES takes a size/);
   });
 });
 

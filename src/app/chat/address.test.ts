@@ -26,3 +26,10 @@ describe('endpointUrl', () => {
     expect(endpointUrl({ protocol: 'http:', host: 'x' }, '/chat', 't', 'not a url')).toMatchObject({ ok: false });
   });
 });
+
+describe('endpointUrl with an address typed without ws://', () => {
+  it('says to add ws://, with the address to use', () => {
+    const result = endpointUrl({ protocol: 'http:', host: 'x' }, '/chat', 'T', '10.0.0.5:8008/chat');
+    expect(result).toEqual({ ok: false, reason: '“10.0.0.5:8008/chat” has no ws:// in front: add ws:// (or wss:// for TLS), as in ws://10.0.0.5:8008/chat.' });
+  });
+});

@@ -5,7 +5,7 @@
  * its own frames.
  */
 
-import { socketBase } from '../socket/address';
+import { socketBase, withoutScheme } from '../socket/address';
 
 export type ChatAddress = { ok: true; url: string } | { ok: false; reason: string };
 
@@ -18,6 +18,10 @@ export function endpointUrl(
 ): ChatAddress {
   let base: URL;
   if (override) {
+    const suggestion = withoutScheme(override);
+    if (suggestion !== null) {
+      return { ok: false, reason: `“${override}” has no ws:// in front: add ws:// (or wss:// for TLS), as in ${suggestion}.` };
+    }
     try {
       base = new URL(override);
     } catch {

@@ -81,6 +81,9 @@ export function reactionOf(demo: SentDemo, record: ConnectionRecord, frames: Fra
     case 'misbehave':
     case 'close':
       return closedText() ?? { state: 'waiting', text: CLASS_TEXT.reaction.violationSent };
+    case 'flood':
+      // Never broadcast (one page's demonstration).
+      return NONE;
   }
 }
 

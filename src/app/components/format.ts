@@ -14,3 +14,10 @@ export function formatCount(n: number): string {
 export function formatOneDecimal(n: number): string {
   return ONE_DECIMAL.format(n);
 }
+
+/** 65536 → "64 KiB", 1048576 → "1 MiB", 500 → "500 bytes": sizes as a reader says them. */
+export function formatBytes(n: number): string {
+  if (n >= 1024 * 1024 && n % (1024 * 1024) === 0) return `${COUNT.format(n / (1024 * 1024))} MiB`;
+  if (n >= 1024 && n % 1024 === 0) return `${COUNT.format(n / 1024)} KiB`;
+  return `${COUNT.format(n)} byte${n === 1 ? '' : 's'}`;
+}

@@ -17,7 +17,7 @@ export function directionWords(direction: CapturedFrame['direction']): string {
   return direction === 'client-to-server' ? 'client to server' : 'server to client';
 }
 
-/** "+12.3 ms" after the connection opened; seconds past 10 s. */
+/** "+12.3 ms" after the capture started (the tap's hello; one clock for all connections); seconds past 10 s. */
 export function formatSince(ms: number): string {
   if (ms < 10_000) return `+${ms.toFixed(1)} ms`;
   return `+${(ms / 1000).toFixed(2)} s`;

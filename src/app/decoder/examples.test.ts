@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeText, messageBytes, type DecodeAnalysis } from './analyze';
-import { EXAMPLE_GROUPS, EXAMPLES } from './examples';
+import { parseHex } from '../../protocol';
+import { EXAMPLE_GROUPS, EXAMPLES, xxd } from './examples';
 
 function summary(analysis: DecodeAnalysis): string[] {
   return analysis.messages
@@ -46,4 +47,24 @@ describe('the examples gallery', () => {
       if (example.expect.messages) expect(summary(analysis)).toEqual(example.expect.messages);
     });
   }
+});
+
+describe('the xxd example', () => {
+  it('is what xxd prints for those bytes (its output, copied from xxd 2022-01-14 on Debian)', () => {
+    const example = EXAMPLES.find((e) => e.title === 'An xxd dump')!;
+    expect(example.text()).toBe(
+      [
+        '00000000: 8111 7b22 6865 6c6c 6f22 3a22 776f 726c  ..{"hello":"worl',
+        '00000010: 6422 7d8a 0474 6963 6b                   d"}..tick',
+      ].join('\n'),
+    );
+    const parsed = parseHex(example.text());
+    expect(parsed.ok && parsed.format).toBe('xxd');
+  });
+
+  it('lays out whole lines, short lines and an odd byte as xxd does', () => {
+    expect(xxd(Uint8Array.from({ length: 16 }, (_, i) => 0x41 + i))).toBe('00000000: 4142 4344 4546 4748 494a 4b4c 4d4e 4f50  ABCDEFGHIJKLMNOP');
+    expect(xxd(Uint8Array.of(0x00, 0x7f, 0x20))).toBe(`00000000: 007f 20${' '.repeat(34)}.. `);
+    expect(xxd(new Uint8Array(0))).toBe('');
+  });
 });

@@ -3,7 +3,7 @@
  * §5.7's own examples; the broken ones each break one rule, and the unit tests check that the
  * parser finds exactly that rule.
  */
-import { closePayload, encodeFrame, type FaultRule, formatHex, type FrameSender, Opcode, toHex } from '../../protocol';
+import { closePayload, encodeFrame, type FaultRule, type FrameSender, Opcode, toHex } from '../../protocol';
 import { spaced } from './link';
 
 export interface Example {
@@ -27,6 +27,22 @@ export interface Example {
     /** The assembled messages, in order, as `kind:summary` (text as is, binary as its length). */
     messages?: string[];
   };
+}
+
+/**
+ * Bytes as `xxd` prints them (its default: 16 bytes a line in 2-byte groups, then the text):
+ *   00000000: 8111 7b22 6865 6c6c 6f22 3a22 776f 726c  ..{"hello":"worl
+ */
+export function xxd(bytes: Uint8Array): string {
+  const lines: string[] = [];
+  for (let start = 0; start < bytes.length; start += 16) {
+    const row = bytes.subarray(start, start + 16);
+    let hex = '';
+    for (let i = 0; i < row.length; i++) hex += row[i]!.toString(16).padStart(2, '0') + (i % 2 === 1 ? ' ' : '');
+    const textColumn = Array.from(row, (b) => (b >= 0x20 && b <= 0x7e ? String.fromCharCode(b) : '.')).join('');
+    lines.push(`${start.toString(16).padStart(8, '0')}: ${hex.padEnd(40)} ${textColumn}`);
+  }
+  return lines.join('\n');
 }
 
 export const EXAMPLE_GROUPS: readonly { id: Example['group']; title: string }[] = [
@@ -164,12 +180,11 @@ export const EXAMPLES: readonly Example[] = [
     description: 'Dumps from xxd, hexdump -C and Wireshark are read by their byte columns.',
     sender: 'server',
     text: () =>
-      formatHex(
+      xxd(
         Uint8Array.from([
           ...encodeFrame({ opcode: Opcode.Text, payload: text('{"hello":"world"}') }),
           ...encodeFrame({ opcode: Opcode.Pong, payload: text('tick') }),
         ]),
-        'hexdump',
       ),
     expect: { frames: 2, messages: ['message:{"hello":"world"}', 'pong:tick'] },
   },

@@ -6,7 +6,7 @@
  */
 import { Capture, NO_CONNECTIONS, NO_STUDENTS, type CaptureOptions, type CapturedFrame, type Changes, type ConnectionRecord, type Notice } from './capture';
 import type { InspectorMessage } from './messages';
-import { parseInspectorMessage } from './messages';
+import { checkInspectorMessage, parseInspectorMessage, type ParseResult } from './messages';
 import type { RingBuffer } from './ring-buffer';
 
 /** A read-only list by index: what FrameList draws (an array fits too). */
@@ -26,6 +26,11 @@ export interface FramesView extends FrameSource<CapturedFrame> {
   indexOfSeq(seq: number): number;
 }
 
+/**
+ * A view of the ring as it is now. It reads by sequence number, so it stays true to its moment
+ * while the ring moves on (a paused capture keeps showing it): a frame the ring let go since
+ * reads as undefined, never as a newer frame in its place.
+ */
 function view(ring: RingBuffer<CapturedFrame>): FramesView {
   const length = ring.length;
   const first = ring.firstSeq;
@@ -34,7 +39,7 @@ function view(ring: RingBuffer<CapturedFrame>): FramesView {
     capacity: ring.capacity,
     total: ring.total,
     evicted: ring.evicted,
-    at: (index) => (index < length ? ring.at(index) : undefined),
+    at: (index) => (index >= 0 && index < length ? ring.bySeq(first + index) : undefined),
     bySeq: (seq) => (seq >= first && seq < first + length ? ring.bySeq(seq) : undefined),
     indexOfSeq: (seq) => (seq >= first && seq < first + length ? seq - first : -1),
   };
@@ -82,6 +87,9 @@ export class CaptureStore {
   #hello = $state.raw<Capture['hello']>(null);
   #refused = $state.raw<Capture['refused']>([]);
   #students = $state.raw<Capture['students']>(NO_STUDENTS);
+  #paused = $state(false);
+  /** Frames captured since the view was paused (counted, not shown). */
+  #arrived = $state(0);
   #pending: Changes = { frames: false, connections: false, notices: false };
   #scheduled = false;
 
@@ -91,9 +99,32 @@ export class CaptureStore {
     this.#frames = view(this.#capture.frames);
   }
 
-  /** The frames, oldest first (newest last). */
+  /** The frames, oldest first (newest last); while paused, as they were when paused. */
   get frames(): FramesView {
     return this.#frames;
+  }
+
+  /**
+   * Pause: frames keep arriving and are kept and counted (`arrived`), but `frames` stays as it
+   * is, so the list and the selected frame hold still for the class; resume shows them all.
+   */
+  get paused(): boolean {
+    return this.#paused;
+  }
+
+  set paused(value: boolean) {
+    if (value === this.#paused) return;
+    this.#paused = value;
+    this.#arrived = 0;
+    if (!value) {
+      this.#pending.frames = true;
+      this.flush();
+    }
+  }
+
+  /** Frames captured while paused, not yet shown. */
+  get arrived(): number {
+    return this.#arrived;
   }
 
   /** Connections the tap reported, by the server's connection id. */
@@ -137,7 +168,31 @@ export class CaptureStore {
 
   /** One text message from `/inspect`: parsed, checked, ingested; a bad one becomes a notice. */
   ingestText(text: string, now = 0): InspectorMessage | null {
-    const parsed = parseInspectorMessage(text);
+    return this.#ingestParsed(parseInspectorMessage(text), now);
+  }
+
+  /**
+   * A batch from `/inspect?batch` (a JSON array of messages): each checked and ingested as if it had
+   * come alone, in order; `each` hears every good one (the client answers commands from it).
+   */
+  ingestBatch(text: string, now: number, each: (message: InspectorMessage) => void): void {
+    let values: unknown;
+    try {
+      values = JSON.parse(text);
+    } catch {
+      values = null;
+    }
+    if (!Array.isArray(values)) {
+      this.#ingestParsed({ ok: false, error: `not a JSON array of messages: ${text.slice(0, 60)}` }, now);
+      return;
+    }
+    for (const value of values) {
+      const message = this.#ingestParsed(checkInspectorMessage(value), now);
+      if (message) each(message);
+    }
+  }
+
+  #ingestParsed(parsed: ParseResult, now: number): InspectorMessage | null {
     // docs/inspector.md: a client ignores message types it does not know (a newer server's).
     if (!parsed.ok && parsed.unknown) return null;
     if (!parsed.ok) {
@@ -149,25 +204,30 @@ export class CaptureStore {
     return parsed.message;
   }
 
-  /** Empties the frame list (the Clear button). */
+  /** Empties the frame list (the Clear button); it shows at once, paused or not. */
   clear(): void {
     this.#capture.clear();
+    this.#arrived = 0;
     this.#mark({ frames: true, connections: true, notices: true });
-    this.flush();
+    this.flush(true);
   }
 
   resize(capacity: number): void {
     this.#capture.resize(capacity);
     this.#mark({ frames: true, connections: false, notices: false });
-    this.flush();
+    this.flush(true);
   }
 
-  /** Publishes pending changes now (the scheduler calls it; tests too). */
-  flush(): void {
+  /** Publishes pending changes now (the scheduler calls it; tests too). `always`: the frames even while paused. */
+  flush(always = false): void {
     this.#scheduled = false;
     const pending = this.#pending;
     this.#pending = { frames: false, connections: false, notices: false };
-    if (pending.frames) this.#frames = view(this.#capture.frames);
+    if (pending.frames) {
+      const ring = this.#capture.frames;
+      if (this.#paused && !always) this.#arrived = ring.total - this.#frames.total;
+      else this.#frames = view(ring);
+    }
     if (pending.connections) {
       this.#connections = this.#capture.connectionsSnapshot();
       this.#hello = this.#capture.hello;

@@ -100,3 +100,26 @@ describe('CaptureStore connections', () => {
     expect(after?.reads.length).toBe(1);
   });
 });
+
+describe('CaptureStore paused', () => {
+  it('keeps the view of its moment while the ring moves on: frames let go read as undefined, never as newer ones', () => {
+    const { store, run } = manualStore(3);
+    store.ingest(open(1));
+    for (let i = 0; i < 3; i++) store.ingest(clientHello(1, i * 11));
+    run();
+    store.paused = true;
+    const view = store.frames;
+    for (let i = 3; i < 5; i++) store.ingest(clientHello(1, i * 11));
+    run();
+    expect(store.frames).toBe(view);
+    expect(store.arrived).toBe(2);
+    // Seqs 0 and 1 were let go for 3 and 4: the paused view does not show 3 and 4 in their place.
+    expect(view.at(0)).toBeUndefined();
+    expect(view.at(1)).toBeUndefined();
+    expect(view.at(2)?.seq).toBe(2);
+    store.paused = false;
+    expect(store.frames.length).toBe(3);
+    expect(store.frames.at(0)?.seq).toBe(2);
+    expect(store.arrived).toBe(0);
+  });
+});

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { decodeFrames } from '../../protocol';
+import { decodeFrames, encodeFrame, toHex } from '../../protocol';
 import { Capture } from './capture';
+import type { FrameMessage } from './messages';
 import { clientHello, closed, hello, open, read, serverHello } from './fixtures';
 import { parseInspectorMessage } from './messages';
 
@@ -126,5 +127,67 @@ describe('Capture', () => {
     expect(capture.frames.bySeq(5)?.offset).toBe(55);
     capture.ingest(clientHello(1, 66));
     expect(capture.frames.at(3)?.seq).toBe(6);
+  });
+});
+
+describe('Capture: one clock, broken frames', () => {
+  it('counts every frame\u2019s time from the capture\u2019s start, across connections (the list\u2019s ms column)', () => {
+    const capture = new Capture();
+    capture.ingest(hello({ t: 1 }));
+    capture.ingest(open(1, 1, 100));
+    capture.ingest(clientHello(1, 0, 110));
+    capture.ingest(open(2, 2, 500));
+    capture.ingest(clientHello(2, 0, 510));
+    expect(capture.frames.slice().map((f) => f.since)).toEqual([109, 509]);
+    expect(capture.epoch).toBe(1);
+  });
+
+  const broken = (offset: number, spec: Parameters<typeof encodeFrame>[0], misbehave: string): FrameMessage => {
+    const bytes = encodeFrame(spec);
+    const payloadLength = spec.payload?.length ?? 0;
+    return {
+      ...serverHello(1, offset),
+      size: bytes.length,
+      opcode: spec.opcode,
+      fin: spec.fin ?? true,
+      masked: !!spec.maskingKey,
+      payloadLength,
+      headerLength: bytes.length - payloadLength,
+      bytes: toHex(bytes),
+      misbehave,
+    };
+  };
+  const text = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+  it('finds the codec\u2019s fault in each frame the server broke on purpose, at its stream offsets', () => {
+    const cases: [Parameters<typeof encodeFrame>[0], string, string, number][] = [
+      [{ opcode: 1, payload: text('masked by the server'), maskingKey: Uint8Array.of(1, 2, 3, 4) }, 'masked-frame', 'mask-forbidden', 1002],
+      [{ opcode: 1, rsv1: true, payload: text('RSV1 is set') }, 'rsv1', 'rsv-without-extension', 1002],
+      [{ opcode: 3, payload: text('opcode 0x3') }, 'reserved-opcode', 'reserved-opcode', 1002],
+      [{ opcode: 1, payload: Uint8Array.of(0x48, 0x69, 0x20, 0xc3, 0x28) }, 'invalid-utf8', 'invalid-utf8', 1007],
+      [{ opcode: 9, payload: new Uint8Array(126).fill(0x2a), lengthForm: 16 }, 'long-control', 'control-frame-too-long', 1002],
+      [{ opcode: 9, fin: false, payload: text('frag') }, 'fragmented-ping', 'fragmented-control-frame', 1002],
+    ];
+    for (const [spec, kind, rule, code] of cases) {
+      const capture = new Capture();
+      capture.ingest(open(1));
+      capture.ingest(serverHello(1, 0));
+      capture.ingest(broken(7, spec, kind));
+      const frame = capture.frames.at(1)!;
+      expect(frame.fault, kind).toMatchObject({ rule, closeCode: code, frameOffset: 7 });
+      expect(frame.fault!.offset, kind).toBeGreaterThanOrEqual(7);
+      expect(frame.fault!.offset, kind).toBeLessThan(7 + frame.size);
+    }
+  });
+
+  it('gives the second frame of a fragmented ping no fault of its own: the stream broke one frame earlier', () => {
+    const capture = new Capture();
+    capture.ingest(open(1));
+    capture.ingest(broken(0, { opcode: 9, fin: false, payload: text('frag') }, 'fragmented-ping'));
+    capture.ingest(broken(6, { opcode: 0, fin: true, payload: text('mented') }, 'fragmented-ping'));
+    const [first, second] = capture.frames.slice();
+    expect(first!.fault?.rule).toBe('fragmented-control-frame');
+    expect(second!.fault).toBeNull();
+    expect(second!.afterFault).toBe(true);
   });
 });

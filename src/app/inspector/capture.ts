@@ -9,6 +9,7 @@ import type {
   ClosedMessage,
   ConnectionInfo,
   FaultMessage,
+  FloodMessage,
   FindingMessage,
   FrameMessage,
   InflatedMessage,
@@ -19,6 +20,7 @@ import type {
   StudentInfo,
 } from './messages';
 import { bytesFromHex, connNumberFromTarget } from './messages';
+import { faultOfFrame } from './frame-fault';
 import { RingBuffer } from './ring-buffer';
 
 export type Direction = 'client-to-server' | 'server-to-client';
@@ -31,7 +33,10 @@ export interface CapturedFrame {
   /** The page's number for the connection (its timeline), when the request said it (`conn=`). */
   label: number | null;
   direction: Direction;
-  /** Server clock, ms; `since` is ms after the connection opened. */
+  /**
+   * Server clock, ms; `since` is ms after this capture's tap opened (its `hello`): one clock for
+   * every connection, so times keep counting up across reconnects and between students.
+   */
   t: number;
   since: number;
   /** Stream offset of the frame's first byte, in its direction. */
@@ -48,8 +53,18 @@ export interface CapturedFrame {
   truncated: boolean;
   /** Set on frames the server broke on purpose (a demonstration): which rule. */
   misbehave: string | null;
-  /** Set when the server failed the connection on this frame (a client frame it could not accept). */
+  /**
+   * The fault in this frame: the one the server failed the connection on (a client frame it
+   * could not accept), or, for a frame broken on purpose, the one the codec finds in its bytes as
+   * a browser would (inspector/frame-fault.ts).
+   */
   fault: Fault | null;
+  /**
+   * Broken on purpose, but sent right after another such frame that already broke the protocol
+   * (the second frame of a fragmented ping): a client that failed the connection never reads it
+   * (RFC 6455 §7.1.7), so it has no fault of its own.
+   */
+  afterFault?: boolean;
 }
 
 export interface ConnectionRecord {
@@ -64,6 +79,8 @@ export interface ConnectionRecord {
   outFrames: RingBuffer<{ seq: number; offset: number; size: number; opcode: number }>;
   closed: ClosedMessage | null;
   faults: FaultMessage[];
+  /** The newest progress of a flood demonstration on this connection (docs/inspector.md, `flood`). */
+  flood: FloodMessage | null;
   /** Proxied connections: what the proxy noticed beyond one frame's fault (the newest 50). */
   findings: FindingMessage[];
   socketErrors: SocketErrorMessage[];
@@ -110,6 +127,8 @@ export class Capture {
   #hello: Extract<InspectorMessage, { type: 'hello' }> | null = null;
   /** The teacher's view (class mode): the students by session. */
   #students = new Map<string, StudentInfo>();
+  /** The server time `since` counts from: the hello's, or the first message's if none came first. */
+  #epoch: number | null = null;
 
   constructor(options: CaptureOptions = {}) {
     this.#frames = new RingBuffer(options.capacity ?? DEFAULT_CAPACITY);
@@ -191,8 +210,14 @@ export class Capture {
     this.#frames = next;
   }
 
+  /** Server time of the capture's start (its hello), or null before any message. */
+  get epoch(): number | null {
+    return this.#epoch;
+  }
+
   ingest(message: InspectorMessage): Changes {
     const changes: Changes = { frames: false, connections: false, notices: false };
+    this.#epoch ??= message.t;
     switch (message.type) {
       case 'hello':
         this.#hello = message;
@@ -285,6 +310,14 @@ export class Capture {
         this.#notice(message.t, 'error', `The server could not do that: ${message.message}`);
         changes.notices = true;
         break;
+      case 'flood': {
+        const record = this.#connections.get(message.connection);
+        if (record) {
+          record.flood = message;
+          changes.connections = true;
+        }
+        break;
+      }
     }
     return changes;
   }
@@ -311,6 +344,7 @@ export class Capture {
       outFrames: new RingBuffer(this.#readCapacity),
       closed: null,
       faults: [],
+      flood: null,
       findings: [],
       socketErrors: [],
       framesIn: 0,
@@ -319,16 +353,25 @@ export class Capture {
     });
   }
 
+  /** A frame broken on purpose: its fault as the codec finds it, unless the frame before it already broke the stream. */
+  #misbehaveFault(message: FrameMessage, bytes: Uint8Array): { fault: Fault | null; afterFault: boolean } {
+    const previous = this.#frames.findLast((f) => f.connection === message.connection && f.direction === 'server-to-client');
+    if (previous?.misbehave && previous.fault && previous.offset + previous.size === message.offset) return { fault: null, afterFault: true };
+    return { fault: faultOfFrame(bytes, message.offset, message.direction === 'in' ? 'client' : 'server'), afterFault: false };
+  }
+
   #frame(message: FrameMessage): void {
     const record = this.#connections.get(message.connection);
     const direction: Direction = message.direction === 'in' ? 'client-to-server' : 'server-to-client';
+    const bytes = bytesFromHex(message.bytes);
+    const broken = message.misbehave ? this.#misbehaveFault(message, bytes) : null;
     const seq = this.#frames.push({
       seq: this.#frames.total,
       connection: message.connection,
       label: record?.label ?? null,
       direction,
       t: message.t,
-      since: record ? message.t - record.info.t : 0,
+      since: message.t - this.#epoch!,
       offset: message.offset,
       size: message.size,
       opcode: message.opcode,
@@ -336,10 +379,11 @@ export class Capture {
       masked: message.masked,
       payloadLength: message.payloadLength,
       headerLength: message.headerLength,
-      bytes: bytesFromHex(message.bytes),
+      bytes,
       truncated: message.truncated,
       misbehave: message.misbehave ?? null,
-      fault: null,
+      fault: broken?.fault ?? null,
+      ...(broken?.afterFault ? { afterFault: true } : {}),
     });
     if (record) {
       if (direction === 'client-to-server') {
@@ -368,7 +412,7 @@ export class Capture {
       // A proxied target's bytes ("out") are the server's; the rest are a client's.
       direction: message.direction === 'out' ? 'server-to-client' : 'client-to-server',
       t: message.t,
-      since: record ? message.t - record.info.t : 0,
+      since: message.t - this.#epoch!,
       offset: message.frameOffset,
       size: bytes.length,
       opcode: b0 & 0x0f,

@@ -8,7 +8,7 @@ import { openSocket, type CreateSocket, type PageSocket } from '../socket/socket
 import { CaptureStore, type Schedule } from './capture.svelte';
 import type { CaptureOptions } from './capture';
 import { inspectorUrl, PendingCommands, type CommandResult } from './commands';
-import type { BroadcastAckMessage, CommandAction } from './messages';
+import type { BroadcastAckMessage, CommandAction, InspectorMessage } from './messages';
 
 export { inspectorUrl, type CommandResult };
 
@@ -21,6 +21,8 @@ export interface InspectorOptions extends CaptureOptions {
   commandTimeout?: number;
   /** The student's name for the teacher's view (class mode), sent once the tap says hello; null: none. */
   introduce?: () => string | null;
+  /** Ask for batches (`?batch`, many messages per event); default true. */
+  batch?: boolean;
   createSocket?: CreateSocket;
   schedule?: Schedule;
 }
@@ -47,16 +49,24 @@ export class InspectorClient {
       {
         message: (data) => {
           if (typeof data !== 'string') return;
-          const message = this.capture.ingestText(data, performance.now());
-          if (!message) return;
-          if (message.type === 'hello') {
-            this.#status = 'open';
-            const name = options.introduce?.() ?? null;
-            if (name !== null && message.classMode && !message.all) this.sendName(name);
-            settle(true);
-          } else if (message.type === 'ack' || message.type === 'error' || message.type === 'broadcast-ack') {
-            this.#pending.answer(message);
+          const answer = (message: InspectorMessage): void => {
+            if (message.type === 'hello') {
+              this.#status = 'open';
+              // Class mode: this page names its student for the teacher's view.
+              const name = options.introduce?.() ?? null;
+              if (name !== null && message.classMode && !message.all) this.sendName(name);
+              settle(true);
+            } else if (message.type === 'ack' || message.type === 'error' || message.type === 'broadcast-ack') {
+              this.#pending.answer(message);
+            }
+          };
+          // A batch (`?batch`) is a JSON array; a message alone, an object.
+          if (data.charCodeAt(0) === 0x5b) {
+            this.capture.ingestBatch(data, performance.now(), answer);
+            return;
           }
+          const message = this.capture.ingestText(data, performance.now());
+          if (message) answer(message);
         },
         close: () => {
           const wasOpen = this.#status === 'open';
@@ -139,5 +149,5 @@ export async function readyWithin(client: Pick<InspectorClient, 'ready'>, ms: nu
 
 /** Opens `url` (`ws://host/inspect`) for `session` and returns the live client and its capture. */
 export function connectInspector(url: string, session: string | null, options: InspectorOptions = {}): InspectorClient {
-  return new InspectorClient(inspectorUrl(url, session, options.all ?? false), options);
+  return new InspectorClient(inspectorUrl(url, session, options.all ?? false, options.batch ?? true), options);
 }

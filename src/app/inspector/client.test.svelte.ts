@@ -17,11 +17,12 @@ describe('inspector client', () => {
   it('builds the /inspect URL', () => {
     expect(inspectorUrl('ws://h/inspect', 'abc')).toBe('ws://h/inspect?session=abc');
     expect(inspectorUrl('ws://h/inspect', null, true)).toBe('ws://h/inspect?all=');
+    expect(inspectorUrl('ws://h/inspect', 'abc', false, true)).toBe('ws://h/inspect?session=abc&batch=');
   });
 
   it('is ready after the server\u2019s hello and feeds the capture', async () => {
     const { client, socket } = setup();
-    expect(socket.url).toBe('ws://127.0.0.1:8008/inspect?session=TOKEN');
+    expect(socket.url).toBe('ws://127.0.0.1:8008/inspect?session=TOKEN&batch=');
     expect(client.status).toBe('connecting');
     socket.open();
     socket.receive(JSON.stringify(hello()));

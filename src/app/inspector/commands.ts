@@ -53,9 +53,12 @@ export class PendingCommands {
 }
 
 /** `ws://host/inspect` plus `?session=` (or `?all`), keeping any query the URL had. */
-export function inspectorUrl(url: string, session: string | null, all = false): string {
+export function inspectorUrl(url: string, session: string | null, all = false, batch = false): string {
   const parsed = new URL(url);
   if (all) parsed.searchParams.set('all', '');
   else if (session !== null) parsed.searchParams.set('session', session);
+  // Many messages per event (docs/inspector.md, "Batches"): a flood costs the page one event per
+  // turn of the server's loop, not one per frame. A server that does not know it sends them singly.
+  if (batch) parsed.searchParams.set('batch', '');
   return parsed.toString();
 }

@@ -8,7 +8,7 @@
  * newer or older server that does not fit is reported, never a crash.
  */
 
-import { FAULT_RULES, type FaultDetails, type FaultRule } from '../../protocol';
+import { allocatePooled, FAULT_RULES, type FaultDetails, type FaultRule } from '../../protocol';
 import type * as Wire from '../../wire/inspector';
 
 // The message types are shared with the server (src/wire/inspector.ts); the page reads two of
@@ -27,6 +27,7 @@ export type {
   DeflateNegotiation,
   ErrorMessage,
   FaultMessage,
+  FloodMessage,
   FindingMessage,
   FrameMessage,
   HandshakeRequest,
@@ -42,7 +43,7 @@ export type {
   SocketErrorMessage,
   Stamp,
 } from '../../wire/inspector';
-export { MISBEHAVE_KINDS } from '../../wire/inspector';
+export { MAX_FLOOD_COUNT, MAX_FLOOD_SIZE, MISBEHAVE_KINDS } from '../../wire/inspector';
 
 type WireLimits = Wire.HelloMessage['limits'];
 
@@ -71,7 +72,8 @@ const num: Check = (v) => typeof v === 'number' && Number.isFinite(v);
 const int: Check = (v) => Number.isInteger(v);
 const str: Check = (v) => typeof v === 'string';
 const bool: Check = (v) => typeof v === 'boolean';
-const hex: Check = (v) => typeof v === 'string' && v.length % 2 === 0 && /^[0-9a-f]*$/.test(v);
+const HEX = /^[0-9a-f]*$/;
+const hex: Check = (v) => typeof v === 'string' && v.length % 2 === 0 && HEX.test(v);
 const nullable = (check: Check): Check => (v) => v === null || check(v);
 const optional = (check: Check): Check => (v) => v === undefined || check(v);
 const oneOf = (...values: unknown[]): Check => (v) => values.includes(v);
@@ -178,6 +180,18 @@ const FIELDS: Record<InspectorMessage['type'], Record<string, Check>> = {
   dropped: { ...stampFields, count: int, reason: optional(str) },
   ack: { ...stampFields, id: nullable(oneOfIdTypes()), connection: int, action: str, detail: str },
   error: { ...stampFields, id: nullable(oneOfIdTypes()), connection: nullable(int), action: nullable(str), message: str },
+  flood: {
+    ...stampFields,
+    id: nullable(oneOfIdTypes()),
+    connection: int,
+    count: int,
+    sent: int,
+    unsent: int,
+    maxUnsent: int,
+    waits: int,
+    elapsed: num,
+    done: oneOf(null, 'sent', 'closed', 'stopped'),
+  },
 };
 
 const RSV_BITS: readonly unknown[] = ['RSV1', 'RSV2', 'RSV3'];
@@ -227,8 +241,17 @@ function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** Each type's fields as a list, made once: checking a message allocates nothing. */
+const FIELD_LISTS = new Map<Record<string, Check>, readonly (readonly [string, Check])[]>();
+
 function problem(value: Json, fields: Record<string, Check>): string | null {
-  for (const [name, check] of Object.entries(fields)) {
+  let list = FIELD_LISTS.get(fields);
+  if (list === undefined) {
+    list = Object.entries(fields);
+    FIELD_LISTS.set(fields, list);
+  }
+  for (let i = 0; i < list.length; i++) {
+    const [name, check] = list[i]!;
     if (!check(value[name])) return name;
   }
   return null;
@@ -242,6 +265,11 @@ export function parseInspectorMessage(text: string): ParseResult {
   } catch {
     return { ok: false, error: `not JSON: ${text.slice(0, 60)}` };
   }
+  return checkInspectorMessage(value);
+}
+
+/** Checks one parsed value as an inspector message (an element of a batch, or a whole message). */
+export function checkInspectorMessage(value: unknown): ParseResult {
   if (!isObject(value)) return { ok: false, error: 'not a JSON object' };
   const type = value.type;
   if (typeof type !== 'string' || !Object.hasOwn(FIELDS, type)) {
@@ -256,9 +284,13 @@ const NIBBLE = new Int8Array(128).fill(-1);
 for (let i = 0; i < 10; i++) NIBBLE[48 + i] = i;
 for (let i = 0; i < 6; i++) NIBBLE[97 + i] = 10 + i;
 
-/** Lowercase hex without separators (as the tap sends bytes) to bytes. Assumes `hex` was checked. */
+/**
+ * Lowercase hex without separators (as the tap sends bytes) to bytes. Assumes `hex` was checked.
+ * Small frames get views of a shared slab (the codec's pool): 100,000 captured frames are then a
+ * few hundred ArrayBuffers, not 100,000, which the garbage collector would visit one by one.
+ */
 export function bytesFromHex(hex: string): Uint8Array {
-  const out = new Uint8Array(hex.length >>> 1);
+  const out = allocatePooled(hex.length >>> 1);
   for (let i = 0; i < out.length; i++) {
     out[i] = (NIBBLE[hex.charCodeAt(2 * i)]! << 4) | NIBBLE[hex.charCodeAt(2 * i + 1)]!;
   }

@@ -35,7 +35,7 @@ export interface LessonButton {
 }
 
 /** What to look at: fields of the selected frame's grid, or a panel of the playground. */
-export type Look = { fields: FieldKey[] } | { panel: 'handshake' | 'tcp' | 'timeline' | 'frames' };
+export type Look = { fields: FieldKey[] } | { panel: 'handshake' | 'tcp' | 'timeline' | 'frames' | 'sequence' };
 
 export interface LessonStep {
   id: string;
@@ -245,7 +245,7 @@ export const LESSON_STEPS: readonly LessonStep[] = [
         pick: { direction: 'server-to-client', opcode: 0x1 },
       },
     ],
-    look: { panel: 'frames' },
+    look: { panel: 'sequence' },
     lookText: 'The sequence diagram beside the frame list: every handshake, frame, ping and close of this lesson in order, the reads as brackets, the violation in red. Export it as SVG for your notes.',
     explain:
       'Everything the lesson showed is in one picture: HTTP upgrade, frames both ways, control frames, closes and a failure. Select any arrow to see its bits again.',

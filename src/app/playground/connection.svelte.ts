@@ -2,8 +2,10 @@
  * The page's own WebSocket: the browser's real `WebSocket`, wrapped so every readyState step and
  * browser event lands in a timeline. Reconnecting starts a new timeline; the old ones stay.
  */
+import { throttled } from '../inspector/capture.svelte';
+import { RingBuffer } from '../inspector/ring-buffer';
 import { createBrowserSocket, openSocket, type CreateSocket, type PageSocket } from '../socket/socket';
-import { createTimeline, reduceTimeline, type Timeline, type TimelineInput } from '../socket/timeline';
+import { createTimeline, reduceTimelineBatch, type Timeline, type TimelineInput } from '../socket/timeline';
 import { checkCloseRequest } from './close-codes';
 import type { Outgoing } from './composer';
 
@@ -14,6 +16,11 @@ export interface ConnectionClock {
   wall(): number;
   /** Calls `fn` every `ms` until the returned function is called. */
   every(ms: number, fn: () => void): () => void;
+  /**
+   * Calls `fn` once, on an animation frame (a timer when the tab is hidden); under a flood at most
+   * ten times a second, as the capture does, leaving the main thread to the messages.
+   */
+  frame(fn: () => void): void;
 }
 
 const browserClock: ConnectionClock = {
@@ -23,7 +30,29 @@ const browserClock: ConnectionClock = {
     const id = setInterval(fn, ms);
     return () => clearInterval(id);
   },
+  frame: throttled(),
 };
+
+/** The message log at one moment: a view over its ring, replaced at each flush. */
+export interface LogView {
+  readonly length: number;
+  at(index: number): LoggedMessage | undefined;
+  /** Messages ever logged, and how many the ring let go. */
+  readonly total: number;
+  readonly evicted: number;
+}
+
+function logView(ring: RingBuffer<LoggedMessage>): LogView {
+  const length = ring.length;
+  const first = ring.firstSeq;
+  return {
+    length,
+    total: ring.total,
+    evicted: ring.total - length,
+    // By sequence number, so a view published earlier never shows an entry that came later.
+    at: (index) => (index >= 0 && index < length ? ring.bySeq(first + index) : undefined),
+  };
+}
 
 /** A message the page sent or received, for the message-level log (all a foreign server allows). */
 export interface LoggedMessage {
@@ -37,8 +66,24 @@ export interface LoggedMessage {
 
 export type ActionResult = { ok: true } | { ok: false; message: string };
 
-const MAX_LOG = 500;
+/** The message log keeps this many (it is drawn windowed, so more cost only memory). */
+export const MAX_LOG = 5_000;
 const POLL_MS = 15;
+
+/** Bytes of `text` in UTF-8, counted without encoding it (lone surrogates count 3, as TextEncoder writes U+FFFD). */
+export function utf8Length(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) bytes += 1;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 2; // a surrogate pair: 4 bytes for 2 UTF-16 units
+      i++;
+    } else bytes += 2;
+  }
+  return bytes;
+}
 
 export function previewData(data: string | Uint8Array, max = 120): string {
   if (typeof data === 'string') return data.length > max ? `${data.slice(0, max)}\u2026` : data;
@@ -48,7 +93,15 @@ export function previewData(data: string | Uint8Array, max = 120): string {
 
 export class PlaygroundConnection {
   #timelines = $state.raw<readonly Timeline[]>([]);
-  #log = $state.raw<readonly LoggedMessage[]>([]);
+  #logRing = new RingBuffer<LoggedMessage>(MAX_LOG);
+  #log = $state.raw<LogView>(logView(this.#logRing));
+  /**
+   * Inputs and log lines waiting for the next animation frame: a browser event costs a push here,
+   * and the timelines and the log are replaced once per frame however many events came.
+   */
+  #pending: { id: number; input: TimelineInput }[] = [];
+  #pendingLog = false;
+  #scheduled = false;
   #ours = $state(false);
   #socket: PageSocket | null = null;
   #t0 = 0;
@@ -61,6 +114,11 @@ export class PlaygroundConnection {
   constructor(createSocket: CreateSocket = createBrowserSocket, clock: ConnectionClock = browserClock) {
     this.#createSocket = createSocket;
     this.#clock = clock;
+  }
+
+  /** The current socket (the browser's WebSocket), while there is one. */
+  get socket(): PageSocket | null {
+    return this.#socket;
   }
 
   /** Every timeline of this tab, oldest first. */
@@ -82,8 +140,8 @@ export class PlaygroundConnection {
     return this.#ours;
   }
 
-  /** Messages sent and received, newest last (the newest 500). */
-  get log(): readonly LoggedMessage[] {
+  /** Messages sent and received, newest last (the newest MAX_LOG). */
+  get log(): LogView {
     return this.#log;
   }
 
@@ -109,21 +167,21 @@ export class PlaygroundConnection {
       url,
       {
         open: (socket) => {
-          this.#apply(id, { type: 'open', t: t(), protocol: socket.protocol, extensions: socket.extensions });
+          this.#apply(id, { type: 'open', t: t(), protocol: socket.protocol, extensions: socket.extensions }, true);
         },
         message: (data) => {
           const bytes = typeof data === 'string' ? null : new Uint8Array(data);
           const kind = bytes ? 'binary' : 'text';
-          const size = bytes ? bytes.length : new TextEncoder().encode(data as string).length;
+          const size = bytes ? bytes.length : utf8Length(data as string);
           const at = t();
           this.#apply(id, { type: 'message', t: at, kind, size });
           this.#record({ timeline: id, direction: 'received', t: at, kind, size, preview: previewData(bytes ?? (data as string)) });
         },
         error: () => {
-          this.#apply(id, { type: 'error', t: t() });
+          this.#apply(id, { type: 'error', t: t() }, true);
         },
         close: (close, socket) => {
-          this.#apply(id, { type: 'close', t: t(), ...close });
+          this.#apply(id, { type: 'close', t: t(), ...close }, true);
           if (this.#socket === socket) this.#detach();
         },
       },
@@ -140,7 +198,7 @@ export class PlaygroundConnection {
     this.#stopPolling = this.#clock.every(POLL_MS, () => {
       if (this.#socket !== socket) return;
       // RFC 6455 §7.1.3: the closing handshake has started; the API fires no event for CLOSING.
-      if (socket.readyState === 2 && this.state === 'OPEN') this.#apply(id, { type: 'closing-seen', t: t() });
+      if (socket.readyState === 2 && this.state === 'OPEN') this.#apply(id, { type: 'closing-seen', t: t() }, true);
       const buffered = socket.bufferedAmount;
       if (buffered !== this.#lastBuffered) {
         this.#lastBuffered = buffered;
@@ -159,14 +217,14 @@ export class PlaygroundConnection {
         this.state === 'CONNECTING'
           ? 'Not yet: the socket is CONNECTING (send() now would throw InvalidStateError).'
           : 'Not connected: connect first. (After CLOSING, send() discards the data.)';
-      if (socket && this.current) this.#apply(this.current.id, { type: 'refused', t, message });
+      if (socket && this.current) this.#apply(this.current.id, { type: 'refused', t, message }, true);
       return { ok: false, message };
     }
     try {
       socket.send(outgoing.data as string | Uint8Array<ArrayBuffer>);
     } catch (error) {
       const message = `send() threw: ${error instanceof Error ? error.message : String(error)}`;
-      this.#apply(this.current!.id, { type: 'refused', t, message });
+      this.#apply(this.current!.id, { type: 'refused', t, message }, true);
       return { ok: false, message };
     }
     this.#lastBuffered = socket.bufferedAmount;
@@ -195,12 +253,45 @@ export class PlaygroundConnection {
     } catch (error) {
       return { ok: false, message: `close() threw: ${error instanceof Error ? error.message : String(error)}` };
     }
-    this.#apply(this.current!.id, { type: 'close-called', t: this.#t(), code, reason });
+    this.#apply(this.current!.id, { type: 'close-called', t: this.#t(), code, reason }, true);
     return { ok: true };
   }
 
   clearLog(): void {
-    this.#log = [];
+    this.#logRing.clear();
+    this.#log = logView(this.#logRing);
+  }
+
+  /** Applies what is waiting now (the next animation frame would); tests and immediate events call it. */
+  flush(): void {
+    this.#scheduled = false;
+    const pending = this.#pending;
+    if (pending.length > 0) {
+      this.#pending = [];
+      const copy = this.#timelines.slice();
+      let changed = false;
+      // Consecutive inputs for one timeline go in one batch (nearly always: all of them).
+      for (let from = 0; from < pending.length; ) {
+        const id = pending[from]!.id;
+        let to = from;
+        const inputs: TimelineInput[] = [];
+        while (to < pending.length && pending[to]!.id === id) inputs.push(pending[to++]!.input);
+        from = to;
+        let index = copy.length - 1;
+        while (index >= 0 && copy[index]!.id !== id) index--;
+        if (index === -1) continue;
+        const next = reduceTimelineBatch(copy[index]!, inputs);
+        if (next !== copy[index]) {
+          copy[index] = next;
+          changed = true;
+        }
+      }
+      if (changed) this.#timelines = copy;
+    }
+    if (this.#pendingLog) {
+      this.#pendingLog = false;
+      this.#log = logView(this.#logRing);
+    }
   }
 
   /** Stops polling and closes the socket with 1000 (a script may not send 1001, Going Away). */
@@ -214,26 +305,30 @@ export class PlaygroundConnection {
     return Math.max(0, this.#clock.now() - this.#t0);
   }
 
-  /** Feeds one input to timeline `id` (the newest, nearly always: searched from the end). */
-  #apply(id: number, input: TimelineInput): void {
-    const timelines = this.#timelines;
-    let index = timelines.length - 1;
-    while (index >= 0 && timelines[index]!.id !== id) index--;
-    if (index === -1) return;
-    const before = timelines[index]!;
-    const next = reduceTimeline(before, input);
-    if (next === before) return;
-    const copy = timelines.slice();
-    copy[index] = next;
-    this.#timelines = copy;
+  /**
+   * Feeds one input to timeline `id`: at the next animation frame, or now (`now`: a change of
+   * readyState, which the page's controls and the explanation follow at once).
+   */
+  #apply(id: number, input: TimelineInput, now = false): void {
+    this.#pending.push({ id, input });
+    if (now) this.flush();
+    else this.#schedule();
   }
 
   #record(message: LoggedMessage): void {
-    const log = this.#log;
-    this.#log = log.length >= MAX_LOG ? [...log.slice(log.length - MAX_LOG + 1), message] : [...log, message];
+    this.#logRing.push(message);
+    this.#pendingLog = true;
+    this.#schedule();
+  }
+
+  #schedule(): void {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    this.#clock.frame(() => this.flush());
   }
 
   #detach(): void {
+    this.flush();
     this.#stopPolling?.();
     this.#stopPolling = null;
     this.#socket = null;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PlaygroundConnection, previewData } from './connection.svelte';
+import { MAX_LOG, PlaygroundConnection, previewData, utf8Length } from './connection.svelte';
+import { MAX_ENTRIES } from '../socket/timeline';
 import { FakeSocket } from '../socket/fake-socket';
 import { manualClock } from './manual-clock';
 
@@ -40,7 +41,8 @@ describe('PlaygroundConnection', () => {
       ['CLOSED', 28],
     ]);
     expect(t.close).toEqual({ code: 1000, reason: 'done', wasClean: true });
-    expect(connection.log.map((m) => [m.direction, m.preview])).toEqual([
+    const log = Array.from({ length: connection.log.length }, (_, i) => connection.log.at(i)!);
+    expect(log.map((m) => [m.direction, m.preview])).toEqual([
       ['sent', 'Hello'],
       ['received', 'Hello'],
     ]);
@@ -140,6 +142,46 @@ describe('PlaygroundConnection', () => {
     const result = connection.connect('nope', false);
     expect(result.ok).toBe(false);
     expect(connection.timelines).toEqual([]);
+  });
+
+  it('takes a flood of messages in one update per animation frame, counting every one', () => {
+    const sockets: FakeSocket[] = [];
+    const clock = manualClock({ deferFrames: true });
+    const connection = new PlaygroundConnection((url) => {
+      const socket = new FakeSocket(url);
+      sockets.push(socket);
+      return socket;
+    }, clock);
+    connection.connect('ws://x/echo', true);
+    sockets[0]!.open();
+    const opened = connection.current;
+    expect(opened?.state).toBe('OPEN');
+    for (let i = 0; i < 20_000; i++) sockets[0]!.receive(`m${i}`);
+    // Nothing changed yet: the events wait for the next animation frame, which runs once.
+    expect(connection.current).toBe(opened);
+    expect(connection.log.length).toBe(0);
+    expect(clock.framesWaiting).toBe(1);
+    expect(clock.runFrames()).toBe(1);
+    const t = connection.current!;
+    expect(t.messagesReceived).toBe(20_000);
+    expect(t.entries.length).toBe(MAX_ENTRIES);
+    expect(t.omitted).toBe(20_001 - MAX_ENTRIES);
+    expect(t.entries.at(-1)).toMatchObject({ type: 'message', kind: 'text', size: 6 });
+    expect(connection.log.length).toBe(MAX_LOG);
+    expect(connection.log.total).toBe(20_000);
+    expect(connection.log.at(MAX_LOG - 1)?.preview).toBe('m19999');
+    // A close applies at once, after what was waiting.
+    sockets[0]!.receive('last');
+    sockets[0]!.closed(1000, 'bye');
+    expect(connection.current?.state).toBe('CLOSED');
+    expect(connection.current?.messagesReceived).toBe(20_001);
+    expect(connection.current?.entries.slice(-2).map((e) => e.type)).toEqual(['message', 'close']);
+  });
+
+  it('counts UTF-8 bytes as TextEncoder does', () => {
+    for (const text of ['', 'Hello', 'héllo', '€', '😀 ok', '\ud800', 'a\udc00b', '中文テキスト']) {
+      expect(utf8Length(text), JSON.stringify(text)).toBe(new TextEncoder().encode(text).length);
+    }
   });
 
   it('previews binary as hex and long text cut', () => {

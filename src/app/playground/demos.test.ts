@@ -86,3 +86,23 @@ describe('explainRefusal', () => {
     expect(e.text).toMatch(/^It answered 404 instead of 101 Switching Protocols: No WebSocket endpoint at \/nope\. /);
   });
 });
+
+describe('explainClose: the code in the browser\u2019s Close frame', () => {
+  const failed = { code: 1006, reason: '', wasClean: false };
+
+  it('says so when the browser sent 1002 where RFC 6455 asks for 1007 (invalid UTF-8)', () => {
+    const text = explainClose(failed, true, 'invalid-utf8', { code: 1002, reason: '' }).text;
+    expect(text).toContain('Note the code: this browser sent 1002 (Protocol Error), but for this fault RFC 6455 asks for 1007 (Invalid Frame Payload Data)');
+    expect(text).toContain('§8.1; §7.4.1: 1007 is for "data within a message that was not consistent with the type of the message');
+  });
+
+  it('says nothing more when the browser sent the code the RFC gives', () => {
+    expect(explainClose(failed, true, 'invalid-utf8', { code: 1007, reason: '' }).text).not.toContain('Note the code');
+    expect(explainClose(failed, true, 'rsv1', { code: 1002, reason: '' }).text).not.toContain('Note the code');
+    expect(explainClose(failed, true, 'rsv1', null).text).not.toContain('Note the code');
+  });
+
+  it('says so for any fault whose code differs, 1002 faults included', () => {
+    expect(explainClose(failed, true, 'masked-frame', { code: 1007, reason: '' }).text).toContain('asks for 1002 (Protocol Error) (§5.1)');
+  });
+});

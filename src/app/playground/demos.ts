@@ -3,7 +3,7 @@
  * words for what happened afterwards. The page sends them over `/inspect` as `command` messages
  * (docs/inspector.md); the server does them on this tab's echo connection.
  */
-import { closeCodeInfo, isValidCloseCode } from '../../protocol';
+import { closeCodeInfo, FAULTS, isValidCloseCode, type FaultRule } from '../../protocol';
 import type { CommandAction, MisbehaveKind } from '../inspector/messages';
 import type { CloseSummary } from '../socket/socket';
 
@@ -13,6 +13,8 @@ export interface Violation {
   /** What the server will send, and the rule it breaks. */
   explanation: string;
   rfc: string;
+  /** The codec's fault rule for it (its close code is the one the RFC asks of the client). */
+  rule: FaultRule;
 }
 
 export const VIOLATIONS: readonly Violation[] = [
@@ -21,36 +23,42 @@ export const VIOLATIONS: readonly Violation[] = [
     label: 'Masked server frame',
     explanation: 'The server masks a text frame. A server must never mask, and a client that sees a masked frame must fail the connection.',
     rfc: '5.1',
+    rule: 'mask-forbidden',
   },
   {
     kind: 'rsv1',
     label: 'RSV1 set',
     explanation: 'The server sets RSV1 on a text frame, but no extension was negotiated that gives RSV1 a meaning.',
     rfc: '5.2',
+    rule: 'rsv-without-extension',
   },
   {
     kind: 'reserved-opcode',
     label: 'Reserved opcode 0x3',
     explanation: 'The server sends a frame with opcode 0x3, reserved for future data frames; nothing defines it.',
     rfc: '5.2',
+    rule: 'reserved-opcode',
   },
   {
     kind: 'invalid-utf8',
     label: 'Invalid UTF-8 in text',
     explanation: 'The server sends a text frame whose payload, 48 69 20 c3 28, is not UTF-8: c3 starts a 2-byte sequence and 28 cannot continue it.',
     rfc: '8.1',
+    rule: 'invalid-utf8',
   },
   {
     kind: 'long-control',
     label: 'Control frame over 125 bytes',
     explanation: 'The server sends a ping with a 126-byte payload (16-bit length form); control frames carry at most 125 bytes.',
     rfc: '5.5',
+    rule: 'control-frame-too-long',
   },
   {
     kind: 'fragmented-ping',
     label: 'Fragmented ping',
     explanation: 'The server sends a ping with FIN 0 and then a continuation frame; control frames must not be fragmented.',
     rfc: '5.5',
+    rule: 'fragmented-control-frame',
   },
 ];
 
@@ -75,6 +83,19 @@ export const SERVER_CLOSE_CODES: readonly { code: number; name: string }[] = [
   1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 3000, 4000,
 ].map((code) => ({ code, name: closeCodeInfo(code).name }));
 
+export const FLOOD_EXPLANATION =
+  'The server sends N text messages as fast as your browser reads them: it writes while its socket holds under 64 KiB unsent, then waits for TCP to drain (backpressure), so a slow reader slows the sender instead of filling its memory. The page counts every message event; the list shows the frames the inspector reported (past its budget per second it skips some, and says how many).';
+
+/** Flood sizes offered as buttons. */
+export const FLOOD_PRESETS: readonly number[] = [1_000, 10_000, 50_000];
+export const MAX_FLOOD = 100_000;
+/** Bytes per message: the bare text ("flood 12 of 10000"), or padded (big ones show the backpressure). */
+export const FLOOD_SIZES: readonly { size: number; label: string }[] = [
+  { size: 0, label: 'about 20 bytes' },
+  { size: 1024, label: '1 KiB' },
+  { size: 16 * 1024, label: '16 KiB' },
+];
+
 export const MIN_FRAGMENTS = 2;
 export const MAX_FRAGMENTS = 16;
 
@@ -82,7 +103,8 @@ export type DemoRequest =
   | { demo: 'ping'; payload: string }
   | { demo: 'fragment-next'; count: number; ping?: boolean }
   | { demo: 'close'; code: number; reason: string }
-  | { demo: 'misbehave'; kind: MisbehaveKind };
+  | { demo: 'misbehave'; kind: MisbehaveKind }
+  | { demo: 'flood'; count: number; size?: number };
 
 export type DemoCheck = { ok: true; action: CommandAction } | { ok: false; message: string };
 
@@ -113,6 +135,13 @@ export function demoAction(request: DemoRequest): DemoCheck {
     }
     case 'misbehave':
       return { ok: true, action: { action: 'misbehave', kind: request.kind } };
+    case 'flood': {
+      const n = request.count;
+      if (!Number.isInteger(n) || n < 0 || n > MAX_FLOOD) return { ok: false, message: `Choose 1 to ${MAX_FLOOD.toLocaleString('en-US')} messages (0 stops a flood).` };
+      const size = request.size ?? 0;
+      if (!Number.isInteger(size) || size < 0 || size > 65_536) return { ok: false, message: 'A flood message is 0 to 65,536 bytes.' };
+      return { ok: true, action: size > 0 ? { action: 'flood', count: n, size } : { action: 'flood', count: n } };
+    }
   }
 }
 
@@ -127,6 +156,21 @@ export interface Explanation {
 export interface SentClose {
   code: number | null;
   reason: string;
+}
+
+/**
+ * When the browser's Close frame carried another code than the one the RFC gives for the fault
+ * (Chromium sends 1002 on invalid UTF-8, where RFC 6455 §7.4.1 names 1007): say so.
+ */
+function codeDiffers(sent: number | null, rule: FaultRule): string {
+  const info = FAULTS[rule];
+  if (sent === null || sent === info.closeCode) return '';
+  const named = (code: number): string => `${code} (${closeCodeInfo(code).name})`;
+  return (
+    ` Note the code: this browser sent ${named(sent)}, but for this fault RFC 6455 asks for ${named(info.closeCode)} ` +
+    `(§${info.rfc}${info.closeCode === 1007 ? '; §7.4.1: 1007 is for "data within a message that was not consistent with the type of the message (e.g., non-UTF-8 [RFC3629] data within a text message)"' : ''}), ` +
+    `which is what this page's decoder and Framescope's server use. Browsers differ here; the RFC does not.`
+  );
 }
 
 /** The server refused the opening handshake (the tap's `refused` report): say so, with its reason. */
@@ -159,19 +203,20 @@ export function explainClose(
   if (misbehave) {
     const v = violation(misbehave);
     const rule = v ? `${v.label} (RFC 6455 §${v.rfc}): ${v.explanation}` : `The server broke the protocol (${misbehave}).`;
+    const wireCode = v && browserSent ? codeDiffers(browserSent.code, v.rule) : '';
     if (close.code === 1006 && !close.wasClean) {
       return {
         title: 'The browser failed the connection',
         text:
           `${rule} As RFC 6455 §7.1.7 requires, the browser failed the connection: ` +
           `${failed ? 'an error event, then ' : ''}a close event with code 1006 and wasClean false. ` +
-          `1006 (Abnormal Closure) is never sent: it is how the API says "no clean closing handshake".${wire}`,
+          `1006 (Abnormal Closure) is never sent: it is how the API says "no clean closing handshake".${wire}${wireCode}`,
         expected: true,
       };
     }
     return {
       title: `Closed with ${named}`,
-      text: `${rule} This browser ended the connection with code ${named}${close.wasClean ? ' after a closing handshake' : ''}; RFC 6455 §7.1.7 expected it to fail the connection (1006 on the page).${wire}`,
+      text: `${rule} This browser ended the connection with code ${named}${close.wasClean ? ' after a closing handshake' : ''}; RFC 6455 §7.1.7 expected it to fail the connection (1006 on the page).${wire}${wireCode}`,
       expected: false,
     };
   }

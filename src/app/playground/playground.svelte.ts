@@ -8,7 +8,7 @@ import type { CapturedFrame, ConnectionRecord } from '../inspector/capture';
 import { DEFAULT_CAPACITY } from '../inspector/capture';
 import type { MisbehaveKind, RefusedMessage } from '../inspector/messages';
 import type { Outgoing } from './composer';
-import type { CreateSocket } from '../socket/socket';
+import type { CreateSocket, PageSocket } from '../socket/socket';
 import { PlaygroundConnection, type ActionResult } from './connection.svelte';
 import { payloadHead } from '../components/frame-row';
 import { demoAction, explainClose, explainRefusal, type DemoRequest, type Explanation, type SentClose } from './demos';
@@ -33,6 +33,8 @@ export interface PlaygroundOptions {
   /** How long Connect waits for the inspector's hello before connecting without it (ms). */
   inspectorWait?: number;
   capacity?: number;
+  /** Told of each socket Connect opens (the page puts it in the console as `ws`). */
+  onsocket?: (socket: PageSocket) => void;
   /** Asks the server whether `/proxy` may watch a target (tests pass a fake). */
   proxyCheck?: CheckFetch;
 }
@@ -71,6 +73,7 @@ export class PlaygroundState {
   #compression = $state(false);
   #openInspector: (url: string, session: string) => InspectorClient;
   #inspectorWait: number;
+  #onsocket: (socket: PageSocket) => void;
 
   constructor(options: PlaygroundOptions = {}) {
     this.location = options.location ?? { protocol: location.protocol, host: location.host };
@@ -82,6 +85,7 @@ export class PlaygroundState {
       // In class mode the tap names this student for the teacher's view (the name typed on the page).
       ((url, session) => connectInspector(url, session, { capacity: this.#capacity, introduce: () => storedStudentName() }));
     this.#inspectorWait = options.inspectorWait ?? 3_000;
+    this.#onsocket = options.onsocket ?? (() => {});
     this.proxy = new ProxyChoice(this.location, { fetch: options.proxyCheck });
     this.#url = defaultEchoUrl(this.location);
   }
@@ -151,13 +155,29 @@ export class PlaygroundState {
     return this.#capacity;
   }
 
-  /** Follow the newest frame (until the user picks one). */
+  /**
+   * Follow the newest frame: on while the list is at its end, off once the user scrolls up or
+   * selects a row (the rule of terminals and chat logs); scrolling back to the end, or the
+   * checkbox, turns it on again.
+   */
   get follow(): boolean {
     return this.#follow;
   }
 
   set follow(value: boolean) {
+    // Following from the frame selected: no jump back to a stale selection when it stops.
+    if (!value && this.#follow) this.#selected = this.selected;
     this.#follow = value;
+  }
+
+  /** Pause capture: frames keep arriving and are counted, the list and the frame view hold still. */
+  get paused(): boolean {
+    return this.#inspector?.capture.paused ?? false;
+  }
+
+  set paused(value: boolean) {
+    const capture = this.#inspector?.capture;
+    if (capture) capture.paused = value;
   }
 
   /** The selected frame's sequence number: the one picked, or the newest while following. */
@@ -177,6 +197,31 @@ export class PlaygroundState {
   select(frame: CapturedFrame): void {
     this.#selected = frame.seq;
     this.#follow = false;
+  }
+
+  /**
+   * The frame `delta` rows from the selected one (Prev -1, Next +1), selected; from the newest
+   * when none is. False when there is no such frame (the ends of the list).
+   */
+  step(delta: number): boolean {
+    const frames = this.#inspector?.capture.frames;
+    if (!frames || frames.length === 0) return false;
+    const seq = this.selected;
+    const index = seq === null ? frames.length : frames.indexOfSeq(seq);
+    const target = (index === -1 ? frames.length : index) + delta;
+    const frame = target >= 0 && target < frames.length ? frames.at(target) : undefined;
+    if (!frame) return false;
+    this.select(frame);
+    return true;
+  }
+
+  /** Where the selected frame is in the list: its position (1-based) and the count, for "Frame 5 of 12". */
+  get position(): { index: number; count: number } | null {
+    const frames = this.#inspector?.capture.frames;
+    const seq = this.selected;
+    if (!frames || seq === null) return null;
+    const index = frames.indexOfSeq(seq);
+    return index === -1 ? null : { index: index + 1, count: frames.length };
   }
 
   /** The tap's record of the current timeline's connection. */
@@ -286,6 +331,8 @@ export class PlaygroundState {
     }
     const result = this.connection.connect(url, ours);
     if (!result.ok) this.#notice = result.message;
+    const socket = this.connection.socket;
+    if (result.ok && socket) this.#onsocket(socket);
     return result;
   }
 
@@ -316,6 +363,8 @@ export class PlaygroundState {
     }
     // New frames are what the class should look at.
     this.#follow = true;
+    inspector.capture.paused = false;
+    const before = inspector.capture.frames.total;
     const result = await inspector.command(record.connection, check.action);
     if (!result.ok) {
       if (request.demo === 'misbehave') {
@@ -324,7 +373,25 @@ export class PlaygroundState {
       }
       return { ok: false, message: result.message };
     }
+    // The server reports the broken frame before its ack: select it, so the class looks at the
+    // fault, not at the Close frames that follow it.
+    if (request.demo === 'misbehave') this.#selectBroken(inspector, record.connection, before);
     return { ok: true, message: result.ack.detail };
+  }
+
+  /** Selects the first frame broken on purpose on `connection` captured from sequence number `from` on. */
+  #selectBroken(inspector: InspectorClient, connection: number, from: number): void {
+    const capture = inspector.capture;
+    capture.flush();
+    const frames = capture.frames;
+    const start = Math.max(0, frames.indexOfSeq(from) === -1 ? frames.length - 50 : frames.indexOfSeq(from));
+    for (let i = start; i < frames.length; i++) {
+      const frame = frames.at(i);
+      if (frame && frame.seq >= from && frame.connection === connection && frame.misbehave !== null) {
+        this.select(frame);
+        return;
+      }
+    }
   }
 
   /** The tap's record of timeline `label`, waiting a moment for its `open` report if needed. */

@@ -53,7 +53,7 @@ describe('PlaygroundState', () => {
   it('opens the tap, then the socket with the session and the connection number', async () => {
     const { page, sockets, inspectors } = setup();
     expect(await page.connect()).toEqual({ ok: true });
-    expect(inspectors[0]?.url).toBe('ws://127.0.0.1:8008/inspect?session=TOKEN');
+    expect(inspectors[0]?.url).toBe('ws://127.0.0.1:8008/inspect?session=TOKEN&batch=');
     expect(sockets[0]?.url).toBe('ws://127.0.0.1:8008/echo?session=TOKEN&conn=1');
     sockets[0]!.open();
     expect(page.tapped).toBe(true);
@@ -148,5 +148,98 @@ describe('PlaygroundState', () => {
     const { page } = setup();
     expect(await page.demo({ demo: 'ping', payload: '' })).toMatchObject({ ok: false, message: /Connect first/ });
     expect(await page.demo({ demo: 'fragment-next', count: 1 })).toMatchObject({ ok: false, message: /2 to 16/ });
+  });
+
+  it('selects the broken frame after a violation demonstration, with its fault from the codec', async () => {
+    const { page, sockets, inspectors } = setup();
+    await page.connect();
+    sockets[0]!.open();
+    const tap = inspectors[0]!;
+    tap.receive(JSON.stringify(open(5, 1)));
+    tap.receive(JSON.stringify(clientHello(5)));
+    tap.receive(JSON.stringify(serverHello(5)));
+    const pending = page.demo({ demo: 'misbehave', kind: 'rsv1' });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const command = JSON.parse(tap.sent.at(-1) as string) as { id: number };
+    // The server reports the frame it broke (RSV1 set: c1 …), then acks; then the Close frames come.
+    tap.receive(JSON.stringify({ ...serverHello(5, 7), opcode: 1, size: 13, payloadLength: 11, bytes: 'c10b5253563120697320736574', misbehave: 'rsv1' }));
+    tap.receive(JSON.stringify({ type: 'ack', t: 1, wall: 1, id: command.id, connection: 5, action: 'misbehave', detail: 'sent' }));
+    await pending;
+    tap.receive(JSON.stringify({ ...clientHello(5, 11), opcode: 8, size: 8, payloadLength: 2, bytes: '888237fa213d3410' }));
+    tap.receive(JSON.stringify({ ...serverHello(5, 20), opcode: 8, size: 4, payloadLength: 2, bytes: '880203ea' }));
+    await Promise.resolve();
+    const selected = page.selectedFrame!;
+    expect(selected.misbehave).toBe('rsv1');
+    expect(page.follow).toBe(false);
+    // The fault the decoder would pin: rule, close code, section, the byte at stream offset 7.
+    expect(selected.fault).toMatchObject({ rule: 'rsv-without-extension', closeCode: 1002, rfc: '5.2', offset: 7, frameOffset: 7 });
+    expect(page.position).toEqual({ index: 3, count: 5 });
+  });
+
+  it('steps through the frames with Prev and Next, from the newest when following', async () => {
+    const { page, sockets, inspectors } = setup();
+    await page.connect();
+    sockets[0]!.open();
+    const tap = inspectors[0]!;
+    tap.receive(JSON.stringify(open(5, 1)));
+    for (let i = 0; i < 3; i++) tap.receive(JSON.stringify(clientHello(5, i * 11)));
+    await Promise.resolve();
+    expect(page.position).toEqual({ index: 3, count: 3 });
+    expect(page.step(1)).toBe(false);
+    expect(page.step(-1)).toBe(true);
+    expect(page.follow).toBe(false);
+    expect(page.position).toEqual({ index: 2, count: 3 });
+    expect(page.step(-1)).toBe(true);
+    expect(page.step(-1)).toBe(false);
+    expect(page.position).toEqual({ index: 1, count: 3 });
+    // Following again selects the newest; turning it off keeps that frame selected.
+    page.follow = true;
+    tap.receive(JSON.stringify(clientHello(5, 33)));
+    await Promise.resolve();
+    expect(page.position).toEqual({ index: 4, count: 4 });
+    page.follow = false;
+    tap.receive(JSON.stringify(clientHello(5, 44)));
+    await Promise.resolve();
+    expect(page.position).toEqual({ index: 4, count: 5 });
+  });
+
+  it('pauses the capture: frames keep coming and are counted, the view holds still until resumed', async () => {
+    const { page, sockets, inspectors } = setup();
+    await page.connect();
+    sockets[0]!.open();
+    const tap = inspectors[0]!;
+    tap.receive(JSON.stringify(open(5, 1)));
+    tap.receive(JSON.stringify(clientHello(5)));
+    await Promise.resolve();
+    const before = page.selectedFrame;
+    page.paused = true;
+    for (let i = 1; i <= 4; i++) tap.receive(JSON.stringify(clientHello(5, i * 11)));
+    await Promise.resolve();
+    const capture = page.inspector!.capture;
+    expect(capture.frames.length).toBe(1);
+    expect(capture.arrived).toBe(4);
+    expect(page.selectedFrame).toBe(before);
+    page.paused = false;
+    expect(capture.frames.length).toBe(5);
+    expect(capture.arrived).toBe(0);
+    expect(page.position).toEqual({ index: 5, count: 5 });
+  });
+
+  it('tells the page of each socket Connect opens (the console’s `ws`)', async () => {
+    const opened: unknown[] = [];
+    const sockets: FakeSocket[] = [];
+    const page = new PlaygroundState({
+      location: { protocol: 'file:', host: '' },
+      session: 'TOKEN',
+      createSocket: (url) => {
+        const socket = new FakeSocket(url);
+        sockets.push(socket);
+        return socket;
+      },
+      onsocket: (socket) => opened.push(socket),
+    });
+    page.url = 'ws://example.org/echo';
+    await page.connect();
+    expect(opened).toEqual([sockets[0]]);
   });
 });

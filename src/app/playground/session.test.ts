@@ -38,9 +38,22 @@ describe('URLs from the session token', () => {
       return result.ok ? '' : result.message;
     });
     expect(messages[0]).toMatch(/Type a WebSocket URL/);
-    expect(messages[1]).toMatch(/not a URL/);
+    expect(messages[1]).toMatch(/has no ws:\/\/ in front: add ws:\/\//);
     expect(messages[2]).toMatch(/ws:\/\/ or wss:\/\//);
     expect(messages[3]).toMatch(/only takes/);
     expect(messages[4]).toMatch(/fragment/);
+  });
+
+  it('says "add ws://" for an address typed without it, with the address to use', () => {
+    for (const [input, suggested] of [
+      ['localhost:5173/echo', 'ws://localhost:5173/echo'],
+      ['127.0.0.1:8008/echo', 'ws://127.0.0.1:8008/echo'],
+      ['  //example.org/echo ', 'ws://example.org/echo'],
+    ]) {
+      const result = resolveTarget(input!, http, 'T', 1);
+      expect(result).toEqual({ ok: false, message: `"${input!.trim()}" has no ws:// in front: add ws:// (or wss:// for TLS), as in ${suggested}.` });
+    }
+    const broken = resolveTarget('ws://exa mple/', http, 'T', 1);
+    expect(!broken.ok && broken.message).toMatch(/is not a URL/);
   });
 });

@@ -3,7 +3,7 @@
  * `/inspect?session=<token>` with the same token, so the server's inspector tap shows this tab
  * its own connections only.
  */
-import { socketBase } from '../socket/address';
+import { socketBase, withoutScheme } from '../socket/address';
 
 /** The URL field's default: this server's `/echo` (empty when the page came from a file). */
 export function defaultEchoUrl(location: { protocol: string; host: string }): string {
@@ -40,6 +40,10 @@ export function resolveTarget(
 ): TargetCheck {
   const text = input.trim();
   if (text === '') return { ok: false, message: 'Type a WebSocket URL, such as ws://localhost:8008/echo.' };
+  const suggestion = withoutScheme(text);
+  if (suggestion !== null) {
+    return { ok: false, message: `"${text}" has no ws:// in front: add ws:// (or wss:// for TLS), as in ${suggestion}.` };
+  }
   let url: URL;
   try {
     url = new URL(text);

@@ -59,3 +59,14 @@ describe('segmentReads', () => {
     expect(segmentReads([], [frame(1, 0, 1)])).toEqual([]);
   });
 });
+
+describe('segmentReads in a flood', () => {
+  it('ends a read of many frames in one piece that counts the rest', () => {
+    const frames: StreamFrame[] = Array.from({ length: 100 }, (_, i) => ({ id: i, offset: i * 8, length: 8, label: `#${i + 1}` }));
+    const [read] = segmentReads([{ offset: 0, length: 800 }], frames, 16);
+    expect(read!.pieces).toHaveLength(17);
+    expect(read!.pieces.at(-1)).toEqual({ kind: 'more', from: 128, to: 800, frames: 84 });
+    expect(read!.wholeFrames).toBe(100);
+    expect(describeRead(read!)).toMatch(/; 672 B: 84 more frames$/);
+  });
+});

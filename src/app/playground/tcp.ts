@@ -32,7 +32,9 @@ export type ReadPiece =
       endsHere: boolean;
     }
   /** Bytes in no reported frame: the opening handshake, or a frame the capture let go. */
-  | { kind: 'other'; from: number; to: number };
+  | { kind: 'other'; from: number; to: number }
+  /** The rest of a read that holds more frames than a bar can show: how many frames are in it. */
+  | { kind: 'more'; from: number; to: number; frames: number };
 
 export interface SegmentedRead {
   read: StreamRead;
@@ -41,8 +43,12 @@ export interface SegmentedRead {
   wholeFrames: number;
 }
 
-/** Cuts each read by the frames. Both lists must be in stream order; overlapping frames are not expected. */
-export function segmentReads(reads: readonly StreamRead[], frames: readonly StreamFrame[]): SegmentedRead[] {
+/**
+ * Cuts each read by the frames. Both lists must be in stream order; overlapping frames are not
+ * expected. A read with more than `maxPieces` pieces (a flood: hundreds of small frames in one
+ * read) ends in one `more` piece that counts the rest, so a bar costs the same however full.
+ */
+export function segmentReads(reads: readonly StreamRead[], frames: readonly StreamFrame[], maxPieces = 16): SegmentedRead[] {
   const out: SegmentedRead[] = [];
   let f = 0;
   for (const read of reads) {
@@ -55,6 +61,16 @@ export function segmentReads(reads: readonly StreamRead[], frames: readonly Stre
     for (let i = f; i < frames.length; i++) {
       const frame = frames[i]!;
       if (frame.offset >= readEnd) break;
+      if (pieces.length >= maxPieces) {
+        let more = 0;
+        for (let j = i; j < frames.length && frames[j]!.offset < readEnd; j++) {
+          more++;
+          if (frames[j]!.offset + frames[j]!.length <= readEnd && frames[j]!.offset >= read.offset) wholeFrames++;
+        }
+        pieces.push({ kind: 'more', from: cursor, to: readEnd, frames: more });
+        cursor = readEnd;
+        break;
+      }
       const frameEnd = frame.offset + frame.length;
       const from = Math.max(frame.offset, read.offset);
       const to = Math.min(frameEnd, readEnd);
@@ -80,6 +96,7 @@ export function describeRead(segmented: SegmentedRead): string {
     const n = piece.to - piece.from;
     const bytes = `${formatCount(n)} B`;
     if (piece.kind === 'other') return `${bytes} outside any captured frame`;
+    if (piece.kind === 'more') return `${bytes}: ${formatCount(piece.frames)} more frame${piece.frames === 1 ? '' : 's'}`;
     const where =
       piece.startsHere && piece.endsHere
         ? 'a whole frame'

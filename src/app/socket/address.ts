@@ -21,3 +21,14 @@ export function socketBase(location: { protocol: string; host: string }): string
   if (location.protocol !== 'http:' && location.protocol !== 'https:') return null;
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}`;
 }
+
+/**
+ * For an address typed without a scheme ("localhost:8008/echo", "10.0.0.5:8008/chat"): the same
+ * address with ws:// in front, to suggest; null when it has a scheme (`ws://`, `http://`, …).
+ */
+export function withoutScheme(text: string): string | null {
+  const trimmed = text.trim();
+  if (trimmed === '' || /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) return null;
+  // "localhost:8008/echo" parses as a URL of scheme "localhost:": a host and port, not a scheme.
+  return `ws://${trimmed.replace(/^\/+/, '')}`;
+}

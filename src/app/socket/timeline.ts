@@ -74,79 +74,113 @@ export function createTimeline(id: number, url: string, startedAt: number): Time
   };
 }
 
-function addEntry(timeline: Timeline, entry: TimelineEntry): Pick<Timeline, 'entries' | 'omitted'> {
-  const over = timeline.entries.length + 1 - MAX_ENTRIES;
-  if (over <= 0) return { entries: [...timeline.entries, entry], omitted: timeline.omitted };
-  return { entries: [...timeline.entries.slice(over), entry], omitted: timeline.omitted + over };
+/** A timeline being changed by a batch of inputs: copied once, changed in place, trimmed once. */
+interface Draft extends Omit<Timeline, 'steps' | 'entries'> {
+  steps: StateStep[];
+  entries: TimelineEntry[];
 }
 
-function step(timeline: Timeline, state: ReadyState, t: number | null, note: string): readonly StateStep[] {
-  return [...timeline.steps, { state, t, note }];
+function addEntry(draft: Draft, entry: TimelineEntry): void {
+  draft.entries.push(entry);
+  // Inside a long batch, let go of old entries now and then (amortized: constant work per input).
+  if (draft.entries.length >= 4 * MAX_ENTRIES) trim(draft);
 }
 
-export function reduceTimeline(timeline: Timeline, input: TimelineInput): Timeline {
+function trim(draft: Draft): void {
+  const over = draft.entries.length - MAX_ENTRIES;
+  if (over <= 0) return;
+  draft.entries = draft.entries.slice(over);
+  draft.omitted += over;
+}
+
+function step(draft: Draft, state: ReadyState, t: number | null, note: string): void {
+  draft.steps.push({ state, t, note });
+}
+
+/** One input applied to the draft; false when it changed nothing. */
+function apply(draft: Draft, input: TimelineInput): boolean {
   switch (input.type) {
-    case 'open': {
-      if (timeline.state !== 'CONNECTING') return { ...timeline, ...addEntry(timeline, input) };
-      return {
-        ...timeline,
-        ...addEntry(timeline, input),
-        state: 'OPEN',
-        steps: step(timeline, 'OPEN', input.t, 'open event: the server answered 101 with a correct Sec-WebSocket-Accept.'),
-      };
-    }
+    case 'open':
+      addEntry(draft, input);
+      if (draft.state === 'CONNECTING') {
+        draft.state = 'OPEN';
+        step(draft, 'OPEN', input.t, 'open event: the server answered 101 with a correct Sec-WebSocket-Accept.');
+      }
+      return true;
     case 'message':
-      return { ...timeline, ...addEntry(timeline, input), messagesReceived: timeline.messagesReceived + 1 };
+      addEntry(draft, input);
+      draft.messagesReceived++;
+      return true;
     case 'send':
-      return {
-        ...timeline,
-        ...addEntry(timeline, input),
-        messagesSent: timeline.messagesSent + 1,
-        bufferedAmount: input.bufferedAmount,
-        maxBufferedAmount: Math.max(timeline.maxBufferedAmount, input.bufferedAmount),
-      };
+      addEntry(draft, input);
+      draft.messagesSent++;
+      draft.bufferedAmount = input.bufferedAmount;
+      draft.maxBufferedAmount = Math.max(draft.maxBufferedAmount, input.bufferedAmount);
+      return true;
     case 'buffered':
-      return {
-        ...timeline,
-        bufferedAmount: input.bufferedAmount,
-        maxBufferedAmount: Math.max(timeline.maxBufferedAmount, input.bufferedAmount),
-      };
+      draft.bufferedAmount = input.bufferedAmount;
+      draft.maxBufferedAmount = Math.max(draft.maxBufferedAmount, input.bufferedAmount);
+      return true;
     case 'error':
-      return { ...timeline, ...addEntry(timeline, input), failed: true };
+      addEntry(draft, input);
+      draft.failed = true;
+      return true;
     case 'refused':
-      return { ...timeline, ...addEntry(timeline, input) };
+      addEntry(draft, input);
+      return true;
     case 'close-called': {
-      const next = { ...timeline, ...addEntry(timeline, input) };
-      if (timeline.state !== 'CONNECTING' && timeline.state !== 'OPEN') return next;
+      addEntry(draft, input);
+      if (draft.state !== 'CONNECTING' && draft.state !== 'OPEN') return true;
       const note =
-        timeline.state === 'CONNECTING'
+        draft.state === 'CONNECTING'
           ? 'close() before the handshake finished: the browser fails the connection.'
           : `close(${input.code}): the browser sent its Close frame and waits for the server\u2019s.`;
-      return { ...next, state: 'CLOSING', steps: step(timeline, 'CLOSING', input.t, note) };
+      draft.state = 'CLOSING';
+      step(draft, 'CLOSING', input.t, note);
+      return true;
     }
     case 'closing-seen': {
-      if (timeline.state !== 'OPEN') return timeline;
-      return {
-        ...timeline,
-        state: 'CLOSING',
-        steps: step(timeline, 'CLOSING', input.t, 'readyState became CLOSING: the closing handshake started (the browser fires no event for this).'),
-      };
+      if (draft.state !== 'OPEN') return false;
+      draft.state = 'CLOSING';
+      step(draft, 'CLOSING', input.t, 'readyState became CLOSING: the closing handshake started (the browser fires no event for this).');
+      return true;
     }
     case 'close': {
-      const close: CloseSummary = { code: input.code, reason: input.reason, wasClean: input.wasClean };
-      let steps = timeline.steps;
       // A clean close passed through CLOSING even if the page never saw it: the server's Close
       // frame and the browser's answer both happen before the close event fires (RFC 6455 §7.1.4).
-      if (timeline.state === 'OPEN' && input.wasClean) {
-        steps = [...steps, { state: 'CLOSING', t: null, note: 'The server sent its Close frame first; the browser answered and fired no event for CLOSING.' }];
+      if (draft.state === 'OPEN' && input.wasClean) {
+        step(draft, 'CLOSING', null, 'The server sent its Close frame first; the browser answered and fired no event for CLOSING.');
       }
       const note = input.wasClean
         ? `close event: code ${input.code}, both Close frames exchanged (wasClean true).`
         : `close event: code ${input.code}, the connection ended without a closing handshake (wasClean false).`;
-      steps = [...steps, { state: 'CLOSED', t: input.t, note }];
-      return { ...timeline, ...addEntry(timeline, input), state: 'CLOSED', steps, close, bufferedAmount: 0 };
+      step(draft, 'CLOSED', input.t, note);
+      addEntry(draft, input);
+      draft.state = 'CLOSED';
+      draft.close = { code: input.code, reason: input.reason, wasClean: input.wasClean };
+      draft.bufferedAmount = 0;
+      return true;
     }
   }
+}
+
+/**
+ * Inputs applied in order, as one new timeline (the same one when nothing changed). The work is
+ * constant per input: the entries are copied once per batch, not once per input, so a page that
+ * receives 50,000 messages between two animation frames applies them in one pass.
+ */
+export function reduceTimelineBatch(timeline: Timeline, inputs: readonly TimelineInput[]): Timeline {
+  if (inputs.length === 0) return timeline;
+  const draft: Draft = { ...timeline, steps: timeline.steps.slice(), entries: timeline.entries.slice() };
+  let changed = false;
+  for (const input of inputs) changed = apply(draft, input) || changed;
+  if (!changed) return timeline;
+  trim(draft);
+  return draft;
+}
+
+export function reduceTimeline(timeline: Timeline, input: TimelineInput): Timeline {
+  return reduceTimelineBatch(timeline, [input]);
 }
 
 /** "12.3 ms", "1,204 ms", "—" for a step passed without an event. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeFrames, layoutFrame, type Fault } from '../../../protocol';
-import { faultFields, faultInFrame, fieldAtByte, fieldColor, gridRows, gridSegments, inRange, overlaps, rfcLink } from './grid';
+import { faultFields, faultInFrame, fieldAtByte, fieldColor, gridRows, gridSegments, inRange, overlaps, rfcLink, segmentName } from './grid';
 
 const bytes = (hex: string): Uint8Array => Uint8Array.from(hex.split(/\s+/).filter(Boolean), (h) => parseInt(h, 16));
 const maskedHello = bytes('81 85 37 fa 21 3d 7f 9f 4d 51 58');
@@ -117,5 +117,47 @@ describe('helpers', () => {
     expect(rfcLink('5.5.1')).toEqual({ text: 'RFC 6455 §5.5.1', href: 'https://www.rfc-editor.org/rfc/rfc6455#section-5.5.1' });
     // A rule of another RFC (FAULTS' rsv1-not-first-frame) is cited and linked as that RFC.
     expect(rfcLink('RFC 7692 §6.1')).toEqual({ text: 'RFC 7692 §6.1', href: 'https://www.rfc-editor.org/rfc/rfc7692#section-6.1' });
+  });
+});
+
+describe('gridSegments a byte a row (a phone)', () => {
+  it('lays out the masked "Hello" 8 bits a row: the header byte by byte, the key over four rows', () => {
+    const segments = gridSegments(layoutFrame(maskedHello), null, 8);
+    const where = segments.map((s) => `${s.field.label}@${s.row}:${s.column}+${s.span}${s.first ? '' : ' cont'}`);
+    expect(where).toEqual([
+      'FIN@0:0+1',
+      'RSV1@0:1+1',
+      'RSV2@0:2+1',
+      'RSV3@0:3+1',
+      'Opcode@0:4+4',
+      'MASK@1:0+1',
+      'Payload length@1:1+7',
+      'Masking key@2:0+8',
+      'Masking key@3:0+8 cont',
+      'Masking key@4:0+8 cont',
+      'Masking key@5:0+8 cont',
+      'Payload@6:0+8',
+    ]);
+    expect(gridRows(segments)).toBe(7);
+  });
+});
+
+describe('segmentName', () => {
+  it('names each button by its field, value and bit positions, as a screen reader says it', () => {
+    const segments = gridSegments(layoutFrame(maskedHello));
+    const names = segments.map(segmentName);
+    expect(names[0]).toBe('FIN: 1, bit 0');
+    expect(names[4]).toBe('Opcode: 0001 = 0x1 text, bits 4 to 7');
+    expect(names[5]).toBe('MASK: 1, bit 8');
+    expect(names[6]).toBe('Payload length: 0000101 = 5, bits 9 to 15');
+    expect(names[7]).toBe('Masking key: 0011011111111010 = 37 fa 21 3d, bits 16 to 31');
+    expect(names[8]).toBe('Masking key (continued): 0010000100111101, bits 32 to 47');
+    expect(names[9]).toMatch(/^Payload: 5 bytes.*, from bit 48$/);
+  });
+
+  it('says which field is at fault', () => {
+    const frame = bytes('c1 00');
+    const segments = gridSegments(layoutFrame(frame), faultOf('c1 00'));
+    expect(segments.map(segmentName).filter((name) => name.endsWith('at fault'))).toEqual(['RSV1: 1, bit 1, at fault']);
   });
 });

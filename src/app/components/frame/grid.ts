@@ -5,7 +5,9 @@
  */
 import { FAULTS, type Fault, type FieldKey, type FrameLayout, type LayoutField, type RsvBit } from '../../../protocol';
 
+/** RFC 6455 §5.2 draws the frame 32 bits a row; a phone shows it a byte (8 bits) a row. */
 export const BITS_PER_ROW = 32;
+export const NARROW_BITS_PER_ROW = 8;
 
 export interface GridBit {
   /** Bit position from the frame's first bit. */
@@ -20,7 +22,7 @@ export interface GridSegment {
   /** Unique within the grid: field key and row. */
   id: string;
   field: LayoutField;
-  /** Grid row (0 = the frame's first 32 bits) and first column (0-31). */
+  /** Grid row (0 = the frame's first row of bits) and first column (0 to bits per row - 1). */
   row: number;
   column: number;
   span: number;
@@ -72,8 +74,9 @@ export function inRange(offset: number, range: ByteRange | null | undefined): bo
   return range != null && offset >= range.start && offset < range.start + Math.max(1, range.length);
 }
 
-/** The fields cut into segments of the 32-bit grid, in reading order. */
-export function gridSegments(layout: FrameLayout, fault: Fault | null = null): GridSegment[] {
+/** The fields cut into segments of a grid `bitsPerRow` wide (32, as the RFC draws it, or 8), in reading order. */
+export function gridSegments(layout: FrameLayout, fault: Fault | null = null, bitsPerRow = BITS_PER_ROW): GridSegment[] {
+  const BITS_PER_ROW = bitsPerRow;
   const faulty = faultFields(fault, layout);
   const segments: GridSegment[] = [];
   for (const field of layout.fields) {
@@ -105,6 +108,30 @@ export function gridSegments(layout: FrameLayout, fault: Fault | null = null): G
     }
   }
   return segments;
+}
+
+/**
+ * A segment's accessible name: what the button shows, in its order (label, bits, value), then
+ * where its bits are ("FIN: 1, bit 0"; "Opcode: 0001 = 0x1 text, bits 4 to 7"), and whether the
+ * fault points at it. The visible text comes first, so speech input ("click Opcode") and the name
+ * a screen reader reads agree (WCAG 2.5.3, label in name).
+ */
+export function segmentName(segment: GridSegment): string {
+  const field = segment.field;
+  const label = segment.first ? field.label : `${field.label} (continued)`;
+  let name: string;
+  if (field.key === 'payload') {
+    name = `${label}: ${field.value}, from bit ${field.bitOffset}`;
+  } else {
+    const from = segment.bits[0]?.index ?? field.bitOffset;
+    const to = from + Math.max(1, segment.span) - 1;
+    const bits = segment.bits.map((bit) => bit.char).join('');
+    const where = from === to ? `bit ${from}` : `bits ${from} to ${to}`;
+    // One bit shows only itself; the first row of a wider field shows its value under the bits.
+    const value = field.bitLength > 1 && segment.first ? ` = ${field.value}` : '';
+    name = `${label}: ${bits}${value}, ${where}`;
+  }
+  return segment.fault ? `${name}, at fault` : name;
 }
 
 /** How many grid rows the segments use. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asciiOf, formatOffset, hexRows, offsetDigits, rowCount, scrollForRow, visibleWindow } from './hexview';
+import { asciiOf, formatOffset, hexLayout, hexRows, offsetDigits, rowCount, scrollForRow, visibleWindow } from './hexview';
 
 describe('hexRows', () => {
   const bytes = Uint8Array.from({ length: 40 }, (_, i) => i + 0x40);
@@ -46,5 +46,24 @@ describe('virtual window', () => {
     expect(rowCount(33)).toBe(3);
     expect(asciiOf(0x41)).toBe('A');
     expect(asciiOf(0x7f)).toBe('.');
+  });
+});
+
+describe('hexLayout and narrow rows', () => {
+  it('fits 16 bytes with their text, else 8 with text, else 8 alone', () => {
+    expect(hexLayout(0, 4)).toEqual({ perRow: 16, text: true });
+    expect(hexLayout(120, 4)).toEqual({ perRow: 16, text: true });
+    expect(hexLayout(50, 4)).toEqual({ perRow: 8, text: true });
+    expect(hexLayout(34, 4)).toEqual({ perRow: 8, text: false });
+    // A longer offset column needs more room.
+    expect(hexLayout(78, 4).perRow).toBe(16);
+    expect(hexLayout(78, 8).perRow).toBe(8);
+  });
+
+  it('cuts rows of 8 when asked', () => {
+    const bytes = Uint8Array.from({ length: 20 }, (_, i) => i);
+    expect(rowCount(20, 8)).toBe(3);
+    const rows = hexRows(bytes, 100, 0, 2, [], 8);
+    expect(rows.map((r) => [r.offset, r.cells.length])).toEqual([[100, 8], [108, 8], [116, 4]]);
   });
 });

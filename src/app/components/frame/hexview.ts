@@ -5,6 +5,8 @@
 import type { FieldKey } from '../../../protocol';
 
 export const BYTES_PER_ROW = 16;
+/** A phone's dump: 8 bytes a row. */
+export const NARROW_BYTES_PER_ROW = 8;
 
 export interface HexMark {
   /** Stream offset of the first byte marked, and how many bytes. */
@@ -52,8 +54,22 @@ export function formatOffset(offset: number, digits: number): string {
 }
 
 /** The number of rows for `length` bytes. */
-export function rowCount(length: number): number {
-  return Math.ceil(length / BYTES_PER_ROW);
+export function rowCount(length: number, perRow = BYTES_PER_ROW): number {
+  return Math.ceil(length / perRow);
+}
+
+/**
+ * How a dump fits a box `width` ch wide (mono characters), for an offset column of `digits`:
+ * 16 bytes a row with their text, else 8 with text, else 8 without it (the payload view says the
+ * text). Widths as HexView draws them: each byte 2.6ch plus 0.5ch apart, 1ch more at the middle,
+ * columns 1.25ch apart, 1.5rem (about 2.5ch) of padding.
+ */
+export function hexLayout(width: number, digits: number): { perRow: number; text: boolean } {
+  const need = (perRow: number, text: boolean): number =>
+    digits + 2 + 1.25 + perRow * 3.1 + (perRow > 8 ? 1 : 0) + (text ? 1.25 + perRow : 0) + 2.5;
+  if (width <= 0 || width >= need(BYTES_PER_ROW, true)) return { perRow: BYTES_PER_ROW, text: true };
+  if (width >= need(NARROW_BYTES_PER_ROW, true)) return { perRow: NARROW_BYTES_PER_ROW, text: true };
+  return { perRow: NARROW_BYTES_PER_ROW, text: false };
 }
 
 /**
@@ -81,8 +97,16 @@ export function scrollForRow(row: number, scrollTop: number, viewportHeight: num
   return scrollTop;
 }
 
-/** Rows `first..last` of `bytes`, whose first byte is at stream offset `base`. */
-export function hexRows(bytes: Uint8Array, base: number, first: number, last: number, marks: readonly HexMark[]): HexRow[] {
+/** Rows `first..last` of `bytes`, whose first byte is at stream offset `base`, `perRow` bytes a row. */
+export function hexRows(
+  bytes: Uint8Array,
+  base: number,
+  first: number,
+  last: number,
+  marks: readonly HexMark[],
+  perRow = BYTES_PER_ROW,
+): HexRow[] {
+  const BYTES_PER_ROW = perRow;
   const rows: HexRow[] = [];
   // Only the marks that touch the rows drawn.
   const lo = base + first * BYTES_PER_ROW;
