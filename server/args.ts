@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { checkRedisUrl } from './chat/redis-url.ts';
+import { checkTeacherToken } from './inspector/teacher.ts';
 import { DEFAULTS, MiB, parseSubprotocols, type ResolvedOptions } from './options.ts';
 import { RECORD_DEFAULT_MAX } from './record/index.ts';
 import { parseAllowList } from './upstream/policy.ts';
@@ -51,7 +52,10 @@ Options:
   --idle-timeout TIME    close (1001) a peer that sends nothing for this long; 0 = off (default 120s)
   --handshake-timeout TIME  drop a client whose request head is not complete by then (default 10s)
   --close-timeout TIME   wait this long for the peer's close frame and TCP close (default 5s)
-  --class                class mode: /inspect?all lets a teacher's page watch every connection
+  --class                class mode: prints a teacher link with a secret token; that page sees
+                         every student's connection, by name, and may demonstrate to all of them
+  --teacher-token TOKEN  class mode with this token instead of a random one (8-128 characters
+                         from A-Z a-z 0-9 . _ ~ -), so the teacher link stays the same
   --inspect-frame-bytes SIZE  how much of each frame the inspector reports, up to 1MiB (default 64KiB)
   --deflate              negotiate permessage-deflate (RFC 7692) on every connection that offers it
                          (default off: frames stay readable; a URL with ?deflate gets it anyway)
@@ -115,6 +119,7 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
         'handshake-timeout': { type: 'string' },
         'close-timeout': { type: 'string' },
         class: { type: 'boolean' },
+        'teacher-token': { type: 'string' },
         'inspect-frame-bytes': { type: 'string' },
         deflate: { type: 'boolean' },
         'deflate-threshold': { type: 'string' },
@@ -185,7 +190,8 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
     idleTimeout: time('idle-timeout', v['idle-timeout'], DEFAULTS.idleTimeout, 0),
     handshakeTimeout: time('handshake-timeout', v['handshake-timeout'], DEFAULTS.handshakeTimeout, 1),
     closeTimeout: time('close-timeout', v['close-timeout'], DEFAULTS.closeTimeout, 1),
-    classMode: v.class ?? false,
+    classMode: (v.class ?? false) || v['teacher-token'] !== undefined,
+    teacherToken: v['teacher-token'] ?? null,
     deflate: v.deflate ?? false,
     deflateThreshold: 0,
     quiet: v.quiet ?? false,
@@ -231,6 +237,10 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
     problems.push('--redis needs a URL, like redis://127.0.0.1:6379/0');
   }
   if (options.host.trim() === '') problems.push('--host needs an address');
+  if (options.teacherToken !== null) {
+    const problem = checkTeacherToken(options.teacherToken);
+    if (problem !== null) problems.push(`--teacher-token: ${problem}`);
+  }
   if (problems.length > 0) return { kind: 'error', message: problems.join('\n') };
   return { kind: 'run', options };
 }

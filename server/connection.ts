@@ -63,8 +63,9 @@ export class ServerConnection implements EndpointConnection, WatchedConnection, 
   readonly #gate: ReadGate;
   #processing = false;
   readonly #closing = new CloseRecord();
-  /** "fragment-next": the next message goes out in this many fragments (0: one frame). */
+  /** "fragment-next": the next message goes out in this many fragments (0: one frame), a ping after the first if asked. */
   #fragmentNext = 0;
+  #pingBetween = false;
   /** The flood demonstration running on this connection, if any. */
   #flood: Flood | null = null;
 
@@ -168,8 +169,10 @@ export class ServerConnection implements EndpointConnection, WatchedConnection, 
   sendMessage(data: Uint8Array, binary: boolean): boolean {
     if (this.#ws.state !== 'OPEN') return false;
     const fragments = this.#fragmentNext;
+    const ping = this.#pingBetween;
     this.#fragmentNext = 0;
-    const ok = queueMessage(this.#ws, data, binary, fragments);
+    this.#pingBetween = false;
+    const ok = queueMessage(this.#ws, data, binary, fragments, ping);
     this.#afterSend();
     return ok;
   }
@@ -189,8 +192,9 @@ export class ServerConnection implements EndpointConnection, WatchedConnection, 
   }
 
   /** The next message this connection sends goes out in `count` fragments (a demonstration). */
-  fragmentNext(count: number): void {
+  fragmentNext(count: number, ping = false): void {
     this.#fragmentNext = count;
+    this.#pingBetween = ping;
   }
 
   /**

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { parseCli, USAGE } from './args.ts';
 import { createChatEndpoint, type ChatEndpoint } from './endpoints/chat.ts';
 import { consoleLogger } from './log.ts';
+import { classBanner } from './http/class-info.ts';
 import { createFramescopeServer, type FramescopeServer } from './server.ts';
 import { RecordDirError } from './record/index.ts';
 import { hasBuild } from './http/static.ts';
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
       handshakeTimeout: o.handshakeTimeout,
       closeTimeout: o.closeTimeout,
       classMode: o.classMode,
+      ...(o.teacherToken !== null ? { teacherToken: o.teacherToken } : {}),
       deflate: { enabled: o.deflate, threshold: o.deflateThreshold },
       allowUpstream: o.allowUpstream,
       subprotocols: o.subprotocols,
@@ -94,7 +96,7 @@ async function main(): Promise<void> {
   }
   if (o.deflate) process.stdout.write(`permessage-deflate: on for every connection that offers it (messages from ${o.deflateThreshold} bytes compressed)\n`);
   if (chat) process.stdout.write(`Chat room: in Redis at ${chatWhere}, shared with every server started with the same --redis\n`);
-  if (o.classMode) process.stdout.write(`Class mode: a page may watch every connection with ${base.replace('http', 'ws')}inspect?all\n`);
+  if (server.teacherToken !== null) process.stdout.write(classBanner({ address: o.host, port }, server.teacherToken));
   process.stdout.write(`/proxy may watch, and the grader (/conformance) may grade: ${server.proxy.policy.describe()}\n`);
   if (server.recording) process.stdout.write(`Recording every connection into ${server.recording.dir} (a .pcapng and a .json each, written when it closes)\n`);
 

@@ -4,6 +4,7 @@
  */
 import { subprotocolListProblem, type DeflateServerConfig } from '../src/protocol/index.ts';
 import type { Logger } from './log.ts';
+import { checkTeacherToken, newTeacherToken } from './inspector/teacher.ts';
 import { parseAllowList } from './upstream/policy.ts';
 
 export const MiB = 1024 * 1024;
@@ -26,8 +27,13 @@ export interface ServerOptions {
   handshakeTimeout?: number;
   /** Milliseconds to wait for the peer's close frame (and then its TCP close) after the server's close frame. */
   closeTimeout?: number;
-  /** Let any inspector subscriber watch every connection (`/inspect?all`), for a teacher's screen. */
+  /**
+   * Class mode: the teacher's page may watch every connection (`/inspect?all&teacher=TOKEN`), with
+   * the students' names, and send a demonstration to all of them. On when `teacherToken` is given.
+   */
   classMode?: boolean;
+  /** The teacher's secret (8-128 characters from A-Z a-z 0-9 . _ ~ -); class mode makes one when none is given. */
+  teacherToken?: string;
   /** Silence the log. */
   quiet?: boolean;
   /** Where log lines go (default: stdout/stderr unless quiet). */
@@ -99,6 +105,8 @@ export interface ResolvedOptions {
   handshakeTimeout: number;
   closeTimeout: number;
   classMode: boolean;
+  /** The teacher's token in class mode (given, or made at random); null otherwise. */
+  teacherToken: string | null;
   staticDir: string | null;
   inspector: Required<InspectorOptions>;
   deflate: ResolvedDeflate;
@@ -108,7 +116,7 @@ export interface ResolvedOptions {
   subprotocols: readonly string[];
 }
 
-export const DEFAULTS: Omit<ResolvedOptions, 'staticDir' | 'inspector' | 'deflate' | 'allowUpstream'> & { inspector: Required<InspectorOptions> } = {
+export const DEFAULTS: Omit<ResolvedOptions, 'staticDir' | 'inspector' | 'deflate' | 'allowUpstream' | 'teacherToken'> & { inspector: Required<InspectorOptions> } = {
   maxPayload: 16 * MiB,
   maxMessage: 16 * MiB,
   maxConnections: 1024,
@@ -138,6 +146,11 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     return value;
   };
   const inspector = options.inspector ?? {};
+  if (options.teacherToken !== undefined) {
+    const problem = checkTeacherToken(options.teacherToken);
+    if (problem !== null) throw new RangeError(`teacherToken: ${problem}`);
+  }
+  const classMode = (options.classMode ?? DEFAULTS.classMode) || options.teacherToken !== undefined;
   const deflate: DeflateOptions = options.deflate === true ? {} : options.deflate === false || options.deflate === undefined ? { enabled: false } : options.deflate;
   for (const bits of ['serverMaxWindowBits', 'clientMaxWindowBits'] as const) {
     const value = deflate[bits];
@@ -152,7 +165,8 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     idleTimeout: pick(options.idleTimeout, DEFAULTS.idleTimeout, 'idleTimeout'),
     handshakeTimeout: pick(options.handshakeTimeout, DEFAULTS.handshakeTimeout, 'handshakeTimeout', 1),
     closeTimeout: pick(options.closeTimeout, DEFAULTS.closeTimeout, 'closeTimeout', 1),
-    classMode: options.classMode ?? DEFAULTS.classMode,
+    classMode,
+    teacherToken: classMode ? (options.teacherToken ?? newTeacherToken()) : null,
     staticDir: options.staticDir ?? null,
     deflate: { enabled: enabled ?? true, threshold: pick(threshold, 0, 'deflate.threshold'), config },
     allowUpstream: parseAllowList(options.allowUpstream),

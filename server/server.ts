@@ -25,6 +25,7 @@ import { chooseDeflate } from './deflate/negotiation.ts';
 import { builtinEndpoints } from './endpoints/index.ts';
 import { EndpointRegistry } from './endpoints/registry.ts';
 import type { Endpoint } from './endpoints/types.ts';
+import { answerClassRequest, CLASS_PATH } from './http/class-info.ts';
 import { answerAppRequest, answerEndpointRequest } from './http/requests.ts';
 import { ignore } from './http/respond.ts';
 import { answerClientError, HandshakeGuard, httpTimeouts } from './http/timeouts.ts';
@@ -99,6 +100,8 @@ export class FramescopeServer {
   #nextId = 1;
   #closing = false;
   #httpServer: http.Server | null = null;
+  /** The HTTP servers attach() hooked (its own, or Vite's): where it listens, for `GET /class`. */
+  readonly #attached: http.Server[] = [];
   readonly #detach: (() => void)[] = [];
 
   constructor(options: FramescopeServerOptions = {}) {
@@ -108,6 +111,8 @@ export class FramescopeServer {
     // One allow list for /proxy and the grader's runs (/conformance).
     const policy = options.upstreamPolicy ?? upstreamPolicy(this.options.allowUpstream);
     this.endpoints = new EndpointRegistry({ ...builtinEndpoints(policy, { subprotocols: this.options.subprotocols }), ...options.endpoints });
+    // Endpoints that know their users' names (the chat room) name the students in class mode.
+    for (const path of this.endpoints.paths()) this.endpoints.get(path)?.names?.((session, name) => this.hub.students.nickname(session, name));
     this.endpoints.register(INSPECT_PATH, inspectEndpoint(this.hub, this.options));
     this.compare = new CompareTransports(options.compare ?? {}, this.logger);
     this.endpoints.register(COMPARE_PATHS.websocket, this.compare.endpoint);
@@ -139,6 +144,20 @@ export class FramescopeServer {
   /** The node:http server `listen()` created, if any. */
   get httpServer(): http.Server | null {
     return this.#httpServer;
+  }
+
+  /** The teacher's token in class mode (given, or made when the server was created); null otherwise. */
+  get teacherToken(): string | null {
+    return this.options.teacherToken;
+  }
+
+  /** Where the first HTTP server it is attached to listens (null before it does). */
+  get address(): AddressInfo | null {
+    for (const server of this.#attached) {
+      const address = server.address();
+      if (address !== null && typeof address === 'object') return address;
+    }
+    return null;
   }
 
   /** Is `pathname` one of this server's WebSocket endpoints? */
@@ -196,11 +215,13 @@ export class FramescopeServer {
     };
     server.on('upgrade', onUpgrade);
     server.on('close', onClose);
+    this.#attached.push(server);
     if (options.guardHandshake) {
       server.on('connection', onConnection);
       server.on('request', onRequest);
     }
     const undo = (): void => {
+      this.#attached.splice(this.#attached.indexOf(server) >>> 0, 1);
       server.off('upgrade', onUpgrade);
       server.off('close', onClose);
       server.off('connection', onConnection);
@@ -218,6 +239,10 @@ export class FramescopeServer {
   handleRequest(req: IncomingMessage, res: ServerResponse): boolean {
     if (this.compare.handleRequest(req, res)) return true;
     const path = pathOf(req.url);
+    if (path === CLASS_PATH) {
+      answerClassRequest(req, res, { classMode: this.options.classMode, teacherToken: this.options.teacherToken, bound: this.address });
+      return true;
+    }
     if (!this.handles(path)) return false;
     if (path === PROXY_PATH && req.headers.upgrade === undefined && (req.method === 'GET' || req.method === 'HEAD')) {
       this.proxy.answerCheck(req, res, peerOf(req.socket)).catch(() => res.destroy());

@@ -7,7 +7,10 @@
  * app's index.html.
  */
 import type http from 'node:http';
-import type { Connect, Plugin } from 'vite';
+import type { AddressInfo } from 'node:net';
+import type { Connect, Logger, Plugin } from 'vite';
+import { classBanner } from './http/class-info.ts';
+import { checkTeacherToken } from './inspector/teacher.ts';
 import { createFramescopeServer, type FramescopeServer, type FramescopeServerOptions } from './server.ts';
 import { MAX_INSPECT_FRAME_BYTES, MIN_INSPECT_FRAME_BYTES, parseSize } from './args.ts';
 import { viteOwnsUpgrade, type ViteUpgradeConfig } from './vite-upgrades.ts';
@@ -17,7 +20,7 @@ import { parseSubprotocols } from './options.ts';
 interface HostServer {
   httpServer: unknown;
   middlewares: Connect.Server;
-  config: ViteUpgradeConfig;
+  config: ViteUpgradeConfig & { logger: Logger };
 }
 
 function hook(host: HostServer, options: FramescopeServerOptions, preview: boolean): FramescopeServer | null {
@@ -25,7 +28,16 @@ function hook(host: HostServer, options: FramescopeServerOptions, preview: boole
   if (host.httpServer === null || host.httpServer === undefined) return null;
   const framescope = createFramescopeServer(options);
   const config = host.config;
-  framescope.attach(host.httpServer as http.Server, { exclusive: true, leave: (req) => viteOwnsUpgrade(req, config, preview) });
+  const httpServer = host.httpServer as http.Server;
+  framescope.attach(httpServer, { exclusive: true, leave: (req) => viteOwnsUpgrade(req, config, preview) });
+  const token = framescope.teacherToken;
+  if (token !== null && !options.quiet) {
+    // Class mode: the teacher's link and the students' addresses, under Vite's own URLs.
+    httpServer.once('listening', () => {
+      const bound = httpServer.address() as AddressInfo | null;
+      if (bound !== null && typeof bound === 'object') host.config.logger.info(`\n${classBanner(bound, token)}`, { timestamp: false });
+    });
+  }
   host.middlewares.use((req, res, next) => {
     if (!framescope.handleRequest(req, res)) next();
   });
@@ -34,8 +46,9 @@ function hook(host: HostServer, options: FramescopeServerOptions, preview: boole
 
 /**
  * Server options from the environment, for `vite.config.ts`: `FRAMESCOPE_CLASS=1 npm run dev`
- * turns class mode on (what `npm start -- --class` does), so a teacher's page may open
- * `/inspect?all`; `FRAMESCOPE_QUIET=1` turns the log lines off (`--quiet`);
+ * turns class mode on (what `npm start -- --class` does): the server prints the teacher's link;
+ * `FRAMESCOPE_TEACHER_TOKEN=TOKEN` is `--teacher-token TOKEN` (class mode with that token);
+ * `FRAMESCOPE_QUIET=1` turns the log lines off (`--quiet`);
  * `FRAMESCOPE_INSPECT_FRAME_BYTES=1MiB` lets the inspector report frames whole up to that size
  * (`--inspect-frame-bytes`); `FRAMESCOPE_DEFLATE=1` negotiates permessage-deflate on every
  * connection (what `npm start -- --deflate` does). Any of 1, true, yes, on (any case) means on.
@@ -66,6 +79,13 @@ export function optionsFromEnv(env: Readonly<Record<string, string | undefined>>
     } catch (error) {
       throw new Error(`FRAMESCOPE_SUBPROTOCOLS: ${(error as Error).message}`, { cause: error });
     }
+  }
+  const token = (env['FRAMESCOPE_TEACHER_TOKEN'] ?? '').trim();
+  if (token !== '') {
+    const problem = checkTeacherToken(token);
+    if (problem !== null) throw new Error(`FRAMESCOPE_TEACHER_TOKEN: ${problem}`);
+    options.classMode = true;
+    options.teacherToken = token;
   }
   const allow = env['FRAMESCOPE_ALLOW_UPSTREAM'];
   if (allow !== undefined && allow.trim() !== '') {

@@ -62,11 +62,27 @@ export function misbehaviour(kind: MisbehaveKind): Misbehaviour {
   }
 }
 
+/** The payload of the ping sent between fragments. */
+export const PING_BETWEEN = 'between fragments';
+
 /**
  * Queue a message with the codec: text (`binary` false; `data` is UTF-8) or binary, as one frame,
  * or in `fragments` fragments when a page asked for that ("fragment-next"; 0: one frame). With
- * permessage-deflate the codec compresses it (and fragments the compressed bytes).
+ * permessage-deflate the codec compresses it (and fragments the compressed bytes). With `ping` (two
+ * fragments or more, and a connection that does not compress: the caller checks) a ping goes out
+ * right after the first fragment.
  */
-export function queueMessage(codec: WebSocketConnection, data: Uint8Array, binary: boolean, fragments: number): boolean {
-  return codec.sendMessage(data, binary, Math.max(1, fragments));
+export function queueMessage(codec: WebSocketConnection, data: Uint8Array, binary: boolean, fragments: number, ping = false): boolean {
+  if (!(ping && fragments > 1 && data.length > 1)) return codec.sendMessage(data, binary, Math.max(1, fragments));
+  const opcode = binary ? Opcode.Binary : Opcode.Text;
+  // RFC 6455 §5.4: "Control frames (see Section 5.5) MAY be injected in the middle of a fragmented
+  // message." The same cuts as the codec's: at least one byte in each fragment.
+  const n = Math.min(fragments, data.length);
+  const size = Math.ceil(data.length / n);
+  for (let i = 0, start = 0; start < data.length; i++, start += size) {
+    const end = Math.min(data.length, start + size);
+    if (!codec.sendFrame({ opcode: i === 0 ? opcode : Opcode.Continuation, fin: end === data.length, payload: data.subarray(start, end) })) return false;
+    if (i === 0) codec.ping(text(PING_BETWEEN));
+  }
+  return true;
 }

@@ -35,6 +35,8 @@ export function createChatEndpoint(options: ChatEndpointOptions = {}): ChatEndpo
   // right after the reads (setImmediate): one writev per recipient instead of one write per message.
   const pending = new Map<EndpointConnection, Uint8Array[]>();
   let scheduled = false;
+  /** The server's listener for nicknames (class mode), set through `names()`. */
+  let nameListener: ((session: string, name: string) => void) | null = null;
 
   function flush(): void {
     scheduled = false;
@@ -47,6 +49,10 @@ export function createChatEndpoint(options: ChatEndpointOptions = {}): ChatEndpo
 
   function perform(action: ChatAction<EndpointConnection>): void {
     if (action.kind === 'send') {
+      if (action.message.type === 'welcome' && nameListener !== null) {
+        // A connection joined the room under this nickname: the teacher's view names its student.
+        for (const connection of action.to) if (connection.session !== null) nameListener(connection.session, action.message.you.name);
+      }
       const bytes = encoder.encode(JSON.stringify(action.message));
       for (const connection of action.to) {
         const queued = pending.get(connection);
@@ -71,6 +77,9 @@ export function createChatEndpoint(options: ChatEndpointOptions = {}): ChatEndpo
     room,
     ready: room.ready,
     close: () => room.close(),
+    names(report) {
+      nameListener = report;
+    },
     open(connection) {
       room.connect(connection);
       return {

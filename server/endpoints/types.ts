@@ -102,6 +102,12 @@ export interface Endpoint {
   selectProtocol?(offered: readonly string[], request: UpgradeRequest): string | null | SubprotocolChoice;
   /** Exempt this endpoint's connections from the idle timeout (listeners that never send). */
   noIdleTimeout?: boolean;
+  /**
+   * For an endpoint that knows its users' names (the chat room's nicknames): the server passes
+   * `report` once, and the endpoint calls it with a connection's session and the name it took, so the
+   * teacher's view (class mode) shows students by name.
+   */
+  names?(report: (session: string, name: string) => void): void;
   /** The connection is open. Return its handlers (or register them later with `connection.setHandlers`). */
   open(connection: EndpointConnection, request: UpgradeRequest): ConnectionHandlers | void;
 }

@@ -3,27 +3,36 @@
  * about the connections it may watch (docs/inspector.md), and may send commands that make the
  * server do something on one of those connections (the playground's demonstrations).
  *
- *   /inspect?session=TOKEN   the connections opened with ?session=TOKEN
- *   /inspect?all             every connection (only when the server runs with --class;
- *                            in class mode `/inspect` with no session means the same)
- *   ...&batch                each text message a JSON array of messages (many per event for a page)
+ *   /inspect?session=TOKEN          the connections opened with ?session=TOKEN
+ *   /inspect?all&teacher=SECRET     every connection (only when the server runs with --class,
+ *                                   and only with the teacher's token): the teacher's view, which
+ *                                   also hears of the students and may broadcast a demonstration
+ *   ...&batch                       each text message a JSON array of messages (many per event for a page)
+ *
+ * A session's page may also name its student (`{"type":"name"}`, class-commands.ts).
  */
 import { decodeUtf8, encodeUtf8, isValidCloseCode, type MessageEvent } from '../../src/protocol/index.ts';
 import type { Endpoint, UpgradeRequest } from '../endpoints/types.ts';
 import type { ResolvedOptions } from '../options.ts';
 import type { InspectorHub } from './hub.ts';
 import type { FloodProgress } from '../connection/flood.ts';
+import { broadcast, setStudentName } from './class-commands.ts';
+import { CommandError } from './command-error.ts';
 import { MAX_FLOOD_COUNT, MAX_FLOOD_SIZE, MISBEHAVE_KINDS, stamp, type MisbehaveKind } from './messages.ts';
 import { Subscriber } from './subscriber.ts';
+import { TEACHER_PARAM, teacherTokenMatches } from './teacher.ts';
 import type { SubscriberScope, WatchedConnection } from './types.ts';
 
 /** Most fragments `fragment-next` may ask for. */
 export const MAX_FRAGMENTS = 1000;
 
-function scopeOf(request: UpgradeRequest, hub: InspectorHub): SubscriberScope {
-  const all = request.url.searchParams.has('all') || (hub.classMode && request.session === null);
-  return all ? { session: null, all: true } : { session: request.session, all: false };
+function scopeOf(request: UpgradeRequest): SubscriberScope {
+  return request.url.searchParams.has('all') ? { session: null, all: true } : { session: request.session, all: false };
 }
+
+/** Said with the 403 when `/inspect?all` comes without the teacher's token, or with another. */
+export const NO_TEACHER_TOKEN =
+  'Watching every connection (/inspect?all) is for the teacher only: it needs the teacher\'s token (&teacher=…), in the teacher link the server printed when it started.';
 
 export function inspectEndpoint(hub: InspectorHub, options: ResolvedOptions): Endpoint {
   return {
@@ -35,7 +44,10 @@ export function inspectEndpoint(hub: InspectorHub, options: ResolvedOptions): En
       if (wantsAll && !hub.classMode) {
         return { status: 403, reason: 'Watching every connection (/inspect?all) needs the server started with --class.' };
       }
-      if (!wantsAll && request.session === null && !hub.classMode) {
+      if (wantsAll && !teacherTokenMatches(request.url.searchParams.get(TEACHER_PARAM), options.teacherToken)) {
+        return { status: 403, reason: NO_TEACHER_TOKEN };
+      }
+      if (!wantsAll && request.session === null) {
         return {
           status: 400,
           reason: '/inspect needs ?session=TOKEN: it streams the connections opened with the same token (such as /echo?session=TOKEN).',
@@ -44,7 +56,7 @@ export function inspectEndpoint(hub: InspectorHub, options: ResolvedOptions): En
       return null;
     },
     open(connection, request) {
-      const subscriber = new Subscriber(connection, scopeOf(request, hub), hub.limits, { batch: request.url.searchParams.has('batch') });
+      const subscriber = new Subscriber(connection, scopeOf(request), hub.limits, { batch: request.url.searchParams.has('batch') });
       hub.subscribe(subscriber);
       subscriber.reply({
         type: 'hello',
@@ -62,6 +74,7 @@ export function inspectEndpoint(hub: InspectorHub, options: ResolvedOptions): En
           maxMessage: options.maxMessage,
         },
         connections: hub.snapshot(subscriber),
+        ...(subscriber.scope.all ? { students: hub.studentList() } : {}),
       });
       return {
         message(message) {
@@ -80,7 +93,7 @@ export function inspectEndpoint(hub: InspectorHub, options: ResolvedOptions): En
 
 type Id = string | number | null;
 
-class CommandError extends Error {}
+
 
 /** Carry out one command from a subscriber and answer it with `ack` or `error`. */
 export function runCommand(hub: InspectorHub, subscriber: Subscriber, message: MessageEvent): void {
@@ -98,7 +111,13 @@ export function runCommand(hub: InspectorHub, subscriber: Subscriber, message: M
     if (typeof command !== 'object' || command === null || Array.isArray(command)) throw new CommandError('a command is a JSON object');
     const c = command as Record<string, unknown>;
     if (typeof c.id === 'string' || typeof c.id === 'number') id = c.id;
-    if (c.type !== 'command') throw new CommandError('"type" must be "command"');
+    if (c.type === 'name') return setStudentName(hub, subscriber, c);
+    if (c.type === 'broadcast') {
+      // A flood is one page's demonstration (its progress goes to the page that asked): not for the whole class.
+      if (c.action === 'flood') throw new CommandError('a flood is not broadcast: send it to one connection');
+      return broadcast(hub, subscriber, c, id, (target, command) => act(target, command, () => {}));
+    }
+    if (c.type !== 'command') throw new CommandError('"type" must be "command" (or "name", "broadcast")');
     if (typeof c.action === 'string') action = c.action;
     if (typeof c.connection !== 'number' || !Number.isInteger(c.connection)) throw new CommandError('"connection" must be a connection id (a number)');
     connectionId = c.connection;
@@ -118,7 +137,8 @@ export function runCommand(hub: InspectorHub, subscriber: Subscriber, message: M
   }
 }
 
-function act(target: WatchedConnection, c: Record<string, unknown>, report: (progress: FloodProgress) => void): string {
+/** Carry out `c` on `target`; returns what was done, throws CommandError when it cannot be. `report` hears a flood's progress. */
+export function act(target: WatchedConnection, c: Record<string, unknown>, report: (progress: FloodProgress) => void): string {
   if (target.relay) throw new CommandError(`connection ${target.id} goes through /proxy: Framescope only relays its bytes and never sends a frame of its own`);
   if (target.state !== 'OPEN') throw new CommandError(`connection ${target.id} is ${target.state.toLowerCase()}`);
   switch (c.action) {
@@ -135,9 +155,14 @@ function act(target: WatchedConnection, c: Record<string, unknown>, report: (pro
       if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > MAX_FRAGMENTS) {
         throw new CommandError(`"count" must be an integer from 1 to ${MAX_FRAGMENTS}`);
       }
-      target.fragmentNext(count);
+      if (c.ping !== undefined && typeof c.ping !== 'boolean') throw new CommandError('"ping" must be true or false');
+      // A compressed message's fragments are the codec's to cut: no ping between them there.
+      const compressed = target.info.deflate?.response != null;
+      const ping = c.ping === true && count > 1 && !compressed;
+      target.fragmentNext(count, ping);
       // The codec puts at least one byte in each fragment, so a message shorter than `count` gets fewer.
-      return `the next message will go out in ${count} fragment${count === 1 ? '' : 's'} (at most one per byte)`;
+      const extra = ping ? ', with a ping after the first' : c.ping === true && compressed ? ' (no ping between: this connection compresses its messages)' : '';
+      return `the next message will go out in ${count} fragment${count === 1 ? '' : 's'} (at most one per byte)${extra}`;
     }
     case 'close': {
       const code = c.code;

@@ -15,7 +15,8 @@
  * and announced with `dropped` (reason "rate").
  */
 import type { InspectorOptions } from '../options.ts';
-import type { ConnectionInfo, InspectorMessage } from './messages.ts';
+import { stamp, type ConnectionInfo, type InspectorMessage, type StudentInfo } from './messages.ts';
+import { Students } from './students.ts';
 import type { Subscriber } from './subscriber.ts';
 import type { HubSubscriber, InspectorSink, TrafficBuilder, WatchedConnection } from './types.ts';
 
@@ -38,9 +39,26 @@ export class InspectorHub<S extends HubSubscriber = Subscriber> implements Inspe
   /** Open connections that can be watched (every connection but the subscribers themselves). */
   readonly #connections = new Map<number, WatchedConnection>();
 
+  /** Class mode: the students (one per session), for the teacher's view. */
+  readonly students: Students;
+
   constructor(options: { classMode: boolean; limits: Required<InspectorOptions> }) {
     this.classMode = options.classMode;
     this.limits = options.limits;
+    this.students = new Students((student) => this.publishToAll(() => ({ type: 'student', ...stamp(), ...student })));
+  }
+
+  /** Send a message to the subscribers that watch every connection (the teacher's view) only. */
+  publishToAll(build: () => InspectorMessage): void {
+    if (this.#all.length === 0) return;
+    let json: string | undefined;
+    const lazy = (): string => (json ??= JSON.stringify(build()));
+    for (const subscriber of this.#all) subscriber.offer(lazy);
+  }
+
+  /** The students known, for a `?all` subscriber's hello (class mode; none otherwise). */
+  studentList(): StudentInfo[] {
+    return this.classMode ? this.students.list() : [];
   }
 
   /** Is anyone watching connections of `session`? (Connections copy wire bytes only then.) */
@@ -112,6 +130,7 @@ export class InspectorHub<S extends HubSubscriber = Subscriber> implements Inspe
     const { session, all } = subscriber.scope;
     if (all) this.#all = [...this.#all, subscriber];
     else if (session !== null) this.#sessions.set(session, [...(this.#sessions.get(session) ?? []), subscriber]);
+    if (this.classMode && !all && session !== null) this.students.page(session, 1);
     if (this.#refillTimer === null && (this.limits.rateMessages > 0 || this.limits.rateBytes > 0)) {
       this.#refilledAt = performance.now();
       this.#refillTimer = setInterval(() => this.#refill(), REFILL_MS);
@@ -135,6 +154,7 @@ export class InspectorHub<S extends HubSubscriber = Subscriber> implements Inspe
       const rest = (this.#sessions.get(session) ?? []).filter((s) => s !== subscriber);
       if (rest.length === 0) this.#sessions.delete(session);
       else this.#sessions.set(session, rest);
+      if (this.classMode) this.students.page(session, -1);
     }
     if (this.#subscribers.size === 0 && this.#refillTimer !== null) {
       clearInterval(this.#refillTimer);
@@ -145,6 +165,7 @@ export class InspectorHub<S extends HubSubscriber = Subscriber> implements Inspe
   /** A watchable connection opened (the server calls this after the 101). */
   addConnection(connection: WatchedConnection): void {
     this.#connections.set(connection.id, connection);
+    if (this.classMode && connection.session !== null) this.students.seen(connection.session);
   }
 
   removeConnection(connection: WatchedConnection): void {
@@ -153,6 +174,11 @@ export class InspectorHub<S extends HubSubscriber = Subscriber> implements Inspe
 
   connection(id: number): WatchedConnection | undefined {
     return this.#connections.get(id);
+  }
+
+  /** Every watchable connection open now, oldest first. */
+  openConnections(): WatchedConnection[] {
+    return [...this.#connections.values()];
   }
 
   /** The open connections `subscriber` may watch, as in their `open` messages. */

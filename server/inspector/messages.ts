@@ -8,7 +8,7 @@ import type { Stamp } from '../../src/wire/inspector.ts';
 
 // The message types and constants are shared with the page (src/wire/inspector.ts).
 export type * from '../../src/wire/inspector.ts';
-export { MAX_FLOOD_COUNT, MAX_FLOOD_SIZE, MISBEHAVE_KINDS } from '../../src/wire/inspector.ts';
+export { MAX_FLOOD_COUNT, MAX_FLOOD_SIZE, MAX_STUDENT_NAME, MISBEHAVE_KINDS } from '../../src/wire/inspector.ts';
 
 export function stamp(): Stamp {
   const t = performance.now();

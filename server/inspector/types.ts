@@ -67,8 +67,8 @@ export interface WatchedConnection {
   /** A connection through `/proxy`: it only relays, so no command may act on it. */
   readonly relay?: boolean;
   ping(payload?: Uint8Array): boolean;
-  /** The next message it sends goes out in `count` fragments. */
-  fragmentNext(count: number): void;
+  /** The next message it sends goes out in `count` fragments (with a ping after the first, if `ping`). */
+  fragmentNext(count: number, ping?: boolean): void;
   close(code?: number, reason?: string, cause?: string): boolean;
   /** Send frames that break the protocol on purpose; returns the rule broken. */
   misbehave(kind: MisbehaveKind): string;

@@ -3,7 +3,7 @@
  * file host and the logic is testable without a browser.
  */
 
-export type RouteName = 'playground' | 'decode' | 'chat' | 'compare' | 'conformance';
+export type RouteName = 'playground' | 'lesson' | 'decode' | 'chat' | 'compare' | 'conformance' | 'class';
 
 export interface RouteInfo {
   name: RouteName;
@@ -11,14 +11,18 @@ export interface RouteInfo {
   path: string;
   /** The page's name in the navigation and the document title. */
   label: string;
+  /** Left out of the navigation (the teacher's page: reached by the link the server prints). */
+  hidden?: boolean;
 }
 
 export const ROUTES: readonly RouteInfo[] = [
   { name: 'playground', path: '/', label: 'Playground' },
+  { name: 'lesson', path: '/lesson', label: 'Lesson' },
   { name: 'decode', path: '/decode', label: 'Decoder' },
   { name: 'chat', path: '/chat', label: 'Chat room' },
   { name: 'compare', path: '/compare', label: 'Why WebSocket' },
   { name: 'conformance', path: '/conformance', label: 'Conformance' },
+  { name: 'class', path: '/class', label: 'Class', hidden: true },
 ];
 
 export interface Route {

@@ -132,6 +132,29 @@ export interface HelloMessage extends Stamp {
   };
   /** Connections already open that this subscriber may watch. */
   connections: ConnectionInfo[];
+  /** The teacher's view (`?all`, class mode): the students known so far. */
+  students?: StudentInfo[];
+}
+
+/**
+ * A student, as the teacher's view (`?all`) knows one: a session token (one page's tab), numbered
+ * in the order the server first saw it, with the names the student gave.
+ */
+export interface StudentInfo {
+  session: string;
+  /** 1, 2, 3, … in the order the server first saw this session: "student 3" when it has no name. */
+  number: number;
+  /** The chat room's nickname of this session's newest chat connection, or null. */
+  nickname: string | null;
+  /** The name the student typed on the playground (`{"type":"name"}`), or null. */
+  name: string | null;
+  /** How many of this session's `/inspect` sockets (its pages) are open now. */
+  pages: number;
+}
+
+/** A student appeared or changed (a name, a page opened or closed): to `?all` subscribers only. */
+export interface StudentMessage extends Stamp, StudentInfo {
+  type: 'student';
 }
 
 export interface OpenMessage extends ConnectionInfo {
@@ -321,6 +344,18 @@ export interface ErrorMessage extends Stamp {
   message: string;
 }
 
+/** The answer to a `broadcast`: which connections the demonstration went to, and which were skipped. */
+export interface BroadcastAckMessage extends Stamp {
+  type: 'broadcast-ack';
+  id: string | number | null;
+  action: string;
+  /** The connections it acted on, by the server's id. */
+  connections: number[];
+  /** Open `/echo` connections it could not act on, and why (a proxied one, one already closing). */
+  skipped: { connection: number; reason: string }[];
+  detail: string;
+}
+
 /**
  * Progress of a `flood` command: the server sends `count` text messages on a connection as fast as
  * the peer reads them. Sent to the subscriber that asked, about ten times a second and once at the
@@ -347,6 +382,8 @@ export interface FloodMessage extends Stamp {
 
 export type InspectorMessage =
   | HelloMessage
+  | StudentMessage
+  | BroadcastAckMessage
   | OpenMessage
   | RefusedMessage
   | ReadMessage
@@ -374,7 +411,12 @@ export type MisbehaveKind = (typeof MISBEHAVE_KINDS)[number];
 /** A demonstration a subscriber asks of the server, for one of the connections it may watch. */
 export type CommandAction =
   | { action: 'ping'; payload?: string }
-  | { action: 'fragment-next'; count: number }
+  | {
+      action: 'fragment-next';
+      count: number;
+      /** Send a ping after the first fragment: a control frame between fragments (RFC 6455 §5.4). */
+      ping?: boolean;
+    }
   | { action: 'close'; code?: number; reason?: string }
   | { action: 'misbehave'; kind: MisbehaveKind }
   | { action: 'flood'; count: number; size?: number };
@@ -385,3 +427,15 @@ export const MAX_FLOOD_SIZE = 65_536;
 
 /** What a subscriber sends. */
 export type Command = { type: 'command'; id?: string | number; connection: number } & CommandAction;
+
+/** The teacher's view (`?all`) only: one demonstration to every open `/echo` connection at once. */
+export type BroadcastCommand = { type: 'broadcast'; id?: string | number } & CommandAction;
+
+/** A student's page names its session for the teacher's view (1 to 40 characters). */
+export interface NameCommand {
+  type: 'name';
+  name: string;
+}
+
+/** The longest name a student may give, in characters (code points). */
+export const MAX_STUDENT_NAME = 40;

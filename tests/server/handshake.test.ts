@@ -106,6 +106,7 @@ describe('bad handshakes get a complete HTTP response and the socket ended', () 
   it('/inspect without a session: 400; ?all without --class: 403', async () => {
     expect((await exchange(upgradeRequest('/inspect'))).status).toBe(400);
     expect((await exchange(upgradeRequest('/inspect?all'))).status).toBe(403);
+    expect((await exchange(upgradeRequest('/inspect?all&teacher=guessed-it'))).status).toBe(403);
   });
 
   it('a plain GET to an endpoint: 426 with Upgrade and Sec-WebSocket-Version', async () => {

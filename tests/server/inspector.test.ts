@@ -252,7 +252,7 @@ describe('who sees what', () => {
   it('class mode: /inspect?all sees every connection; a session subscriber still only its own', async () => {
     const s = await startServer({ classMode: true });
     try {
-      const teacher = await watch(s.url('/inspect?all'));
+      const teacher = await watch(s.url(`/inspect?all&teacher=${s.server.teacherToken}`));
       const student = await watch(s.url('/inspect?session=s1'));
       expect(await teacher.next((m) => m.type === 'hello')).toMatchObject({ all: true, classMode: true, session: null });
       await student.next((m) => m.type === 'hello');
@@ -278,9 +278,9 @@ describe('who sees what', () => {
   it('the inspector connections themselves are never reported', async () => {
     const s = await startServer({ classMode: true });
     try {
-      const teacher = await watch(s.url('/inspect?all'));
+      const teacher = await watch(s.url(`/inspect?all&teacher=${s.server.teacherToken}`));
       await teacher.next((m) => m.type === 'hello');
-      const other = await watch(s.url('/inspect?all'));
+      const other = await watch(s.url(`/inspect?all&teacher=${s.server.teacherToken}`));
       await other.next((m) => m.type === 'hello');
       await sleep(100);
       expect(teacher.messages.map((m) => m.type)).toEqual(['hello']);

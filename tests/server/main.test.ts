@@ -43,6 +43,7 @@ describe('parseCli', () => {
         handshakeTimeout: 10_000,
         closeTimeout: 5_000,
         classMode: false,
+        teacherToken: null,
         deflate: false,
         deflateThreshold: 0,
         quiet: false,
@@ -252,6 +253,33 @@ describe('npm start (the compiled server, plain node)', () => {
     } finally {
       for (const t of targets) t.close();
     }
+  }, 30_000);
+
+  it('--class prints the teacher link with a random token and the join address; the token opens /inspect?all and GET /class', async () => {
+    const p = start(['--port', '0', '--dist', 'tests/server/no-such-dist', '--class']);
+    await until(() => /Students join at/.test(p.out()) && /may watch/.test(p.out()));
+    const link = /http:\/\/127\.0\.0\.1:(\d+)\/#\/class\?teacher=([A-Za-z0-9_-]{24})\n/.exec(p.out());
+    expect(link, p.out()).not.toBeNull();
+    const [, port, token] = link!;
+    expect(p.out()).toMatch(/keep this link to yourself/);
+    expect(p.out()).toContain(`Students join at:\n  http://127.0.0.1:${port}/\n`);
+    // Listening on 127.0.0.1 only: the banner says how to reach the class.
+    expect(p.out()).toMatch(/--host 0\.0\.0\.0/);
+    expect((await fetch(`http://127.0.0.1:${port}/class?teacher=${token}`)).status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${port}/class?teacher=guess-guess`)).status).toBe(403);
+    await expect(openWs(`ws://127.0.0.1:${port}/inspect?all`)).rejects.toThrow(/HTTP 403/);
+    const teacher = await openWs(`ws://127.0.0.1:${port}/inspect?all&teacher=${token}`);
+    teacher.close();
+    p.child.kill('SIGINT');
+    expect(await p.exit).toBe(0);
+  }, 30_000);
+
+  it('--teacher-token keeps the teacher link the same', async () => {
+    const p = start(['--port', '0', '--dist', 'tests/server/no-such-dist', '--teacher-token', 'room-101-monday']);
+    await until(() => /Students join at/.test(p.out()) && /may watch/.test(p.out()));
+    expect(p.out()).toMatch(/http:\/\/127\.0\.0\.1:\d+\/#\/class\?teacher=room-101-monday\n/);
+    p.child.kill('SIGINT');
+    expect(await p.exit).toBe(0);
   }, 30_000);
 
   it('a port in use: one clear line and exit code 1', async () => {

@@ -4,7 +4,7 @@
  * replaces small snapshot objects held in `$state.raw` (the ring buffer itself is never copied),
  * so a burst of 100,000 frames costs a few renders, not 100,000.
  */
-import { Capture, NO_CONNECTIONS, type CaptureOptions, type CapturedFrame, type Changes, type ConnectionRecord, type Notice } from './capture';
+import { Capture, NO_CONNECTIONS, NO_STUDENTS, type CaptureOptions, type CapturedFrame, type Changes, type ConnectionRecord, type Notice } from './capture';
 import type { InspectorMessage } from './messages';
 import { checkInspectorMessage, parseInspectorMessage, type ParseResult } from './messages';
 import type { RingBuffer } from './ring-buffer';
@@ -90,6 +90,7 @@ export class CaptureStore {
   #dropped = $state(0);
   #hello = $state.raw<Capture['hello']>(null);
   #refused = $state.raw<Capture['refused']>([]);
+  #students = $state.raw<Capture['students']>(NO_STUDENTS);
   #paused = $state(false);
   /** Frames captured since the view was paused (counted, not shown). */
   #arrived = $state(0);
@@ -146,6 +147,11 @@ export class CaptureStore {
 
   get hello(): Capture['hello'] {
     return this.#hello;
+  }
+
+  /** The teacher's view (class mode): the students, by session. */
+  get students(): Capture['students'] {
+    return this.#students;
   }
 
   /** Upgrade requests of this session the server refused (status and reason), newest last. */
@@ -234,6 +240,7 @@ export class CaptureStore {
     if (pending.connections) {
       this.#connections = this.#capture.connectionsSnapshot();
       this.#hello = this.#capture.hello;
+      this.#students = this.#capture.students;
     }
     if (pending.notices) {
       this.#notices = this.#capture.notices;

@@ -18,6 +18,7 @@ import type {
   ReadMessage,
   RefusedMessage,
   SocketErrorMessage,
+  StudentInfo,
 } from './messages';
 import { bytesFromHex, connNumberFromTarget } from './messages';
 import { faultOfFrame } from './frame-fault';
@@ -116,6 +117,7 @@ const MAX_NOTICES = 50;
 const MAX_DROPPED = 1_000;
 
 export const NO_CONNECTIONS: ReadonlyMap<number, ConnectionRecord> = new Map();
+export const NO_STUDENTS: ReadonlyMap<string, StudentInfo> = new Map();
 
 export class Capture {
   #frames: RingBuffer<CapturedFrame>;
@@ -127,6 +129,8 @@ export class Capture {
   /** The `dropped` notices (the newest MAX_DROPPED), kept for a saved capture: where its record may have gaps. */
   #droppedLog: DroppedMessage[] = [];
   #hello: Extract<InspectorMessage, { type: 'hello' }> | null = null;
+  /** The teacher's view (class mode): the students by session. */
+  #students = new Map<string, StudentInfo>();
   /** The server time `since` counts from: the hello's, or the first message's if none came first. */
   #epoch: number | null = null;
 
@@ -176,6 +180,11 @@ export class Capture {
     return this.#hello;
   }
 
+  /** The students the teacher's view heard of (`hello.students`, `student`), by session. */
+  get students(): ReadonlyMap<string, StudentInfo> {
+    return this.#students;
+  }
+
   /** The newest connection the page numbered `label` (its timeline id). */
   connectionByLabel(label: number): ConnectionRecord | null {
     let found: ConnectionRecord | null = null;
@@ -223,8 +232,15 @@ export class Capture {
       case 'hello':
         this.#hello = message;
         for (const info of message.connections) this.#open(info);
+        if (message.students) this.#students = new Map(message.students.map((student) => [student.session, student]));
         changes.connections = true;
         break;
+      case 'student': {
+        const { type: _type, t: _t, wall: _wall, ...student } = message;
+        this.#students = new Map(this.#students).set(student.session, student);
+        changes.connections = true;
+        break;
+      }
       case 'open':
         this.#open(message);
         changes.connections = true;

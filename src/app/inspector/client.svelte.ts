@@ -8,7 +8,7 @@ import { openSocket, type CreateSocket, type PageSocket } from '../socket/socket
 import { CaptureStore, type Schedule } from './capture.svelte';
 import type { CaptureOptions } from './capture';
 import { inspectorUrl, PendingCommands, type CommandResult } from './commands';
-import type { CommandAction, InspectorMessage } from './messages';
+import type { BroadcastAckMessage, CommandAction, InspectorMessage } from './messages';
 
 export { inspectorUrl, type CommandResult };
 
@@ -19,6 +19,8 @@ export interface InspectorOptions extends CaptureOptions {
   all?: boolean;
   /** How long a command waits for the server's ack (ms). */
   commandTimeout?: number;
+  /** The student's name for the teacher's view (class mode), sent once the tap says hello; null: none. */
+  introduce?: () => string | null;
   /** Ask for batches (`?batch`, many messages per event); default true. */
   batch?: boolean;
   createSocket?: CreateSocket;
@@ -50,8 +52,11 @@ export class InspectorClient {
           const answer = (message: InspectorMessage): void => {
             if (message.type === 'hello') {
               this.#status = 'open';
+              // Class mode: this page names its student for the teacher's view.
+              const name = options.introduce?.() ?? null;
+              if (name !== null && message.classMode && !message.all) this.sendName(name);
               settle(true);
-            } else if (message.type === 'ack' || message.type === 'error') {
+            } else if (message.type === 'ack' || message.type === 'error' || message.type === 'broadcast-ack') {
               this.#pending.answer(message);
             }
           };
@@ -106,6 +111,24 @@ export class InspectorClient {
     const { id, result } = this.#pending.add();
     socket.send(JSON.stringify({ type: 'command', id, connection, ...action }));
     return result;
+  }
+
+  /** The teacher's view (`?all`): one demonstration to every open `/echo` connection on the server. */
+  broadcast(action: CommandAction): Promise<CommandResult<BroadcastAckMessage>> {
+    const socket = this.#socket;
+    if (!socket || this.#status !== 'open') {
+      return Promise.resolve({ ok: false, message: 'The inspector is not connected, so the server cannot be asked.' });
+    }
+    const { id, result } = this.#pending.add<BroadcastAckMessage>();
+    socket.send(JSON.stringify({ type: 'broadcast', id, ...action }));
+    return result;
+  }
+
+  /** Names this session's student for the teacher's view (class mode); false when the tap is not open. */
+  sendName(name: string): boolean {
+    if (!this.#socket || this.#status !== 'open') return false;
+    this.#socket.send(JSON.stringify({ type: 'name', name }));
+    return true;
   }
 
   close(): void {

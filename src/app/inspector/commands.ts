@@ -2,13 +2,16 @@
  * Commands waiting for the server's answer: each gets an id, and the `ack` or `error` with that id
  * (or a timeout, or the socket closing) settles it. Plain TypeScript, used by the inspector client.
  */
-import type { AckMessage, ErrorMessage } from './messages';
+import type { AckMessage, BroadcastAckMessage, ErrorMessage } from './messages';
 
-export type CommandResult = { ok: true; ack: AckMessage } | { ok: false; message: string };
+/** A command's answer: its `ack` (a `broadcast-ack` for a broadcast), or what went wrong. */
+export type CommandResult<A extends Answer = AckMessage> = { ok: true; ack: A } | { ok: false; message: string };
+
+type Answer = AckMessage | BroadcastAckMessage;
 
 export class PendingCommands {
   #next = 1;
-  #pending = new Map<number, { resolve: (result: CommandResult) => void; timer: ReturnType<typeof setTimeout> }>();
+  #pending = new Map<number, { resolve: (result: CommandResult<Answer>) => void; timer: ReturnType<typeof setTimeout> }>();
   #timeout: number;
 
   constructor(timeout: number) {
@@ -16,26 +19,26 @@ export class PendingCommands {
   }
 
   /** A new id and the promise its answer settles. */
-  add(): { id: number; result: Promise<CommandResult> } {
+  add<A extends Answer = AckMessage>(): { id: number; result: Promise<CommandResult<A>> } {
     const id = this.#next++;
-    const result = new Promise<CommandResult>((resolve) => {
+    const result = new Promise<CommandResult<A>>((resolve) => {
       const timer = setTimeout(() => {
         this.#pending.delete(id);
         resolve({ ok: false, message: 'The server did not answer the request in time.' });
       }, this.#timeout);
-      this.#pending.set(id, { resolve, timer });
+      this.#pending.set(id, { resolve: resolve as (result: CommandResult<Answer>) => void, timer });
     });
     return { id, result };
   }
 
   /** Settles the command an `ack` or `error` answers; false when it answers none. */
-  answer(message: AckMessage | ErrorMessage): boolean {
+  answer(message: Answer | ErrorMessage): boolean {
     if (typeof message.id !== 'number') return false;
     const pending = this.#pending.get(message.id);
     if (!pending) return false;
     this.#pending.delete(message.id);
     clearTimeout(pending.timer);
-    pending.resolve(message.type === 'ack' ? { ok: true, ack: message } : { ok: false, message: message.message });
+    pending.resolve(message.type === 'error' ? { ok: false, message: message.message } : { ok: true, ack: message });
     return true;
   }
 

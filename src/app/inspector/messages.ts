@@ -15,6 +15,11 @@ import type * as Wire from '../../wire/inspector';
 // them more leniently, for servers older than the fields they carry.
 export type {
   AckMessage,
+  BroadcastAckMessage,
+  BroadcastCommand,
+  NameCommand,
+  StudentInfo,
+  StudentMessage,
   ClosedMessage,
   Command,
   CommandAction,
@@ -83,9 +88,27 @@ const deflate = shape({ wanted: bool, why: str, offers: arrayOf(shape({ offer: s
 const subprotocol = shape({ offered: arrayOf(str), supported: arrayOf(str), chosen: nullable(str), why: str });
 const connectionFields = { ...stampFields, connection: int, path: str, session: nullable(str), peer: str, request, response, deflate: optional(deflate), subprotocol: optional(subprotocol) };
 const limits = shape({ queueCount: num, queueBytes: num, maxFrameBytes: num, maxPayload: num, maxMessage: num });
+const studentFields = { session: str, number: int, nickname: nullable(str), name: nullable(str), pages: int };
 
 const FIELDS: Record<InspectorMessage['type'], Record<string, Check>> = {
-  hello: { ...stampFields, session: nullable(str), all: bool, classMode: bool, limits, connections: arrayOf(shape(connectionFields)) },
+  hello: {
+    ...stampFields,
+    session: nullable(str),
+    all: bool,
+    classMode: bool,
+    limits,
+    connections: arrayOf(shape(connectionFields)),
+    students: optional(arrayOf(shape(studentFields))),
+  },
+  student: { ...stampFields, ...studentFields },
+  'broadcast-ack': {
+    ...stampFields,
+    id: nullable(oneOfIdTypes()),
+    action: str,
+    connections: arrayOf(int),
+    skipped: arrayOf(shape({ connection: int, reason: str })),
+    detail: str,
+  },
   open: connectionFields,
   refused: { ...stampFields, path: str, session: nullable(str), peer: str, status: int, reason: str, request, response },
   read: { ...stampFields, connection: int, direction: optional(oneOf('in', 'out')), offset: int, size: int, boundaries: arrayOf(int), bytes: optional(hex) },

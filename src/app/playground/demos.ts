@@ -101,7 +101,7 @@ export const MAX_FRAGMENTS = 16;
 
 export type DemoRequest =
   | { demo: 'ping'; payload: string }
-  | { demo: 'fragment-next'; count: number }
+  | { demo: 'fragment-next'; count: number; ping?: boolean }
   | { demo: 'close'; code: number; reason: string }
   | { demo: 'misbehave'; kind: MisbehaveKind }
   | { demo: 'flood'; count: number; size?: number };
@@ -123,7 +123,7 @@ export function demoAction(request: DemoRequest): DemoCheck {
       if (!Number.isInteger(n) || n < MIN_FRAGMENTS || n > MAX_FRAGMENTS) {
         return { ok: false, message: `Choose ${MIN_FRAGMENTS} to ${MAX_FRAGMENTS} fragments.` };
       }
-      return { ok: true, action: { action: 'fragment-next', count: n } };
+      return { ok: true, action: { action: 'fragment-next', count: n, ...(request.ping ? { ping: true } : {}) } };
     }
     case 'close': {
       if (!isValidCloseCode(request.code)) {

@@ -21,6 +21,7 @@ import { explainProxied, explainProxyRefusal } from './proxy/explain';
 import { proxyUrl } from './proxy/target';
 import { capturedFilterable } from '../components/filter/captured';
 import { FrameFinder } from '../components/filter/finder.svelte';
+import { storedStudentName } from '../class/student-name';
 
 export interface PageLocation {
   protocol: string;
@@ -104,7 +105,9 @@ export class PlaygroundState {
     this.connection = new PlaygroundConnection(options.createSocket);
     this.#capacity = options.capacity ?? DEFAULT_CAPACITY;
     this.#openInspector =
-      options.openInspector ?? ((url, session) => connectInspector(url, session, { capacity: this.#capacity }));
+      options.openInspector ??
+      // In class mode the tap names this student for the teacher's view (the name typed on the page).
+      ((url, session) => connectInspector(url, session, { capacity: this.#capacity, introduce: () => storedStudentName() }));
     this.#inspectorWait = options.inspectorWait ?? 3_000;
     this.#onsocket = options.onsocket ?? (() => {});
     this.proxy = new ProxyChoice(this.location, { fetch: options.proxyCheck });
