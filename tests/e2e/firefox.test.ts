@@ -10,9 +10,9 @@ import { builtAppDir } from './app';
 import { clickButton, connect, explanation, labelled, seen, sendText } from './pages';
 import { describePuppeteer } from './puppeteer';
 
-/** The accessible names of the frame list's rows (their visually hidden sentence). */
+/** The accessible names of the frame list's rows (their visually hidden sentence; not the sequence diagram's). */
 function rows(page: Page): Promise<string[]> {
-  return page.evaluate(() => [...document.querySelectorAll('[role="option"] .visually-hidden')].map((r) => r.textContent ?? ''));
+  return page.evaluate(() => [...document.querySelectorAll('[role="listbox"][aria-label^="Frames on the wire"] [role="option"] .visually-hidden')].map((r) => r.textContent ?? ''));
 }
 
 const text = (page: Page): Promise<string> => page.evaluate(() => document.body.innerText);

@@ -77,7 +77,7 @@ describeBrowser('the guided lesson', (suite) => {
         await selectedFrame(page).getByRole('group', { name: /Frame header bits/ }).getByRole('button', { name: /^RSV1\s*:\s*1/ }).waitFor();
       }
       if (step.id === 'violation') {
-        await page.getByRole('status').filter({ hasText: 'The browser failed the connection.' }).waitFor();
+        await page.getByRole('status').filter({ hasText: /^Chromium \d+ failed the connection, as the RFC requires\./ }).waitFor();
       }
       if (i < LESSON_STEPS.length - 1) await lesson.getByRole('button', { name: 'Next step' }).click();
     }

@@ -194,7 +194,7 @@ describe('npm start (the compiled server, plain node)', () => {
     const p = start(['--port', '0', '--quiet', '--dist', 'tests/server/no-such-dist']);
     try {
       await until(() => /http:\/\/127\.0\.0\.1:\d+\//.test(p.out()));
-      expect(p.out()).toMatch(/WebSocket endpoints: \/chat, \/conformance, \/echo, \/inspect, \/proxy/);
+      expect(p.out()).toMatch(/WebSocket endpoints: \/chat, \/compare\/websocket, \/conformance, \/echo, \/inspect, \/proxy/);
       const port = Number(/127\.0\.0\.1:(\d+)/.exec(p.out())![1]);
       const ws = await openWs(`ws://127.0.0.1:${port}/conformance`);
       ws.send(JSON.stringify({ type: 'run', target: `ws://127.0.0.1:${port}/echo`, cases: 'x.0.1,2.1' }));
