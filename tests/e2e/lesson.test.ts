@@ -57,7 +57,7 @@ describeBrowser('the guided lesson', (suite) => {
         for (const field of step.look.fields.filter((f) => f !== 'extended-payload-length' || step.id === 'lengths')) {
           const cell = grid.locator(`[data-field="${field}"]`).first();
           await cell.waitFor();
-          expect(await cell.evaluate((el) => getComputedStyle(el).boxShadow)).toMatch(/rgb\(217, 119, 6\)/);
+          expect(await cell.evaluate((el) => getComputedStyle(el).boxShadow)).toMatch(/rgba?\(217, 119, 6\b/);
         }
       } else {
         expect(look).toBe(`panel-${step.look.panel}`);

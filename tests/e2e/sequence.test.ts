@@ -82,7 +82,13 @@ describeBrowser('sequence diagram', (suite) => {
       await page.keyboard.press('ArrowDown');
       await page.keyboard.press('ArrowDown');
       await frameList(page).getByRole('option', { name: /client to server, .*“Hello”/, selected: true }).waitFor();
-      await page.getByRole('region', { name: 'Frames on the wire' }).screenshot({ path: `${screenshotDir}sequence${scheme === 'dark' ? '-dark' : ''}.png` });
+      // The frame list and the diagram under it, together (page coordinates).
+      const clip = await page.evaluate(() => {
+        const a = document.querySelector('section[aria-labelledby="frames-title"]')!.getBoundingClientRect();
+        const b = document.querySelector('section[aria-labelledby="sequence-title"]')!.getBoundingClientRect();
+        return { x: a.x - 4, y: a.y + window.scrollY - 4, width: a.width + 8, height: b.bottom - a.top + 8 };
+      });
+      await page.screenshot({ path: `${screenshotDir}sequence${scheme === 'dark' ? '-dark' : ''}.png`, fullPage: true, clip });
 
       if (scheme === 'light') {
         // Export as SVG: a file with the lanes and one arrow per row.
