@@ -156,7 +156,7 @@ describe('--record DIR, in the server', () => {
       ws.close(1000, 'bye');
       await new Promise((resolve) => ws.once('close', resolve));
       await eventually(() => readdirSync(dir).filter((f) => !before.has(f) && f.includes('-proxy-')).length === 2, 10_000, 'the proxied connection\u2019s files');
-      const name = readdirSync(dir).find((f) => !before.has(f) && f.endsWith('.json'))!;
+      const name = readdirSync(dir).find((f) => !before.has(f) && f.includes('-proxy-') && f.endsWith('.json'))!;
       const parsed = parseCapture(readFileSync(path.join(dir, name), 'utf8'));
       if (!parsed.ok) throw new Error(parsed.error.message);
       const conn = parsed.capture.connections[0]!;
