@@ -155,8 +155,10 @@ describe('--record DIR, in the server', () => {
       await new Promise((resolve) => ws.once('message', resolve));
       ws.close(1000, 'bye');
       await new Promise((resolve) => ws.once('close', resolve));
-      await eventually(() => readdirSync(dir).filter((f) => !before.has(f) && f.includes('-proxy-')).length === 2, 10_000, 'the proxied connection\u2019s files');
-      const name = readdirSync(dir).find((f) => !before.has(f) && f.includes('-proxy-') && f.endsWith('.json'))!;
+      // Files are written as hidden `.NAME.partial`, then renamed: wait for the two final names.
+      const finished = (f: string): boolean => !before.has(f) && !f.startsWith('.') && f.includes('-proxy-');
+      await eventually(() => readdirSync(dir).filter(finished).length === 2, 10_000, 'the proxied connection\u2019s files');
+      const name = readdirSync(dir).find((f) => finished(f) && f.endsWith('.json'))!;
       const parsed = parseCapture(readFileSync(path.join(dir, name), 'utf8'));
       if (!parsed.ok) throw new Error(parsed.error.message);
       const conn = parsed.capture.connections[0]!;
@@ -171,14 +173,16 @@ describe('--record DIR, in the server', () => {
   });
 
   it('records a client\u2019s fault where the server found it', async () => {
-    const before = readdirSync(dir).length;
+    // Only finished files: each is written as a hidden `.NAME.partial` first, then renamed.
+    const written = (): string[] => readdirSync(dir).filter((f) => !f.startsWith('.'));
+    const before = written().length;
     const raw = await Raw.open(port, '/echo?session=rec2');
     raw.write(frame(1, 'ok', true, 0, Buffer.from([1, 2, 3, 4])));
     raw.write(Buffer.concat([Buffer.from([0x81, 8]), Buffer.from('unmasked')])); // MASK=0 from a client (RFC 6455 §5.1)
     await raw.until(() => raw.close !== null, 3_000, 'the server\u2019s close');
     raw.socket.end();
-    await eventually(() => readdirSync(dir).length >= before + 2, 10_000);
-    const newest = readdirSync(dir).filter((f) => f.endsWith('.pcapng')).sort().map((f) => path.join(dir, f));
+    await eventually(() => written().length >= before + 2, 10_000);
+    const newest = written().filter((f) => f.endsWith('.pcapng')).sort().map((f) => path.join(dir, f));
     const reports = newest.map((f) => importCapture(readFileSync(f)));
     const faulty = reports.find((r) => r.connections[0]!.faults.length > 0)!;
     expect(faulty.connections[0]!.faults.map((f) => [f.dir, f.fault.rule])).toEqual([['c2s', 'mask-required']]);
