@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import type { Frame } from '../../src/protocol';
 
-type Json = Record<string, unknown>;
+export type Json = Record<string, unknown>;
 export const list = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
 export interface Decoded {

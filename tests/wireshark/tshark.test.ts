@@ -20,9 +20,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { decodeFrames, type Frame } from '../../src/protocol';
+import { decodeFrames } from '../../src/protocol';
 import { createFramescopeServer, type FramescopeServer } from '../../server/index';
 import { frame, Raw } from '../abuse/helpers';
+import { fromCodec, fromTshark, list, type Decoded, type Json } from './dissect';
 
 const CI = process.env.CI === 'true' || process.env.CI === '1';
 const tsharkVersion = spawnSync('tshark', ['--version'], { encoding: 'utf8' });
@@ -47,52 +48,6 @@ if (!haveTshark) {
 }
 
 // ---- what each decoder says about a frame ---------------------------------------------------
-
-interface Decoded {
-  fin: boolean;
-  rsv: number;
-  opcode: number;
-  masked: boolean;
-  payloadLength: number;
-  /** 7, 16 or 64: the form the length was written in. */
-  lengthForm: number;
-  maskingKey: string | null;
-  /** Unmasked payload, hex. */
-  payload: string;
-}
-
-function fromCodec(f: Frame): Decoded {
-  return {
-    fin: f.fin,
-    rsv: (f.rsv1 ? 4 : 0) | (f.rsv2 ? 2 : 0) | (f.rsv3 ? 1 : 0),
-    opcode: f.opcode,
-    masked: f.masked,
-    payloadLength: f.payloadLength,
-    lengthForm: f.lengthForm,
-    maskingKey: f.maskingKey ? Buffer.from(f.maskingKey).toString('hex') : null,
-    payload: Buffer.from(f.payload).toString('hex'),
-  };
-}
-
-type Json = Record<string, unknown>;
-const list = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
-
-function fromTshark(ws: Json): Decoded {
-  const str = (k: string): string => String(ws[k] ?? '');
-  const len7 = Number(str('websocket.payload_length'));
-  const payloadLength = len7 === 126 ? Number(str('websocket.payload_length_ext_16')) : len7 === 127 ? Number(str('websocket.payload_length_ext_64')) : len7;
-  const raw = ws['websocket.payload_raw'] as [string, ...unknown[]] | undefined;
-  return {
-    fin: str('websocket.fin') === '1',
-    rsv: Number(str('websocket.rsv')),
-    opcode: Number(str('websocket.opcode')),
-    masked: str('websocket.mask') === '1',
-    payloadLength,
-    lengthForm: len7 === 126 ? 16 : len7 === 127 ? 64 : 7,
-    maskingKey: ws['websocket.masking_key'] === undefined ? null : str('websocket.masking_key').replace(/:/g, '').toLowerCase(),
-    payload: raw ? raw[0].toLowerCase() : '',
-  };
-}
 
 /** Every expert item and malformed marker under `node`: [severity, message]. */
 function experts(node: unknown, out: [number, string][] = []): [number, string][] {
