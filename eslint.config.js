@@ -66,7 +66,7 @@ const protocolProperties = [
 ];
 
 export default defineConfig(
-  { ignores: ['dist/', 'dist-server/', 'node_modules/', 'coverage/', 'static/', 'test-results/', 'docs/screenshots/'] },
+  { ignores: ['src/paraglide/', 'dist/', 'dist-server/', 'node_modules/', 'coverage/', 'static/', 'test-results/', 'docs/screenshots/'] },
 
   js.configs.recommended,
   tseslint.configs.recommended,

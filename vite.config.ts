@@ -1,3 +1,4 @@
+import { paraglideVitePlugin } from '@inlang/paraglide-js';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig, type Plugin } from 'vite';
 import { framescopeDevPlugin, optionsFromEnv } from './server/vite-plugin.ts';
@@ -24,6 +25,9 @@ function classicScriptForFileUrls(): Plugin {
 
 export default defineConfig({
   plugins: [
+    // The message catalogues (messages/<locale>/<area>.json) compiled to src/paraglide/ on start
+    // and on every change; `npm run i18n` does the same outside Vite (svelte-check, tsc).
+    paraglideVitePlugin({ project: './project.inlang', outdir: './src/paraglide', emitTsDeclarations: true }),
     svelte(),
     classicScriptForFileUrls(),
     // /echo, /chat, /inspect on the dev and preview servers' own port (server/vite-plugin.ts);

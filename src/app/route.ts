@@ -2,6 +2,7 @@
  * Hash routes (`#/`, `#/decode`, `#/chat`, `#/compare`, `#/conformance`): pure parsing, so the static build works from any
  * file host and the logic is testable without a browser.
  */
+import * as m from '../paraglide/messages.js';
 
 export type RouteName = 'playground' | 'lesson' | 'decode' | 'chat' | 'compare' | 'conformance' | 'class';
 
@@ -9,20 +10,20 @@ export interface RouteInfo {
   name: RouteName;
   /** The path after `#`, as written in links. */
   path: string;
-  /** The page's name in the navigation and the document title. */
-  label: string;
+  /** The page's name in the navigation and the document title, in the reader's language. */
+  label: () => string;
   /** Left out of the navigation (the teacher's page: reached by the link the server prints). */
   hidden?: boolean;
 }
 
 export const ROUTES: readonly RouteInfo[] = [
-  { name: 'playground', path: '/', label: 'Playground' },
-  { name: 'lesson', path: '/lesson', label: 'Lesson' },
-  { name: 'decode', path: '/decode', label: 'Decoder' },
-  { name: 'chat', path: '/chat', label: 'Chat room' },
-  { name: 'compare', path: '/compare', label: 'Why WebSocket' },
-  { name: 'conformance', path: '/conformance', label: 'Conformance' },
-  { name: 'class', path: '/class', label: 'Class', hidden: true },
+  { name: 'playground', path: '/', label: m.app_nav_playground },
+  { name: 'lesson', path: '/lesson', label: m.app_nav_lesson },
+  { name: 'decode', path: '/decode', label: m.app_nav_decode },
+  { name: 'chat', path: '/chat', label: m.app_nav_chat },
+  { name: 'compare', path: '/compare', label: m.app_nav_compare },
+  { name: 'conformance', path: '/conformance', label: m.app_nav_conformance },
+  { name: 'class', path: '/class', label: m.app_nav_class, hidden: true },
 ];
 
 export interface Route {
@@ -62,5 +63,5 @@ export function hrefFor(name: RouteName, query: Readonly<Record<string, string>>
 
 /** The page's label, or null for `not-found`. */
 export function labelOf(name: Route['name']): string | null {
-  return ROUTES.find((route) => route.name === name)?.label ?? null;
+  return ROUTES.find((route) => route.name === name)?.label() ?? null;
 }

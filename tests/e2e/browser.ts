@@ -79,7 +79,8 @@ export function describeBrowser(name: string, fn: (suite: BrowserSuite) => void)
         return browser;
       },
       async newPage(options = {}) {
-        const context = await suite.browser.newContext({ viewport: VIEWPORT, ...options });
+        // English unless a test asks for another language (the page follows the browser's).
+        const context = await suite.browser.newContext({ viewport: VIEWPORT, locale: 'en-US', ...options });
         const page = await context.newPage();
         const errors: string[] = [];
         page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));

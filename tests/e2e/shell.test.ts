@@ -73,4 +73,35 @@ describeBrowser('app shell (static build)', (suite) => {
     await page.screenshot({ path: `${screenshots}shell-dark.png` });
     expect(errors).toEqual([]);
   });
+
+  it('speaks the browser\'s language, switches in the header without a reload, and keeps the choice', async () => {
+    // A browser set to Chinese opens in Chinese: <html lang>, the navigation, the title.
+    const { page, errors } = await suite.open(app.url('#/decode'), { locale: 'zh-CN' });
+    await page.getByRole('navigation', { name: '页面' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
+    expect(await page.title()).toBe('解码器 · Framescope');
+    expect(await page.getByRole('link', { name: '聊天室', exact: true }).count()).toBe(1);
+    const font = await page.evaluate(() => getComputedStyle(document.body).fontFamily);
+    expect(font).toMatch(/PingFang SC|Noto Sans CJK SC/);
+
+    // The switch, named in both languages' way: English, without a reload (the page keeps its state).
+    await page.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
+    await page.getByRole('combobox', { name: '语言' }).selectOption('en');
+    await page.getByRole('navigation', { name: 'Pages' }).waitFor();
+    expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+    expect(await page.title()).toBe('Decoder · Framescope');
+    expect(new URL(page.url()).searchParams.get('lang')).toBe('en');
+    expect(new URL(page.url()).hash).toBe('#/decode');
+
+    // Kept in localStorage: the same browser comes back in English without ?lang=.
+    await page.goto(app.url('#/'));
+    await page.getByRole('navigation', { name: 'Pages' }).waitFor();
+    expect(await page.evaluate(() => localStorage.getItem('framescope.lang'))).toBe('en');
+
+    // A shared link's ?lang= wins over both.
+    await page.goto(app.url('#/').replace('index.html', 'index.html?lang=zh-CN'));
+    await page.getByRole('navigation', { name: '页面' }).waitFor();
+    expect(errors.filter((error) => !/WebSocket connection to|Failed to load resource/.test(error))).toEqual([]);
+  });
 });

@@ -2,8 +2,22 @@
  * Number formatting for views that draw many numbers (frame rows, reads): shared Intl formatters,
  * since `toLocaleString()` builds a new one on every call.
  */
-const COUNT = new Intl.NumberFormat('en-US');
-const ONE_DECIMAL = new Intl.NumberFormat('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+import { getLocale } from '../../paraglide/runtime.js';
+
+/** One formatter per language and style, made on first use. */
+const formatters = new Map<string, Intl.NumberFormat>();
+function formatter(style: 'count' | 'one-decimal'): Intl.NumberFormat {
+  const locale = getLocale();
+  const key = `${locale} ${style}`;
+  let made = formatters.get(key);
+  if (!made) {
+    made = new Intl.NumberFormat(locale, style === 'count' ? {} : { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+    formatters.set(key, made);
+  }
+  return made;
+}
+const COUNT = { format: (n: number): string => formatter('count').format(n) };
+const ONE_DECIMAL = { format: (n: number): string => formatter('one-decimal').format(n) };
 
 /** 1234567 → "1,234,567". */
 export function formatCount(n: number): string {
