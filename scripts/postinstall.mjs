@@ -1,5 +1,6 @@
 // After `npm install`: compile the message catalogues into src/paraglide/ (docs/i18n.md), so
-// `npm test` and an editor find them at once. A serving-only install (`npm ci --omit=dev`) has
+// `npm test` and an editor find them at once (package.json runs this file where it exists: a
+// copy of the built tree has none). A serving-only install (`npm ci --omit=dev`) has
 // no Paraglide and no app sources to compile for: it skips, and says so.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
