@@ -8,6 +8,7 @@ import { Capture, NO_CONNECTIONS, NO_STUDENTS, type CaptureOptions, type Capture
 import type { InspectorMessage } from './messages';
 import { checkInspectorMessage, parseInspectorMessage, type ParseResult } from './messages';
 import type { RingBuffer } from './ring-buffer';
+import * as m from '../../paraglide/messages.js';
 import type { CaptureFile, CaptureMeta } from '../../capture';
 import { captureFile } from './export';
 
@@ -187,7 +188,7 @@ export class CaptureStore {
       values = null;
     }
     if (!Array.isArray(values)) {
-      this.#ingestParsed({ ok: false, error: `not a JSON array of messages: ${text.slice(0, 60)}` }, now);
+      this.#ingestParsed({ ok: false, error: m.inspector_not_json_array({ text: text.slice(0, 60) }) }, now);
       return;
     }
     for (const value of values) {

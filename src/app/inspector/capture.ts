@@ -5,6 +5,8 @@
  * (capture.svelte.ts) wraps it, tests drive it directly.
  */
 import { opcodeInfo, type Fault } from '../../protocol';
+import * as m from '../../paraglide/messages.js';
+import { formatCount } from '../components/format';
 import type {
   ClosedMessage,
   ConnectionInfo,
@@ -247,7 +249,7 @@ export class Capture {
         break;
       case 'refused':
         this.#refused = [...this.#refused.slice(-19), message];
-        this.#notice(message.t, 'refused', `The server refused ${message.request.url}: ${message.status} ${message.reason}`);
+        this.#notice(message.t, 'refused', () => m.inspector_notice_refused({ url: message.request.url, status: message.status, reason: message.reason }));
         changes.notices = true;
         changes.connections = true;
         break;
@@ -296,7 +298,7 @@ export class Capture {
       case 'socket-error': {
         const record = this.#connections.get(message.connection);
         if (record) record.socketErrors = [...record.socketErrors.slice(-9), message];
-        this.#notice(message.t, 'socket-error', `Socket error on connection ${message.connection}: ${message.message}`);
+        this.#notice(message.t, 'socket-error', () => m.inspector_notice_socket_error({ connection: message.connection, message: message.message }));
         changes.connections = true;
         changes.notices = true;
         break;
@@ -304,21 +306,18 @@ export class Capture {
       case 'dropped':
         this.#dropped += message.count;
         this.#droppedLog = [...this.#droppedLog.slice(-(MAX_DROPPED - 1)), message];
-        this.#notice(
-          message.t,
-          'dropped',
-          message.reason === 'rate'
-            ? `${message.count.toLocaleString('en-US')} inspector event${message.count === 1 ? '' : 's'} skipped: the connections sent more frames per second than the server reports to a page, so it skipped these to keep the echo fast.`
-            : `${message.count.toLocaleString('en-US')} inspector event${message.count === 1 ? '' : 's'} dropped: the page fell behind and the server's queue for it was full. The echo itself was not slowed.`,
-        );
+        this.#notice(message.t, 'dropped', () => {
+          const said = { count: message.count, shown: formatCount(message.count) };
+          return message.reason === 'rate' ? m.inspector_notice_skipped(said) : m.inspector_notice_dropped(said);
+        });
         changes.notices = true;
         break;
       case 'ack':
-        this.#notice(message.t, 'ack', message.detail);
+        this.#notice(message.t, 'ack', () => message.detail);
         changes.notices = true;
         break;
       case 'error':
-        this.#notice(message.t, 'error', `The server could not do that: ${message.message}`);
+        this.#notice(message.t, 'error', () => m.inspector_notice_error({ message: message.message }));
         changes.notices = true;
         break;
       case 'flood': {
@@ -335,11 +334,19 @@ export class Capture {
 
   /** A message that did not parse: counted as a notice, never a crash. */
   invalid(error: string, t: number): void {
-    this.#notice(t, 'invalid', `Ignored a message from the inspector: ${error}`);
+    this.#notice(t, 'invalid', () => m.inspector_notice_invalid({ error }));
   }
 
-  #notice(t: number, kind: Notice['kind'], text: string): void {
-    this.#notices = [...this.#notices.slice(-(MAX_NOTICES - 1)), { t, kind, text }];
+  /** `text` is read when the notice is shown, in the page's language then. */
+  #notice(t: number, kind: Notice['kind'], text: () => string): void {
+    const notice: Notice = {
+      t,
+      kind,
+      get text() {
+        return text();
+      },
+    };
+    this.#notices = [...this.#notices.slice(-(MAX_NOTICES - 1)), notice];
   }
 
   #open(info: ConnectionInfo): void {

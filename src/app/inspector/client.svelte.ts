@@ -9,6 +9,8 @@ import { CaptureStore, type Schedule } from './capture.svelte';
 import type { CaptureOptions } from './capture';
 import { inspectorUrl, PendingCommands, type CommandResult } from './commands';
 import type { BroadcastAckMessage, CommandAction, InspectorMessage } from './messages';
+import * as m from '../../paraglide/messages.js';
+import { refusal } from './commands';
 
 export { inspectorUrl, type CommandResult };
 
@@ -31,7 +33,7 @@ export class InspectorClient {
   readonly capture: CaptureStore;
   readonly url: string;
   #status = $state<InspectorStatus>('connecting');
-  #error = $state<string | null>(null);
+  #error = $state<(() => string) | null>(null);
   #socket: PageSocket | null = null;
   #pending: PendingCommands;
   #ready: Promise<boolean>;
@@ -71,9 +73,9 @@ export class InspectorClient {
         close: () => {
           const wasOpen = this.#status === 'open';
           this.#status = wasOpen ? 'closed' : 'unavailable';
-          if (!wasOpen) this.#error ??= 'No inspector at this address (is this page served by the Framescope server?).';
+          if (!wasOpen) this.#error ??= m.inspector_unavailable;
           settle(false);
-          this.#pending.fail('The inspector connection closed before the server answered.');
+          this.#pending.fail(m.inspector_closed_early());
           this.capture.flush();
         },
       },
@@ -81,7 +83,8 @@ export class InspectorClient {
     );
     if (!opened.ok) {
       this.#status = 'unavailable';
-      this.#error = opened.message;
+      const why = opened.message;
+      this.#error = () => why;
       settle(false);
       return;
     }
@@ -94,7 +97,7 @@ export class InspectorClient {
   }
 
   get error(): string | null {
-    return this.#error;
+    return this.#error?.() ?? null;
   }
 
   /** Resolves true once the server said hello (the tap is live), false if it failed. */
@@ -106,7 +109,7 @@ export class InspectorClient {
   command(connection: number, action: CommandAction): Promise<CommandResult> {
     const socket = this.#socket;
     if (!socket || this.#status !== 'open') {
-      return Promise.resolve({ ok: false, message: 'The inspector is not connected, so the server cannot be asked.' });
+      return Promise.resolve(refusal(m.inspector_not_connected));
     }
     const { id, result } = this.#pending.add();
     socket.send(JSON.stringify({ type: 'command', id, connection, ...action }));
@@ -117,7 +120,7 @@ export class InspectorClient {
   broadcast(action: CommandAction): Promise<CommandResult<BroadcastAckMessage>> {
     const socket = this.#socket;
     if (!socket || this.#status !== 'open') {
-      return Promise.resolve({ ok: false, message: 'The inspector is not connected, so the server cannot be asked.' });
+      return Promise.resolve(refusal(m.inspector_not_connected));
     }
     const { id, result } = this.#pending.add<BroadcastAckMessage>();
     socket.send(JSON.stringify({ type: 'broadcast', id, ...action }));
@@ -132,7 +135,7 @@ export class InspectorClient {
   }
 
   close(): void {
-    this.#socket?.close(1000, 'page closed');
+    this.#socket?.close(1000, m.inspector_close_reason());
   }
 }
 

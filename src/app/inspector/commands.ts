@@ -3,9 +3,20 @@
  * (or a timeout, or the socket closing) settles it. Plain TypeScript, used by the inspector client.
  */
 import type { AckMessage, BroadcastAckMessage, ErrorMessage } from './messages';
+import * as m from '../../paraglide/messages.js';
 
 /** A command's answer: its `ack` (a `broadcast-ack` for a broadcast), or what went wrong. */
 export type CommandResult<A extends Answer = AckMessage> = { ok: true; ack: A } | { ok: false; message: string };
+
+/** A failed command whose sentence is read in the page's language when shown. */
+export function refusal(message: () => string): { ok: false; readonly message: string } {
+  return {
+    ok: false,
+    get message() {
+      return message();
+    },
+  };
+}
 
 type Answer = AckMessage | BroadcastAckMessage;
 
@@ -24,7 +35,7 @@ export class PendingCommands {
     const result = new Promise<CommandResult<A>>((resolve) => {
       const timer = setTimeout(() => {
         this.#pending.delete(id);
-        resolve({ ok: false, message: 'The server did not answer the request in time.' });
+        resolve(refusal(m.inspector_timeout));
       }, this.#timeout);
       this.#pending.set(id, { resolve: resolve as (result: CommandResult<Answer>) => void, timer });
     });

@@ -10,6 +10,7 @@
 
 import { allocatePooled, FAULT_RULES, type FaultDetails, type FaultRule } from '../../protocol';
 import type * as Wire from '../../wire/inspector';
+import * as m from '../../paraglide/messages.js';
 
 // The message types are shared with the server (src/wire/inspector.ts); the page reads two of
 // them more leniently, for servers older than the fields they carry.
@@ -265,20 +266,20 @@ export function parseInspectorMessage(text: string): ParseResult {
   try {
     value = JSON.parse(text);
   } catch {
-    return { ok: false, error: `not JSON: ${text.slice(0, 60)}` };
+    return { ok: false, error: m.inspector_not_json({ text: text.slice(0, 60) }) };
   }
   return checkInspectorMessage(value);
 }
 
 /** Checks one parsed value as an inspector message (an element of a batch, or a whole message). */
 export function checkInspectorMessage(value: unknown): ParseResult {
-  if (!isObject(value)) return { ok: false, error: 'not a JSON object' };
+  if (!isObject(value)) return { ok: false, error: m.inspector_not_object() };
   const type = value.type;
   if (typeof type !== 'string' || !Object.hasOwn(FIELDS, type)) {
-    return { ok: false, error: `unknown message type ${JSON.stringify(type)}`, unknown: typeof type === 'string' };
+    return { ok: false, error: m.inspector_unknown_type({ type: String(JSON.stringify(type)) }), unknown: typeof type === 'string' };
   }
   const bad = problem(value, FIELDS[type as InspectorMessage['type']]) ?? (type === 'fault' ? faultDetailProblem(value) : null);
-  if (bad !== null) return { ok: false, error: `${type} message with a missing or malformed "${bad}"` };
+  if (bad !== null) return { ok: false, error: m.inspector_malformed_field({ type, field: bad }) };
   return { ok: true, message: value as unknown as InspectorMessage };
 }
 

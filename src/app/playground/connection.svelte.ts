@@ -2,11 +2,13 @@
  * The page's own WebSocket: the browser's real `WebSocket`, wrapped so every readyState step and
  * browser event lands in a timeline. Reconnecting starts a new timeline; the old ones stay.
  */
+import * as m from '../../paraglide/messages.js';
 import { throttled } from '../inspector/capture.svelte';
 import { RingBuffer } from '../inspector/ring-buffer';
 import { createBrowserSocket, openSocket, type CreateSocket, type PageSocket, type SocketOptions } from '../socket/socket';
 import { createTimeline, reduceTimelineBatch, type Timeline, type TimelineInput } from '../socket/timeline';
 import { checkCloseRequest } from './close-codes';
+import { refusal } from './said';
 import type { Outgoing } from './composer';
 
 export interface ConnectionClock {
@@ -181,7 +183,7 @@ export class PlaygroundConnection {
           if (typeof Blob !== 'undefined' && data instanceof Blob) {
             // binaryType 'blob': the bytes are behind a promise (blob.arrayBuffer()); the event knows only the size.
             this.#apply(id, { type: 'message', t: at, kind: 'binary', size: data.size });
-            this.#record({ timeline: id, direction: 'received', t: at, kind: 'binary', size: data.size, preview: `Blob (${data.size} bytes; read with await event.data.arrayBuffer())`, carried: 'Blob' });
+            this.#record({ timeline: id, direction: 'received', t: at, kind: 'binary', size: data.size, preview: m.playground_blob_preview({ size: data.size }), carried: 'Blob' });
             return;
           }
           const bytes = typeof data === 'string' ? null : new Uint8Array(data as ArrayBuffer);
@@ -201,7 +203,10 @@ export class PlaygroundConnection {
       this.#createSocket,
       options,
     );
-    if (!opened.ok) return { ok: false, message: `The browser refused the URL: ${opened.message}` };
+    if (!opened.ok) {
+      const why = opened.message;
+      return refusal(() => m.playground_url_refused({ message: why }));
+    }
     const socket = opened.socket;
     this.#t0 = t0;
     this.#socket = socket;
@@ -227,19 +232,16 @@ export class PlaygroundConnection {
     const socket = this.#socket;
     const t = this.#t();
     if (!socket || this.state !== 'OPEN') {
-      const message =
-        this.state === 'CONNECTING'
-          ? 'Not yet: the socket is CONNECTING (send() now would throw InvalidStateError).'
-          : 'Not connected: connect first. (After CLOSING, send() discards the data.)';
-      if (socket && this.current) this.#apply(this.current.id, { type: 'refused', t, message }, true);
-      return { ok: false, message };
+      const said = this.state === 'CONNECTING' ? m.playground_send_connecting : m.playground_send_not_connected;
+      if (socket && this.current) this.#apply(this.current.id, { type: 'refused', t, message: said() }, true);
+      return refusal(said);
     }
     try {
       socket.send(outgoing.data as string | Uint8Array<ArrayBuffer>);
     } catch (error) {
-      const message = `send() threw: ${error instanceof Error ? error.message : String(error)}`;
-      this.#apply(this.current!.id, { type: 'refused', t, message }, true);
-      return { ok: false, message };
+      const why = error instanceof Error ? error.message : String(error);
+      this.#apply(this.current!.id, { type: 'refused', t, message: m.playground_send_threw({ message: why }) }, true);
+      return refusal(() => m.playground_send_threw({ message: why }));
     }
     this.#lastBuffered = socket.bufferedAmount;
     this.#apply(this.current!.id, { type: 'send', t, kind: outgoing.kind, size: outgoing.size, bufferedAmount: this.#lastBuffered });
@@ -258,14 +260,15 @@ export class PlaygroundConnection {
   close(code: number, reason: string): ActionResult {
     const socket = this.#socket;
     if (!socket || !(this.state === 'OPEN' || this.state === 'CONNECTING')) {
-      return { ok: false, message: 'Nothing to close: the socket is not open.' };
+      return refusal(m.playground_close_nothing);
     }
     const check = checkCloseRequest(code, reason);
     if (!check.ok) return check;
     try {
       socket.close(code, reason);
     } catch (error) {
-      return { ok: false, message: `close() threw: ${error instanceof Error ? error.message : String(error)}` };
+      const why = error instanceof Error ? error.message : String(error);
+      return refusal(() => m.playground_close_threw({ message: why }));
     }
     this.#apply(this.current!.id, { type: 'close-called', t: this.#t(), code, reason }, true);
     return { ok: true };
@@ -312,7 +315,7 @@ export class PlaygroundConnection {
   destroy(): void {
     const socket = this.#socket;
     this.#detach();
-    if (socket && (socket.readyState === 0 || socket.readyState === 1)) socket.close(1000, 'page closed');
+    if (socket && (socket.readyState === 0 || socket.readyState === 1)) socket.close(1000, m.playground_close_reason_page_closed());
   }
 
   #t(): number {

@@ -3,6 +3,7 @@
  * the inspector client and its capture, the selected frame, and the demonstrations asked for.
  * The components read it; they hold only their own form fields.
  */
+import * as m from '../../paraglide/messages.js';
 import { connectInspector, readyWithin, type InspectorClient } from '../inspector/client.svelte';
 import type { CapturedFrame, ConnectionRecord } from '../inspector/capture';
 import { DEFAULT_CAPACITY } from '../inspector/capture';
@@ -22,6 +23,7 @@ import { proxyUrl } from './proxy/target';
 import { capturedFilterable } from '../components/filter/captured';
 import { FrameFinder } from '../components/filter/finder.svelte';
 import { storedStudentName } from '../class/student-name';
+import { refusal } from './said';
 
 export interface PageLocation {
   protocol: string;
@@ -92,7 +94,8 @@ export class PlaygroundState {
   #misbehaved = $state.raw<Readonly<Record<number, Misbehaved>>>({});
   readonly browser: BrowserName;
   #settleMs: number;
-  #notice = $state<string | null>(null);
+  /** Read when shown, so it follows the page's language. */
+  #notice = $state<(() => string) | null>(null);
   #connecting = $state(false);
   #compression = $state(false);
   #openInspector: (url: string, session: string) => InspectorClient;
@@ -174,7 +177,7 @@ export class PlaygroundState {
 
   /** A message about the last Connect or demonstration (shown beside the controls). */
   get notice(): string | null {
-    return this.#notice;
+    return this.#notice?.() ?? null;
   }
 
   get capacity(): number {
@@ -362,7 +365,7 @@ export class PlaygroundState {
   async connect(): Promise<ActionResult> {
     const target = resolveTarget(this.#url, this.location, this.session, this.connection.nextId, { deflate: this.#compression });
     if (!target.ok) {
-      this.#notice = target.message;
+      this.#notice = () => target.message;
       return target;
     }
     let ours = target.ours;
@@ -378,7 +381,7 @@ export class PlaygroundState {
         ours = true;
         this.#proxied = true;
       } else if (check.state === 'refused') {
-        this.#notice = `${target.host} is not this page’s server and Framescope may not watch it (${check.reason}), so you see messages only.`;
+        this.#notice = () => m.playground_notice_proxy_refused({ host: target.host, reason: check.reason });
       }
     }
     if (ours) {
@@ -387,19 +390,18 @@ export class PlaygroundState {
       this.#connecting = false;
       if (!ready) {
         ours = false;
-        this.#notice =
-          this.#inspector?.error ??
-          'The inspector did not answer, so this connection shows messages only (no frames).';
+        const inspector = this.#inspector;
+        this.#notice = () => inspector?.error ?? m.playground_notice_no_inspector();
         if (this.#proxied) {
           url = target.url;
           this.#proxied = false;
         }
       }
     } else {
-      this.#notice ??= `${target.host} is not this page\u2019s server: the browser hides frames from scripts, so you see messages only (no inspector tap).`;
+      this.#notice ??= () => m.playground_notice_foreign({ host: target.host });
     }
     const result = this.connection.connect(url, ours, { protocols: parseProtocols(this.subprotocols), binaryType: this.#binaryType });
-    if (!result.ok) this.#notice = result.message;
+    if (!result.ok) this.#notice = () => result.message;
     const socket = this.connection.socket;
     if (result.ok && socket) this.#onsocket(socket);
     return result;
@@ -407,7 +409,7 @@ export class PlaygroundState {
 
   disconnect(code: number, reason: string): ActionResult {
     const result = this.connection.close(code, reason);
-    this.#notice = result.ok ? null : result.message;
+    this.#notice = result.ok ? null : () => result.message;
     return result;
   }
 
@@ -421,12 +423,12 @@ export class PlaygroundState {
     if (!check.ok) return check;
     const current = this.connection.current;
     const inspector = this.#inspector;
-    if (!current || current.state !== 'OPEN') return { ok: false, message: 'Connect first: demonstrations act on an open connection.' };
+    if (!current || current.state !== 'OPEN') return refusal(m.playground_demo_connect_first);
     if (!this.tapped || !inspector) {
-      return { ok: false, message: 'Demonstrations need this page\u2019s own server and its inspector tap.' };
+      return refusal(m.playground_demo_need_tap);
     }
     const record = await this.#reported(inspector, current.id);
-    if (!record) return { ok: false, message: 'The inspector has not reported this connection yet; try again in a moment.' };
+    if (!record) return refusal(m.playground_demo_not_reported);
     if (request.demo === 'misbehave') {
       this.connection.flush();
       this.#misbehaved = { ...this.#misbehaved, [current.id]: { kind: request.kind, messagesBefore: this.connection.current?.messagesReceived ?? 0, settled: null } };

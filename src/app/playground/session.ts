@@ -3,7 +3,9 @@
  * `/inspect?session=<token>` with the same token, so the server's inspector tap shows this tab
  * its own connections only.
  */
+import * as m from '../../paraglide/messages.js';
 import { socketBase, withoutScheme } from '../socket/address';
+import { refusal } from './said';
 
 /** The URL field's default: this server's `/echo` (empty when the page came from a file). */
 export function defaultEchoUrl(location: { protocol: string; host: string }): string {
@@ -39,24 +41,21 @@ export function resolveTarget(
   options: { deflate?: boolean } = {},
 ): TargetCheck {
   const text = input.trim();
-  if (text === '') return { ok: false, message: 'Type a WebSocket URL, such as ws://localhost:8008/echo.' };
+  if (text === '') return refusal(m.playground_url_empty);
   const suggestion = withoutScheme(text);
   if (suggestion !== null) {
-    return { ok: false, message: `"${text}" has no ws:// in front: add ws:// (or wss:// for TLS), as in ${suggestion}.` };
+    return refusal(() => m.playground_url_no_scheme({ text, suggestion }));
   }
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    return { ok: false, message: `"${text}" is not a URL: it should look like ws://host:port/path.` };
+    return refusal(() => m.playground_url_not_url({ text }));
   }
-  if (url.protocol === 'http:' || url.protocol === 'https:') {
-    return { ok: false, message: `A WebSocket URL starts with ws:// or wss://, not ${url.protocol}//.` };
-  }
-  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
-    return { ok: false, message: `The WebSocket API only takes ws:// and wss:// URLs, not ${url.protocol}//.` };
-  }
-  if (url.hash) return { ok: false, message: 'A WebSocket URL may not have a #fragment (the browser refuses it).' };
+  const scheme = url.protocol;
+  if (scheme === 'http:' || scheme === 'https:') return refusal(() => m.playground_url_http({ scheme }));
+  if (scheme !== 'ws:' && scheme !== 'wss:') return refusal(() => m.playground_url_other_scheme({ scheme }));
+  if (url.hash) return refusal(m.playground_url_fragment);
   const ours = url.host === location.host && socketBase(location) !== null;
   if (ours) {
     url.searchParams.set('session', session);

@@ -5,6 +5,7 @@
  * each read into pieces: which frame each piece belongs to, and whether the frame starts or ends
  * inside this read.
  */
+import * as m from '../../paraglide/messages.js';
 import { formatCount } from '../components/format';
 
 export interface StreamRead {
@@ -91,21 +92,21 @@ export function segmentReads(reads: readonly StreamRead[], frames: readonly Stre
 /** One sentence about a read, for the list and screen readers. */
 export function describeRead(segmented: SegmentedRead): string {
   const { read, pieces } = segmented;
-  const size = `${formatCount(read.length)} byte${read.length === 1 ? '' : 's'}`;
+  const size = m.playground_tcp_read_size({ count: read.length, shown: formatCount(read.length) });
   const parts = pieces.map((piece) => {
     const n = piece.to - piece.from;
     const bytes = `${formatCount(n)} B`;
-    if (piece.kind === 'other') return `${bytes} outside any captured frame`;
-    if (piece.kind === 'more') return `${bytes}: ${formatCount(piece.frames)} more frame${piece.frames === 1 ? '' : 's'}`;
+    if (piece.kind === 'other') return m.playground_tcp_part_other({ bytes });
+    if (piece.kind === 'more') return m.playground_tcp_part_more({ bytes, count: piece.frames, shown: formatCount(piece.frames) });
     const where =
       piece.startsHere && piece.endsHere
-        ? 'a whole frame'
+        ? m.playground_tcp_part_whole()
         : piece.startsHere
-          ? 'the start of a frame'
+          ? m.playground_tcp_part_start()
           : piece.endsHere
-            ? 'the end of a frame'
-            : 'the middle of a frame';
-    return `${bytes}: ${where} (${piece.frame.label})`;
+            ? m.playground_tcp_part_end()
+            : m.playground_tcp_part_middle();
+    return m.playground_tcp_part_frame({ bytes, where, label: piece.frame.label });
   });
-  return `read of ${size} at stream offset ${formatCount(read.offset)}: ${parts.join('; ')}`;
+  return m.playground_tcp_read({ size, offset: formatCount(read.offset), parts: parts.join(m.playground_tcp_part_separator()) });
 }

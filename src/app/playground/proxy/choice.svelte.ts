@@ -4,6 +4,7 @@
  * server whether the target is allowed as the URL is typed (debounced), and watching is on by
  * default when it is; a user who turns it off keeps it off for that target.
  */
+import * as m from '../../../paraglide/messages.js';
 import { foreignTarget, proxyCheckUrl, readCheck, type PageLocation, type ProxyCheck } from './target';
 
 /** Asks `url` and gives back the status and the JSON body (null when it is not JSON). */
@@ -88,13 +89,26 @@ export class ProxyChoice {
     const url = proxyCheckUrl(this.#location, target);
     let result: ProxyCheck;
     if (url === null) {
-      result = { state: 'unavailable', target, reason: 'This page was not served by a Framescope server.' };
+      result = {
+        state: 'unavailable',
+        target,
+        get reason() {
+          return m.playground_proxy_not_served();
+        },
+      };
     } else {
       try {
         const { status, body } = await this.#fetch(url);
         result = readCheck(target, status, body);
       } catch (error) {
-        result = { state: 'unavailable', target, reason: `Could not ask this page\u2019s server: ${error instanceof Error ? error.message : String(error)}` };
+        const why = error instanceof Error ? error.message : String(error);
+        result = {
+          state: 'unavailable',
+          target,
+          get reason() {
+            return m.playground_proxy_ask_failed({ message: why });
+          },
+        };
       }
     }
     // A newer target may have been typed meanwhile: only the latest answer counts.

@@ -3,28 +3,36 @@
  * could not reach the target, or the target's 101 failed a check), or why it closed (a fault in
  * the target's bytes, a close never answered). Plain TypeScript, tested on its own.
  */
-import { citation, responseStepLabel } from '../../../protocol';
+import { citation, responseStepLabel, type Fault } from '../../../protocol';
+import * as m from '../../../paraglide/messages.js';
+import { faultSentence } from '../../i18n/protocol-text';
 import type { ConnectionRecord } from '../../inspector/capture';
-import type { FindingMessage, ProxyHandshakeStep, RefusedMessage } from '../../inspector/messages';
+import type { FaultMessage, FindingMessage, ProxyHandshakeStep, RefusedMessage } from '../../inspector/messages';
 import type { Explanation } from '../demos';
 
-const STAGE_TITLES: Record<NonNullable<RefusedMessage['proxy']>['stage'], string> = {
-  policy: 'Framescope may not watch that server',
-  limit: 'Framescope is at its connection limit',
-  connect: 'Framescope could not reach your server',
-  timeout: 'Your server did not answer in time',
-  'not-http': 'Your server did not answer with HTTP',
-  closed: 'Your server closed the connection during the handshake',
-  response: 'Your server refused the WebSocket handshake',
+const STAGE_TITLES: Record<NonNullable<RefusedMessage['proxy']>['stage'], () => string> = {
+  policy: m.playground_proxy_stage_policy,
+  limit: m.playground_proxy_stage_limit,
+  connect: m.playground_proxy_stage_connect,
+  timeout: m.playground_proxy_stage_timeout,
+  'not-http': m.playground_proxy_stage_not_http,
+  closed: m.playground_proxy_stage_closed,
+  response: m.playground_proxy_stage_response,
 };
+
+/** The tap's fault report as the codec's fault, so the page words it like the decoder does. */
+export function asFault(message: FaultMessage): Fault {
+  return { ...message, kind: 'fault', frameOffset: message.offset } as unknown as Fault;
+}
 
 /** A refusal of `/proxy` (the proxy's own answer, or the target's non-101): what happened, in words. */
 export function explainProxyRefusal(refusal: RefusedMessage): Explanation {
   const stage = refusal.proxy?.stage ?? 'connect';
-  const who = stage === 'response' ? `Your server answered HTTP ${refusal.status}` : `Framescope answered HTTP ${refusal.status} for it`;
+  const status = refusal.status;
+  const who = stage === 'response' ? m.playground_proxy_who_server({ status }) : m.playground_proxy_who_framescope({ status });
   return {
-    title: `${STAGE_TITLES[stage]} (HTTP ${refusal.status})`,
-    text: `${refusal.reason} ${who}, not 101 Switching Protocols, so the browser failed the connection (error, then close 1006) and the socket never reached OPEN.`,
+    title: m.playground_proxy_refusal_title({ stage: STAGE_TITLES[stage](), status }),
+    text: m.playground_proxy_refusal_text({ reason: refusal.reason, who }),
     expected: false,
   };
 }
@@ -41,22 +49,26 @@ export function explainProxied(record: ConnectionRecord, close: { code: number; 
   const step = failedStep(proxy.steps);
   if (step) {
     return {
-      title: `The browser refused your server's 101: ${responseStepLabel(step.step)}`,
-      text: `${step.message} A browser fails the connection when any check of RFC 6455 §4.1 fails, so the socket never reached OPEN (close 1006). The Opening handshake panel shows every step.`,
+      title: m.playground_proxy_step_title({ step: responseStepLabel(step.step) }),
+      text: m.playground_proxy_step_text({ message: step.message }),
       expected: false,
     };
   }
   const fault = record.faults.find((f) => f.direction === 'out');
   if (fault) {
     return {
-      title: `Your server broke ${citation(fault.rfc)} at byte ${fault.offset}`,
-      text: `${fault.message} The browser must fail the connection on such a frame (close ${close.code}${close.wasClean ? '' : ', not clean'}). Select the frame marked ⚠ to see the bits at fault; the bytes after it went through unchanged but were not decoded.`,
+      title: m.playground_proxy_fault_title({ rfc: citation(fault.rfc), offset: fault.offset }),
+      text: m.playground_proxy_fault_text({
+        message: faultSentence(asFault(fault)),
+        code: close.code,
+        clean: close.wasClean ? '' : m.playground_proxy_not_clean(),
+      }),
       expected: false,
     };
   }
   const finding = firstFault(record.findings);
   if (finding) {
-    return { title: `Your server broke RFC 6455 §${finding.rfc}`, text: finding.message, expected: false };
+    return { title: m.playground_proxy_finding_title({ rfc: finding.rfc }), text: finding.message, expected: false };
   }
   return null;
 }

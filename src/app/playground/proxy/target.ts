@@ -2,6 +2,7 @@
  * Watching another server through this one's `/proxy` (docs/your-own-server.md): the URLs the page
  * builds, and what the server's allow check (`GET /proxy?target=`) answered.
  */
+import * as m from '../../../paraglide/messages.js';
 import { socketBase } from '../../socket/address';
 
 export interface PageLocation {
@@ -57,11 +58,23 @@ export function readCheck(target: string, status: number, body: unknown): ProxyC
   if (typeof body === 'object' && body !== null && 'allowed' in body) {
     const b = body as { allowed: unknown; address?: unknown; reason?: unknown };
     if (b.allowed === true) return { state: 'allowed', target, address: typeof b.address === 'string' ? b.address : '' };
-    if (b.allowed === false) return { state: 'refused', target, reason: typeof b.reason === 'string' ? b.reason : 'The server does not allow this target.' };
+    if (b.allowed === false) {
+      const reason = b.reason;
+      if (typeof reason === 'string') return { state: 'refused', target, reason };
+      return {
+        state: 'refused',
+        target,
+        get reason() {
+          return m.playground_proxy_not_allowed();
+        },
+      };
+    }
   }
   return {
     state: 'unavailable',
     target,
-    reason: status === 404 ? 'This page\u2019s server has no /proxy, so it cannot watch another server.' : `The server\u2019s /proxy did not answer the check (HTTP ${status}).`,
+    get reason() {
+      return status === 404 ? m.playground_proxy_no_endpoint() : m.playground_proxy_check_failed({ status });
+    },
   };
 }
