@@ -5,9 +5,7 @@ import { Capture, type CapturedFrame } from '../../inspector/capture';
 import { captureFile } from '../../inspector/export';
 import { hello, open } from '../../inspector/fixtures';
 import type { FrameMessage } from '../../inspector/messages';
-import { readDecoderQuery } from '../../decoder/link';
-import { parseRoute } from '../../route';
-import { copyText, frameBase64, frameHex, framePayloadText, visibleCapture, visibleCaptureJson } from './copy-as';
+import { frameBase64, frameHex, framePayloadText, visibleCapture, visibleCaptureJson } from './copy-as';
 import { writeClipboard } from './clipboard';
 
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -87,17 +85,6 @@ describe('copy a frame as', () => {
     expect(framePayloadText(subject(frames[6]!))).toBe('ü'.repeat(200));
   });
 
-  it('a decoder link that opens the same bytes, sent by the same side', () => {
-    const frame = frames[0]!;
-    const link = copyText(subject(frame), { kind: 'link' }, 'http://192.168.1.20:5173/');
-    expect(link.startsWith('http://192.168.1.20:5173/#/decode?')).toBe(true);
-    const route = parseRoute(new URL(link).hash);
-    expect(route.name).toBe('decode');
-    const read = readDecoderQuery(route.query);
-    expect(read.role).toBe('client');
-    const parsed = parseHex(read.input ?? '');
-    expect(parsed.ok && toHex(parsed.bytes)).toBe(toHex(frame.bytes));
-  });
 });
 
 describe('copy the visible frames as JSON', () => {

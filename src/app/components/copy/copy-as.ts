@@ -4,9 +4,9 @@
  * list shows as a Framescope capture file (docs/capture-format.md). Pure: the clipboard is
  * clipboard.ts's job.
  */
-import { formatHex, type HexOutputFormat } from '../../../protocol';
+import { formatHex, toHex, type HexOutputFormat } from '../../../protocol';
 import { serializeCapture, type CaptureConnection, type CaptureEvent, type CaptureFile } from '../../../capture';
-import { decoderLink } from '../../decoder/link';
+import { hrefFor } from '../../route';
 
 /** What copy-as reads of a frame: the playground's captured frames and the decoder's rows both give it. */
 export interface CopySubject {
@@ -50,9 +50,13 @@ export function framePayloadText(frame: CopySubject): string {
   return utf8.decode(framePayload(frame));
 }
 
-/** An absolute link to the decoder with this frame's bytes, on the page at `base` (the page's own address). */
+/**
+ * An absolute link to the decoder with this frame's bytes, on the page at `base` (the page's own
+ * address): `#/decode?role=client&hex=8185…`, as decoder/link.ts reads it.
+ */
 export function frameLink(frame: CopySubject, base: string): string {
-  return new URL(decoderLink(frame.bytes, frame.direction), base).href;
+  const role = frame.direction === 'client-to-server' ? 'client' : frame.direction === 'server-to-client' ? 'server' : 'any';
+  return new URL(hrefFor('decode', { role, hex: toHex(frame.bytes) }), base).href;
 }
 
 export function copyText(frame: CopySubject, format: CopyFormat, base: string): string {

@@ -36,7 +36,7 @@ const FIXTURES: Fixture[] = [
 
 function names(filter: Partial<FrameFilter>): string[] {
   const compiled = compileFilter({ ...NO_FILTER, ...filter });
-  if (!compiled.ok) throw new Error(compiled.error);
+  if (!compiled.ok) throw new Error(JSON.stringify(compiled.error));
   return FIXTURES.filter((frame) => compiled.test(frame)).map((frame) => frame.name);
 }
 
