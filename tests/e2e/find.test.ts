@@ -265,4 +265,30 @@ describeBrowser('finding frames, subprotocols and binaryType through npm run dev
     await list.getByRole('option', { selected: true, name: /ping/ }).waitFor();
     expect(errors).toEqual([]);
   });
+
+  it('the chat page’s frame panel: the same filter and Copy', { timeout: 120_000 }, async () => {
+    const { page, errors } = await suite.open(`http://127.0.0.1:${port}/#/chat`, { viewport: { width: 390, height: 900 } });
+    const nickname = page.getByLabel('Nickname');
+    await expect.poll(() => nickname.inputValue(), { timeout: 90_000 }).toMatch(/^guest-[0-9a-f]{4}$/);
+    await nickname.fill('Alice');
+    await page.getByRole('button', { name: 'Join', exact: true }).click();
+    const composer = page.getByRole('textbox', { name: 'Message' });
+    for (const text of ['hello bob', 'alice here', 'bye']) {
+      await composer.fill(text);
+      await composer.press('Enter');
+      await expect.poll(() => composer.inputValue()).toBe('');
+    }
+    const panel = page.getByRole('region', { name: /^This page.s frames/ });
+    const list = panel.getByRole('listbox', { name: 'Chat frames' });
+    await expect.poll(() => list.getByRole('option').count(), { timeout: 30_000 }).toBeGreaterThan(5);
+    await panel.getByRole('combobox', { name: 'Direction' }).selectOption('client-to-server');
+    await panel.getByRole('searchbox').fill('alice here');
+    await expect.poll(() => panel.getByTestId('filter-count').innerText()).toMatch(/^1 of [\d,]+ frames/);
+    expect(await list.getByRole('option').allInnerTexts()).toEqual([expect.stringMatching(/alice here/)]);
+    await panel.getByRole('searchbox').press('ArrowDown');
+    await panel.getByRole('heading', { name: 'Selected frame' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    await page.screenshot({ path: path.join(screenshotDir, 'find-chat-390.png'), fullPage: true });
+    expect(errors).toEqual([]);
+  });
 });
