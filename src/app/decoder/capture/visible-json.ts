@@ -8,7 +8,6 @@ import { parseHttpHead, toHex } from '../../../protocol';
 import { CAPTURE_FORMAT, CAPTURE_VERSION, type CaptureEvent, type CaptureFile } from '../../../capture';
 import type { CapturedFrame } from '../../inspector/capture';
 import { serializeCapture } from '../../../capture';
-import type { CaptureImport } from './capture-import.svelte';
 import type { ConnectionSummary } from './session';
 
 function requestOf(head: string | null, summary: ConnectionSummary): CaptureFile['connections'][number]['request'] {
@@ -63,8 +62,15 @@ export async function importedCapture(
   };
 }
 
+/** What of the decoder's CaptureImport this reads: the open file's name and connection, and a row's whole bytes. */
+export interface OpenCapture {
+  readonly fileName: string | null;
+  readonly connection: ConnectionSummary | null;
+  frameBytes(row: number): Promise<Uint8Array | null>;
+}
+
 /** The visible rows of the open connection of `captures` as a capture file's text. */
-export async function visibleImportJson(captures: CaptureImport, frames: CapturedFrame[]): Promise<string> {
+export async function visibleImportJson(captures: OpenCapture, frames: CapturedFrame[]): Promise<string> {
   const connection = captures.connection;
   if (!connection) return '';
   const file = await importedCapture(captures.fileName ?? 'capture', connection, frames, (row) => captures.frameBytes(row));
