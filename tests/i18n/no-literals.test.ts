@@ -44,8 +44,6 @@ const PENDING = new Set<string>([
   'src/app/compare/table.ts',
   'src/app/components/FrameList.svelte',
   'src/app/components/Timeline.svelte',
-  'src/app/components/filter/FilterBar.svelte',
-  'src/app/components/filter/filter.ts',
   'src/app/components/frame-row.ts',
   'src/app/components/frame/BitGrid.svelte',
   'src/app/components/frame/FrameView.svelte',

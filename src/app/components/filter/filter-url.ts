@@ -24,26 +24,32 @@ export function writeFilterQuery(filter: FrameFilter): Record<string, string> {
   return query;
 }
 
-/** The filter a query describes, and what in it could not be used. */
-export function readFilterQuery(query: Readonly<Record<string, string>>): { filter: FrameFilter; notes: string[] } {
-  const notes: string[] = [];
+/** A value in the link the filter could not use: the key and the value as written. */
+export interface FilterQueryNote {
+  key: 'dir' | 'kind' | 'only';
+  value: string;
+}
+
+/** The filter a query describes, and what in it could not be used (left at its default, or ignored). */
+export function readFilterQuery(query: Readonly<Record<string, string>>): { filter: FrameFilter; notes: FilterQueryNote[] } {
+  const notes: FilterQueryNote[] = [];
   const filter: FrameFilter = { ...NO_FILTER, states: [] };
   const dir = query['dir'];
   if (dir !== undefined) {
     const direction = DIRECTIONS[dir];
     if (direction) filter.direction = direction;
-    else notes.push(`The link's dir=${JSON.stringify(dir)} is not c2s or s2c; showing both directions.`);
+    else notes.push({ key: 'dir', value: dir });
   }
   const kind = query['kind'];
   if (kind !== undefined) {
     if ((FILTER_KINDS as readonly string[]).includes(kind)) filter.kind = kind as FilterKind;
-    else notes.push(`The link's kind=${JSON.stringify(kind)} is not one of ${FILTER_KINDS.join(', ')}; showing every kind.`);
+    else notes.push({ key: 'kind', value: kind });
   }
   const only = query['only'];
   if (only !== undefined && only !== '') {
     const asked = new Set(only.split(','));
     for (const name of asked) {
-      if (!(FILTER_STATES as readonly string[]).includes(name)) notes.push(`The link's only=${JSON.stringify(name)} is not one of ${FILTER_STATES.join(', ')}; ignored.`);
+      if (!(FILTER_STATES as readonly string[]).includes(name)) notes.push({ key: 'only', value: name });
     }
     filter.states = FILTER_STATES.filter((state: FilterState) => asked.has(state));
   }

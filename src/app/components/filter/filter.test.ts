@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { encodeFrame } from '../../../protocol';
 import type { CapturedFrame } from '../../inspector/capture';
 import { capturedFilterable } from './captured';
-import { compileFilter, describeFilter, indexOfBytes, NO_FILTER, spacedHex, type FilterableFrame, type FrameFilter } from './filter';
+import { compileFilter, indexOfBytes, NO_FILTER, spacedHex, type FilterableFrame, type FrameFilter } from './filter';
+import { describeFilter, filterErrorText } from './filter-text';
+import { setLocale } from '../../../paraglide/runtime.js';
 import { readFilterQuery, withFilterQuery, writeFilterQuery } from './filter-url';
 
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -34,7 +36,7 @@ const FIXTURES: Fixture[] = [
 
 function names(filter: Partial<FrameFilter>): string[] {
   const compiled = compileFilter({ ...NO_FILTER, ...filter });
-  if (!compiled.ok) throw new Error(compiled.error);
+  if (!compiled.ok) throw new Error(JSON.stringify(compiled.error));
   return FIXTURES.filter((frame) => compiled.test(frame)).map((frame) => frame.name);
 }
 
@@ -101,14 +103,23 @@ describe('compileFilter, combined', () => {
   it('a broken regex or hex is a message, not a throw', () => {
     const re = compileFilter({ ...NO_FILTER, search: 'a(', regex: true });
     expect(re.ok).toBe(false);
-    if (!re.ok) expect(re.error).toMatch(/^Not a regular expression/);
+    if (!re.ok) expect(filterErrorText(re.error)).toMatch(/^Not a regular expression: .+/);
     const hex = compileFilter({ ...NO_FILTER, search: 'zz', mode: 'hex' });
     expect(hex.ok).toBe(false);
-    if (!hex.ok) expect(hex.error).toMatch(/^Not hex bytes \(line 1, column 1\)/);
+    if (!hex.ok) expect(filterErrorText(hex.error)).toMatch(/^Not hex bytes \(line 1, column 1\)/);
+    const later = compileFilter({ ...NO_FILTER, search: 'de ad\nbe eg', mode: 'hex' });
+    expect(later.ok ? null : later.error).toEqual({ kind: 'hex', line: 2, column: 5 });
   });
 
   it('says the filter in words', () => {
-    expect(describeFilter({ ...NO_FILTER, direction: 'server-to-client', kind: 'ping', states: ['faulty'], search: 'x', regex: true })).toBe('server \u2192 client, ping, faulty, text /x/');
+    const filter: FrameFilter = { ...NO_FILTER, direction: 'server-to-client', kind: 'ping', states: ['faulty'], search: 'x', regex: true };
+    expect(describeFilter(filter)).toBe('server \u2192 client, ping, faulty, text /x/');
+    setLocale('zh-CN', { reload: false });
+    try {
+      expect(describeFilter(filter)).toBe('服务器 → 客户端, ping 帧, 有错误, 文本 /x/');
+    } finally {
+      setLocale('en', { reload: false });
+    }
   });
 });
 
@@ -175,6 +186,10 @@ describe('the filter in the URL', () => {
   it('a hand-typed link with bad values says so and uses the rest', () => {
     const { filter, notes } = readFilterQuery({ dir: 'up', kind: 'pings', only: 'faulty,shiny', find: 'x' });
     expect(filter).toEqual({ ...NO_FILTER, states: ['faulty'], search: 'x' });
-    expect(notes).toHaveLength(3);
+    expect(notes).toEqual([
+      { key: 'dir', value: 'up' },
+      { key: 'kind', value: 'pings' },
+      { key: 'only', value: 'shiny' },
+    ]);
   });
 });

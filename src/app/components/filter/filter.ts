@@ -6,7 +6,7 @@
  * adapt to it), and an invalid search (a broken regex, hex that is not hex) is a message, never a
  * throw.
  */
-import { isControl, parseHex, hexPlace } from '../../../protocol';
+import { isControl, parseHex } from '../../../protocol';
 
 export type FilterDirection = 'all' | 'client-to-server' | 'server-to-client';
 
@@ -20,12 +20,6 @@ const KIND_OPCODE: Partial<Record<FilterKind, number>> = { continuation: 0x0, te
 export const FILTER_STATES = ['faulty', 'fragmented', 'masked', 'rsv'] as const;
 export type FilterState = (typeof FILTER_STATES)[number];
 
-export const STATE_LABELS: Readonly<Record<FilterState, string>> = {
-  faulty: 'Faulty',
-  fragmented: 'Fragmented',
-  masked: 'Masked',
-  rsv: 'RSV set',
-};
 
 export interface FrameFilter {
   direction: FilterDirection;
@@ -62,7 +56,10 @@ export const SEARCH_BYTES = 1 << 20;
 
 export type CompiledFilter =
   | { ok: true; active: boolean; test: (frame: FilterableFrame) => boolean }
-  | { ok: false; error: string };
+  | { ok: false; error: FilterError };
+
+/** Why a search cannot run; filter-text.ts says it in the page's language. */
+export type FilterError = { kind: 'regex'; detail: string } | { kind: 'hex'; line: number; column: number };
 
 /** The filter narrows nothing (every frame shows). */
 export function isEmptyFilter(filter: FrameFilter): boolean {
@@ -122,7 +119,7 @@ export function indexOfBytes(haystack: Uint8Array, needle: Uint8Array): number {
   return -1;
 }
 
-function searchTest(filter: FrameFilter): { ok: true; test: ((frame: FilterableFrame) => boolean) | null } | { ok: false; error: string } {
+function searchTest(filter: FrameFilter): { ok: true; test: ((frame: FilterableFrame) => boolean) | null } | { ok: false; error: FilterError } {
   const search = filter.search;
   if (search === '') return { ok: true, test: null };
   if (filter.regex) {
@@ -131,14 +128,15 @@ function searchTest(filter: FrameFilter): { ok: true; test: ((frame: FilterableF
       // Case ignored, as in the plain search; no `g`, so `test` keeps no state between frames.
       re = new RegExp(search, 'i');
     } catch (error) {
-      return { ok: false, error: `Not a regular expression: ${(error as Error).message.replace(/^Invalid regular expression: /, '')}` };
+      // The engine's own words for what is wrong (the browser's language, not the page's).
+      return { ok: false, error: { kind: 'regex', detail: (error as Error).message.replace(/^Invalid regular expression: /, '') } };
     }
     if (filter.mode === 'hex') return { ok: true, test: (frame) => re.test(spacedHex(limited(frame))) };
     return { ok: true, test: (frame) => re.test(utf8.decode(limited(frame))) };
   }
   if (filter.mode === 'hex') {
     const parsed = parseHex(search);
-    if (!parsed.ok) return { ok: false, error: `Not hex bytes (${hexPlace(parsed.error)}): ${parsed.error.message}` };
+    if (!parsed.ok) return { ok: false, error: { kind: 'hex', line: parsed.error.line, column: parsed.error.column } };
     const needle = parsed.bytes;
     if (needle.length === 0) return { ok: true, test: null };
     return { ok: true, test: (frame) => indexOfBytes(limited(frame), needle) !== -1 };
@@ -163,14 +161,4 @@ export function compileFilter(filter: FrameFilter): CompiledFilter {
   if (search.test) tests.push(search.test);
   if (tests.length === 0) return { ok: true, active: false, test: () => true };
   return { ok: true, active: true, test: (frame) => tests.every((test) => test(frame)) };
-}
-
-/** "direction client to server, kind ping, faulty": the filter in words, for a status line. */
-export function describeFilter(filter: FrameFilter): string {
-  const parts: string[] = [];
-  if (filter.direction !== 'all') parts.push(filter.direction === 'client-to-server' ? 'client \u2192 server' : 'server \u2192 client');
-  if (filter.kind !== 'all') parts.push(filter.kind);
-  for (const state of filter.states) parts.push(STATE_LABELS[state].toLowerCase());
-  if (filter.search !== '') parts.push(`${filter.mode === 'hex' ? 'hex' : 'text'} ${filter.regex ? '/' + filter.search + '/' : '\u201c' + filter.search + '\u201d'}`);
-  return parts.join(', ');
 }

@@ -5,7 +5,7 @@
  * Web Worker would have to be sent every frame's bytes first, which costs more than the search.
  * Call `update(source)` whenever the list's frames change (an `$effect`): only new frames are tested.
  */
-import { compileFilter, NO_FILTER, type FilterableFrame, type FrameFilter } from './filter';
+import { compileFilter, NO_FILTER, type FilterableFrame, type FilterError, type FrameFilter } from './filter';
 import { FilterIndex, stepMatch, type FilteredView, type SeqSource } from './filter-index';
 
 export interface FinderOptions {
@@ -47,7 +47,7 @@ export class FrameFinder<T> {
   }
 
   /** Why the search cannot run (a broken regex, hex that is not hex), or null. */
-  get error(): string | null {
+  get error(): FilterError | null {
     const compiled = compileFilter(this.#filter);
     return compiled.ok ? null : compiled.error;
   }

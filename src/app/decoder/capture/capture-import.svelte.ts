@@ -136,6 +136,11 @@ export class CaptureImport {
     this.#selectedBytes = { row, bytes };
   }
 
+  /** Row `row`'s whole bytes (Copy's visible frames as JSON). */
+  frameBytes(row: number): Promise<Uint8Array | null> {
+    return this.#backend.frame(this.#connection, row);
+  }
+
   dispose(): void {
     this.#generation++;
     this.#backend.dispose();
