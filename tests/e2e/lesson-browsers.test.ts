@@ -15,6 +15,7 @@ import { browserFromUserAgent } from '../../src/app/playground/browser-name';
 import { builtAppDir } from './app';
 import { clickButton, explanation, sessionToken, sleep } from './pages';
 import { describePuppeteer, until, type BrowserKind } from './puppeteer';
+import { screenshotDir } from './screenshots';
 import { closeCode, watchSession, type Tap, type TapFrame } from './tap';
 
 /** What the test saw of one of the page's sockets, by its own listeners. */
@@ -61,6 +62,24 @@ const lessonText = (page: Page): Promise<string> => page.evaluate(() => (documen
 const section = (page: Page, title: string): Promise<string> =>
   page.evaluate((t: string) => (document.querySelector(`section[aria-labelledby='${t}']`) as HTMLElement | null)?.innerText ?? '', title);
 
+/** The row of the lesson's "browsers compared" table marked as this browser's. */
+async function markedRow(page: Page): Promise<{ name: string; text: string }> {
+  return until<{ name: string; text: string } | null>(page, () => {
+    const table = [...document.querySelectorAll('aside.lesson table')].find((t) => t.querySelector('caption')?.textContent?.startsWith('Browsers compared'));
+    const rows = table ? [...table.querySelectorAll('tbody tr[aria-current="true"]')] : [];
+    return rows.length === 1 ? { name: rows[0]!.getAttribute('data-browser') ?? '', text: (rows[0] as HTMLElement).innerText } : null;
+  }) as Promise<{ name: string; text: string }>;
+}
+
+/** Opens step `n` from the lesson's step list (its buttons are named "Step n: title"). */
+async function openStep(page: Page, n: number): Promise<void> {
+  await page.evaluate((want: string) => {
+    const link = [...document.querySelectorAll('aside.lesson nav button')].find((b) => b.getAttribute('aria-label')?.startsWith(want));
+    if (!link) throw new Error(`no lesson step link ${want}`);
+    (link as HTMLButtonElement).click();
+  }, `Step ${n}: `);
+}
+
 async function press(page: Page, label: string): Promise<void> {
   await page.evaluate((want: string) => {
     const button = [...document.querySelectorAll<HTMLButtonElement>('aside.lesson button')].find((b) => b.textContent?.trim() === want);
@@ -95,7 +114,7 @@ for (const kind of ['firefox', 'chromium'] as const satisfies readonly BrowserKi
       await until(page, () => document.querySelector('aside.lesson h2')?.textContent ?? null, 20_000);
       const userAgent = await page.evaluate(() => navigator.userAgent);
       expect(userAgent).toMatch(kind === 'firefox' ? /Firefox\/\d+/ : /Chrome\/\d+/);
-      const label = browserFromUserAgent(userAgent).label;
+      const { label, name } = browserFromUserAgent(userAgent);
       let tap: Tap | null = null;
       /** The tap's frames of the page's newest /echo connection. */
       const wire = (): TapFrame[] => {
@@ -189,6 +208,13 @@ for (const kind of ['firefox', 'chromium'] as const satisfies readonly BrowserKi
               const sent = wire().slice(broken).find((f) => f.direction === 'in' && f.opcode === 0x8);
               if (sent) expect(said).toContain(`a Close frame with code ${closeCode(sent)}`);
               else expect(said).toContain(`The tap saw no Close frame from ${label}`);
+              // The step's table (from the last e2e run in both browsers) marks this browser's row,
+              // and what that row says agrees with what this browser did just now.
+              const row = await markedRow(page);
+              expect(row.name).toBe(name);
+              expect(row.text).not.toContain('accepted the frame with RSV1 set');
+              expect(row.text).toContain(sent ? `code ${closeCode(sent)}` : 'none');
+              await page.screenshot({ path: `${screenshotDir}lesson-violation-${kind}.png` });
               break;
             }
             case 'tcp-reads': {
@@ -221,10 +247,14 @@ for (const kind of ['firefox', 'chromium'] as const satisfies readonly BrowserKi
         const observed = await newest(page);
         const said = await explanation(page);
         expect(said).toContain(label);
+        await openStep(page, LESSON_STEPS.findIndex((st) => st.id === 'violation') + 1);
+        const row = (await markedRow(page)).text;
         if (observed.close) {
           expect(observed.close).toEqual({ code: 1006, wasClean: false });
           expect(said).toMatch(new RegExp(`^${label} failed the connection, as the RFC requires\\.`));
+          expect(row).not.toContain('accepted the masked frame');
         } else {
+          expect(row).toContain('accepted the masked frame as an ordinary message and stayed OPEN, which RFC 6455 §5.1 forbids');
           expect(observed.readyState).toBe(1);
           expect(observed.messages - watchedBefore).toBe(1);
           expect(said).toMatch(new RegExp(`^${label} did not fail the connection\\.`));
@@ -237,6 +267,28 @@ for (const kind of ['firefox', 'chromium'] as const satisfies readonly BrowserKi
         tap?.close();
         await page.close();
       }
+    });
+
+    it('fits a phone (390 px): the violation step and its table, nothing wider than the screen', async () => {
+      const { page, errors } = await suites[kind].newPage();
+      await page.setViewport({ width: 390, height: 844 });
+      await page.goto(`http://127.0.0.1:${port}/index.html#/lesson`);
+      await until(page, () => document.querySelector('aside.lesson h2')?.textContent ?? null, 20_000);
+      await openStep(page, LESSON_STEPS.findIndex((st) => st.id === 'violation') + 1);
+      await markedRow(page);
+      const wide = await page.evaluate(() => ({
+        page: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        elements: [...document.querySelectorAll('aside.lesson, aside.lesson *')]
+          .filter((el) => el.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+          .map((el) => `${el.tagName}.${el.className} ${Math.round(el.getBoundingClientRect().right)}`)
+          .slice(0, 8),
+      }));
+      expect(wide).toEqual({ page: 0, elements: [] });
+      const table = await page.$('aside.lesson .compared');
+      await table!.scrollIntoView();
+      await table!.screenshot({ path: `${screenshotDir}lesson-390-${kind}.png` });
+      expect(errors).toEqual([]);
+      await page.close();
     });
   });
 }
