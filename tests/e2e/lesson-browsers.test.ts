@@ -269,6 +269,28 @@ for (const kind of ['firefox', 'chromium'] as const satisfies readonly BrowserKi
       }
     });
 
+    it('keyboard (1280 px): Tab goes from the step list to the step\'s button, which keeps the focus while it runs', async () => {
+      const { page, errors } = await suites[kind].newPage();
+      await page.goto(`http://127.0.0.1:${port}/index.html#/lesson`);
+      await until(page, () => document.querySelector('aside.lesson h2')?.textContent ?? null, 20_000);
+      const focused = (): Promise<string> =>
+        page.evaluate(() => {
+          const el = document.activeElement as HTMLElement;
+          return `${el.tagName} ${(el.getAttribute('aria-label') ?? el.textContent ?? '').trim().slice(0, 60)}`;
+        });
+      await page.evaluate(() => ([...document.querySelectorAll('aside.lesson nav button')].at(-1) as HTMLButtonElement).focus());
+      // No unnamed stop in between (Firefox made the lesson's scroller one).
+      await page.keyboard.press('Tab');
+      expect(await focused()).toBe('BUTTON Connect');
+      await page.keyboard.press('Enter');
+      await until(page, () => (document.querySelector('aside.lesson .outcome') as HTMLElement).innerText.trim() === 'Done.' || null, 20_000);
+      expect(await focused()).toBe('BUTTON Connect');
+      await page.keyboard.press('Tab');
+      expect(await focused()).toBe('BUTTON Show the answer');
+      expect(errors).toEqual([]);
+      await page.close();
+    });
+
     it('fits a phone (390 px): the violation step and its table, nothing wider than the screen', async () => {
       const { page, errors } = await suites[kind].newPage();
       await page.setViewport({ width: 390, height: 844 });
