@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { browsersTable, describeReaction } from './browsers-table';
+import { browsersTable, describeReaction, HAND_WRITTEN, withHandWritten } from './browsers-table';
 
 describe('describeReaction', () => {
   it('says what the browser did, and whether that departs from failing the connection', () => {
@@ -23,13 +23,13 @@ describe('browsersTable', () => {
   it('puts each demonstration on a row and each browser in a column, marking departures', () => {
     const md = browsersTable(
       [
-        { browser: 'Chromium 156', userAgent: 'UA-C', demos: [{ demo: 'Masked server frame', rfc: 'fail the connection', did: 'error | close', departs: false }] },
+        { browser: 'Chromium 156', userAgent: 'UA-C', demos: [{ id: 'masked-frame', demo: 'Masked server frame', rfc: 'fail the connection', did: 'error | close', departs: false }] },
         {
           browser: 'Firefox 153',
           userAgent: 'UA-F',
           demos: [
-            { demo: 'Masked server frame', rfc: 'fail the connection', did: 'delivered it', departs: true },
-            { demo: 'Ping', rfc: 'pong', did: 'pong', departs: false },
+            { id: 'masked-frame', demo: 'Masked server frame', rfc: 'fail the connection', did: 'delivered it', departs: true },
+            { id: 'ping', demo: 'Ping', rfc: 'pong', did: 'pong', departs: false },
           ],
         },
       ],
@@ -39,5 +39,17 @@ describe('browsersTable', () => {
     expect(md).toContain('| Masked server frame | fail the connection | error \\| close | **departs:** delivered it |');
     expect(md).toContain('| Ping | pong | not run | pong |');
     expect(md).toContain('- Firefox 153: `UA-F`');
+  });
+});
+
+describe('withHandWritten', () => {
+  it('keeps the hand-written part of the old page after the new generated part', () => {
+    const old = `# old table\n\n${HAND_WRITTEN}\n\n## Other differences\n\nmeasured by hand\n`;
+    expect(withHandWritten('# new table\n', old)).toBe(`# new table\n\n${HAND_WRITTEN}\n\n## Other differences\n\nmeasured by hand\n`);
+  });
+
+  it('writes only the generated part when the old page has no hand-written part (or there is none)', () => {
+    expect(withHandWritten('# new\n', '# old\n')).toBe('# new\n');
+    expect(withHandWritten('# new\n', null)).toBe('# new\n');
   });
 });

@@ -3,32 +3,24 @@
  * each browser do (tests/e2e/browsers-compared.test.ts), never by hand.
  */
 
-/** One demonstration in one browser: what the RFC asks, and what the browser did. */
-export interface DemoRecord {
-  demo: string;
-  /** What RFC 6455 (or RFC 7692) requires of the client, in a few words. */
-  rfc: string;
-  /** What this browser did, in a few words, from the events and the wire. */
-  did: string;
-  /** The browser departed from what the RFC requires. */
-  departs: boolean;
-}
+import type { BrowserRecord, ReactionFacts } from '../../src/app/lesson/browsers-compared';
 
-export interface BrowserRecord {
-  /** "Firefox 153", from the user agent. */
-  browser: string;
-  userAgent: string;
-  demos: DemoRecord[];
+export type { BrowserRecord, ComparedData, DemoRecord, ReactionFacts } from '../../src/app/lesson/browsers-compared';
+
+/**
+ * The line after the generated part of docs/browsers-compared.md: what follows it is written by
+ * hand (the differences measured outside the e2e run) and kept when the generated part is rewritten.
+ */
+export const HAND_WRITTEN = '<!-- Above: generated. Below: written by hand, kept when the table is regenerated. -->';
+
+/** The new generated part, followed by the hand-written part of `existing` (if it has one). */
+export function withHandWritten(generated: string, existing: string | null): string {
+  const at = existing?.indexOf(HAND_WRITTEN) ?? -1;
+  return at < 0 ? generated : `${generated}\n${existing!.slice(at)}`;
 }
 
 /** The reaction to a broken frame, as the test observed it, in a few words. */
-export function describeReaction(observed: {
-  error: boolean;
-  messages: number;
-  readyState: string;
-  close: { code: number; wasClean: boolean } | null;
-  sentClose: number | null | 'none';
-}): { did: string; departs: boolean } {
+export function describeReaction(observed: ReactionFacts): { did: string; departs: boolean } {
   const parts: string[] = [];
   if (observed.messages > 0) parts.push(`delivered it as ${observed.messages} message${observed.messages === 1 ? '' : 's'}`);
   if (observed.close) {
