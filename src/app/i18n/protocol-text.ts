@@ -213,7 +213,7 @@ export function faultDescription(fault: Pick<Fault, 'rule' | 'detail'>, options:
 }
 
 /** One fault as a sentence with its values and its section ("The frame is not masked (MASK=0), but … (RFC 6455 §5.1)."). */
-export function faultSentence(fault: Fault, options: TextOptions = {}): string {
+export function faultSentence(fault: Pick<Fault, 'rule' | 'detail'>, options: TextOptions = {}): string {
   return m.frame_fault_with_citation({ sentence: faultDescription(fault, options), citation: citation(FAULTS[fault.rule].rfc) }, options);
 }
 

@@ -4,6 +4,7 @@
  * (docs/inspector.md); the server does them on this tab's echo connection.
  */
 import { closeCodeInfo, isValidCloseCode, type FaultRule } from '../../protocol';
+import { closeCodeExplanation } from '../i18n/protocol-text';
 import type { CommandAction, MisbehaveKind } from '../inspector/messages';
 import type { CloseSummary } from '../socket/socket';
 
@@ -199,7 +200,7 @@ export function explainClose(close: CloseSummary, failed: boolean, browserSent: 
   }
   return {
     title: `Closed with ${named}`,
-    text: `${info.explanation}${close.reason ? ` Reason: ${JSON.stringify(close.reason)}.` : ''} ${
+    text: `${closeCodeExplanation(close.code)}${close.reason ? ` Reason: ${JSON.stringify(close.reason)}.` : ''} ${
       close.wasClean ? 'Both Close frames were exchanged, so wasClean is true.' : 'The closing handshake did not finish, so wasClean is false.'
     }`,
     expected: close.wasClean,

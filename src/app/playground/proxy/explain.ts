@@ -4,6 +4,7 @@
  * the target's bytes, a close never answered). Plain TypeScript, tested on its own.
  */
 import { citation, responseStepLabel } from '../../../protocol';
+import { faultSentence } from '../../i18n/protocol-text';
 import type { ConnectionRecord } from '../../inspector/capture';
 import type { FindingMessage, ProxyHandshakeStep, RefusedMessage } from '../../inspector/messages';
 import type { Explanation } from '../demos';
@@ -50,7 +51,7 @@ export function explainProxied(record: ConnectionRecord, close: { code: number; 
   if (fault) {
     return {
       title: `Your server broke ${citation(fault.rfc)} at byte ${fault.offset}`,
-      text: `${fault.message} The browser must fail the connection on such a frame (close ${close.code}${close.wasClean ? '' : ', not clean'}). Select the frame marked ⚠ to see the bits at fault; the bytes after it went through unchanged but were not decoded.`,
+      text: `${faultSentence(fault)} The browser must fail the connection on such a frame (close ${close.code}${close.wasClean ? '' : ', not clean'}). Select the frame marked ⚠ to see the bits at fault; the bytes after it went through unchanged but were not decoded.`,
       expected: false,
     };
   }
