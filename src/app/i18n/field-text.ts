@@ -137,3 +137,15 @@ export function fieldLabel(field: Pick<LayoutField, 'key' | 'label'>, options: {
   if (field.key === 'payload' && field.label !== 'Payload') return m.frame_field_label_payload_compressed({}, options);
   return LABELS[field.key]({}, options);
 }
+
+/**
+ * The short label the bit grid's cells show: the codec's in English; in Chinese the RFC's own
+ * spelling ("Payload len", "Masking-key"), which fits a cell. `fieldLabel` gives the translation.
+ */
+export function fieldShortLabel(field: Pick<LayoutField, 'key' | 'label'>, options: { locale?: Locale } = {}): string {
+  if (field.key === 'payload') return field.label === 'Payload' ? field.label : m.frame_field_short_payload_compressed({}, options);
+  if (field.key === 'payload-length') return m.frame_field_short_payload_length({}, options);
+  if (field.key === 'masking-key') return m.frame_field_short_masking_key({}, options);
+  if (field.key === 'extended-payload-length') return m.frame_field_short_extended_payload_length({}, options);
+  return LABELS[field.key]({}, { locale: 'en' });
+}

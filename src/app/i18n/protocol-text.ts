@@ -223,4 +223,4 @@ export function fieldExplanation(field: LayoutField, options: TextOptions = {}):
   return fieldExplanationOf(field, options.locale ?? getLocale());
 }
 
-export { fieldLabel } from './field-text';
+export { fieldLabel, fieldShortLabel } from './field-text';
