@@ -42,11 +42,8 @@ const PENDING = new Set<string>([
   'src/app/compare/chart.ts',
   'src/app/compare/comparison.svelte.ts',
   'src/app/compare/table.ts',
-  'src/app/components/FrameList.svelte',
-  'src/app/components/Timeline.svelte',
   'src/app/components/filter/FilterBar.svelte',
   'src/app/components/filter/filter.ts',
-  'src/app/components/frame-row.ts',
   'src/app/components/sequence/strings.ts',
   'src/app/components/sequence/svg.ts',
   'src/app/conformance/CaseDetail.svelte',
@@ -121,7 +118,6 @@ const PENDING = new Set<string>([
   'src/app/playground/reaction.ts',
   'src/app/playground/session.ts',
   'src/app/playground/tcp.ts',
-  'src/app/socket/timeline.ts',
 ]);
 
 function appFiles(): string[] {
