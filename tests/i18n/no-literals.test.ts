@@ -112,7 +112,6 @@ const PENDING = new Set<string>([
   'src/app/playground/proxy/explain.ts',
   'src/app/playground/proxy/report.ts',
   'src/app/playground/proxy/target.ts',
-  'src/app/playground/reaction.ts',
   'src/app/playground/session.ts',
   'src/app/playground/tcp.ts',
 ]);
