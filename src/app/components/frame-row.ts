@@ -3,7 +3,9 @@
  * the payload (unmasked). The preview reads only the first bytes, so it costs the same for a
  * 16 MiB frame as for a 5-byte one, and only visible rows compute it.
  */
-import { opcodeInfo } from '../../protocol';
+import * as m from '../../paraglide/messages.js';
+import { getLocale } from '../../paraglide/runtime.js';
+import { opcodeName } from '../i18n/protocol-text';
 import type { CapturedFrame } from '../inspector/capture';
 import { formatCount, formatOneDecimal } from './format';
 
@@ -14,7 +16,7 @@ export function directionShort(direction: CapturedFrame['direction']): string {
 }
 
 export function directionWords(direction: CapturedFrame['direction']): string {
-  return direction === 'client-to-server' ? 'client to server' : 'server to client';
+  return direction === 'client-to-server' ? m.frame_row_client_to_server() : m.frame_row_server_to_client();
 }
 
 /** "+12.3 ms" after the capture started (the tap's hello; one clock for all connections); seconds past 10 s. */
@@ -50,18 +52,19 @@ const HAS_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
 /** A one-line preview: text quoted, a close frame's code and reason, other bytes as hex. */
 export function framePreview(frame: CapturedFrame): string {
-  if (frame.payloadLength === 0) return '(empty)';
+  if (frame.payloadLength === 0) return m.frame_row_empty();
   const head = payloadHead(frame);
   const more = frame.payloadLength > head.length ? '\u2026' : '';
   if (frame.opcode === 0x8) {
     if (head.length < 2) return hex(head) + more;
     const code = (head[0]! << 8) | head[1]!;
     const reason = utf8.decode(head.subarray(2)).replace(CONTROL, '\u00b7');
-    return `code ${code}${reason ? ` \u201c${reason}${more}\u201d` : ''}`;
+    const said = m.frame_row_close_code({ code });
+    return reason ? `${said} \u201c${reason}${more}\u201d` : said;
   }
   // RSV1 on a data message's first frame: permessage-deflate's compressed bytes, not text (RFC 7692 §6).
   if ((frame.bytes[0]! & 0b0100_0000) !== 0 && (frame.opcode === 0x1 || frame.opcode === 0x2) && !frame.misbehave && !frame.fault) {
-    return `compressed: ${hex(head.subarray(0, 12))}${frame.payloadLength > 12 ? ' \u2026' : ''}`;
+    return m.frame_row_compressed({ hex: `${hex(head.subarray(0, 12))}${frame.payloadLength > 12 ? ' \u2026' : ''}` });
   }
   if (frame.opcode === 0x1 || frame.opcode === 0x0 || frame.opcode === 0x9 || frame.opcode === 0xa) {
     const text = utf8.decode(head);
@@ -80,16 +83,16 @@ function hex(bytes: Uint8Array): string {
 /** The row's accessible name, a full sentence. */
 export function frameRowLabel(frame: CapturedFrame): string {
   const parts = [
-    `Frame ${frame.seq + 1}`,
+    m.frame_row_number({ n: frame.seq + 1 }),
     directionWords(frame.direction),
     formatSince(frame.since),
-    opcodeInfo(frame.opcode).name,
+    opcodeName(frame.opcode),
     `FIN ${frame.fin ? 1 : 0}`,
     `MASK ${frame.masked ? 1 : 0}`,
-    `${formatLength(frame.payloadLength)} byte${frame.payloadLength === 1 ? '' : 's'}`,
+    m.frame_bytes_count({ count: frame.payloadLength, n: formatLength(frame.payloadLength) }),
     framePreview(frame),
   ];
-  if (frame.misbehave) parts.push(`broken on purpose (${frame.misbehave})`);
-  if (frame.fault) parts.push(`fault, close ${frame.fault.closeCode}`);
-  return parts.join(', ');
+  if (frame.misbehave) parts.push(m.frame_row_broken({ kind: frame.misbehave }));
+  if (frame.fault) parts.push(m.frame_row_fault({ code: frame.fault.closeCode }));
+  return parts.join(getLocale() === 'en' ? ', ' : '，');
 }

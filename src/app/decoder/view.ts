@@ -3,13 +3,13 @@
  * line of the input a hex error points at.
  */
 import {
-  closeCodeInfo,
   describePayload,
   type FrameSender,
   type HexError,
   type HexFormat,
   opcodeInfo,
 } from '../../protocol';
+import { closeCodeName, faultSentence } from '../i18n/protocol-text';
 import { framePayload, frameRow, messageBytes, type DecodeAnalysis, type DecodeOutcome, type DecodeProgress, type FrameRow, type MessageEntry } from './analyze';
 
 export const SENDERS: readonly { value: FrameSender; label: string; hint: string }[] = [
@@ -62,7 +62,7 @@ export function statusOf(outcome: DecodeOutcome, busy: boolean, progress: Decode
       const base = `${bytes} (${FORMAT_NAMES[outcome.format]}): ${frames}, ${messages}`;
       if (analysis.fault) {
         const f = analysis.fault;
-        return { tone: 'error', text: `${base}. Fault at byte ${f.offset}: ${f.message} Close code ${f.closeCode} ${closeCodeInfo(f.closeCode).name}.` };
+        return { tone: 'error', text: `${base}. Fault at byte ${f.offset}: ${faultSentence(f)} Close code ${f.closeCode} ${closeCodeName(f.closeCode)}.` };
       }
       if (analysis.incomplete) {
         const inc = analysis.incomplete;
@@ -122,7 +122,7 @@ export function frameListRow(analysis: DecodeAnalysis, index: number): FrameList
   if (fault) {
     return {
       index, number: `#${index + 1}`, offset, length: null, kind: 'fault', opcode, flags: '',
-      summary: `\u26a0 ${fault.closeCode}: ${fault.message}`,
+      summary: `\u26a0 ${fault.closeCode}: ${faultSentence(fault)}`,
     };
   }
   const inc = analysis.incomplete!;
@@ -174,7 +174,7 @@ export function messageListRow(analysis: DecodeAnalysis, messages: readonly Mess
     }
     case 'close': {
       title = 'Close';
-      detail = message.code === null ? 'no status code (reported as 1005)' : `${message.code} ${closeCodeInfo(message.code).name}${message.reason ? ` \u201c${message.reason}\u201d` : ''}`;
+      detail = message.code === null ? 'no status code (reported as 1005)' : `${message.code} ${closeCodeName(message.code)}${message.reason ? ` \u201c${message.reason}\u201d` : ''}`;
       break;
     }
     default: {

@@ -2,6 +2,7 @@
  * Which browser this is, in words for a sentence ("Firefox 153", "Chromium 156"), from its user
  * agent string (and, where the browser offers them, its User-Agent Client Hints brands).
  */
+import * as m from '../../paraglide/messages.js';
 
 export interface BrowserName {
   /** "Firefox", "Chromium", "Chrome", "Edge", "Opera", "Safari", or "this browser". */
@@ -18,6 +19,20 @@ function named(name: string, version: string | null, engine: BrowserName['engine
   return { name, version, label: version ? `${name} ${version}` : name, engine };
 }
 
+/** A browser the user agent does not name: "this browser", said in the page's language when read. */
+function unnamed(): BrowserName {
+  return {
+    get name() {
+      return m.frame_browser_this();
+    },
+    get label() {
+      return m.frame_browser_this();
+    },
+    version: null,
+    engine: 'unknown',
+  };
+}
+
 /**
  * `brands`: `navigator.userAgentData.brands` where present (Chromium-based browsers). Chrome and
  * Chromium send the same user agent string ("Chrome/156.0.0.0"); only the brands tell them apart.
@@ -32,12 +47,12 @@ export function browserFromUserAgent(userAgent: string, brands: readonly { brand
   if (opera) return named('Opera', opera, 'chromium');
   const chrome = major(/\b(?:Headless)?Chrome\/(\d+)/);
   if (chrome) {
-    const brand = (name: string): boolean => brands.some((b) => b.brand === name);
-    return named(brand('Google Chrome') ? 'Chrome' : brand('Chromium') || brands.length === 0 ? 'Chromium' : 'Chrome', chrome, 'chromium');
+    const brand = (name: RegExp): boolean => brands.some((b) => name.test(b.brand));
+    return named(brand(/^Google Chrome$/) ? 'Chrome' : brand(/^Chromium$/) || brands.length === 0 ? 'Chromium' : 'Chrome', chrome, 'chromium');
   }
   const safari = /\bSafari\//.test(userAgent) ? major(/\bVersion\/(\d+)/) : null;
   if (safari) return named('Safari', safari, 'webkit');
-  return named('this browser', null, 'unknown');
+  return unnamed();
 }
 
 /** This page's browser (`navigator`), or "this browser" outside one. */

@@ -29,8 +29,8 @@ describe('close codes a script may send', () => {
   it('marks 1004, 1005, 1006 and 1015 as never in a Close frame, the rest of 1001-1014 as the browser’s own', () => {
     // RFC 6455 §7.4.1: 1005, 1006 and 1015 "MUST NOT be set as a status code in a Close control
     // frame by an endpoint"; 1004 is "Reserved".
-    expect(CLOSE_CODE_OPTIONS.filter((o) => o.tag === 'never sent').map((o) => o.code)).toEqual([1004, 1005, 1006, 1015]);
-    expect(CLOSE_CODE_OPTIONS.filter((o) => o.tag === 'browser only').map((o) => o.code)).toEqual([
+    expect(CLOSE_CODE_OPTIONS.filter((o) => o.tag === 'never-sent').map((o) => o.code)).toEqual([1004, 1005, 1006, 1015]);
+    expect(CLOSE_CODE_OPTIONS.filter((o) => o.tag === 'browser-only').map((o) => o.code)).toEqual([
       1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014,
     ]);
     expect(option(1006)?.why).toBe('1006 never appears in a Close frame (RFC 6455 §7.4.1); the browser reports it locally.');

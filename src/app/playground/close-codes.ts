@@ -4,7 +4,10 @@
  * code that is not 1000 or in 3000-4999: the 1001-1015 codes describe situations the browser
  * itself detects (going away, protocol errors, …), so a script may not claim them.
  */
+import * as m from '../../paraglide/messages.js';
 import { CLOSE_CODES, closeCodeInfo, encodeUtf8, type CloseCodeInfo } from '../../protocol';
+import { closeCodeExplanation, closeCodeInlineName, closeCodeName } from '../i18n/protocol-text';
+import { formatCount } from '../components/format';
 
 /** A script may send 1000 or 3000-4999 (WHATWG WebSockets, close() step 1). */
 export function browserMaySend(code: number): boolean {
@@ -14,37 +17,53 @@ export function browserMaySend(code: number): boolean {
 /** RFC 6455 §5.5: a control frame's payload is at most 125 bytes, 2 of them the code. */
 export const MAX_REASON_BYTES = 123;
 
+export type CloseCodeTag = '' | 'browser-only' | 'never-sent';
+
+/** An option's words (`name`, `explanation`, `why`) are read in the page's language when used. */
 export interface CloseCodeOption {
   code: number;
-  name: string;
-  explanation: string;
+  readonly name: string;
+  readonly explanation: string;
   rfc: string;
-  /** False when the browser would refuse it; `why` says why, `tag` in two words. */
+  /** False when the browser would refuse it; `why` says why, `tag` which kind (`tagText` in two words). */
   enabled: boolean;
-  why: string;
-  tag: '' | 'browser only' | 'never sent';
+  readonly why: string;
+  tag: CloseCodeTag;
+}
+
+/** "browser only", "never sent". */
+export function tagText(tag: CloseCodeTag): string {
+  return tag === 'browser-only' ? m.frame_close_tag_browser_only() : tag === 'never-sent' ? m.frame_close_tag_never_sent() : '';
 }
 
 function whyDisabled(info: CloseCodeInfo): string {
-  if (!info.onWire) return `${info.code} never appears in a Close frame (RFC 6455 §7.4.1); the browser reports it locally.`;
-  return `Only the browser itself may send ${info.code}; a script may use 1000 or 3000-4999.`;
+  if (!info.onWire) return m.frame_close_never_on_wire({ code: info.code });
+  return m.frame_close_browser_only_why({ code: info.code });
+}
+
+function option(info: CloseCodeInfo): CloseCodeOption {
+  const enabled = browserMaySend(info.code);
+  return {
+    code: info.code,
+    get name() {
+      return closeCodeName(info.code);
+    },
+    get explanation() {
+      return closeCodeExplanation(info.code);
+    },
+    rfc: info.rfc,
+    enabled,
+    get why() {
+      return enabled ? '' : whyDisabled(info);
+    },
+    tag: enabled ? '' : info.onWire ? 'browser-only' : 'never-sent',
+  };
 }
 
 /** The RFC's codes plus one example each of the 3000s and 4000s, in order. */
 export const CLOSE_CODE_OPTIONS: readonly CloseCodeOption[] = [
-  ...CLOSE_CODES.map((info) => ({
-    code: info.code,
-    name: info.name,
-    explanation: info.explanation,
-    rfc: info.rfc,
-    enabled: browserMaySend(info.code),
-    why: browserMaySend(info.code) ? '' : whyDisabled(info),
-    tag: browserMaySend(info.code) ? ('' as const) : info.onWire ? ('browser only' as const) : ('never sent' as const),
-  })),
-  ...[3000, 4000].map((code) => {
-    const info = closeCodeInfo(code);
-    return { code, name: info.name, explanation: info.explanation, rfc: info.rfc, enabled: true, why: '', tag: '' as const };
-  }),
+  ...CLOSE_CODES.map(option),
+  ...[3000, 4000].map((code) => option(closeCodeInfo(code))),
 ];
 
 export type CloseRequestCheck =
@@ -54,17 +73,13 @@ export type CloseRequestCheck =
 /** Checks a code and reason before they reach `WebSocket.close()`, which would throw on either. */
 export function checkCloseRequest(code: number, reason: string): CloseRequestCheck {
   if (!browserMaySend(code)) {
-    const info = closeCodeInfo(code);
-    return {
-      ok: false,
-      message: `The browser refuses code ${code} (${info.name}): a script may only send 1000 or 3000-4999.`,
-    };
+    return { ok: false, message: m.frame_close_refused({ code, name: closeCodeInlineName(code) }) };
   }
   const bytes = encodeUtf8(reason).length;
   if (bytes > MAX_REASON_BYTES) {
     return {
       ok: false,
-      message: `The reason is ${bytes} bytes of UTF-8; a Close frame has room for ${MAX_REASON_BYTES} (RFC 6455 §5.5: control frames carry at most 125 bytes).`,
+      message: m.frame_close_reason_too_long({ bytes: formatCount(bytes), max: MAX_REASON_BYTES }),
     };
   }
   return { ok: true, code, reason };

@@ -4,7 +4,9 @@
  * whole on the wire (and how to see all of it).
  */
 import type { CapturedFrame } from '../inspector/capture';
-import { formatBytes } from '../components/format';
+import * as m from '../../paraglide/messages.js';
+import { getLocale } from '../../paraglide/runtime.js';
+import { formatBytes, formatCount } from '../components/format';
 
 /** The largest `--inspect-frame-bytes` the server takes (its queue and budget are sized for it). */
 export const MAX_INSPECT_FRAME_BYTES = 1024 * 1024;
@@ -16,23 +18,20 @@ export function cutNote(frame: Pick<CapturedFrame, 'truncated' | 'bytes' | 'size
   const limit = maxFrameBytes ?? kept;
   const why =
     kept < limit
-      ? `the server reported only its first ${kept.toLocaleString('en-US')} bytes (the page's byte budget per second was spent, or the tap began watching mid-frame)`
-      : `the inspector keeps at most the first ${formatBytes(limit)} (${limit.toLocaleString('en-US')} bytes) of a frame`;
-  const how =
-    limit < MAX_INSPECT_FRAME_BYTES
-      ? ` To see frames whole up to 1 MiB, start the server with npm start -- --inspect-frame-bytes 1MiB (with the dev server: FRAMESCOPE_INSPECT_FRAME_BYTES=1MiB npm run dev).`
-      : '';
-  return (
-    `This ${frame.size.toLocaleString('en-US')}-byte frame was whole on the wire; ${why}, so ${(frame.size - kept).toLocaleString('en-US')} ` +
-    `bytes of its payload are not shown here.${how}`
-  );
+      ? m.frame_note_budget({ kept: formatCount(kept) })
+      : m.frame_note_limit({ limit: formatBytes(limit), bytes: formatCount(limit) });
+  const cut = m.frame_note_cut({ size: formatCount(frame.size), why, missing: formatCount(frame.size - kept) });
+  if (limit >= MAX_INSPECT_FRAME_BYTES) return cut;
+  const how = m.frame_note_how();
+  // English puts a space between two sentences; Chinese does not.
+  return getLocale() === 'en' ? `${cut} ${how}` : `${cut}${how}`;
 }
 
 /** The note on a frame the server broke on purpose. */
 export function brokenNote(frame: Pick<CapturedFrame, 'misbehave' | 'afterFault'>): string | null {
   if (!frame.misbehave) return null;
   if (frame.afterFault) {
-    return `The server sent this right after the broken frame before it (${frame.misbehave}). A client that failed the connection there never reads it (RFC 6455 §7.1.7).`;
+    return m.frame_note_after_fault({ kind: frame.misbehave });
   }
-  return `The server broke this frame on purpose (${frame.misbehave}): the browser must fail the connection.`;
+  return m.frame_note_broken({ kind: frame.misbehave });
 }

@@ -2,6 +2,7 @@
  * The handshake panel's view of what the tap reported: the request and response heads as sent,
  * and the Sec-WebSocket-Accept check (RFC 6455 §4.2.2), computed in the browser and compared.
  */
+import * as m from '../../paraglide/messages.js';
 import type { AcceptSteps } from '../../protocol';
 import { headerValue, splitHead, splitHeaderLine, type ConnectionInfo } from '../inspector/messages';
 
@@ -49,9 +50,9 @@ export function extensionNote(view: HandshakeView): string | null {
   const accepted = headerValue(view.responseHeaders, 'Sec-WebSocket-Extensions');
   if (offered === null && accepted === null) return null;
   if (accepted === null) {
-    return `The browser offered ${offered}; the server answered with no Sec-WebSocket-Extensions, so no extension is in use and the RSV bits must stay 0 (RFC 6455 §9.1).`;
+    return m.frame_handshake_ext_refused({ offered: offered ?? '' });
   }
-  return `Extensions in use: ${accepted} (the server chose from the browser's offer${offered ? `, ${offered}` : ''}).`;
+  return offered ? m.frame_handshake_ext_in_use_offer({ accepted, offered }) : m.frame_handshake_ext_in_use({ accepted });
 }
 
 export interface AcceptCheck {
@@ -61,13 +62,13 @@ export interface AcceptCheck {
 
 export function checkAccept(steps: AcceptSteps, serverAccept: string | null): AcceptCheck {
   if (serverAccept === null) {
-    return { match: false, text: 'The response has no Sec-WebSocket-Accept: the browser fails the connection (RFC 6455 §4.1).' };
+    return { match: false, text: m.frame_handshake_no_accept() };
   }
   if (serverAccept === steps.accept) {
-    return { match: true, text: 'Matches the server\u2019s Sec-WebSocket-Accept: the browser accepts the handshake.' };
+    return { match: true, text: m.frame_handshake_accept_matches() };
   }
   return {
     match: false,
-    text: `The server sent ${serverAccept}, not ${steps.accept}: the browser fails the connection (RFC 6455 §4.1).`,
+    text: m.frame_handshake_accept_differs({ sent: serverAccept, expected: steps.accept }),
   };
 }

@@ -14,8 +14,20 @@ export interface KeyLike {
   defaultPrevented: boolean;
 }
 
-/** Elements whose own keyboard use comes first: fields, lists, grids, scroll boxes. */
-const OWN_KEYS = 'input, textarea, select, [contenteditable], [role="listbox"], [role="grid"], [role="slider"], [role="tablist"], [role="region"][tabindex], ol[tabindex], pre[tabindex]';
+/** Elements whose own keyboard use comes first: fields, lists, grids, scroll boxes (a CSS selector list). */
+const OWN_KEYS = [
+  'input',
+  'textarea',
+  'select',
+  '[contenteditable]',
+  '[role="listbox"]',
+  '[role="grid"]',
+  '[role="slider"]',
+  '[role="tablist"]',
+  '[role="region"][tabindex]',
+  'ol[tabindex]',
+  'pre[tabindex]',
+].join(',');
 
 /** -1 (previous frame), +1 (next), or null when the key is not for stepping. */
 export function stepKey(event: KeyLike, projector: boolean): -1 | 1 | null {

@@ -8,7 +8,11 @@
  * frame as an ordinary message and stays OPEN; Chromium fails the connection. Chromium's Close
  * frame says 1002 on invalid UTF-8 where RFC 6455 §7.4.1 gives 1007.
  */
-import { closeCodeInfo, FAULTS } from '../../protocol';
+import * as m from '../../paraglide/messages.js';
+import { getLocale } from '../../paraglide/runtime.js';
+import { FAULTS } from '../../protocol';
+import { formatCount } from '../components/format';
+import { closeCodeInlineName } from '../i18n/protocol-text';
 import type { CloseSummary, ReadyState } from '../socket/socket';
 import type { BrowserName } from './browser-name';
 import type { Explanation, SentClose, Violation } from './demos';
@@ -48,41 +52,42 @@ export function verdictOf(reaction: Reaction): Verdict {
 }
 
 /** What the server's frame carried, as the object of "accepted …" / "refuse …". */
-const WHAT: Readonly<Record<string, string>> = {
-  'masked-frame': 'a masked frame',
-  rsv1: 'a frame with RSV1 set and no extension negotiated',
-  'reserved-opcode': 'a frame with the reserved opcode 0x3',
-  'invalid-utf8': 'a text message that is not UTF-8',
-  'long-control': 'a ping with 126 bytes of payload',
-  'fragmented-ping': 'a fragmented ping',
+const WHAT: Readonly<Record<string, () => string>> = {
+  'masked-frame': m.frame_reaction_what_masked_frame,
+  rsv1: m.frame_reaction_what_rsv1,
+  'reserved-opcode': m.frame_reaction_what_reserved_opcode,
+  'invalid-utf8': m.frame_reaction_what_invalid_utf8,
+  'long-control': m.frame_reaction_what_long_control,
+  'fragmented-ping': m.frame_reaction_what_fragmented_ping,
 };
 
+/** A violation's words: a string, or a catalogue message (called when shown). */
+type Words = string | (() => string);
+const say = (words: Words): string => (typeof words === 'function' ? words() : words);
+
 const cap = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
-const named = (code: number): string => `${code} (${closeCodeInfo(code).name})`;
-const events = (n: number): string => `${n} message event${n === 1 ? '' : 's'}`;
+const named = (code: number): string => m.frame_reaction_named({ code, name: closeCodeInlineName(code) });
+const events = (n: number): string => m.frame_reaction_events({ count: n, n: formatCount(n) });
+/** Sentences in a row: a space between them in English, none in Chinese; empty ones left out. */
+const sentences = (...parts: (string | null)[]): string => parts.filter((part) => part).join(getLocale() === 'en' ? ' ' : '');
 
 /** The sentences about the Close frame the browser sent (or did not), with any departure from the code the RFC gives. */
-function wireSentences(violation: Violation, reaction: Reaction, browser: BrowserName): { text: string; departs: string | null } {
+function wireSentences(violation: Violation, reaction: Reaction, browser: BrowserName): { text: string | null; departs: string | null } {
   const sent = reaction.sentClose;
   const fault = FAULTS[violation.rule];
   if (!sent) {
-    if (!reaction.settled) return { text: '', departs: null };
-    return {
-      text: ` The tap saw no Close frame from ${browser.label}: it dropped TCP without one (RFC 6455 §7.1.7: it "SHOULD send a Close frame with an appropriate status code" first).`,
-      departs: null,
-    };
+    if (!reaction.settled) return { text: null, departs: null };
+    return { text: m.frame_reaction_no_close_frame({ browser: browser.label }), departs: null };
   }
-  const text = ` On the wire ${browser.label} told the server why: a Close frame with ${
-    sent.code === null ? 'no code' : `code ${sent.code}`
-  }${sent.reason ? ` and reason ${JSON.stringify(sent.reason)}` : ''}, before it dropped TCP.`;
+  const code = sent.code === null ? m.frame_reaction_no_code() : m.frame_reaction_code({ code: sent.code });
+  const text = sent.reason
+    ? m.frame_reaction_close_frame_reason({ browser: browser.label, code, reason: JSON.stringify(sent.reason) })
+    : m.frame_reaction_close_frame({ browser: browser.label, code });
   if (sent.code === null || sent.code === fault.closeCode) return { text, departs: null };
-  const why =
-    fault.closeCode === 1007
-      ? '§7.4.1: 1007 is for "data within a message that was not consistent with the type of the message (e.g., non-UTF-8 [RFC3629] data within a text message)"'
-      : `§${fault.rfc}`;
+  const why = fault.closeCode === 1007 ? m.frame_reaction_why_1007() : `§${fault.rfc}`;
   return {
     text,
-    departs: `Note the code: ${browser.label} sent ${named(sent.code)}, where RFC 6455 gives ${named(fault.closeCode)} for this fault (${why}); this page's decoder and Framescope's server use ${fault.closeCode}.`,
+    departs: m.frame_reaction_departs_code({ browser: browser.label, sent: named(sent.code), expected: named(fault.closeCode), why, code: fault.closeCode }),
   };
 }
 
@@ -91,55 +96,67 @@ export function explainReaction(violation: Violation, reaction: Reaction, browse
   const verdict = verdictOf(reaction);
   if (verdict === 'waiting') return null;
   const fault = FAULTS[violation.rule];
-  const what = WHAT[violation.kind] ?? `a broken frame (${violation.label})`;
-  const rule = `${violation.label} (RFC 6455 §${violation.rfc}): ${violation.explanation} The RFC: "${fault.quote}"`;
-  const delivered = reaction.messages > 0 ? ` It first fired ${events(reaction.messages)}.` : '';
+  const label = say(violation.label as Words);
+  const what = WHAT[violation.kind]?.() ?? m.frame_reaction_what_other({ label });
+  const rule = m.frame_reaction_rule({ label, rfc: violation.rfc, explanation: say(violation.explanation as Words), quote: fault.quote });
+  const delivered = reaction.messages > 0 ? m.frame_reaction_first_fired({ events: events(reaction.messages) }) : null;
+  const Browser = cap(browser.label);
 
   if (verdict === 'failed') {
     const close = reaction.close!;
     const wire = wireSentences(violation, reaction, browser);
     return {
       verdict,
-      title: `${cap(browser.label)} failed the connection, as the RFC requires`,
-      text:
-        `${rule} As RFC 6455 §7.1.7 requires, ${browser.label} failed the connection:${delivered} ` +
-        `${reaction.error ? 'an error event, then ' : 'no error event, only '}a close event with code ${close.code} and wasClean false. ` +
-        `1006 (Abnormal Closure) is never sent: it is how the API says "no clean closing handshake".${wire.text}` +
-        (wire.departs ? ` ${wire.departs}` : ''),
+      title: m.frame_reaction_failed_title({ browser: Browser }),
+      text: sentences(
+        rule,
+        m.frame_reaction_failed_intro({ browser: browser.label }),
+        delivered,
+        reaction.error ? m.frame_reaction_failed_error({ code: close.code }) : m.frame_reaction_failed_no_error({ code: close.code }),
+        m.frame_reaction_1006(),
+        wire.text,
+        wire.departs,
+      ),
       expected: wire.departs === null,
     };
   }
 
-  const departs = `${cap(browser.label)} accepted ${what} from the server, which RFC 6455 §${violation.rfc} says a client must refuse.`;
+  const departs = m.frame_reaction_accepted({ browser: Browser, what, rfc: violation.rfc });
   if (verdict === 'accepted') {
     return {
       verdict,
-      title: `${cap(browser.label)} did not fail the connection`,
-      text:
-        `${rule} ${departs} It fired ${events(reaction.messages)} and no error; the connection is still ${reaction.readyState}. ` +
-        `RFC 6455 §7.1.7 expected an error event, then a close event with code 1006. The departure is the browser's: the frame on the wire is the same in every browser.`,
+      title: m.frame_reaction_not_failed_title({ browser: Browser }),
+      text: sentences(
+        rule,
+        departs,
+        m.frame_reaction_accepted_fired({ events: events(reaction.messages), state: reaction.readyState }),
+        m.frame_reaction_expected(),
+        m.frame_reaction_browser_departure(),
+      ),
       expected: false,
     };
   }
   if (verdict === 'ignored') {
     return {
       verdict,
-      title: `${cap(browser.label)} did not fail the connection`,
-      text:
-        `${rule} ${cap(browser.label)} fired no event for it (no error, no message, no close); the connection is still ${reaction.readyState}. ` +
-        `RFC 6455 §7.1.7 expected an error event, then a close event with code 1006.`,
+      title: m.frame_reaction_not_failed_title({ browser: Browser }),
+      text: sentences(rule, m.frame_reaction_ignored({ browser: Browser, state: reaction.readyState }), m.frame_reaction_expected()),
       expected: false,
     };
   }
   const close = reaction.close!;
   const wire = wireSentences(violation, reaction, browser);
+  const ended = { browser: Browser, named: named(close.code), clean: String(close.wasClean) };
   return {
     verdict,
-    title: `${cap(browser.label)} closed with ${named(close.code)}`,
-    text:
-      `${rule}${delivered} ${cap(browser.label)} ended the connection with code ${named(close.code)} and wasClean ${close.wasClean}` +
-      `${close.wasClean ? ' after a closing handshake' : ''}; RFC 6455 §7.1.7 asks it to fail the connection, which the API reports as 1006 with wasClean false.${wire.text}` +
-      (wire.departs ? ` ${wire.departs}` : ''),
+    title: m.frame_reaction_closed_title({ browser: Browser, named: named(close.code) }),
+    text: sentences(
+      rule,
+      delivered,
+      close.wasClean ? m.frame_reaction_closed_clean(ended) : m.frame_reaction_closed(ended),
+      wire.text,
+      wire.departs,
+    ),
     expected: false,
   };
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   createTimeline,
   describeEntry,
+  stepNote,
   formatMs,
   MAX_ENTRIES,
   reduceTimeline,
@@ -72,7 +73,7 @@ describe('readyState timeline', () => {
     expect(states(t)).toEqual(['CONNECTING', 'OPEN', 'CLOSED']);
     expect(t.failed).toBe(true);
     expect(t.close?.wasClean).toBe(false);
-    expect(t.steps.at(-1)?.note).toMatch(/without a closing handshake/);
+    expect(stepNote(t.steps.at(-1)!.note)).toMatch(/without a closing handshake/);
   });
 
   it('goes CONNECTING → CLOSED when the handshake fails', () => {
@@ -86,7 +87,7 @@ describe('readyState timeline', () => {
   it('close() while CONNECTING goes to CLOSING', () => {
     const t = run([{ type: 'close-called', t: 1, code: 1000, reason: '' }]);
     expect(t.state).toBe('CLOSING');
-    expect(t.steps.at(-1)?.note).toMatch(/before the handshake/);
+    expect(stepNote(t.steps.at(-1)!.note)).toMatch(/before the handshake/);
   });
 
   it('tracks bufferedAmount and its peak', () => {

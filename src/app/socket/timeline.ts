@@ -6,15 +6,48 @@
  * state module can hold it in `$state.raw` and tests can feed it inputs without a browser.
  * Times are milliseconds since the `WebSocket` was constructed.
  */
+import * as m from '../../paraglide/messages.js';
+import { formatCount } from '../components/format';
 import { READY_STATES, type CloseSummary, type ReadyState } from './socket';
 
 export { READY_STATES, type ReadyState };
+
+/**
+ * Why a step happened, as values; `stepNote()` says it in the page's language. A timeline made
+ * elsewhere (a capture replayed as a lesson) may give its own note: a function called when shown
+ * (a catalogue message, so it follows the language), or a string.
+ */
+export type StepNote =
+  | string
+  | (() => string)
+  | { kind: 'connecting' }
+  | { kind: 'open' }
+  | { kind: 'close-connecting' }
+  | { kind: 'close-called'; code: number }
+  | { kind: 'closing-seen' }
+  | { kind: 'server-first' }
+  | { kind: 'closed'; code: number; wasClean: boolean };
 
 export interface StateStep {
   state: ReadyState;
   /** When the page saw the step; null when the browser passed it without an event (see `note`). */
   t: number | null;
-  note: string;
+  note: StepNote;
+}
+
+/** A step's note in words ("open event: the server answered 101 …"). */
+export function stepNote(note: StepNote): string {
+  if (typeof note === 'string') return note;
+  if (typeof note === 'function') return note();
+  switch (note.kind) {
+    case 'connecting': return m.frame_timeline_note_connecting();
+    case 'open': return m.frame_timeline_note_open();
+    case 'close-connecting': return m.frame_timeline_note_close_connecting();
+    case 'close-called': return m.frame_timeline_note_close_called({ code: note.code });
+    case 'closing-seen': return m.frame_timeline_note_closing_seen();
+    case 'server-first': return m.frame_timeline_note_server_first();
+    case 'closed': return note.wasClean ? m.frame_timeline_note_closed_clean({ code: note.code }) : m.frame_timeline_note_closed_unclean({ code: note.code });
+  }
 }
 
 /** What happened, as the timeline lists it. Browser events first, then the page's own actions. */
@@ -62,7 +95,7 @@ export function createTimeline(id: number, url: string, startedAt: number): Time
     url,
     startedAt,
     state: 'CONNECTING',
-    steps: [{ state: 'CONNECTING', t: 0, note: 'new WebSocket(url): the browser opens TCP and sends the opening handshake.' }],
+    steps: [{ state: 'CONNECTING', t: 0, note: { kind: 'connecting' } }],
     entries: [],
     omitted: 0,
     close: null,
@@ -93,7 +126,7 @@ function trim(draft: Draft): void {
   draft.omitted += over;
 }
 
-function step(draft: Draft, state: ReadyState, t: number | null, note: string): void {
+function step(draft: Draft, state: ReadyState, t: number | null, note: StepNote): void {
   draft.steps.push({ state, t, note });
 }
 
@@ -104,7 +137,7 @@ function apply(draft: Draft, input: TimelineInput): boolean {
       addEntry(draft, input);
       if (draft.state === 'CONNECTING') {
         draft.state = 'OPEN';
-        step(draft, 'OPEN', input.t, 'open event: the server answered 101 with a correct Sec-WebSocket-Accept.');
+        step(draft, 'OPEN', input.t, { kind: 'open' });
       }
       return true;
     case 'message':
@@ -131,10 +164,7 @@ function apply(draft: Draft, input: TimelineInput): boolean {
     case 'close-called': {
       addEntry(draft, input);
       if (draft.state !== 'CONNECTING' && draft.state !== 'OPEN') return true;
-      const note =
-        draft.state === 'CONNECTING'
-          ? 'close() before the handshake finished: the browser fails the connection.'
-          : `close(${input.code}): the browser sent its Close frame and waits for the server\u2019s.`;
+      const note: StepNote = draft.state === 'CONNECTING' ? { kind: 'close-connecting' } : { kind: 'close-called', code: input.code };
       draft.state = 'CLOSING';
       step(draft, 'CLOSING', input.t, note);
       return true;
@@ -142,19 +172,16 @@ function apply(draft: Draft, input: TimelineInput): boolean {
     case 'closing-seen': {
       if (draft.state !== 'OPEN') return false;
       draft.state = 'CLOSING';
-      step(draft, 'CLOSING', input.t, 'readyState became CLOSING: the closing handshake started (the browser fires no event for this).');
+      step(draft, 'CLOSING', input.t, { kind: 'closing-seen' });
       return true;
     }
     case 'close': {
       // A clean close passed through CLOSING even if the page never saw it: the server's Close
       // frame and the browser's answer both happen before the close event fires (RFC 6455 §7.1.4).
       if (draft.state === 'OPEN' && input.wasClean) {
-        step(draft, 'CLOSING', null, 'The server sent its Close frame first; the browser answered and fired no event for CLOSING.');
+        step(draft, 'CLOSING', null, { kind: 'server-first' });
       }
-      const note = input.wasClean
-        ? `close event: code ${input.code}, both Close frames exchanged (wasClean true).`
-        : `close event: code ${input.code}, the connection ended without a closing handshake (wasClean false).`;
-      step(draft, 'CLOSED', input.t, note);
+      step(draft, 'CLOSED', input.t, { kind: 'closed', code: input.code, wasClean: input.wasClean });
       addEntry(draft, input);
       draft.state = 'CLOSED';
       draft.close = { code: input.code, reason: input.reason, wasClean: input.wasClean };
@@ -187,26 +214,30 @@ export function reduceTimeline(timeline: Timeline, input: TimelineInput): Timeli
 export function formatMs(t: number | null): string {
   if (t === null) return '\u2014';
   if (t < 100) return `${t.toFixed(1)} ms`;
-  return `${Math.round(t).toLocaleString('en-US')} ms`;
+  return `${formatCount(Math.round(t))} ms`;
 }
 
 /** One line describing an entry, for the timeline list and screen readers. */
 export function describeEntry(entry: TimelineEntry): string {
   switch (entry.type) {
     case 'open':
-      return `open${entry.protocol ? ` (subprotocol ${entry.protocol})` : ''}${entry.extensions ? ` (extensions ${entry.extensions})` : ''}`;
+      return `open${entry.protocol ? m.frame_timeline_entry_subprotocol({ protocol: entry.protocol }) : ''}${entry.extensions ? m.frame_timeline_entry_extensions({ extensions: entry.extensions }) : ''}`;
     case 'message':
-      return `message: ${entry.kind}, ${bytes(entry.size)}`;
+      return m.frame_timeline_entry_message({ kind: kindWord(entry.kind), bytes: bytes(entry.size) });
     case 'error':
-      return 'error: the browser failed the connection';
+      return m.frame_timeline_entry_error();
     case 'close':
-      return `close: code ${entry.code}${entry.reason ? `, reason ${JSON.stringify(entry.reason)}` : ''}, wasClean ${entry.wasClean}`;
+      return m.frame_timeline_entry_close({
+        code: entry.code,
+        reason: entry.reason ? m.frame_timeline_entry_reason({ reason: JSON.stringify(entry.reason) }) : '',
+        clean: String(entry.wasClean),
+      });
     case 'send':
-      return `send(): ${entry.kind}, ${bytes(entry.size)}; bufferedAmount ${entry.bufferedAmount.toLocaleString('en-US')}`;
+      return m.frame_timeline_entry_send({ kind: kindWord(entry.kind), bytes: bytes(entry.size), buffered: formatCount(entry.bufferedAmount) });
     case 'close-called':
-      return `close(${entry.code}${entry.reason ? `, ${JSON.stringify(entry.reason)}` : ''}) called`;
+      return m.frame_timeline_entry_close_called({ args: `${entry.code}${entry.reason ? `, ${JSON.stringify(entry.reason)}` : ''}` });
     case 'refused':
-      return `refused: ${entry.message}`;
+      return m.frame_timeline_entry_refused({ message: entry.message });
   }
 }
 
@@ -216,5 +247,9 @@ export function isBrowserEvent(entry: TimelineEntry): boolean {
 }
 
 function bytes(n: number): string {
-  return `${n.toLocaleString('en-US')} byte${n === 1 ? '' : 's'}`;
+  return m.frame_bytes_count({ count: n, n: formatCount(n) });
+}
+
+function kindWord(kind: 'text' | 'binary'): string {
+  return kind === 'text' ? m.frame_timeline_kind_text() : m.frame_timeline_kind_binary();
 }

@@ -3,6 +3,8 @@
  * the tail put back, the bytes inflated here in the browser (DecompressionStream('deflate-raw'),
  * with the window the sender had), and what the server reported, compared.
  */
+import * as m from '../../../paraglide/messages.js';
+import { formatCount } from '../format';
 import { DEFLATE_TAIL, inflateAfter, type InflateOutcome, type OneShotInflate } from '../../../protocol';
 
 export interface CompressedMessageView {
@@ -27,7 +29,7 @@ export const DISPLAY_LIMIT = 16 * 1024 * 1024;
 
 /** DecompressionStream('deflate-raw'), stopping past `limit` bytes. */
 export const browserInflate: OneShotInflate = async (stream, limit) => {
-  if (typeof DecompressionStream === 'undefined') return { kind: 'invalid', reason: 'this browser has no DecompressionStream' };
+  if (typeof DecompressionStream === 'undefined') return { kind: 'invalid', reason: m.frame_inflate_no_stream() };
   const ds = new DecompressionStream('deflate-raw');
   const writer = ds.writable.getWriter();
   writer.write(stream as Uint8Array<ArrayBuffer>).catch(() => {});
@@ -73,9 +75,10 @@ export function withTailShown(payload: Uint8Array): { bytes: Uint8Array; tailAt:
 
 /** "7 → 5 bytes" and what the ratio says. */
 export function ratioText(wire: number, inflated: number): string {
-  if (inflated === 0) return `${wire} byte${wire === 1 ? '' : 's'} on the wire for an empty message`;
+  if (inflated === 0) return m.frame_ratio_empty({ count: wire, wire: formatCount(wire) });
   const percent = Math.round((wire / inflated) * 100);
-  return `${wire.toLocaleString('en-US')} bytes on the wire for ${inflated.toLocaleString('en-US')} bytes of message: ${percent}% of the size${wire > inflated ? ' (compression made it larger: short messages have little to gain)' : ''}`;
+  const ratio = m.frame_ratio({ wire: formatCount(wire), inflated: formatCount(inflated), percent: formatCount(percent) });
+  return wire > inflated ? m.frame_ratio_larger({ ratio }) : ratio;
 }
 
 /** Does the window already hold this message (so a few bytes point back to it, RFC 7692 §7.2.3.2)? */

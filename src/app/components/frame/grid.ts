@@ -3,6 +3,8 @@
  * 32-bit-wide grid, each bit with its value and stream byte, and which fields a fault points at.
  * FrameView and BitGrid draw from this; nothing here re-parses the bytes.
  */
+import * as m from '../../../paraglide/messages.js';
+import { fieldShortLabel } from '../../i18n/protocol-text';
 import { FAULTS, type Fault, type FieldKey, type FrameLayout, type LayoutField, type RsvBit } from '../../../protocol';
 
 /** RFC 6455 §5.2 draws the frame 32 bits a row; a phone shows it a byte (8 bits) a row. */
@@ -118,20 +120,21 @@ export function gridSegments(layout: FrameLayout, fault: Fault | null = null, bi
  */
 export function segmentName(segment: GridSegment): string {
   const field = segment.field;
-  const label = segment.first ? field.label : `${field.label} (continued)`;
+  const short = fieldShortLabel(field);
+  const label = segment.first ? short : m.frame_grid_continued_label({ label: short });
   let name: string;
   if (field.key === 'payload') {
-    name = `${label}: ${field.value}, from bit ${field.bitOffset}`;
+    name = m.frame_grid_name_payload({ label, value: field.value, bit: field.bitOffset });
   } else {
     const from = segment.bits[0]?.index ?? field.bitOffset;
     const to = from + Math.max(1, segment.span) - 1;
     const bits = segment.bits.map((bit) => bit.char).join('');
-    const where = from === to ? `bit ${from}` : `bits ${from} to ${to}`;
+    const where = from === to ? m.frame_grid_bit_one({ bit: from }) : m.frame_grid_bit_range({ from, to });
     // One bit shows only itself; the first row of a wider field shows its value under the bits.
     const value = field.bitLength > 1 && segment.first ? ` = ${field.value}` : '';
-    name = `${label}: ${bits}${value}, ${where}`;
+    name = m.frame_grid_name_bits({ label, bits, value, where });
   }
-  return segment.fault ? `${name}, at fault` : name;
+  return segment.fault ? m.frame_grid_name_at_fault({ name }) : name;
 }
 
 /** How many grid rows the segments use. */
