@@ -5,10 +5,13 @@
  */
 import type { CapturedFrame } from '../../inspector/capture';
 import type { FrameSource } from '../../inspector/capture.svelte';
-import { createCaptureBackend, type CaptureBackend } from './backend';
+import { createCaptureBackend, WORKER_STOPPED, type CaptureBackend } from './backend';
 import { rowOf, tableRows } from './frames';
 import type { ReadProgress } from './read';
 import type { CaptureSummary, ConnectionSummary, FrameTable } from './session';
+
+/** Why a file was not read to its end (describe.ts says it): stopped, the worker died, or the browser could not read it. */
+export type CaptureFailure = { kind: 'stopped' } | { kind: 'worker-stopped' } | { kind: 'unreadable'; reason: string };
 
 export class CaptureImport {
   readonly #backend: CaptureBackend;
@@ -16,7 +19,7 @@ export class CaptureImport {
   #progress = $state.raw<ReadProgress | null>(null);
   #reading = $state(false);
   #summary = $state.raw<CaptureSummary | null>(null);
-  #failure = $state<string | null>(null);
+  #failure = $state.raw<CaptureFailure | null>(null);
   #connection = $state(0);
   #table = $state.raw<FrameTable | null>(null);
   #selected = $state<number | null>(null);
@@ -40,7 +43,7 @@ export class CaptureImport {
     return this.#progress;
   }
 
-  get where(): 'worker' | 'main thread' {
+  get where(): 'worker' | 'main-thread' {
     return this.#backend.where;
   }
 
@@ -49,7 +52,7 @@ export class CaptureImport {
   }
 
   /** The reading itself failed (not a problem in the file: those are in `summary.problems`). */
-  get failure(): string | null {
+  get failure(): CaptureFailure | null {
     return this.#failure;
   }
 
@@ -104,7 +107,7 @@ export class CaptureImport {
       if (generation !== this.#generation) return;
       this.#reading = false;
       const message = error instanceof Error ? error.message : String(error);
-      this.#failure = message === 'cancelled' ? 'Stopped: the file was not read to its end.' : `The file could not be read: ${message}`;
+      this.#failure = message === 'cancelled' ? { kind: 'stopped' } : message === WORKER_STOPPED ? { kind: 'worker-stopped' } : { kind: 'unreadable', reason: message };
     }
   }
 
@@ -112,7 +115,7 @@ export class CaptureImport {
     this.#generation++;
     this.#backend.cancel();
     this.#reading = false;
-    this.#failure = 'Stopped: the file was not read to its end.';
+    this.#failure = { kind: 'stopped' };
   }
 
   async selectConnection(index: number): Promise<void> {
