@@ -214,10 +214,10 @@ export function payloadSummary(opcode: number, payload: Uint8Array, payloadLengt
   if (opcode === 0x1 || opcode === 0x0 || opcode === 0x9 || opcode === 0xa) {
     const text = new TextDecoder('utf-8', { fatal: false }).decode(payload.subarray(0, 80));
     if (opcode === 0x1 || !/[\u0000-\u0008\u000e-\u001f\ufffd]/.test(text)) {
-      return `${size}: ${JSON.stringify(text)}${payloadLength > 80 ? '\u2026' : ''}`;
+      return m.decoder_payload_preview({ bytes: size, preview: `${JSON.stringify(text)}${payloadLength > 80 ? '\u2026' : ''}` });
     }
   }
-  return `${size}: ${hexPreview(payload.subarray(0, 24), 24)}${payloadLength > 24 ? ' \u2026' : ''}`;
+  return m.decoder_payload_preview({ bytes: size, preview: `${hexPreview(payload.subarray(0, 24), 24)}${payloadLength > 24 ? ' \u2026' : ''}` });
 }
 
 /** A binary message's first bytes in hex (its size is in the title). */

@@ -27,7 +27,7 @@ describe('decoder in zh-CN', () => {
     const outcome = decodeText('01 03 48 65 6c 89 02 68 69 80 02 6c 6f 88 00', 'server');
     if (outcome.kind !== 'decoded') throw new Error(outcome.kind);
     const { analysis } = outcome;
-    expect(frameListRow(analysis, 0)).toMatchObject({ flags: 'FIN=0 未加掩码', summary: '3 字节: "Hel"' });
+    expect(frameListRow(analysis, 0)).toMatchObject({ flags: 'FIN=0 未加掩码', summary: '3 字节："Hel"' });
     const rows = analysis.messages.map((_, i) => messageListRow(analysis, analysis.messages, i));
     expect(rows.map((r) => [r.title, r.detail, frameRefs(r.frames)])).toEqual([
       ['文本消息，5 字节，2 个分片', '“Hello”', '帧 #1, #3'],
