@@ -6,12 +6,10 @@
 import type { CapturedFrame } from '../../inspector/capture';
 import type { FrameSource } from '../../inspector/capture.svelte';
 import { createCaptureBackend, WORKER_STOPPED, type CaptureBackend } from './backend';
+import type { CaptureFailure } from './describe';
 import { rowOf, tableRows } from './frames';
 import type { ReadProgress } from './read';
 import type { CaptureSummary, ConnectionSummary, FrameTable } from './session';
-
-/** Why a file was not read to its end (describe.ts says it): stopped, the worker died, or the browser could not read it. */
-export type CaptureFailure = { kind: 'stopped' } | { kind: 'worker-stopped' } | { kind: 'unreadable'; reason: string };
 
 export class CaptureImport {
   readonly #backend: CaptureBackend;

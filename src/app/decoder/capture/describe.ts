@@ -2,7 +2,6 @@
 import type { CaptureProblem, StreamEnd } from '../../../capture';
 import * as m from '../../../paraglide/messages.js';
 import { formatCount, formatOneDecimal } from '../../components/format';
-import type { CaptureFailure } from './capture-import.svelte';
 import type { CaptureSummary, ConnectionSummary } from './session';
 
 /** "512 bytes", "1.5 KiB", "98.2 MiB". */
@@ -103,7 +102,10 @@ export function endText(end: StreamEnd): string {
   return text;
 }
 
-/** Why a file was not read to its end. */
+/** Why a file was not read to its end: stopped, the worker died, or the browser could not read it. */
+export type CaptureFailure = { kind: 'stopped' } | { kind: 'worker-stopped' } | { kind: 'unreadable'; reason: string };
+
+/** A failure as a sentence. */
 export function failureText(failure: CaptureFailure): string {
   switch (failure.kind) {
     case 'stopped':

@@ -1,9 +1,9 @@
 /** A broken or wrong capture file says what and where, in English (as the importer words it) and in Chinese. */
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { overwriteGetLocale } from '../../../paraglide/runtime.js';
-import { endText, failureText, formatText, noteText, problemText } from './describe';
-import { CaptureSession } from './session';
+import { overwriteGetLocale } from '../../src/paraglide/runtime.js';
+import { endText, failureText, formatText, noteText, problemText } from '../../src/app/decoder/capture/describe';
+import { CaptureSession } from '../../src/app/decoder/capture/session';
 
 afterEach(() => overwriteGetLocale(() => 'en'));
 
