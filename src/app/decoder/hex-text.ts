@@ -14,21 +14,21 @@ export function hexErrorText(error: HexError, input: string): string {
 }
 
 /** The hints the codec adds after "unexpected character …: ", by the English it ends with. */
-const HINTS: readonly [string, () => string][] = [
-  ['an xxd line has groups of hex digits one space apart, then two spaces before its text column', m.decoder_hex_hint_xxd],
-  ['the byte columns of a dump line hold two hex digits each, one space apart', m.decoder_hex_hint_dump_columns],
-  ['outside a quoted string only \\x escapes such as \\x81 are understood', m.decoder_hex_hint_outside_string],
-  ['in a string only printable ASCII stands for itself; write other bytes as \\xHH', m.decoder_hex_hint_in_string],
+const HINTS: readonly [RegExp, () => string][] = [
+  [/an xxd line has groups of hex digits one space apart, then two spaces before its text column$/, m.decoder_hex_hint_xxd],
+  [/the byte columns of a dump line hold two hex digits each, one space apart$/, m.decoder_hex_hint_dump_columns],
+  [/outside a quoted string only \\x escapes such as \\x81 are understood$/, m.decoder_hex_hint_outside_string],
+  [/in a string only printable ASCII stands for itself; write other bytes as \\xHH$/, m.decoder_hex_hint_in_string],
 ];
 
 /** What is wrong at the spot, without the place. */
 export function hexProblemText(error: HexError, input: string): string {
   const at = input.slice(error.index, error.index + Math.max(1, error.length));
   // The codec adds this when a 7-digit group opens a line: the offset of `hexdump` or `od` without -C.
-  const dumpHint = error.message.includes('without -C') ? m.decoder_hex_hint_hexdump_without_c() : '';
+  const dumpHint = /without -C/.test(error.message) ? m.decoder_hex_hint_hexdump_without_c() : '';
   switch (error.problem) {
     case 'unexpected-character': {
-      const hint = HINTS.find(([english]) => error.message.endsWith(english))?.[1] ?? m.decoder_hex_hint_digits;
+      const hint = HINTS.find(([english]) => english.test(error.message))?.[1] ?? m.decoder_hex_hint_digits;
       return m.decoder_hex_unexpected_character({ character: describeCharacter(input.codePointAt(error.index) ?? 0), hint: hint() });
     }
     case 'unpaired-digit': {
