@@ -77,6 +77,21 @@ describeBrowser('decoder page in zh-CN (static build, no server)', (suite) => {
     expect(errors).toEqual([]);
   });
 
+  it('fits a phone (390 px) in Chinese, a hex error shown', async () => {
+    const { page, errors } = await suite.open(app.url('?lang=zh-CN#/decode'), { viewport: { width: 390, height: 844 } });
+    await page.getByLabel('十六进制字节').fill('81 85 37 fa 21 3d 7f 9f 4d 51 58 zz');
+    await page.getByRole('button', { name: /^跳到第 1 行第 \d+ 列$/ }).waitFor();
+    await page.screenshot({ path: `${screenshotDir}decoder-zh-CN-phone.png`, fullPage: true });
+    const wide = await page.evaluate(() =>
+      [...document.querySelectorAll('body *')]
+        .filter((el) => el.getBoundingClientRect().right > 391)
+        .slice(0, 8)
+        .map((el) => `${el.tagName}.${el.className} ${Math.round(el.getBoundingClientRect().right)}`),
+    );
+    expect(await page.evaluate(() => document.documentElement.scrollWidth), wide.join('; ')).toBeLessThanOrEqual(390);
+    expect(errors).toEqual([]);
+  });
+
   it('says what is wrong with a broken capture file and at which byte, in Chinese', async () => {
     const { page, errors } = await suite.open(app.url('?lang=zh-CN#/decode?view=capture'));
     const chooser = page.getByLabel('选择抓包文件');
