@@ -146,7 +146,7 @@ describeBrowser('decoder page (static build, no server)', (suite) => {
     expect(await messages.getByRole('option').count()).toBe(2);
     const message = messages.getByRole('option', { name: /^Text message, 5 bytes, 2 fragments\s*frames #1, #3\s*“Hello”$/ });
     expect(await message.getAttribute('aria-posinset')).toBe('1');
-    const ping = messages.getByRole('option', { name: /^Ping, 14 bytes\s*frame #2\s*, between the fragments of message 1\s*“are you there\?”$/ });
+    const ping = messages.getByRole('option', { name: /^Ping, 6 bytes\s*frame #2\s*, between the fragments of message 1\s*“Hello\?”$/ });
     expect(await ping.getAttribute('aria-posinset')).toBe('2');
     // Keyboard: the frame list moves with the arrow keys.
     const frames = page.getByRole('listbox', { name: 'Frames, in stream order' });

@@ -6,9 +6,9 @@ import { captureToPcapng, serializeCapture, type CaptureFile } from '../../captu
 
 export type SaveFormat = 'json' | 'pcapng';
 
-export const FORMATS: Record<SaveFormat, { extension: string; type: string; label: string }> = {
-  json: { extension: 'json', type: 'application/json', label: 'JSON (opens here again)' },
-  pcapng: { extension: 'pcapng', type: 'application/x-pcapng', label: 'pcapng (Wireshark)' },
+export const FORMATS: Record<SaveFormat, { extension: string; type: string }> = {
+  json: { extension: 'json', type: 'application/json' },
+  pcapng: { extension: 'pcapng', type: 'application/x-pcapng' },
 };
 
 /** A name for a capture made now: "Playground, 2026-12-08 14:03". */

@@ -2,7 +2,17 @@ import { IDBFactory } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
 import { CAPTURE_FORMAT, CAPTURE_VERSION, type CaptureFile } from '../../capture';
 import { clientHello, open, serverHello } from '../inspector/fixtures';
-import { SavedCaptureStore } from './saved-store';
+import { SavedCaptureStore, StorageError, storageProblem } from './saved-store';
+import { storageProblemText } from './storage-text';
+
+function catchError(work: () => unknown): unknown {
+  try {
+    work();
+  } catch (error) {
+    return error;
+  }
+  return null;
+}
 
 function lesson(frames: number): CaptureFile {
   const o = open(1, 1, 100);
@@ -48,7 +58,7 @@ describe('captures kept in the browser (IndexedDB)', () => {
     expect((await store.load(a.id)).name).toBe('New name');
     await store.remove(a.id);
     expect(await store.list()).toEqual([]);
-    await expect(store.load(a.id)).rejects.toThrow(/no longer kept in this browser/);
+    await expect(store.load(a.id)).rejects.toMatchObject({ problem: { kind: 'gone' } });
   });
 
   it('keeps them across page loads (a second store on the same database)', async () => {
@@ -61,6 +71,7 @@ describe('captures kept in the browser (IndexedDB)', () => {
   });
 
   it('without IndexedDB, says so (download instead)', () => {
-    expect(() => new SavedCaptureStore(undefined)).toThrow(/no IndexedDB.*download/);
+    expect(() => new SavedCaptureStore(undefined)).toThrow(StorageError);
+    expect(storageProblemText(storageProblem(catchError(() => new SavedCaptureStore(undefined))))).toMatch(/no IndexedDB.*download/);
   });
 });

@@ -2,7 +2,8 @@
  * Captures kept in this browser (IndexedDB): nothing is sent anywhere. Two object stores share one
  * key: `meta` (name, date, counts: what the list shows, read without loading any capture) and
  * `data` (the capture's JSON text, docs/capture-format.md). Every method resolves or rejects with
- * an Error whose message a page can show as it is ("The browser refused to store it: …").
+ * a StorageError: its `problem` (what went wrong, with the browser's reason) is what a page says, in
+ * its language (storage-text.ts).
  */
 import { parseCapture, serializeCapture, type CaptureFile } from '../../capture';
 import { frameCount } from '../inspector/export';
@@ -20,6 +21,29 @@ export interface SavedMeta {
   size: number;
 }
 
+/** What went wrong with the browser's storage. */
+export type StorageProblem =
+  | { kind: 'no-indexeddb' }
+  | { kind: 'gone' }
+  | { kind: 'unreadable'; reason: string }
+  | { kind: 'busy' }
+  | { kind: 'refused'; action: 'open' | 'use' | 'store' | 'read'; name: string; reason: string; quota: boolean }
+  | { kind: 'other'; reason: string };
+
+/** The store's error: `problem` says what (storage-text.ts words it); the message is its kind and reason, for logs. */
+export class StorageError extends Error {
+  constructor(readonly problem: StorageProblem) {
+    super('reason' in problem ? `${problem.kind}: ${problem.reason}` : problem.kind);
+    this.name = 'StorageError';
+  }
+}
+
+/** Any error from the store as a problem to show. */
+export function storageProblem(error: unknown): StorageProblem {
+  if (error instanceof StorageError) return error.problem;
+  return { kind: 'other', reason: error instanceof Error ? error.message : String(error) };
+}
+
 const DB_NAME = 'framescope';
 const DB_VERSION = 1;
 const META = 'capture-meta';
@@ -31,7 +55,7 @@ export class SavedCaptureStore {
 
   /** `factory`: the browser's `indexedDB` (tests pass fake-indexeddb's). */
   constructor(factory: IDBFactory | undefined = globalThis.indexedDB) {
-    if (!factory) throw new Error('This browser has no IndexedDB (or it is turned off), so captures cannot be kept here: download them instead.');
+    if (!factory) throw new StorageError({ kind: 'no-indexeddb' });
     this.#factory = factory;
   }
 
@@ -64,9 +88,9 @@ export class SavedCaptureStore {
   /** The capture saved as `id`, read back through the same checks as a file. */
   async load(id: number): Promise<CaptureFile> {
     const row = await this.#run<{ id: number; text: string } | undefined>([DATA], 'readonly', (t) => t.objectStore(DATA).get(id));
-    if (row === undefined) throw new Error('This capture is no longer kept in this browser (deleted in another tab?).');
+    if (row === undefined) throw new StorageError({ kind: 'gone' });
     const parsed = parseCapture(row.text);
-    if (!parsed.ok) throw new Error(`This saved capture does not read back: ${parsed.error.message}`);
+    if (!parsed.ok) throw new StorageError({ kind: 'unreadable', reason: parsed.error.message });
     return parsed.capture;
   }
 
@@ -104,7 +128,7 @@ export class SavedCaptureStore {
       try {
         request = this.#factory.open(DB_NAME, DB_VERSION);
       } catch (error) {
-        reject(refused('open the browser\u2019s storage', error));
+        reject(refused('open', error));
         return;
       }
       request.onupgradeneeded = () => {
@@ -121,8 +145,8 @@ export class SavedCaptureStore {
         };
         resolve(db);
       };
-      request.onerror = () => reject(refused('open the browser\u2019s storage', request.error));
-      request.onblocked = () => reject(new Error('The browser\u2019s storage is busy in another tab of this page: close it and try again.'));
+      request.onerror = () => reject(refused('open', request.error));
+      request.onblocked = () => reject(new StorageError({ kind: 'busy' }));
     });
     const opening = this.#db;
     opening.catch(() => {
@@ -139,21 +163,21 @@ export class SavedCaptureStore {
       try {
         transaction = db.transaction(stores, mode);
       } catch (error) {
-        reject(refused('use the browser\u2019s storage', error));
+        reject(refused('use', error));
         return;
       }
       const request = body(transaction);
       transaction.oncomplete = () => resolve(request.result as T);
-      transaction.onabort = () => reject(refused(mode === 'readwrite' ? 'store it' : 'read it', transaction.error ?? request.error));
+      transaction.onabort = () => reject(refused(mode === 'readwrite' ? 'store' : 'read', transaction.error ?? request.error));
       transaction.onerror = (event) => event.preventDefault();
     });
   }
 }
 
-/** The browser's reason, in a sentence. A full disk or a storage quota says so. */
-function refused(what: string, error: unknown): Error {
+/** The browser's refusal, with its reason. A full disk or a storage quota says so. */
+function refused(action: 'open' | 'use' | 'store' | 'read', error: unknown): StorageError {
   const name = error instanceof DOMException || error instanceof Error ? error.name : '';
-  const message = error instanceof Error || error instanceof DOMException ? error.message : String(error ?? 'no reason given');
-  if (name === 'QuotaExceededError') return new Error(`The browser refused to ${what}: its storage for this page is full (${message}). Delete older captures or download this one instead.`);
-  return new Error(`The browser refused to ${what}: ${name ? `${name}: ` : ''}${message}`);
+  const reason = error instanceof Error || error instanceof DOMException ? error.message : String(error ?? '');
+  const quota = name === 'QuotaExceededError';
+  return new StorageError({ kind: 'refused', action, name, reason, quota });
 }

@@ -4,15 +4,16 @@
  * the Save capture dialog and the list, so a capture kept appears at once.
  */
 import type { CaptureFile } from '../../capture';
-import { SavedCaptureStore, type SavedMeta } from './saved-store';
+import { SavedCaptureStore, storageProblem, type SavedMeta, type StorageProblem } from './saved-store';
+import { storageProblemText } from './storage-text';
 
 export class SavedList {
   readonly store: SavedCaptureStore | null;
   #items = $state.raw<readonly SavedMeta[]>([]);
   #loaded = $state(false);
-  #error = $state<string | null>(null);
+  #error = $state.raw<StorageProblem | null>(null);
 
-  constructor(store: SavedCaptureStore | null, unavailable: string | null = null) {
+  constructor(store: SavedCaptureStore | null, unavailable: StorageProblem | null = null) {
     this.store = store;
     this.#error = unavailable;
   }
@@ -26,9 +27,9 @@ export class SavedList {
     return this.#loaded;
   }
 
-  /** What went wrong last (shown beside the list), or null. */
+  /** What went wrong last (shown beside the list, in the page's language), or null. */
   get error(): string | null {
-    return this.#error;
+    return this.#error ? storageProblemText(this.#error) : null;
   }
 
   async refresh(): Promise<void> {
@@ -75,7 +76,7 @@ export class SavedList {
       await work();
       this.#error = null;
     } catch (error) {
-      this.#error = error instanceof Error ? error.message : String(error);
+      this.#error = storageProblem(error);
     }
   }
 }
@@ -88,7 +89,7 @@ export function savedCaptures(): SavedList {
   try {
     shared = new SavedList(new SavedCaptureStore());
   } catch (error) {
-    shared = new SavedList(null, error instanceof Error ? error.message : String(error));
+    shared = new SavedList(null, storageProblem(error));
   }
   return shared;
 }

@@ -51,14 +51,14 @@ describe('WorkerBackend', () => {
     });
     const outcome = await backend.run('81 00', 'any', () => {}).promise;
     expect(outcome.kind).toBe('decoded');
-    expect(backend.where).toBe('main thread');
+    expect(backend.where).toBe('main-thread');
   });
 
   it('falls back when the worker script fails to load', async () => {
     const backend = new WorkerBackend(() => asWorker(new FakeWorker(true)));
     const outcome = await backend.run('81 00', 'any', () => {}).promise;
     expect(outcome.kind).toBe('decoded');
-    expect(backend.where).toBe('main thread');
+    expect(backend.where).toBe('main-thread');
   });
 
   it('ends a busy worker when a new job starts', async () => {

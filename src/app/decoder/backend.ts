@@ -21,7 +21,7 @@ export interface DecodeBackend {
   /** Start decoding; progress is reported as it goes. A cancelled job's promise never settles. */
   run(text: string, sender: FrameSender, onprogress: (progress: DecodeProgress) => void, deflate?: boolean): DecodeJob;
   /** Where the work runs, for the page to say. */
-  readonly where: 'worker' | 'main thread';
+  readonly where: 'worker' | 'main-thread';
   dispose(): void;
 }
 
@@ -30,7 +30,7 @@ const SLICE_MS = 12;
 
 /** Main-thread decoding in time slices. */
 export class SlicedBackend implements DecodeBackend {
-  readonly where = 'main thread' as const;
+  readonly where = 'main-thread' as const;
 
   run(text: string, sender: FrameSender, onprogress: (progress: DecodeProgress) => void, deflate = false): DecodeJob {
     let cancelled = false;
@@ -85,8 +85,8 @@ export class WorkerBackend implements DecodeBackend {
     this.#factory = factory;
   }
 
-  get where(): 'worker' | 'main thread' {
-    return this.#broken ? 'main thread' : 'worker';
+  get where(): 'worker' | 'main-thread' {
+    return this.#broken ? 'main-thread' : 'worker';
   }
 
   run(text: string, sender: FrameSender, onprogress: (progress: DecodeProgress) => void, deflate = false): DecodeJob {

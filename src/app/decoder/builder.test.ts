@@ -6,14 +6,14 @@ import { buildFrame, DEFAULT_SPEC, parseKey, payloadBytes, randomKeyText, type B
 describe('buildFrame', () => {
   it('builds the masked "Hello" of RFC 6455 §5.7 by default, and it decodes back the same', () => {
     const result = buildFrame(DEFAULT_SPEC);
-    if (!result.ok) throw new Error(result.message);
+    if (!result.ok) throw new Error(result.message());
     expect(Array.from(result.bytes, (b) => b.toString(16).padStart(2, '0')).join(' ')).toBe('81 85 37 fa 21 3d 7f 9f 4d 51 58');
     expect(result.roundTrip).toEqual({ same: true, fault: null, differences: [] });
   });
 
   it('gives the bytes in every hex format, each read back to the same bytes', () => {
     const result = buildFrame({ ...DEFAULT_SPEC, payload: 'x'.repeat(200) });
-    if (!result.ok) throw new Error(result.message);
+    if (!result.ok) throw new Error(result.message());
     expect(result.formats.map((f) => f.format)).toEqual(['spaced', 'plain', '0x-list', 'c-array', 'escaped', 'hexdump']);
     for (const { text } of result.formats) {
       const back = parseHex(text);
@@ -42,7 +42,7 @@ describe('buildFrame', () => {
             payload: Array.from(payload, (b) => b.toString(16).padStart(2, '0')).join(' '),
           };
           const result = buildFrame(spec);
-          if (!result.ok) throw new Error(result.message);
+          if (!result.ok) throw new Error(result.message());
           // Binary payloads are any bytes; text must be UTF-8 to decode, so only check binary for "same".
           if (opcode === 0x2) expect(result.roundTrip.same).toBe(true);
           else expect(result.roundTrip.same || result.roundTrip.fault?.rule === 'invalid-utf8').toBe(true);
@@ -69,7 +69,7 @@ describe('buildFrame', () => {
     expect(buildFrame({ ...DEFAULT_SPEC, mask: false, key: 'nonsense' }).ok).toBe(true);
     const bad = buildFrame({ ...DEFAULT_SPEC, payloadMode: 'hex', payload: '48 6' });
     expect(bad).toMatchObject({ ok: false, field: 'payload' });
-    expect(!bad.ok && bad.message).toMatch(/line 1, column/);
+    expect(!bad.ok && bad.message()).toMatch(/^Payload hex, line 1, column 4: /);
   });
 });
 

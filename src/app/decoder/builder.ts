@@ -14,6 +14,12 @@ import {
   opcodeInfo,
   parseHex,
 } from '../../protocol';
+import * as m from '../../paraglide/messages.js';
+import { formatCount } from '../components/format';
+import { hexErrorText } from './hex-text';
+
+/** A sentence made when it is shown (so it follows the language switch). */
+export type Said = () => string;
 
 export interface BuilderSpec {
   fin: boolean;
@@ -49,7 +55,7 @@ export interface RoundTrip {
   /** The parser refused the bytes (a frame broken on purpose): why. */
   fault: Fault | null;
   /** Fields that came back different, said plainly. */
-  differences: string[];
+  differences: Said[];
 }
 
 export type BuildResult =
@@ -61,14 +67,15 @@ export type BuildResult =
       formats: { format: HexOutputFormat; text: string }[];
       roundTrip: RoundTrip;
     }
-  | { ok: false; field: 'key' | 'payload' | 'opcode'; message: string };
+  | { ok: false; field: 'key' | 'payload' | 'opcode'; message: Said };
 
 /** Read a masking key: exactly 4 bytes of hex. */
-export function parseKey(text: string): { ok: true; key: Uint8Array } | { ok: false; message: string } {
+export function parseKey(text: string): { ok: true; key: Uint8Array } | { ok: false; message: Said } {
   const compact = text.replace(/[\s:,-]|0x/gi, '');
-  if (!/^[0-9a-fA-F]*$/.test(compact)) return { ok: false, message: 'The masking key is hex digits only, such as 37 fa 21 3d.' };
+  if (!/^[0-9a-fA-F]*$/.test(compact)) return { ok: false, message: m.decoder_build_key_not_hex };
   if (compact.length !== 8) {
-    return { ok: false, message: `The masking key is exactly 4 bytes (8 hex digits); this has ${compact.length} digit${compact.length === 1 ? '' : 's'}.` };
+    const digits = compact.length;
+    return { ok: false, message: () => m.decoder_build_key_length({ count: digits, shown: formatCount(digits) }) };
   }
   const key = new Uint8Array(4);
   for (let i = 0; i < 4; i++) key[i] = parseInt(compact.slice(i * 2, i * 2 + 2), 16);
@@ -82,17 +89,20 @@ export function randomKeyText(): string {
   return formatHex(key, 'spaced');
 }
 
-export function payloadBytes(spec: Pick<BuilderSpec, 'payloadMode' | 'payload'>): { ok: true; bytes: Uint8Array } | { ok: false; message: string } {
+export function payloadBytes(spec: Pick<BuilderSpec, 'payloadMode' | 'payload'>): { ok: true; bytes: Uint8Array } | { ok: false; message: Said } {
   if (spec.payloadMode === 'text') return { ok: true, bytes: new TextEncoder().encode(spec.payload) };
   if (spec.payload.trim() === '') return { ok: true, bytes: new Uint8Array(0) };
   const parsed = parseHex(spec.payload);
-  if (!parsed.ok) return { ok: false, message: `Payload hex, line ${parsed.error.line}, column ${parsed.error.column}: ${parsed.error.message}` };
+  if (!parsed.ok) {
+    const { error } = parsed;
+    return { ok: false, message: () => m.decoder_build_payload_hex({ error: hexErrorText(error, spec.payload) }) };
+  }
   return { ok: true, bytes: parsed.bytes };
 }
 
 export function buildFrame(spec: BuilderSpec): BuildResult {
   if (!Number.isInteger(spec.opcode) || spec.opcode < 0 || spec.opcode > 15) {
-    return { ok: false, field: 'opcode', message: 'The opcode is 4 bits: 0x0 to 0xF.' };
+    return { ok: false, field: 'opcode', message: m.decoder_build_opcode };
   }
   let key: Uint8Array | null = null;
   if (spec.mask) {
@@ -103,7 +113,8 @@ export function buildFrame(spec: BuilderSpec): BuildResult {
   const payload = payloadBytes(spec);
   if (!payload.ok) return { ok: false, field: 'payload', message: payload.message };
   if (payload.bytes.length > MAX_BUILD_PAYLOAD) {
-    return { ok: false, field: 'payload', message: `The builder makes payloads up to ${MAX_BUILD_PAYLOAD.toLocaleString('en-US')} bytes; this one is ${payload.bytes.length.toLocaleString('en-US')}.` };
+    const size = payload.bytes.length;
+    return { ok: false, field: 'payload', message: () => m.decoder_build_too_large({ most: formatCount(MAX_BUILD_PAYLOAD), size: formatCount(size) }) };
   }
   const bytes = encodeFrame({
     fin: spec.fin,
@@ -123,28 +134,37 @@ export function roundTrip(bytes: Uint8Array, spec: BuilderSpec, payload: Uint8Ar
   const decoded = decodeFrames(bytes, { sender: 'any' });
   if (decoded.fault) return { same: false, fault: decoded.fault, differences: [] };
   const frame = decoded.frames[0];
-  const differences: string[] = [];
+  const differences: Said[] = [];
   if (!frame || decoded.frames.length !== 1 || decoded.incomplete) {
-    differences.push(`the bytes decode to ${decoded.frames.length} frames${decoded.incomplete ? ' and an unfinished one' : ''}, not one`);
+    const count = decoded.frames.length;
+    const shown = formatCount(count);
+    differences.push(decoded.incomplete ? () => m.decoder_build_diff_frames_unfinished({ count, shown }) : () => m.decoder_build_diff_frames({ count, shown }));
     return { same: false, fault: null, differences };
   }
   compareFrame(frame, spec, payload, key, differences);
   return { same: differences.length === 0, fault: null, differences };
 }
 
-function compareFrame(frame: Frame, spec: BuilderSpec, payload: Uint8Array, key: Uint8Array | null, out: string[]): void {
+function compareFrame(frame: Frame, spec: BuilderSpec, payload: Uint8Array, key: Uint8Array | null, out: Said[]): void {
   const bit = (name: string, got: boolean, want: boolean): void => {
-    if (got !== want) out.push(`${name} is ${got ? 1 : 0}, not ${want ? 1 : 0}`);
+    if (got !== want) out.push(() => m.decoder_build_diff_bit({ name, got: got ? '1' : '0', want: want ? '1' : '0' }));
   };
   bit('FIN', frame.fin, spec.fin);
   bit('RSV1', frame.rsv1, spec.rsv1);
   bit('RSV2', frame.rsv2, spec.rsv2);
   bit('RSV3', frame.rsv3, spec.rsv3);
-  if (frame.opcode !== spec.opcode) out.push(`opcode is ${opcodeInfo(frame.opcode).name}, not ${opcodeInfo(spec.opcode).name}`);
+  if (frame.opcode !== spec.opcode) {
+    const got = opcodeInfo(frame.opcode).name;
+    const want = opcodeInfo(spec.opcode).name;
+    out.push(() => m.decoder_build_diff_opcode({ got, want }));
+  }
   bit('MASK', frame.masked, key !== null);
-  if (key && (!frame.maskingKey || !equal(frame.maskingKey, key))) out.push('the masking key differs');
-  if (frame.payloadLength !== payload.length) out.push(`payload length is ${frame.payloadLength}, not ${payload.length}`);
-  else if (!equal(frame.payload, payload)) out.push('the payload bytes differ');
+  if (key && (!frame.maskingKey || !equal(frame.maskingKey, key))) out.push(m.decoder_build_diff_key);
+  if (frame.payloadLength !== payload.length) {
+    const got = String(frame.payloadLength);
+    const want = String(payload.length);
+    out.push(() => m.decoder_build_diff_length({ got, want }));
+  } else if (!equal(frame.payload, payload)) out.push(m.decoder_build_diff_payload);
 }
 
 function equal(a: Uint8Array, b: Uint8Array): boolean {
@@ -153,11 +173,14 @@ function equal(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-export const FORMAT_LABELS: Readonly<Record<HexOutputFormat, string>> = {
-  spaced: 'Spaced hex',
-  plain: 'Plain hex',
-  '0x-list': '0x list',
-  'c-array': 'C array',
-  escaped: '\\x escapes',
-  hexdump: 'hexdump -C',
-};
+/** A notation's name beside the builder's output. */
+export function formatLabel(format: HexOutputFormat): string {
+  switch (format) {
+    case 'spaced': return m.decoder_build_format_spaced();
+    case 'plain': return m.decoder_build_format_plain();
+    case '0x-list': return m.decoder_build_format_0x_list();
+    case 'c-array': return m.decoder_build_format_c_array();
+    case 'escaped': return m.decoder_build_format_escaped();
+    case 'hexdump': return m.decoder_build_format_hexdump();
+  }
+}

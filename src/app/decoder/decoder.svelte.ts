@@ -8,7 +8,7 @@ import type { FrameSender } from '../../protocol';
 import { decodeText, listLength, tailOffset, type DecodeAnalysis, type DecodeOutcome, type DecodeProgress } from './analyze';
 import type { DecodeBackend, DecodeJob } from './backend';
 import type { Example } from './examples';
-import type { DecoderLinkState, ReadLink } from './link';
+import type { DecoderLinkState, LinkNote, ReadLink } from './link';
 
 export interface DecoderOptions {
   /** Runs large decodes; without one everything decodes on the spot. */
@@ -32,7 +32,7 @@ export class DecoderState {
   #busy = $state(false);
   #selected = $state(0);
   #view = $state<DecoderView>('decode');
-  #notes = $state.raw<readonly string[]>([]);
+  #notes = $state.raw<readonly LinkNote[]>([]);
   #failure = $state<string | null>(null);
   /** The input that `outcome` is for (so the page knows when it is stale). */
   #decodedInput = $state<string | null>(null);
@@ -110,7 +110,7 @@ export class DecoderState {
   }
 
   /** What was wrong with an opened link. */
-  get notes(): readonly string[] {
+  get notes(): readonly LinkNote[] {
     return this.#notes;
   }
 

@@ -51,7 +51,7 @@ describe('the examples gallery', () => {
 
 describe('the xxd example', () => {
   it('is what xxd prints for those bytes (its output, copied from xxd 2022-01-14 on Debian)', () => {
-    const example = EXAMPLES.find((e) => e.title === 'An xxd dump')!;
+    const example = EXAMPLES.find((e) => e.id === 'two-directions-xxd')!;
     expect(example.text()).toBe(
       [
         '00000000: 8111 7b22 6865 6c6c 6f22 3a22 776f 726c  ..{"hello":"worl',

@@ -4,14 +4,16 @@
  * parser finds exactly that rule.
  */
 import { closePayload, encodeFrame, type FaultRule, type FrameSender, Opcode, toHex } from '../../protocol';
+import * as m from '../../paraglide/messages.js';
 import { spaced } from './link';
 
 export interface Example {
   id: string;
   group: 'rfc' | 'deflate' | 'more' | 'broken';
-  title: string;
+  /** Its name in the gallery (a message: it follows the language switch). */
+  title: () => string;
   /** One line on what to look at. */
-  description: string;
+  description: () => string;
   sender: FrameSender;
   /** Decode with the "deflate negotiated" switch on (RFC 7692's examples). */
   deflate?: boolean;
@@ -45,11 +47,11 @@ export function xxd(bytes: Uint8Array): string {
   return lines.join('\n');
 }
 
-export const EXAMPLE_GROUPS: readonly { id: Example['group']; title: string }[] = [
-  { id: 'rfc', title: 'RFC 6455 §5.7' },
-  { id: 'deflate', title: 'RFC 7692 §7.2.3 (permessage-deflate)' },
-  { id: 'more', title: 'More frames' },
-  { id: 'broken', title: 'Broken frames' },
+export const EXAMPLE_GROUPS: readonly { id: Example['group']; title: () => string }[] = [
+  { id: 'rfc', title: m.decoder_examples_rfc6455 },
+  { id: 'deflate', title: m.decoder_examples_rfc7692 },
+  { id: 'more', title: m.decoder_examples_more },
+  { id: 'broken', title: m.decoder_examples_broken },
 ];
 
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -59,6 +61,11 @@ function counting(n: number): Uint8Array {
   const out = new Uint8Array(n);
   for (let i = 0; i < n; i++) out[i] = i & 0xff;
   return out;
+}
+
+/** Frames written as compact hex ('810548656c6c6f') to input text: spaced hex, one frame a line. */
+function frameLines(...frames: string[]): string {
+  return frames.map((frame) => spaced(frame)).join('\n');
 }
 
 /** Frames to input text: spaced hex, 16 bytes a line. */
@@ -77,44 +84,44 @@ export const EXAMPLES: readonly Example[] = [
   {
     id: 'rfc-unmasked-text',
     group: 'rfc',
-    title: 'Unmasked text "Hello"',
-    description: 'A single-frame unmasked text message, as a server sends it.',
+    title: m.decoder_example_rfc_unmasked_text_title,
+    description: m.decoder_example_rfc_unmasked_text_description,
     sender: 'server',
-    text: () => '81 05 48 65 6c 6c 6f',
+    text: () => frameLines('810548656c6c6f'),
     expect: { frames: 1, messages: ['message:Hello'] },
   },
   {
     id: 'rfc-masked-text',
     group: 'rfc',
-    title: 'Masked text "Hello"',
-    description: 'The same message from a client: masked with the key 37 fa 21 3d.',
+    title: m.decoder_example_rfc_masked_text_title,
+    description: m.decoder_example_rfc_masked_text_description,
     sender: 'client',
-    text: () => '81 85 37 fa 21 3d 7f 9f 4d 51 58',
+    text: () => frameLines('818537fa213d7f9f4d5158'),
     expect: { frames: 1, messages: ['message:Hello'] },
   },
   {
     id: 'rfc-fragmented',
     group: 'rfc',
-    title: 'Fragmented "Hel" + "lo"',
-    description: 'One text message in two frames: FIN=0 then a continuation with FIN=1.',
+    title: m.decoder_example_rfc_fragmented_title,
+    description: m.decoder_example_rfc_fragmented_description,
     sender: 'server',
-    text: () => '01 03 48 65 6c\n80 02 6c 6f',
+    text: () => frameLines('010348656c', '80026c6f'),
     expect: { frames: 2, messages: ['message:Hello'] },
   },
   {
     id: 'rfc-ping-pong',
     group: 'rfc',
-    title: 'Ping and masked pong',
-    description: 'An unmasked ping "Hello" and the masked pong that answers it (two directions: sender unknown).',
+    title: m.decoder_example_rfc_ping_pong_title,
+    description: m.decoder_example_rfc_ping_pong_description,
     sender: 'any',
-    text: () => '89 05 48 65 6c 6c 6f\n8a 85 37 fa 21 3d 7f 9f 4d 51 58',
+    text: () => frameLines('890548656c6c6f', '8a8537fa213d7f9f4d5158'),
     expect: { frames: 2, messages: ['ping:Hello', 'pong:Hello'] },
   },
   {
     id: 'rfc-256-binary',
     group: 'rfc',
-    title: '256-byte binary (16-bit length)',
-    description: 'Payload length 126 says: the length is in the next 16 bits (0x0100 = 256).',
+    title: m.decoder_example_rfc_256_binary_title,
+    description: m.decoder_example_rfc_256_binary_description,
     sender: 'server',
     text: () => hexOf(encodeFrame({ opcode: Opcode.Binary, payload: counting(256) })),
     expect: { frames: 1, messages: ['message:256 bytes'] },
@@ -122,8 +129,8 @@ export const EXAMPLES: readonly Example[] = [
   {
     id: 'rfc-64k-binary',
     group: 'rfc',
-    title: '64 KiB binary (64-bit length)',
-    description: 'Payload length 127 says: the length is in the next 64 bits (65,536 bytes).',
+    title: m.decoder_example_rfc_64k_binary_title,
+    description: m.decoder_example_rfc_64k_binary_description,
     sender: 'server',
     text: () => hexOf(encodeFrame({ opcode: Opcode.Binary, payload: counting(65536) })),
     expect: { frames: 1, messages: ['message:65536 bytes'] },
@@ -131,8 +138,8 @@ export const EXAMPLES: readonly Example[] = [
   {
     id: 'close-with-reason',
     group: 'more',
-    title: 'Close 1000 "Goodbye"',
-    description: 'A close frame: a 2-byte status code, then a UTF-8 reason.',
+    title: m.decoder_example_close_with_reason_title,
+    description: m.decoder_example_close_with_reason_description,
     sender: 'server',
     text: () => hexOf(encodeFrame({ opcode: Opcode.Close, payload: closePayload(1000, 'Goodbye') })),
     expect: { frames: 1, messages: ['close:1000 Goodbye'] },
@@ -140,22 +147,22 @@ export const EXAMPLES: readonly Example[] = [
   {
     id: 'fragmented-with-ping',
     group: 'more',
-    title: 'Ping between fragments',
-    description: 'A control frame may arrive between the fragments of a message (§5.4); it is not part of it.',
+    title: m.decoder_example_fragmented_with_ping_title,
+    description: m.decoder_example_fragmented_with_ping_description,
     sender: 'client',
     text: () =>
       hexOf(
         encodeFrame({ opcode: Opcode.Text, fin: false, payload: text('Hel'), maskingKey: KEY }),
-        encodeFrame({ opcode: Opcode.Ping, payload: text('are you there?'), maskingKey: new Uint8Array([0x12, 0x34, 0x56, 0x78]) }),
+        encodeFrame({ opcode: Opcode.Ping, payload: text('Hello?'), maskingKey: new Uint8Array([0x12, 0x34, 0x56, 0x78]) }),
         encodeFrame({ opcode: Opcode.Continuation, payload: text('lo'), maskingKey: new Uint8Array([0xa1, 0xb2, 0xc3, 0xd4]) }),
       ),
-    expect: { frames: 3, messages: ['message:Hello', 'ping:are you there?'] },
+    expect: { frames: 3, messages: ['message:Hello', 'ping:Hello?'] },
   },
   {
     id: 'length-16',
     group: 'more',
-    title: '16-bit length: 300 bytes of JSON',
-    description: 'A masked client text frame of 300 bytes: 126, then 0x012c in the extended payload length.',
+    title: m.decoder_example_length_16_title,
+    description: m.decoder_example_length_16_description,
     sender: 'client',
     text: () => {
       const head = '{"type":"chat","from":"ada","text":"';
@@ -167,8 +174,8 @@ export const EXAMPLES: readonly Example[] = [
   {
     id: 'length-64',
     group: 'more',
-    title: '64-bit length: 100,000 bytes',
-    description: 'A masked client binary frame too big for 16 bits: 127, then 8 bytes of length.',
+    title: m.decoder_example_length_64_title,
+    description: m.decoder_example_length_64_description,
     sender: 'client',
     text: () => hexOf(encodeFrame({ opcode: Opcode.Binary, payload: counting(100_000), maskingKey: KEY })),
     expect: { frames: 1, messages: ['message:100000 bytes'] },
@@ -176,8 +183,8 @@ export const EXAMPLES: readonly Example[] = [
   {
     id: 'two-directions-xxd',
     group: 'more',
-    title: 'An xxd dump',
-    description: 'Dumps from xxd, hexdump -C and Wireshark are read by their byte columns.',
+    title: m.decoder_example_two_directions_xxd_title,
+    description: m.decoder_example_two_directions_xxd_description,
     sender: 'server',
     text: () =>
       xxd(
@@ -191,113 +198,113 @@ export const EXAMPLES: readonly Example[] = [
   {
     id: 'truncated',
     group: 'more',
-    title: 'Cut off mid-frame',
-    description: 'The bytes end inside the masking key: the fields so far, and what is still needed.',
+    title: m.decoder_example_truncated_title,
+    description: m.decoder_example_truncated_description,
     sender: 'client',
-    text: () => '81 85 37 fa',
+    text: () => frameLines('818537fa'),
     expect: { frames: 0, incomplete: true },
   },
   {
     id: 'broken-reserved-opcode',
     group: 'broken',
-    title: 'Reserved opcode 0x3',
-    description: 'Opcodes 0x3-0x7 and 0xB-0xF are reserved: the receiver fails the connection (1002).',
+    title: m.decoder_example_broken_reserved_opcode_title,
+    description: m.decoder_example_broken_reserved_opcode_description,
     sender: 'server',
-    text: () => '83 05 48 65 6c 6c 6f',
+    text: () => frameLines('830548656c6c6f'),
     expect: { frames: 0, fault: 'reserved-opcode', faultOffset: 0 },
   },
   {
     id: 'deflate-hello-twice',
     group: 'deflate',
-    title: '"Hello" twice, the window shared',
-    description: 'RSV1 = 1: compressed. The second "Hello" is 5 bytes, not 7: it points back into the window, which holds the first (§7.2.3.2).',
+    title: m.decoder_example_deflate_hello_twice_title,
+    description: m.decoder_example_deflate_hello_twice_description,
     sender: 'server',
     deflate: true,
-    text: () => 'c1 07 f2 48 cd c9 c9 07 00\nc1 05 f2 00 11 00 00',
+    text: () => frameLines('c107f248cdc9c90700', 'c105f200110000'),
     expect: { frames: 2 },
   },
   {
     id: 'deflate-fragmented',
     group: 'deflate',
-    title: 'A compressed message in two fragments',
-    description: 'RSV1 on the first fragment only; the compressed bytes are split across the frames (§7.2.3.1).',
+    title: m.decoder_example_deflate_fragmented_title,
+    description: m.decoder_example_deflate_fragmented_description,
     sender: 'server',
     deflate: true,
-    text: () => '41 03 f2 48 cd\n80 04 c9 c9 07 00',
+    text: () => frameLines('4103f248cd', '8004c9c90700'),
     expect: { frames: 2 },
   },
   {
     id: 'deflate-stored',
     group: 'deflate',
-    title: 'A DEFLATE block with no compression',
-    description: 'A stored block (BTYPE 00): header 00, length 05 00, its complement fa ff, then "Hello" as is (§7.2.3.3).',
+    title: m.decoder_example_deflate_stored_title,
+    description: m.decoder_example_deflate_stored_description,
     sender: 'server',
     deflate: true,
-    text: () => 'c1 0b 00 05 00 fa ff 48 65 6c 6c 6f 00',
+    text: () => frameLines('c10b000500faff48656c6c6f00'),
     expect: { frames: 1 },
   },
   {
     id: 'broken-rsv1-continuation',
     group: 'broken',
-    title: 'RSV1 on a continuation (deflate)',
-    description: 'Even with permessage-deflate, RSV1 belongs on a message\u2019s first frame only (RFC 7692 §6.1, 1002).',
+    title: m.decoder_example_broken_rsv1_continuation_title,
+    description: m.decoder_example_broken_rsv1_continuation_description,
     sender: 'server',
     deflate: true,
-    text: () => '41 03 f2 48 cd\nc0 04 c9 c9 07 00',
+    text: () => frameLines('4103f248cd', 'c004c9c90700'),
     expect: { frames: 1, fault: 'rsv1-not-first-frame', faultOffset: 5 },
   },
   {
     id: 'broken-rsv1',
     group: 'broken',
-    title: 'RSV1 without an extension',
-    description: 'RSV1 is set but no extension (such as permessage-deflate) was negotiated (1002).',
+    title: m.decoder_example_broken_rsv1_title,
+    description: m.decoder_example_broken_rsv1_description,
     sender: 'server',
-    text: () => 'c1 05 48 65 6c 6c 6f',
+    text: () => frameLines('c10548656c6c6f'),
     expect: { frames: 0, fault: 'rsv-without-extension', faultOffset: 0 },
   },
   {
     id: 'broken-unmasked-client',
     group: 'broken',
-    title: 'Unmasked client frame',
-    description: 'A client must mask every frame; a server closes on MASK=0 (1002).',
+    title: m.decoder_example_broken_unmasked_client_title,
+    description: m.decoder_example_broken_unmasked_client_description,
     sender: 'client',
-    text: () => '81 05 48 65 6c 6c 6f',
+    text: () => frameLines('810548656c6c6f'),
     expect: { frames: 0, fault: 'mask-required', faultOffset: 1 },
   },
   {
     id: 'broken-utf8',
     group: 'broken',
-    title: 'Invalid UTF-8 in text',
-    description: 'Byte 0xff can never appear in UTF-8: the text message fails with 1007.',
+    title: m.decoder_example_broken_utf8_title,
+    description: m.decoder_example_broken_utf8_description,
     sender: 'server',
-    text: () => '81 05 48 69 ff 21 21',
+    text: () => frameLines('81054869ff2121'),
     expect: { frames: 0, fault: 'invalid-utf8', faultOffset: 4 },
   },
   {
     id: 'broken-fragmented-control',
     group: 'broken',
-    title: 'Fragmented ping',
-    description: 'A ping with FIN=0 between two fragments: control frames must not be fragmented (1002).',
+    title: m.decoder_example_broken_fragmented_control_title,
+    description: m.decoder_example_broken_fragmented_control_description,
     sender: 'server',
-    text: () => '01 03 48 65 6c\n09 04 70 69 6e 67\n80 02 6c 6f',
+    text: () => frameLines('010348656c', '090470696e67', '80026c6f'),
     expect: { frames: 1, fault: 'fragmented-control-frame', faultOffset: 5 },
   },
   {
     id: 'broken-masked-server',
     group: 'broken',
-    title: 'Masked server frame',
-    description: 'A server must not mask its frames; a client closes on MASK=1 (1002).',
+    title: m.decoder_example_broken_masked_server_title,
+    description: m.decoder_example_broken_masked_server_description,
     sender: 'server',
-    text: () => '81 85 37 fa 21 3d 7f 9f 4d 51 58',
+    text: () => frameLines('818537fa213d7f9f4d5158'),
     expect: { frames: 0, fault: 'mask-forbidden', faultOffset: 1 },
   },
   {
     id: 'broken-close-code',
     group: 'broken',
-    title: 'Close code 1005 on the wire',
-    description: '1005 is for reporting locally; it must never be sent in a close frame (1002).',
+    title: m.decoder_example_broken_close_code_title,
+    description: m.decoder_example_broken_close_code_description,
     sender: 'server',
-    text: () => '88 02 03 ed',
+    text: () => frameLines('880203ed'),
     expect: { frames: 0, fault: 'invalid-close-code', faultOffset: 2 },
   },
 ];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseRoute } from '../route';
-import { decoderHash, decoderLink, MAX_LINK_BYTES, MAX_LINK_TEXT, readDecoderQuery, spaced, writeDecoderQuery } from './link';
+import { decoderHash, decoderLink, linkNoteText, MAX_LINK_BYTES, MAX_LINK_TEXT, readDecoderQuery, spaced, writeDecoderQuery } from './link';
 
 const hello = Uint8Array.from([0x81, 0x85, 0x37, 0xfa, 0x21, 0x3d, 0x7f, 0x9f, 0x4d, 0x51, 0x58]);
 
@@ -60,7 +60,8 @@ describe('bad hash content', () => {
   it('falls back to an unknown sender and says why', () => {
     const read = readDecoderQuery({ role: 'martian', hex: '8100' });
     expect(read.role).toBe('any');
-    expect(read.notes[0]).toMatch(/martian/);
+    expect(read.notes[0]).toEqual({ kind: 'role', value: 'martian' });
+    expect(linkNoteText(read.notes[0]!)).toMatch(/martian/);
     expect(read.input).toBe('81 00');
   });
 

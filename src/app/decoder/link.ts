@@ -9,6 +9,7 @@
  * be used is reported in `notes`.
  */
 import { type FrameSender, toHex } from '../../protocol';
+import * as m from '../../paraglide/messages.js';
 import { hrefFor } from '../route';
 
 export type Direction = 'client-to-server' | 'server-to-client';
@@ -72,19 +73,34 @@ export interface ReadLink {
   frame: number | null;
   view: 'decode' | 'build' | 'capture';
   /** What was wrong with the link, said plainly. */
-  notes: string[];
+  notes: LinkNote[];
+}
+
+/** What could not be used in a link, with the value as typed (the page says it in its language). */
+export type LinkNote = { kind: 'role'; value: string } | { kind: 'hex' } | { kind: 'frame'; value: string };
+
+/** A note as a sentence. */
+export function linkNoteText(note: LinkNote): string {
+  switch (note.kind) {
+    case 'role':
+      return m.decoder_link_note_role({ value: note.value });
+    case 'hex':
+      return m.decoder_link_note_hex();
+    case 'frame':
+      return m.decoder_link_note_frame({ value: note.value });
+  }
 }
 
 /** Read the hash's query (`parseRoute(hash).query`). Never throws. */
 export function readDecoderQuery(query: Readonly<Record<string, string>>): ReadLink {
-  const notes: string[] = [];
+  const notes: LinkNote[] = [];
   let role: FrameSender = 'any';
   const rawRole = query['role'];
   if (rawRole !== undefined) {
     const lower = rawRole.trim().toLowerCase();
     if ((ROLES as readonly string[]).includes(lower)) role = lower as FrameSender;
     else if (lower === 'unknown' || lower === '') role = 'any';
-    else notes.push(`The link's role "${clip(rawRole)}" is not client, server or any; the sender is set to unknown.`);
+    else notes.push({ kind: 'role', value: clip(rawRole) });
   }
 
   let input: string | null = null;
@@ -97,7 +113,7 @@ export function readDecoderQuery(query: Readonly<Record<string, string>>): ReadL
     } else {
       // Let the hex reader say what and where, as for a paste.
       input = hex;
-      notes.push('The link\u2019s hex is not plain hex digits; it is shown as text so you can see what is wrong.');
+      notes.push({ kind: 'hex' });
     }
   } else if (text !== undefined) {
     input = text;
@@ -108,7 +124,7 @@ export function readDecoderQuery(query: Readonly<Record<string, string>>): ReadL
   if (rawFrame !== undefined) {
     const n = Number(rawFrame);
     if (Number.isSafeInteger(n) && n >= 1) frame = n - 1;
-    else notes.push(`The link's frame "${clip(rawFrame)}" is not a frame number; the first frame is shown.`);
+    else notes.push({ kind: 'frame', value: clip(rawFrame) });
   }
   const view = query['view'] === 'build' || query['view'] === 'capture' ? query['view'] : 'decode';
   return { role, input, frame, view, notes };

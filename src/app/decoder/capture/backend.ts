@@ -10,8 +10,11 @@ import type { CaptureSession, CaptureSummary, FrameTable } from './session';
 import workerUrl from './import.worker.ts?worker&url';
 import { startWorker } from '../start-worker';
 
+/** The error a read ends with when the worker stopped halfway (out of memory, most likely). */
+export const WORKER_STOPPED = 'worker-stopped';
+
 export interface CaptureBackend {
-  readonly where: 'worker' | 'main thread';
+  readonly where: 'worker' | 'main-thread';
   /** Reads `file`; progress as it goes. Rejects with "cancelled" if another file is opened or `cancel()` is called. */
   open(file: Blob, name: string, onprogress: (progress: ReadProgress) => void): Promise<CaptureSummary>;
   /** Connection `index`'s frame table, of the file opened last. */
@@ -24,7 +27,7 @@ export interface CaptureBackend {
 
 /** On the main thread: the same reading, yielding to the page every 12 ms. */
 export class SlicedCaptureBackend implements CaptureBackend {
-  readonly where = 'main thread' as const;
+  readonly where = 'main-thread' as const;
   #session: CaptureSession | null = null;
   #signal = { cancelled: false };
 
@@ -71,8 +74,8 @@ export class WorkerCaptureBackend implements CaptureBackend {
     this.#factory = factory;
   }
 
-  get where(): 'worker' | 'main thread' {
-    return this.#broken ? 'main thread' : 'worker';
+  get where(): 'worker' | 'main-thread' {
+    return this.#broken ? 'main-thread' : 'worker';
   }
 
   async open(file: Blob, name: string, onprogress: (progress: ReadProgress) => void): Promise<CaptureSummary> {
@@ -153,7 +156,7 @@ export class WorkerCaptureBackend implements CaptureBackend {
       const failed = [...this.#pending.values()];
       this.#pending.clear();
       if (never) this.#broken = true;
-      for (const pending of failed) pending.reject(never ? new WorkerUnavailable() : new Error('the capture worker stopped (out of memory?)'));
+      for (const pending of failed) pending.reject(never ? new WorkerUnavailable() : new Error(WORKER_STOPPED));
     });
     this.#worker = worker;
     return worker;
@@ -164,7 +167,7 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 
 class WorkerUnavailable extends Error {
   constructor() {
-    super('no worker');
+    super('worker-unavailable');
   }
 }
 

@@ -5,7 +5,8 @@
  */
 import type { CapturedFrame } from '../../inspector/capture';
 import type { FrameSource } from '../../inspector/capture.svelte';
-import { createCaptureBackend, type CaptureBackend } from './backend';
+import { createCaptureBackend, WORKER_STOPPED, type CaptureBackend } from './backend';
+import type { CaptureFailure } from './describe';
 import { rowOf, tableRows } from './frames';
 import type { ReadProgress } from './read';
 import type { CaptureSummary, ConnectionSummary, FrameTable } from './session';
@@ -16,7 +17,7 @@ export class CaptureImport {
   #progress = $state.raw<ReadProgress | null>(null);
   #reading = $state(false);
   #summary = $state.raw<CaptureSummary | null>(null);
-  #failure = $state<string | null>(null);
+  #failure = $state.raw<CaptureFailure | null>(null);
   #connection = $state(0);
   #table = $state.raw<FrameTable | null>(null);
   #selected = $state<number | null>(null);
@@ -40,7 +41,7 @@ export class CaptureImport {
     return this.#progress;
   }
 
-  get where(): 'worker' | 'main thread' {
+  get where(): 'worker' | 'main-thread' {
     return this.#backend.where;
   }
 
@@ -49,7 +50,7 @@ export class CaptureImport {
   }
 
   /** The reading itself failed (not a problem in the file: those are in `summary.problems`). */
-  get failure(): string | null {
+  get failure(): CaptureFailure | null {
     return this.#failure;
   }
 
@@ -104,7 +105,7 @@ export class CaptureImport {
       if (generation !== this.#generation) return;
       this.#reading = false;
       const message = error instanceof Error ? error.message : String(error);
-      this.#failure = message === 'cancelled' ? 'Stopped: the file was not read to its end.' : `The file could not be read: ${message}`;
+      this.#failure = message === 'cancelled' ? { kind: 'stopped' } : message === WORKER_STOPPED ? { kind: 'worker-stopped' } : { kind: 'unreadable', reason: message };
     }
   }
 
@@ -112,7 +113,7 @@ export class CaptureImport {
     this.#generation++;
     this.#backend.cancel();
     this.#reading = false;
-    this.#failure = 'Stopped: the file was not read to its end.';
+    this.#failure = { kind: 'stopped' };
   }
 
   async selectConnection(index: number): Promise<void> {

@@ -21,7 +21,8 @@ export interface ConnectionSummary {
   handshake: Handshake;
   frames: number;
   messages: number;
-  faults: { dir: 'c2s' | 's2c'; rule: string; closeCode: number; offset: number; message: string; fault: Pick<Fault, 'rule' | 'detail'> }[];
+  /** Where each direction broke a rule (the codec's fault: the page says it in its language). */
+  faults: { dir: 'c2s' | 's2c'; fault: Fault }[];
   c2s: StreamEnd;
   s2c: StreamEnd;
 }
@@ -193,7 +194,7 @@ function summaryOf(conn: ImportedConnection, index: number): ConnectionSummary {
     handshake: conn.handshake,
     frames: conn.frames.length,
     messages: conn.messages.length,
-    faults: conn.faults.map((f) => ({ dir: f.dir, rule: f.fault.rule, closeCode: f.fault.closeCode, offset: f.fault.offset, message: f.fault.message, fault: f.fault })),
+    faults: conn.faults.map((f) => ({ dir: f.dir, fault: f.fault })),
     c2s: conn.c2s,
     s2c: conn.s2c,
   };
