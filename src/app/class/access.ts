@@ -85,7 +85,7 @@ export function classInfoUrl(location: { protocol: string; host: string }, token
 export function accessFrom(answer: { status: number; body: unknown } | null): Access {
   const body = (answer?.body ?? null) as Record<string, unknown> | null;
   if (answer === null || body === null || typeof body !== 'object' || typeof body.classMode !== 'boolean') {
-    return { kind: 'refused', refusal: { status: 404, title: CLASS_TEXT.noServerTitle, text: CLASS_TEXT.noServerText, fix: CLASS_TEXT.noServerFix, student: false } };
+    return { kind: 'refused', refusal: { status: 404, title: CLASS_TEXT.noServerTitle(), text: CLASS_TEXT.noServerText(), fix: CLASS_TEXT.noServerFix(), student: false } };
   }
   if (answer.status === 200 && body.classMode && Array.isArray(body.joinUrls) && body.joinUrls.every((u) => typeof u === 'string')) {
     return {
@@ -94,9 +94,9 @@ export function accessFrom(answer: { status: number; body: unknown } | null): Ac
     };
   }
   if (!body.classMode) {
-    return { kind: 'refused', refusal: { status: 403, title: CLASS_TEXT.notClassTitle, text: CLASS_TEXT.notClassText, fix: CLASS_TEXT.notClassFix, student: false } };
+    return { kind: 'refused', refusal: { status: 403, title: CLASS_TEXT.notClassTitle(), text: CLASS_TEXT.notClassText(), fix: CLASS_TEXT.notClassFix(), student: false } };
   }
-  return { kind: 'refused', refusal: { status: 403, title: CLASS_TEXT.teacherOnlyTitle, text: CLASS_TEXT.teacherOnlyText, fix: null, student: true } };
+  return { kind: 'refused', refusal: { status: 403, title: CLASS_TEXT.teacherOnlyTitle(), text: CLASS_TEXT.teacherOnlyText(), fix: null, student: true } };
 }
 
 /** Asks the server (`GET /class`); never throws. */
