@@ -14,6 +14,7 @@ import { CLASS_TEXT } from '../../src/app/class/strings';
 import { LESSON_STEPS, LESSON_TEXT } from '../../src/app/lesson/steps';
 import { builtAppDir } from './app';
 import { describeBrowser } from './browser';
+import { screenshotDir } from './screenshots';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -83,6 +84,8 @@ describeBrowser('the accessibility audit (axe-core, WCAG 2.1 A/AA)', (suite) => 
         await teacher.page.getByRole('listbox', { name: new RegExp(`^${CLASS_TEXT.framesTitle()}`) }).getByRole('option').first().click();
         await teacher.page.locator('.selected .grid[role="group"]').waitFor();
         expect(await audit(teacher.page)).toEqual([]);
+        // README's picture of the class view in Chinese (class.png, in English, comes from class-mode.test.ts).
+        if (locale === 'zh-CN' && colorScheme === 'light') await teacher.page.screenshot({ path: `${screenshotDir}class-zh-CN.png` });
         expect(student.errors).toEqual([]);
         expect(teacher.errors).toEqual([]);
         await teacher.page.close();
