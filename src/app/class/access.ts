@@ -16,6 +16,8 @@ export interface ClassInfo {
   joinUrls: string[];
   reachable: boolean;
   hint: string | null;
+  /** Why students elsewhere cannot reach it: the page says it in its own language (`hint` is the server's English). */
+  unreachable?: 'no-address' | 'loopback';
 }
 
 export interface Refusal {
@@ -90,7 +92,13 @@ export function accessFrom(answer: { status: number; body: unknown } | null): Ac
   if (answer.status === 200 && body.classMode && Array.isArray(body.joinUrls) && body.joinUrls.every((u) => typeof u === 'string')) {
     return {
       kind: 'ok',
-      info: { classMode: true, joinUrls: body.joinUrls as string[], reachable: body.reachable === true, hint: typeof body.hint === 'string' ? body.hint : null },
+      info: {
+        classMode: true,
+        joinUrls: body.joinUrls as string[],
+        reachable: body.reachable === true,
+        hint: typeof body.hint === 'string' ? body.hint : null,
+        ...(body.unreachable === 'no-address' || body.unreachable === 'loopback' ? { unreachable: body.unreachable } : {}),
+      },
     };
   }
   if (!body.classMode) {

@@ -35,6 +35,8 @@ export const CLASS_TEXT = {
   joinHelp: m.class_join_help,
   joinQr: (url: string) => m.class_join_qr({ url }),
   notReachable: m.class_not_reachable,
+  hintLoopback: m.class_hint_loopback,
+  hintNoAddress: m.class_hint_no_address,
   // Status.
   watching: (studentCount: number, open: number) => m.class_watching({ students: students(studentCount), connections: connections(open) }),
   connecting: m.class_connecting,
