@@ -20,8 +20,10 @@ export interface ClassInfo {
   joinUrls: string[];
   /** False when the server listens on this machine only (127.0.0.1): students elsewhere cannot reach it. */
   reachable: boolean;
-  /** How to make it reachable, when it is not. */
+  /** How to make it reachable, when it is not (English, as the console prints it). */
   hint: string | null;
+  /** Why it is not reachable, as an id the page turns into a sentence in its own language. */
+  unreachable?: 'no-address' | 'loopback';
 }
 
 /** What it answers anyone else (403), and (without `reason`) a request with no `teacher=` at all (200). */
@@ -62,6 +64,7 @@ export function joinUrls(bound: Pick<AddressInfo, 'address' | 'port'>, interface
     return {
       joinUrls: [`http://127.0.0.1:${port}/`],
       reachable: false,
+      unreachable: 'no-address',
       hint: 'This machine has no network address: connect it to the classroom network (Wi-Fi or cable), then reload.',
     };
   }
@@ -69,6 +72,7 @@ export function joinUrls(bound: Pick<AddressInfo, 'address' | 'port'>, interface
     return {
       joinUrls: [`http://${hostPart(bound.address)}:${port}/`],
       reachable: false,
+      unreachable: 'loopback',
       hint: 'The server listens on this machine only. Restart it reachable from the classroom network: npm start -- --class --host 0.0.0.0 (with the dev server: FRAMESCOPE_CLASS=1 npm run dev -- --host).',
     };
   }

@@ -124,10 +124,10 @@ for (const kind of ['firefox', 'chromium'] as const satisfies readonly BrowserKi
 
       try {
         for (const [i, step] of LESSON_STEPS.entries()) {
-          await page.waitForFunction((want: string) => document.querySelector('aside.lesson h2')?.textContent === want, { timeout: 10_000, polling: 50 }, step.title);
+          await page.waitForFunction((want: string) => document.querySelector('aside.lesson h2')?.textContent === want, { timeout: 10_000, polling: 50 }, step.title());
           const before = tap ? wire().length : 0;
           const prev = tap ? await newest(page) : null;
-          for (const button of step.buttons) await press(page, button.label);
+          for (const button of step.buttons) await press(page, button.label());
           // The session token exists once the page has connected: subscribe to its wire then.
           tap ??= await watchSession(port, await sessionToken(page));
           /** Message events on the page's socket since the step's buttons were pressed. */
@@ -239,7 +239,7 @@ for (const kind of ['firefox', 'chromium'] as const satisfies readonly BrowserKi
 
         // Where the two browsers differ: the server masks a frame. Pressed in the playground beside
         // the lesson, the page says what this browser did (Firefox accepts it, Chromium fails).
-        await press(page, LESSON_STEPS.at(-1)!.buttons[0]!.label); // compression off, open
+        await press(page, LESSON_STEPS.at(-1)!.buttons[0]!.label()); // compression off, open
         const watchedBefore = (await newest(page)).messages;
         await clickButton(page, /^Masked server frame$/);
         await expect.poll(() => explanation(page), { timeout: 15_000 }).toMatch(/^Masked server frame|failed the connection|did not fail/);

@@ -106,6 +106,7 @@ describe('the teacher token', () => {
         classMode: true,
         joinUrls: [`http://127.0.0.1:${s.port}/`],
         reachable: false,
+        unreachable: 'loopback',
         hint: expect.stringMatching(/--host 0\.0\.0\.0/),
       });
       const post = await fetch(`http://127.0.0.1:${s.port}/class`, { method: 'POST' });
@@ -134,8 +135,8 @@ describe('join addresses', () => {
     });
     expect(joinUrls({ address: '::', port: 80 }, lan).joinUrls).toHaveLength(2);
     expect(joinUrls({ address: '192.168.1.20', port: 9000 }, lan)).toEqual({ joinUrls: ['http://192.168.1.20:9000/'], reachable: true, hint: null });
-    expect(joinUrls({ address: '127.0.0.1', port: 8008 }, lan)).toMatchObject({ reachable: false, hint: expect.stringMatching(/--host/) });
-    expect(joinUrls({ address: '0.0.0.0', port: 8008 }, { lo: lan!['lo']! })).toMatchObject({ reachable: false, hint: expect.stringMatching(/no network address/) });
+    expect(joinUrls({ address: '127.0.0.1', port: 8008 }, lan)).toMatchObject({ reachable: false, unreachable: 'loopback', hint: expect.stringMatching(/--host/) });
+    expect(joinUrls({ address: '0.0.0.0', port: 8008 }, { lo: lan!['lo']! })).toMatchObject({ reachable: false, unreachable: 'no-address', hint: expect.stringMatching(/no network address/) });
   });
 
   it('the banner: the teacher link with its token, then each join address', () => {

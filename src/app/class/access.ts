@@ -16,6 +16,8 @@ export interface ClassInfo {
   joinUrls: string[];
   reachable: boolean;
   hint: string | null;
+  /** Why students elsewhere cannot reach it: the page says it in its own language (`hint` is the server's English). */
+  unreachable?: 'no-address' | 'loopback';
 }
 
 export interface Refusal {
@@ -85,18 +87,24 @@ export function classInfoUrl(location: { protocol: string; host: string }, token
 export function accessFrom(answer: { status: number; body: unknown } | null): Access {
   const body = (answer?.body ?? null) as Record<string, unknown> | null;
   if (answer === null || body === null || typeof body !== 'object' || typeof body.classMode !== 'boolean') {
-    return { kind: 'refused', refusal: { status: 404, title: CLASS_TEXT.noServerTitle, text: CLASS_TEXT.noServerText, fix: CLASS_TEXT.noServerFix, student: false } };
+    return { kind: 'refused', refusal: { status: 404, title: CLASS_TEXT.noServerTitle(), text: CLASS_TEXT.noServerText(), fix: CLASS_TEXT.noServerFix(), student: false } };
   }
   if (answer.status === 200 && body.classMode && Array.isArray(body.joinUrls) && body.joinUrls.every((u) => typeof u === 'string')) {
     return {
       kind: 'ok',
-      info: { classMode: true, joinUrls: body.joinUrls as string[], reachable: body.reachable === true, hint: typeof body.hint === 'string' ? body.hint : null },
+      info: {
+        classMode: true,
+        joinUrls: body.joinUrls as string[],
+        reachable: body.reachable === true,
+        hint: typeof body.hint === 'string' ? body.hint : null,
+        ...(body.unreachable === 'no-address' || body.unreachable === 'loopback' ? { unreachable: body.unreachable } : {}),
+      },
     };
   }
   if (!body.classMode) {
-    return { kind: 'refused', refusal: { status: 403, title: CLASS_TEXT.notClassTitle, text: CLASS_TEXT.notClassText, fix: CLASS_TEXT.notClassFix, student: false } };
+    return { kind: 'refused', refusal: { status: 403, title: CLASS_TEXT.notClassTitle(), text: CLASS_TEXT.notClassText(), fix: CLASS_TEXT.notClassFix(), student: false } };
   }
-  return { kind: 'refused', refusal: { status: 403, title: CLASS_TEXT.teacherOnlyTitle, text: CLASS_TEXT.teacherOnlyText, fix: null, student: true } };
+  return { kind: 'refused', refusal: { status: 403, title: CLASS_TEXT.teacherOnlyTitle(), text: CLASS_TEXT.teacherOnlyText(), fix: null, student: true } };
 }
 
 /** Asks the server (`GET /class`); never throws. */

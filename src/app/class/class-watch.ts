@@ -4,6 +4,7 @@
  */
 import type { CapturedFrame } from '../inspector/capture';
 import type { FrameSource } from '../inspector/capture.svelte';
+import { CLASS_TEXT } from './strings';
 
 /** Text with `code` spans, as pieces to draw (never as HTML). */
 export function codeSpans(text: string): { code: boolean; text: string }[] {
@@ -16,7 +17,7 @@ export function codeSpans(text: string): { code: boolean; text: string }[] {
 
 /** A session token cut to its first characters: "k3Jq9x…"; "no session" for none. */
 export function shortSession(session: string | null, keep = 6): string {
-  if (session === null || session === '') return 'no session';
+  if (session === null || session === '') return CLASS_TEXT.noSession();
   return session.length <= keep + 2 ? session : `${session.slice(0, keep)}\u2026`;
 }
 

@@ -24,7 +24,7 @@ export function qrPath(text: string, margin = 4): QrPath {
       }
       let run = 1;
       while (col + run < n && modules.get(row, col + run)) run++;
-      d += `M${col + margin} ${row + margin}h${run}v1h-${run}z`;
+      d += ['M', col + margin, ' ', row + margin, 'h', run, 'v1h-', run, 'z'].join('');
       col += run;
     }
   }

@@ -61,11 +61,11 @@ export function reactionOf(demo: SentDemo, record: ConnectionRecord, frames: Fra
       const ping = after.find((f) => out(f) && f.opcode === 0x9);
       const pong = ping ? after.find((f) => !out(f) && f.opcode === 0xa && f.seq > ping.seq) : undefined;
       if (ping && pong) return { state: 'reacted', text: CLASS_TEXT.reaction.pong(formatMs(pong.t - ping.t)) };
-      return closedText() ?? { state: 'waiting', text: ping ? CLASS_TEXT.reaction.pingSent : CLASS_TEXT.reaction.waiting };
+      return closedText() ?? { state: 'waiting', text: ping ? CLASS_TEXT.reaction.pingSent() : CLASS_TEXT.reaction.waiting() };
     }
     case 'fragment-next': {
       const first = after.findIndex((f) => out(f) && (f.opcode === 0x1 || f.opcode === 0x2) && !f.fin);
-      if (first < 0) return closedText() ?? { state: 'waiting', text: CLASS_TEXT.reaction.fragmentWaiting };
+      if (first < 0) return closedText() ?? { state: 'waiting', text: CLASS_TEXT.reaction.fragmentWaiting() };
       let count = 0;
       let ping = false;
       for (const f of after.slice(first)) {
@@ -80,7 +80,7 @@ export function reactionOf(demo: SentDemo, record: ConnectionRecord, frames: Fra
     }
     case 'misbehave':
     case 'close':
-      return closedText() ?? { state: 'waiting', text: CLASS_TEXT.reaction.violationSent };
+      return closedText() ?? { state: 'waiting', text: CLASS_TEXT.reaction.violationSent() };
     case 'flood':
       // Never broadcast (one page's demonstration).
       return NONE;

@@ -162,7 +162,7 @@ export class TeacherState {
       const record = entry.connections[i]!;
       if (demo.connections.has(record.connection)) return reactionOf(demo, record, frames);
     }
-    return entry.open > 0 ? { state: 'none', text: CLASS_TEXT.reaction.notTargeted } : { state: 'none', text: '' };
+    return entry.open > 0 ? { state: 'none', text: CLASS_TEXT.reaction.notTargeted() } : { state: 'none', text: '' };
   }
 
   /** Asks `GET /class`, then opens `/inspect?all&teacher=…` when allowed. */

@@ -4,12 +4,14 @@
  * reload or a shared link keeps it). Pure functions: the rune state (display.svelte.ts) applies
  * them to the document.
  */
+import * as m from '../../paraglide/messages.js';
 
 export type Theme = 'auto' | 'light' | 'dark';
-export const THEMES: readonly { value: Theme; label: string }[] = [
-  { value: 'auto', label: 'Auto (as the system)' },
-  { value: 'light', label: 'Light' },
-  { value: 'dark', label: 'Dark' },
+/** The themes, each with its name as a message function (called where it is shown). */
+export const THEMES: readonly { value: Theme; label: () => string }[] = [
+  { value: 'auto', label: m.app_display_theme_auto },
+  { value: 'light', label: m.app_display_theme_light },
+  { value: 'dark', label: m.app_display_theme_dark },
 ];
 
 /** Text sizes in percent of the page's normal size. */

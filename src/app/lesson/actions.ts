@@ -82,20 +82,20 @@ async function act(page: LessonPlayground, action: LessonAction, options: Requir
       const compression = action.compression ?? false;
       if (page.compression !== compression) {
         await page.setCompression(compression);
-        if (!(await until(() => isOpen(page), options.timeout, options.sleep))) return { ok: false, message: LESSON_TEXT.notConnected };
+        if (!(await until(() => isOpen(page), options.timeout, options.sleep))) return { ok: false, message: LESSON_TEXT.notConnected() };
       }
       if (isOpen(page) && page.tapped) return null;
       const result = await page.connect();
-      if (!result.ok) return { ok: false, message: result.message ?? LESSON_TEXT.notConnected };
-      if (!(await until(() => isOpen(page), options.timeout, options.sleep))) return { ok: false, message: LESSON_TEXT.notConnected };
+      if (!result.ok) return { ok: false, message: result.message ?? LESSON_TEXT.notConnected() };
+      if (!(await until(() => isOpen(page), options.timeout, options.sleep))) return { ok: false, message: LESSON_TEXT.notConnected() };
       return null;
     }
     case 'send-text':
     case 'send-size': {
-      const composed = action.do === 'send-text' ? composeText(action.text) : composeGenerated(action.size, 'text');
+      const composed = action.do === 'send-text' ? composeText(typeof action.text === 'string' ? action.text : action.text()) : composeGenerated(action.size, 'text');
       if (!composed.ok) return { ok: false, message: composed.problem.message };
       const result = page.send(composed.outgoing);
-      return result.ok ? null : { ok: false, message: result.message ?? LESSON_TEXT.notConnected };
+      return result.ok ? null : { ok: false, message: result.message ?? LESSON_TEXT.notConnected() };
     }
     case 'fragment-next': {
       const result = await page.demo({ demo: 'fragment-next', count: action.count, ping: action.ping });
@@ -111,7 +111,7 @@ async function act(page: LessonPlayground, action: LessonAction, options: Requir
     }
     case 'close': {
       const result = page.disconnect(action.code, action.reason);
-      return result.ok ? null : { ok: false, message: result.message ?? LESSON_TEXT.notConnected };
+      return result.ok ? null : { ok: false, message: result.message ?? LESSON_TEXT.notConnected() };
     }
   }
 }
@@ -134,7 +134,7 @@ export async function runButton(page: LessonPlayground, button: LessonButton, op
     if (outcome) return outcome;
   }
   const pick = button.pick;
-  if (!pick) return { ok: true, message: LESSON_TEXT.done };
+  if (!pick) return { ok: true, message: LESSON_TEXT.done() };
   let found: CapturedFrame | null = null;
   const look = (): boolean => {
     const capture = page.inspector?.capture;
@@ -143,7 +143,7 @@ export async function runButton(page: LessonPlayground, button: LessonButton, op
     found = pick.fin === false ? firstFitting(capture.frames, pick, fromSeq) : newestFitting(capture.frames, pick, fromSeq);
     return found !== null;
   };
-  if (!(await until(look, opts.timeout, opts.sleep)) || found === null) return { ok: true, message: LESSON_TEXT.noFrame };
+  if (!(await until(look, opts.timeout, opts.sleep)) || found === null) return { ok: true, message: LESSON_TEXT.noFrame() };
   page.select(found);
-  return { ok: true, message: LESSON_TEXT.done };
+  return { ok: true, message: LESSON_TEXT.done() };
 }

@@ -96,7 +96,7 @@ export class LessonState {
   /** Runs one of the current step's buttons on the playground; the step counts as done when it worked. */
   async run(button: LessonButton): Promise<Outcome> {
     const step = this.step;
-    this.#running = button.label;
+    this.#running = button.label();
     this.#outcome = null;
     try {
       const outcome = await runButton(this.#page, button, this.#run);

@@ -108,7 +108,7 @@ describe('the lesson steps', () => {
     expect(new Set(LESSON_STEPS.map((s) => s.id)).size).toBe(12);
     for (const step of LESSON_STEPS) {
       expect(step.buttons.length, step.id).toBeGreaterThan(0);
-      for (const text of [step.title, step.lookText, step.explain, step.question, step.answer]) expect(text.length, step.id).toBeGreaterThan(10);
+      for (const text of [step.title, step.lookText, step.explain, step.question, step.answer]) expect(text().length, step.id).toBeGreaterThan(10);
       expect(step.rfc.length, step.id).toBeGreaterThan(0);
       for (const ref of step.rfc) expect(ref.section, step.id).toMatch(/^\d+(\.\d+)*$/);
     }

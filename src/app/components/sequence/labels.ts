@@ -52,7 +52,7 @@ export function shortLabel(item: SequenceItem): string {
     case 'frame': {
       const f = item.frame;
       const fin = f.fin ? '' : ' FIN=0';
-      const fault = f.fault ? ` ⚠ ${SEQUENCE_TEXT.fault} ${f.fault.closeCode}` : f.misbehave ? ` ⚠ ${f.misbehave}` : '';
+      const fault = f.fault ? ` ⚠ ${SEQUENCE_TEXT.fault()} ${f.fault.closeCode}` : f.misbehave ? ` ⚠ ${f.misbehave}` : '';
       return `${opcodeInfo(f.opcode).name}${fin} ${formatLength(f.payloadLength)} B ${framePreview(f)}${fault}`;
     }
   }

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { getLocale, overwriteGetLocale, type Locale } from '../../../paraglide/runtime.js';
 import { Capture } from '../../inspector/capture';
 import { clientHello, closed, open, serverHello } from '../../inspector/fixtures';
 import type { ReadMessage } from '../../inspector/messages';
@@ -93,5 +94,30 @@ describe('the sequence', () => {
     expect(svg).toContain('“Hello”');
     const evil = sequenceSvg([{ kind: 'request', key: 'q', connection: 1, t: 0, method: 'GET', target: '/<x>&"' }], new Map());
     expect(evil).toContain('/&lt;x&gt;&amp;&quot;');
+  });
+
+  describe('in Simplified Chinese', () => {
+    const before = getLocale;
+    let locale: Locale = 'zh-CN';
+    afterEach(() => overwriteGetLocale(before));
+
+    it('the SVG and the labels speak the page\'s language, RFC words kept', () => {
+      overwriteGetLocale(() => locale);
+      const svg = sequenceSvg(
+        [
+          { kind: 'request', key: 'q', connection: 1, t: 0, method: 'GET', target: '/echo' },
+          { kind: 'response', key: 'r', connection: 1, t: 1, status: 101 },
+          { kind: 'closed', key: 'c', connection: 1, t: 2, code: 1006, wasClean: false },
+        ] as SequenceItem[],
+        new Map(),
+      );
+      expect(svg).toContain('xml:lang="zh-CN"');
+      expect(svg).toContain('<title>时序图</title>');
+      expect(svg).toContain('>浏览器</text>');
+      expect(svg).toContain('101 Switching Protocols（切换协议）');
+      expect(svg).toContain('TCP 已关闭 · 1006（非正常关闭）');
+      locale = 'en';
+      expect(sequenceSvg([], new Map())).toContain('<title>Sequence diagram</title>');
+    });
   });
 });

@@ -1,28 +1,29 @@
 /**
- * Every sentence of the sequence diagram, in one module, so they move into the message catalogues
- * (zh-CN, en) in one step. RFC words (FIN, opcode names) stay as the RFC spells them.
+ * The sequence diagram's sentences, as message functions from the catalogues
+ * (messages/<locale>/sequence.json), called where they are shown so the diagram follows the
+ * language switch. RFC words (FIN, opcode names, 101 Switching Protocols) stay as the RFC spells them.
  */
+import * as m from '../../../paraglide/messages.js';
 import { formatCount } from '../format';
 
 export const SEQUENCE_TEXT = {
-  title: 'Sequence diagram',
-  browser: 'Browser',
-  server: 'Server',
-  label: (count: number) => `Sequence diagram, browser and server: ${formatCount(count)} step${count === 1 ? '' : 's'}`,
-  empty: 'No frames yet: connect, and each frame appears here as an arrow.',
-  exportSvg: 'Export as SVG',
-  exportNote: (shown: number, total: number) =>
-    shown < total ? `The newest ${formatCount(shown)} of ${formatCount(total)} steps go into the SVG.` : '',
-  request: (method: string, target: string) => `${method} ${target} · Upgrade: websocket`,
-  response: (status: number) => (status === 101 ? '101 Switching Protocols' : `${status}`),
-  closed: (code: number, clean: boolean) => `TCP closed · ${code}${clean ? '' : ' (not clean)'}`,
-  requestLabel: (connection: number, method: string, target: string) =>
-    `Connection ${connection}: the browser's opening handshake, ${method} ${target} with Upgrade: websocket`,
-  responseLabel: (connection: number, status: number) => `Connection ${connection}: the server answers ${status === 101 ? '101 Switching Protocols' : status}`,
+  title: m.sequence_title,
+  browser: m.sequence_browser,
+  server: m.sequence_server,
+  label: (count: number) => m.sequence_label({ count, shown: formatCount(count) }),
+  empty: m.sequence_empty,
+  exportSvg: m.sequence_export_svg,
+  exportNote: (shown: number, total: number) => (shown < total ? m.sequence_export_note({ shown: formatCount(shown), total: formatCount(total) }) : ''),
+  request: (method: string, target: string) => m.sequence_request({ method, target }),
+  response: (status: number) => (status === 101 ? m.sequence_response_101() : `${status}`),
+  closed: (code: number, clean: boolean) => (clean ? m.sequence_closed({ code }) : m.sequence_closed_unclean({ code })),
+  requestLabel: (connection: number, method: string, target: string) => m.sequence_request_label({ connection, method, target }),
+  responseLabel: (connection: number, status: number) =>
+    status === 101 ? m.sequence_response_label_101({ connection }) : m.sequence_response_label({ connection, status }),
   closedLabel: (connection: number, code: number, clean: boolean) =>
-    `Connection ${connection}: TCP closed, close code ${code}${clean ? ', clean' : ', not clean'}`,
-  readLabel: (count: number) => `in ${formatCount(count)} TCP read${count === 1 ? '' : 's'} of the server`,
-  readTitle: 'A TCP read of the server: the bytes one read() returned',
-  fault: 'fault',
-  legend: 'Brackets on the server lane: the bytes one TCP read returned. Red: a fault or a frame broken on purpose.',
+    clean ? m.sequence_closed_label_clean({ connection, code }) : m.sequence_closed_label_unclean({ connection, code }),
+  readLabel: (count: number) => m.sequence_read_label({ count, shown: formatCount(count) }),
+  readTitle: (size: number) => m.sequence_read_title({ size: formatCount(size) }),
+  fault: m.sequence_fault,
+  legend: m.sequence_legend,
 } as const;

@@ -8,6 +8,7 @@ import { detectFormat, inspectorMessages, parseCapture, type CaptureFile } from 
 import { NO_CONNECTIONS, type CapturedFrame, type ConnectionRecord } from '../../inspector/capture';
 import { CaptureStore, type FramesView } from '../../inspector/capture.svelte';
 import { parseInspectorMessage } from '../../inspector/messages';
+import * as m from '../../../paraglide/messages.js';
 
 export class Lesson {
   #file = $state.raw<CaptureFile | null>(null);
@@ -16,6 +17,7 @@ export class Lesson {
   #selected = $state<number | null>(null);
   #skipped = $state.raw<readonly string[]>([]);
   #error = $state<string | null>(null);
+  #errorWantsDecoder = $state(false);
   #loading = $state(false);
 
   /** The capture shown, or null. */
@@ -35,6 +37,11 @@ export class Lesson {
   /** Why the last file could not be opened, or null. */
   get error(): string | null {
     return this.#error;
+  }
+
+  /** The last file was a pcap or pcapng: the decoder page opens it (the error says so, a link follows). */
+  get errorWantsDecoder(): boolean {
+    return this.#error !== null && this.#errorWantsDecoder;
   }
 
   /** Events left out because they did not read as inspector messages (a hand-edited file). */
@@ -76,16 +83,16 @@ export class Lesson {
   load(capture: CaptureFile, origin: string): void {
     const messages = inspectorMessages(capture);
     let frames = 0;
-    for (const m of messages) if (m.type === 'frame' || m.type === 'fault') frames++;
+    for (const event of messages) if (event.type === 'frame' || event.type === 'fault') frames++;
     // Room for everything saved: every frame, and each connection's reads and frames for the TCP view.
     const perConnection = Math.max(0, ...capture.connections.map((c) => c.events.length));
     const store = new CaptureStore({ capacity: Math.max(1_000, frames), readCapacity: Math.max(2_000, perConnection), schedule: () => {} });
     const skipped: string[] = [];
-    for (const m of messages) {
+    for (const event of messages) {
       // The same check as a live message: a file may have been edited by hand.
-      const parsed = parseInspectorMessage(JSON.stringify(m));
+      const parsed = parseInspectorMessage(JSON.stringify(event));
       if (parsed.ok) store.ingest(parsed.message);
-      else if (!parsed.unknown) skipped.push(`${m.type} at ${m.t} ms: ${parsed.error}`);
+      else if (!parsed.unknown) skipped.push(m.lesson_saved_skipped_line({ type: event.type, t: event.t, error: parsed.error }));
     }
     store.flush();
     this.#store = store;
@@ -94,6 +101,7 @@ export class Lesson {
     this.#selected = null;
     this.#skipped = skipped;
     this.#error = null;
+    this.#errorWantsDecoder = false;
   }
 
   /** Reads a JSON capture file the user chose or dropped. */
@@ -103,19 +111,22 @@ export class Lesson {
       const head = new Uint8Array(await file.slice(0, 64).arrayBuffer());
       const format = detectFormat(head, head.length === file.size);
       if (format === 'pcap' || format === 'pcapng') {
-        this.#error = `${file.name} is a ${format} file: the playground reopens Framescope’s own JSON captures. The decoder page opens pcap and pcapng.`;
+        this.#error = m.lesson_saved_error_pcap({ name: file.name, format });
+        this.#errorWantsDecoder = true;
         return false;
       }
       const parsed = parseCapture(await file.text());
       if (!parsed.ok) {
         const { message, line, column } = parsed.error;
-        this.#error = `${file.name} cannot be opened: ${message} (line ${line}, column ${column}).`;
+        this.#error = m.lesson_saved_error_parse({ name: file.name, message, line, column });
+        this.#errorWantsDecoder = false;
         return false;
       }
       this.load(parsed.capture, file.name);
       return true;
     } catch (error) {
-      this.#error = `${file.name} could not be read: ${error instanceof Error ? error.message : String(error)}`;
+      this.#error = m.lesson_saved_error_read({ name: file.name, message: error instanceof Error ? error.message : String(error) });
+      this.#errorWantsDecoder = false;
       return false;
     } finally {
       this.#loading = false;

@@ -5,6 +5,7 @@
  * its send() calls, the server's are message events, the first Close frame starts CLOSING, and
  * TCP gone is CLOSED with the close the server recorded.
  */
+import * as m from '../../../paraglide/messages.js';
 import { Opcode } from '../../../protocol';
 import { payloadHead } from '../../components/frame-row';
 import type { CapturedFrame, ConnectionRecord } from '../../inspector/capture';
@@ -15,8 +16,8 @@ export function lessonTimeline(record: ConnectionRecord, frames: FrameSource<Cap
   const start = record.info.t;
   const base = createTimeline(record.label ?? record.connection, record.info.request.url, record.info.wall);
   const steps: StateStep[] = [
-    { state: 'CONNECTING', t: null, note: 'The client opened TCP and sent its opening handshake (the capture has the server\u2019s times, from its answer on).' },
-    { state: 'OPEN', t: 0, note: `The server answered ${record.info.response.status}: the connection is open.` },
+    { state: 'CONNECTING', t: null, note: m.lesson_saved_note_connecting() },
+    { state: 'OPEN', t: 0, note: m.lesson_saved_note_open({ status: record.info.response.status }) },
   ];
   const entries: TimelineEntry[] = [];
   let omitted = 0;
@@ -67,7 +68,7 @@ export function lessonTimeline(record: ConnectionRecord, frames: FrameSource<Cap
       steps.push({
         state: 'CLOSING',
         t,
-        note: fromClient ? `The client sent its Close frame (code ${code}): the closing handshake started.` : `The server sent its Close frame (code ${code}): the closing handshake started.`,
+        note: fromClient ? m.lesson_saved_note_closing_client({ code }) : m.lesson_saved_note_closing_server({ code }),
       });
     }
   }
@@ -81,7 +82,11 @@ export function lessonTimeline(record: ConnectionRecord, frames: FrameSource<Cap
     steps.push({
       state: 'CLOSED',
       t,
-      note: closed.wasClean ? `TCP closed after both Close frames: code ${closed.code}.` : `TCP closed without a complete closing handshake: code ${closed.code}${closed.cause ? ` (${closed.cause})` : ''}.`,
+      note: closed.wasClean
+        ? m.lesson_saved_note_closed_clean({ code: closed.code })
+        : closed.cause
+          ? m.lesson_saved_note_closed_cause({ code: closed.code, cause: closed.cause })
+          : m.lesson_saved_note_closed({ code: closed.code }),
     });
     state = 'CLOSED';
   }
