@@ -12,42 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { componentScripts, isSentence, scriptLiterals, svelteLiterals, type Literal } from './literals';
 
 const PENDING = new Set<string>([
-  'src/app/chat/Composer.svelte',
-  'src/app/chat/ConnectionBar.svelte',
-  'src/app/chat/FramePanel.svelte',
-  'src/app/chat/MessageLog.svelte',
-  'src/app/chat/NicknameForm.svelte',
-  'src/app/chat/UserList.svelte',
-  'src/app/chat/address.ts',
-  'src/app/chat/backoff.ts',
-  'src/app/chat/chat.svelte.ts',
-  'src/app/chat/composer.svelte.ts',
-  'src/app/chat/log.ts',
-  'src/app/chat/protocol.ts',
-  'src/app/chat/reconnecting-socket.svelte.ts',
-  'src/app/chat/room.svelte.ts',
-  'src/app/compare/ClassCost.svelte',
-  'src/app/compare/Method.svelte',
-  'src/app/compare/ResultsTable.svelte',
-  'src/app/compare/SettingsForm.svelte',
-  'src/app/compare/browser-environment.ts',
-  'src/app/compare/chart.ts',
-  'src/app/compare/comparison.svelte.ts',
-  'src/app/compare/table.ts',
-  'src/app/conformance/CaseDetail.svelte',
-  'src/app/conformance/CaseList.svelte',
-  'src/app/conformance/OpenReport.svelte',
-  'src/app/conformance/ReportSummary.svelte',
-  'src/app/conformance/RunPanel.svelte',
-  'src/app/conformance/WireLog.svelte',
-  'src/app/conformance/live-run.svelte.ts',
-  'src/app/conformance/page.svelte.ts',
-  'src/app/conformance/parse.ts',
-  'src/app/conformance/verdict.ts',
-  'src/app/conformance/wire-view.ts',
-  'src/app/pages/Chat.svelte',
-  'src/app/pages/Compare.svelte',
-  'src/app/pages/Conformance.svelte',
+
 ]);
 
 function appFiles(): string[] {

@@ -5,9 +5,20 @@
  * its own frames.
  */
 
+import * as m from '../../paraglide/messages.js';
 import { socketBase, withoutScheme } from '../socket/address';
 
-export type ChatAddress = { ok: true; url: string } | { ok: false; reason: string };
+/** `reason` is read where it is shown, in the page's language at that moment. */
+export type ChatAddress = { ok: true; url: string } | { ok: false; readonly reason: string };
+
+function refused(say: () => string): ChatAddress {
+  return {
+    ok: false,
+    get reason() {
+      return say();
+    },
+  };
+}
 
 /** The WebSocket URL for `path` on the page's server, or on `override`'s (`ws:`/`wss:` only). */
 export function endpointUrl(
@@ -20,24 +31,22 @@ export function endpointUrl(
   if (override) {
     const suggestion = withoutScheme(override);
     if (suggestion !== null) {
-      return { ok: false, reason: `“${override}” has no ws:// in front: add ws:// (or wss:// for TLS), as in ${suggestion}.` };
+      return refused(() => m.chat_address_no_scheme({ address: override, suggestion }));
     }
     try {
       base = new URL(override);
     } catch {
-      return { ok: false, reason: `“${override}” is not a URL; use one such as ws://127.0.0.1:8008/chat.` };
+      return refused(() => m.chat_address_not_url({ address: override }));
     }
     if (base.protocol !== 'ws:' && base.protocol !== 'wss:') {
-      return { ok: false, reason: `A chat server address starts with ws:// or wss://, not ${base.protocol}//.` };
+      const scheme = base.protocol;
+      return refused(() => m.chat_address_scheme({ scheme }));
     }
     base = new URL(path, base);
   } else {
     const own = socketBase(location);
     if (own === null) {
-      return {
-        ok: false,
-        reason: 'This page was opened from a file, so there is no chat server to talk to. Start one with npm start and open its address.',
-      };
+      return refused(() => m.chat_address_file());
     }
     base = new URL(`${own}${path}`);
   }

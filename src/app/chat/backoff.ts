@@ -1,3 +1,6 @@
+import * as m from '../../paraglide/messages.js';
+import { formatCount, formatOneDecimal } from '../components/format';
+
 /**
  * When to try again after the connection is lost: exponential backoff with jitter, so a class of
  * thirty pages does not reconnect in the same millisecond after a server restart.
@@ -26,5 +29,5 @@ export function backoffDelay(attempt: number, random: () => number = Math.random
 /** "in 2 s", "in 0.5 s". */
 export function describeDelay(ms: number): string {
   const seconds = ms / 1000;
-  return `in ${seconds < 1 ? seconds.toFixed(1) : Math.round(seconds)} s`;
+  return m.chat_delay({ seconds: seconds < 1 ? formatOneDecimal(seconds) : formatCount(Math.round(seconds)) });
 }

@@ -5,12 +5,15 @@
  * connection is. It speaks docs/chat-protocol.md: it waits for the server's `hello` before it
  * sends anything, so nothing is ever sent while the socket is CONNECTING.
  */
+import * as m from '../../paraglide/messages.js';
+import { formatCount } from '../components/format';
 import { createBrowserSocket, describeClose, type CloseSummary } from '../socket/socket';
 import { describeDelay } from './backoff';
 import { ChatComposer } from './composer.svelte';
 import { joinCommand, messageCommand, parseServerMessage, type ErrorMessage, type ServerMessage } from './protocol';
 import { ReconnectingSocket, type AfterClose, type ReconnectEnvironment } from './reconnecting-socket.svelte';
-import { ChatRoom } from './room.svelte';
+import { refusalSentence } from './refusal';
+import { ChatRoom, statusSentence } from './room.svelte';
 
 export interface ChatEnvironment extends ReconnectEnvironment {
   /** Wall-clock milliseconds, for the times of the page's own notices. */
@@ -50,12 +53,13 @@ const shouldRetry = (close: CloseSummary): boolean => close.code !== 1008;
 export class ChatSession {
   /** Where the chat connects, or null when there is nowhere to connect (see `addressError`). */
   readonly url: string | null;
-  readonly addressError: string | null;
+  readonly #address: { ok: true; url: string } | { ok: false; readonly reason: string };
   readonly connection: ReconnectingSocket;
   readonly room: ChatRoom;
   readonly composer = new ChatComposer();
 
-  #status = $state('');
+  /** Made when read, so the sentence follows the language switch. */
+  #status = $state.raw<() => string>(() => '');
 
   /**
    * `prepare` runs before each connection attempt (the page opens the inspector tap there, so it
@@ -67,31 +71,34 @@ export class ChatSession {
     prepare: (() => Promise<unknown>) | null = null,
   ) {
     this.url = address.ok ? address.url : null;
-    this.addressError = address.ok ? null : address.reason;
+    this.#address = address;
     this.room = new ChatRoom(() => env.now());
     this.connection = new ReconnectingSocket(
       this.url,
       env,
       {
         preparing: () => {
-          this.#status = 'Opening the inspector tap, so this page can show its frames…';
+          this.#status = () => m.chat_status_preparing();
         },
         connecting: (attempt) => {
           this.room.connecting();
-          this.#status = attempt > 0 ? `Reconnecting (attempt ${attempt})…` : `Connecting to ${this.url}…`;
+          const url = this.url ?? '';
+          this.#status =
+            attempt > 0 ? () => m.chat_status_reconnecting({ attempt: formatCount(attempt) }) : () => m.chat_status_connecting({ url });
         },
         refused: (message) => {
-          this.#status = `Cannot connect to ${this.url}: ${message}`;
+          const url = this.url ?? '';
+          this.#status = () => m.chat_status_refused({ url, message });
         },
         open: () => {
-          this.#status = 'Connected; waiting for the server to say hello.';
+          this.#status = () => m.chat_status_open();
         },
         message: (data) => this.#message(data),
         closed: (close, after) => this.#closed(close, after),
       },
       { prepare, retry: shouldRetry },
     );
-    if (!address.ok) this.#status = address.reason;
+    if (!address.ok) this.#status = () => address.reason;
   }
 
   // ---- what the page reads ----
@@ -103,9 +110,14 @@ export class ChatSession {
     return stage === 'greeting' ? 'connecting' : stage;
   }
 
+  /** Why there is nowhere to connect, or null (see `url`). */
+  get addressError(): string | null {
+    return this.#address.ok ? null : this.#address.reason;
+  }
+
   /** One sentence on the connection, for a live region. */
   get status(): string {
-    return this.#status;
+    return this.#status();
   }
 
   get canSend(): boolean {
@@ -137,7 +149,7 @@ export class ChatSession {
 
   /** Leaves the room: closes with 1000 and does not reconnect. */
   leave(): void {
-    if (this.connection.stop(1000, 'left the room')) this.#status = 'Leaving the room…';
+    if (this.connection.stop(1000, m.chat_close_left())) this.#status = () => m.chat_status_leaving();
     else this.#finishLeaving();
   }
 
@@ -155,11 +167,11 @@ export class ChatSession {
 
   #message(data: string | ArrayBuffer): void {
     if (typeof data !== 'string') {
-      this.room.notice('The server sent a binary message; the chat reads text only, so it was ignored.', 'error');
+      this.room.notice(() => m.chat_notice_binary(), 'error');
       return;
     }
     const parsed = parseServerMessage(data);
-    if (!parsed.ok) this.room.notice(`Ignored: ${parsed.reason}.`, 'error');
+    if (!parsed.ok) this.room.notice(() => m.chat_notice_ignored({ reason: parsed.reason }), 'error');
     else this.#receive(parsed.message);
   }
 
@@ -169,9 +181,9 @@ export class ChatSession {
         const rejoinAs = this.room.greeted(message);
         if (rejoinAs !== null) {
           this.connection.send(joinCommand(rejoinAs));
-          this.#status = `Connected again; joining as ${rejoinAs}…`;
+          this.#status = () => m.chat_status_rejoining({ name: rejoinAs });
         } else {
-          this.#status = 'Connected. Choose a nickname to join the room.';
+          this.#status = () => m.chat_status_choose();
         }
         return;
       }
@@ -179,16 +191,15 @@ export class ChatSession {
         const returning = this.connection.attempt > 0;
         this.room.welcomed(message);
         this.connection.settled();
-        this.#status = returning
-          ? `Reconnected: back in the room as ${message.you.name}.`
-          : `Joined the room as ${message.you.name}.`;
+        const name = message.you.name;
+        this.#status = returning ? () => m.chat_status_reconnected({ name }) : () => m.chat_status_joined({ name });
         if (returning) this.room.notice(this.#status, 'ok');
         return;
       }
       case 'status':
         // A room on several server processes lost (or got back) the store they share: the sentence
         // for the live region, and a line in the log (room.svelte.ts).
-        this.#status = message.reason;
+        this.#status = statusSentence(message);
         this.room.heard(message);
         return;
       case 'error':
@@ -200,17 +211,21 @@ export class ChatSession {
   }
 
   #serverError(error: ErrorMessage): void {
+    const asked = this.room.stage === 'joining' ? this.room.joiningAs : null;
     const refused = this.room.nameRefused(error);
     if (refused) {
-      this.#status = refused.rejoin ? `Could not join again: ${error.reason}` : 'Choose another nickname.';
-      if (refused.rejoin) this.room.notice(`Could not join again: ${error.reason}`, 'error');
+      const limits = this.room.limits;
+      const failed = (): string => m.chat_status_rejoin_failed({ reason: refusalSentence(error, { name: asked, limits }) });
+      this.#status = refused.rejoin ? failed : () => m.chat_status_choose_another();
+      if (refused.rejoin) this.room.notice(failed, 'error');
       return;
     }
+    const context = { text: this.composer.lastSent, name: this.room.me?.name ?? null, limits: this.room.limits };
     if (DRAFT_ERRORS.has(error.code)) {
-      this.composer.refused(error.reason);
+      this.composer.refused(() => refusalSentence(error, context));
       return;
     }
-    this.room.notice(`The server says: ${error.reason}`, 'error');
+    this.room.notice(() => m.chat_status_server_says({ reason: refusalSentence(error, context) }), 'error');
   }
 
   // ---- the connection ends ----
@@ -224,25 +239,26 @@ export class ChatSession {
     }
     if (after.next === 'gave-up') {
       this.room.left();
-      this.#status = `The server closed the connection: ${describeClose(close.code, close.reason)}. Join again when you are ready.`;
+      this.#status = () => m.chat_status_gave_up({ close: describeClose(close.code, close.reason) });
       this.room.notice(this.#status, 'error');
       return;
     }
-    const when = describeDelay(after.delay);
-    if (after.opened || after.attempt === 1) {
-      const what = after.opened
-        ? `Connection lost (${describeClose(close.code, close.reason)}).`
-        : `No chat server answered at ${this.url}.`;
-      this.#status = `${what} Reconnecting ${when}…`;
-      if (after.opened && wasInRoom) this.room.notice(this.#status, 'error');
+    const delay = after.delay;
+    if (after.opened) {
+      this.#status = () => m.chat_status_lost({ close: describeClose(close.code, close.reason), when: describeDelay(delay) });
+      if (wasInRoom) this.room.notice(this.#status, 'error');
+    } else if (after.attempt === 1) {
+      const url = this.url ?? '';
+      this.#status = () => m.chat_status_no_server({ url, when: describeDelay(delay) });
     } else {
-      this.#status = `Still no chat server (attempt ${after.attempt}). Trying again ${when}…`;
+      const attempt = after.attempt;
+      this.#status = () => m.chat_status_still_no_server({ attempt: formatCount(attempt), when: describeDelay(delay) });
     }
   }
 
   #finishLeaving(): void {
     const wasIn = this.room.left();
-    this.#status = 'You left the room. Join again to come back.';
-    if (wasIn) this.room.notice('You left the room.', 'info');
+    this.#status = () => m.chat_status_left();
+    if (wasIn) this.room.notice(() => m.chat_notice_left(), 'info');
   }
 }

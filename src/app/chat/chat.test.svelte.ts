@@ -89,7 +89,8 @@ describe('ChatSession', () => {
     session.join('alice');
     last().receiveJson({ type: 'error', code: 'name-taken', reason: 'Someone is already called alice.', suggestion: 'alice-2' });
     expect(session.phase).toBe('choosing');
-    expect(session.room.joinError).toBe('Someone is already called alice.');
+    // The page makes the sentence from the code, the name it asked for and the suggestion.
+    expect(session.room.joinError).toBe('Someone in the room is already called alice. Try alice-2?');
     expect(session.room.suggestion).toBe('alice-2');
   });
 
@@ -123,27 +124,27 @@ describe('ChatSession', () => {
     expect(last().sentJson().at(-1)).toEqual({ type: 'message', text: 'hello\nworld' });
   });
 
-  it('puts a refused message back in the composer with the server’s reason', () => {
+  it('puts a refused message back in the composer with the reason for the server’s code', () => {
     const { session, last } = joined();
     session.composer.draft = 'too fast';
     session.send();
     last().receiveJson({ type: 'error', code: 'rate-limited', reason: 'Too fast.', retryAfterMs: 400 });
     expect(session.composer.draft).toBe('too fast');
-    expect(session.composer.error).toBe('Too fast.');
+    expect(session.composer.error).toBe('Too fast: at most 2 messages a second (5 at once). Wait 0.4 s.');
   });
 
   it('says when the room is degraded (a server lost its Redis) and when it is back, and can still send', () => {
     const { session, last } = joined();
     last().receiveJson({ type: 'status', state: 'degraded', reason: 'The room is degraded: messages wait here.' });
-    expect(session.status).toBe('The room is degraded: messages wait here.');
-    expect(session.room.entries.at(-1)).toMatchObject({ kind: 'notice', tone: 'error', text: 'The room is degraded: messages wait here.' });
+    expect(session.status).toMatch(/^The room is degraded: this server lost its connection to the room's shared store\./);
+    expect(session.room.entries.at(-1)).toMatchObject({ kind: 'notice', tone: 'error', text: session.status });
     expect(session.phase).toBe('joined');
     session.composer.draft = 'wait for it';
     expect(session.send()).toBe(true);
     expect(last().sentJson().at(-1)).toEqual({ type: 'message', text: 'wait for it' });
     last().receiveJson({ type: 'status', state: 'ok', reason: 'The room is back.' });
-    expect(session.status).toBe('The room is back.');
-    expect(session.room.entries.at(-1)).toMatchObject({ kind: 'notice', tone: 'ok', text: 'The room is back.' });
+    expect(session.status).toMatch(/^The room is back: /);
+    expect(session.room.entries.at(-1)).toMatchObject({ kind: 'notice', tone: 'ok', text: session.status });
   });
 
   it('puts a message refused as unavailable back in the composer', () => {
@@ -153,7 +154,7 @@ describe('ChatSession', () => {
     last().receiveJson({ type: 'error', code: 'unavailable', reason: 'The room is away: 50 messages wait.', retryAfterMs: 2000 });
     expect(session.phase).toBe('joined');
     expect(session.composer.draft).toBe('too many waiting');
-    expect(session.composer.error).toBe('The room is away: 50 messages wait.');
+    expect(session.composer.error).toMatch(/^Paused: this server lost the room's shared store/);
   });
 
   it('goes back to the nickname form when a join is refused as unavailable', () => {
@@ -164,7 +165,7 @@ describe('ChatSession', () => {
     session.join('Alice');
     last().receiveJson({ type: 'error', code: 'unavailable', reason: 'Joining is paused.', retryAfterMs: 2000 });
     expect(session.phase).toBe('choosing');
-    expect(session.room.joinError).toBe('Joining is paused.');
+    expect(session.room.joinError).toMatch(/^Paused: /);
   });
 
   it('logs junk from the server without throwing', () => {
@@ -175,7 +176,7 @@ describe('ChatSession', () => {
     expect(session.room.entries.map((entry) => entry.kind === 'notice' && entry.text)).toEqual([
       'Ignored: the server sent something that is not JSON.',
       'Ignored: the server sent a message “mystery” this page does not understand.',
-      'The server says: Not JSON.',
+      'The server says: The server refused a message this page sent (bad-json).',
     ]);
   });
 
@@ -237,7 +238,7 @@ describe('ChatSession', () => {
     expect(session.phase).toBe('choosing');
     expect(session.room.me).toBeNull();
     expect(session.room.suggestion).toBe('Alice-2');
-    expect(session.room.entries.at(-1)).toMatchObject({ kind: 'notice', text: 'Could not join again: Taken.' });
+    expect(session.room.entries.at(-1)).toMatchObject({ kind: 'notice', text: 'Could not join again: Someone in the room is already called Alice. Try Alice-2?' });
   });
 
   it('leaves with 1000 and does not reconnect', () => {

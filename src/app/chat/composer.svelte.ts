@@ -2,11 +2,14 @@
  * The chat's message box as state: the draft, why it was not sent, and the last message sent, which
  * comes back into the box when the server refuses it (too fast, too long, unknown recipient).
  */
+import * as m from '../../paraglide/messages.js';
+import { formatCount } from '../components/format';
 import { characters } from './protocol';
 
 export class ChatComposer {
   #draft = $state('');
-  #error = $state<string | null>(null);
+  /** Made when read, so the sentence follows the language switch. */
+  #error = $state.raw<(() => string) | null>(null);
   #lastSent: string | null = null;
 
   get draft(): string {
@@ -21,7 +24,12 @@ export class ChatComposer {
 
   /** Why the draft was not sent (the page's check or the server's refusal), or null. */
   get error(): string | null {
-    return this.#error;
+    return this.#error?.() ?? null;
+  }
+
+  /** The last message taken to be sent (the server's refusal of it quotes it). */
+  get lastSent(): string | null {
+    return this.#lastSent;
   }
 
   /**
@@ -31,17 +39,17 @@ export class ChatComposer {
   take(connected: boolean, maxLength: number | undefined): string | null {
     const text = this.#draft;
     if (text.trim() === '') {
-      this.#error = 'Nothing to send: type a message first (Shift+Enter makes a new line).';
+      this.#error = () => m.chat_draft_empty();
       return null;
     }
     if (!connected) {
-      this.#error = 'Not connected: the message was not sent. It stays here until the connection is back.';
+      this.#error = () => m.chat_draft_offline();
       return null;
     }
     if (maxLength !== undefined) {
       const length = characters(text);
       if (length > maxLength) {
-        this.#error = `Too long: ${length} characters; the room takes at most ${maxLength}.`;
+        this.#error = () => m.chat_draft_too_long({ length: formatCount(length), max: formatCount(maxLength) });
         return null;
       }
     }
@@ -51,9 +59,9 @@ export class ChatComposer {
     return text;
   }
 
-  /** The server refused the last message: say why, and put it back if the box is empty. */
-  refused(reason: string): void {
-    this.#error = reason;
+  /** The server refused the last message: say why (`say` makes the sentence), and put it back if the box is empty. */
+  refused(say: () => string): void {
+    this.#error = say;
     if (this.#draft === '' && this.#lastSent !== null) this.#draft = this.#lastSent;
   }
 }

@@ -37,13 +37,13 @@ describe('ChatComposer', () => {
     const composer = new ChatComposer();
     composer.draft = 'too fast';
     composer.take(true, undefined);
-    composer.refused('Too fast.');
+    composer.refused(() => 'Too fast.');
     expect(composer.draft).toBe('too fast');
     expect(composer.error).toBe('Too fast.');
     composer.draft = 'next one';
     composer.take(true, undefined);
     composer.draft = 'typing';
-    composer.refused('Too fast.');
+    composer.refused(() => 'Too fast.');
     expect(composer.draft).toBe('typing');
   });
 });

@@ -32,13 +32,13 @@ describe('log entries', () => {
   });
 
   it('gives every entry its own key', () => {
-    const keys = new Set([messageEntry(message, null), messageEntry(message, null), noticeEntry('x', 'info', '')].map((e) => e.key));
+    const keys = new Set([messageEntry(message, null), messageEntry(message, null), noticeEntry(() => 'x', 'info', '')].map((e) => e.key));
     expect(keys.size).toBe(3);
   });
 
   it('keeps the newest entries up to the capacity', () => {
-    const list = Array.from({ length: 5 }, (_, i) => noticeEntry(`n${i}`, 'info', ''));
-    const next = appendEntries(list, [noticeEntry('new', 'info', '')], 4);
+    const list = Array.from({ length: 5 }, (_, i) => noticeEntry(() => `n${i}`, 'info', ''));
+    const next = appendEntries(list, [noticeEntry(() => 'new', 'info', '')], 4);
     expect(next.map((entry) => entry.kind === 'notice' && entry.text)).toEqual(['n2', 'n3', 'n4', 'new']);
   });
 

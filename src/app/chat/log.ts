@@ -2,6 +2,8 @@
  * The message log's entries and the words the page shows for them. Plain data: the state module
  * (chat.svelte.ts) keeps a capped list of these; the components only render them, as text.
  */
+import * as m from '../../paraglide/messages.js';
+import { getLocale } from '../../paraglide/runtime.js';
 import type { ChatMessage, PresenceMessage, PrivateMessage } from './protocol';
 
 interface EntryBase {
@@ -46,7 +48,8 @@ export interface PresenceEntry extends EntryBase {
 export interface NoticeEntry extends EntryBase {
   kind: 'notice';
   tone: 'info' | 'ok' | 'error';
-  text: string;
+  /** The page's own sentence, made when it is read (it follows the language switch). */
+  readonly text: string;
 }
 
 export type LogEntry = MessageEntry | PrivateEntry | PresenceEntry | NoticeEntry;
@@ -80,8 +83,17 @@ export function presenceEntry(message: PresenceMessage, me: string | null): Pres
   };
 }
 
-export function noticeEntry(text: string, tone: NoticeEntry['tone'], time: string): NoticeEntry {
-  return { kind: 'notice', key: nextKey(), tone, text, time };
+/** `say` makes the notice's sentence each time it is read, in the page's language at that moment. */
+export function noticeEntry(say: () => string, tone: NoticeEntry['tone'], time: string): NoticeEntry {
+  return {
+    kind: 'notice',
+    key: nextKey(),
+    tone,
+    time,
+    get text() {
+      return say();
+    },
+  };
 }
 
 /** `list` plus `added`, keeping the newest `capacity` entries. */
@@ -102,8 +114,8 @@ export function newHistory(list: readonly LogEntry[], history: readonly ChatMess
 
 /** "Bob joined", "You joined as Bob", "Bob left". */
 export function presenceText(entry: PresenceEntry): string {
-  if (entry.action === 'join') return entry.you ? `You joined as ${entry.name}` : `${entry.name} joined`;
-  return entry.you ? `You left` : `${entry.name} left`;
+  if (entry.action === 'join') return entry.you ? m.chat_presence_you_joined({ name: entry.name }) : m.chat_presence_joined({ name: entry.name });
+  return entry.you ? m.chat_presence_you_left() : m.chat_presence_left({ name: entry.name });
 }
 
 /**
@@ -111,13 +123,13 @@ export function presenceText(entry: PresenceEntry): string {
  * one this page sent, "Private to you" for one it received.
  */
 export function privateLabel(entry: PrivateEntry): string {
-  if (entry.outgoing && entry.to === entry.from) return 'Private note to yourself';
-  return entry.outgoing ? `Private to ${entry.to}` : 'Private to you';
+  if (entry.outgoing && entry.to === entry.from) return m.chat_private_self();
+  return entry.outgoing ? m.chat_private_to({ name: entry.to }) : m.chat_private_to_you();
 }
 
 /** "14:05" in the reader's locale (the full date is in the `<time>` element's datetime). */
 export function formatTime(iso: string, timeZone?: string): string {
   const date = new Date(iso);
   if (!iso || Number.isNaN(date.getTime())) return '';
-  return new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', timeZone }).format(date);
+  return new Intl.DateTimeFormat(getLocale(), { hour: '2-digit', minute: '2-digit', timeZone }).format(date);
 }

@@ -4,6 +4,7 @@
  * message from the wire is data, not trusted code.
  */
 
+import * as m from '../../paraglide/messages.js';
 import type * as Wire from '../../wire/chat';
 import type { ChatLimits, ChatMessage, JoinCommand, MessageCommand, PrivateMessage, UserInfo, WelcomeMessage } from '../../wire/chat';
 
@@ -46,7 +47,17 @@ export type ServerMessage =
   | StatusMessage
   | ErrorMessage;
 
-export type ParsedServerMessage = { ok: true; message: ServerMessage } | { ok: false; reason: string };
+/** `reason` is read where it is shown, in the page's language at that moment. */
+export type ParsedServerMessage = { ok: true; message: ServerMessage } | { ok: false; readonly reason: string };
+
+function unreadable(say: () => string): ParsedServerMessage {
+  return {
+    ok: false,
+    get reason() {
+      return say();
+    },
+  };
+}
 
 /** Reads one text message from the server; anything unexpected is a reason, never an exception. */
 export function parseServerMessage(text: string): ParsedServerMessage {
@@ -54,13 +65,15 @@ export function parseServerMessage(text: string): ParsedServerMessage {
   try {
     value = JSON.parse(text);
   } catch {
-    return { ok: false, reason: 'the server sent something that is not JSON' };
+    return unreadable(() => m.chat_parse_not_json());
   }
-  if (!isRecord(value)) return { ok: false, reason: 'the server sent JSON that is not an object' };
+  if (!isRecord(value)) return unreadable(() => m.chat_parse_not_object());
   const message = readMessage(value);
   if (!message) {
-    const type = typeof value['type'] === 'string' ? `“${value['type'].slice(0, 40)}”` : 'with no type';
-    return { ok: false, reason: `the server sent a message ${type} this page does not understand` };
+    const type = value['type'];
+    return typeof type === 'string'
+      ? unreadable(() => m.chat_parse_unknown_type({ type: type.slice(0, 40) }))
+      : unreadable(() => m.chat_parse_no_type());
   }
   return { ok: true, message };
 }

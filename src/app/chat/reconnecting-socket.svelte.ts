@@ -4,6 +4,7 @@
  * the chat: its owner reads `readyState` and the reconnect, and hears what happens through
  * `ReconnectHandlers` (the chat turns those into its status sentence and the room's state).
  */
+import * as m from '../../paraglide/messages.js';
 import { openSocket, readyStateName, type CloseSummary, type CreateSocket, type PageSocket, type ReadyState } from '../socket/socket';
 import { backoffDelay } from './backoff';
 
@@ -186,7 +187,7 @@ export class ReconnectingSocket {
     this.#detach?.();
     this.#detach = null;
     this.#socket = null;
-    if (socket && socket.readyState <= 1) socket.close(1000, 'page closed');
+    if (socket && socket.readyState <= 1) socket.close(1000, m.chat_close_page_closed());
   }
 
   #open(): void {

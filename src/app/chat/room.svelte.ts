@@ -3,6 +3,8 @@
  * page is once joined, who else is here, and the log of what was said. It reads the server's
  * messages (docs/chat-protocol.md) and says what to send; the socket is the session's.
  */
+import * as m from '../../paraglide/messages.js';
+import { formatCount } from '../components/format';
 import {
   appendEntries,
   messageEntry,
@@ -25,6 +27,7 @@ import {
   type UserInfo,
   type WelcomeMessage,
 } from './protocol';
+import { refusalSentence } from './refusal';
 
 /**
  * - `greeting`: waiting for the server's `hello` on this socket;
@@ -45,6 +48,11 @@ function isoTime(ms: number): string {
   return new Date(ms).toISOString();
 }
 
+/** The room's `status` as the page says it. */
+export function statusSentence(status: StatusMessage): () => string {
+  return status.state === 'ok' ? () => m.chat_room_back() : () => m.chat_room_degraded();
+}
+
 export class ChatRoom {
   #stage = $state<RoomStage>('greeting');
   #suggestion = $state('');
@@ -52,7 +60,8 @@ export class ChatRoom {
   #me = $state.raw<UserInfo | null>(null);
   #users = $state.raw<readonly UserInfo[]>([]);
   #entries = $state.raw<readonly LogEntry[]>([]);
-  #joinError = $state<string | null>(null);
+  /** Made when read, so the sentence follows the language switch. */
+  #joinError = $state.raw<(() => string) | null>(null);
   /** The nickname to join with again after a reconnect. */
   #rejoinAs: string | null = null;
   readonly #now: () => number;
@@ -82,8 +91,12 @@ export class ChatRoom {
   get entries(): readonly LogEntry[] {
     return this.#entries;
   }
+  /** The nickname this page asked to join with (or joins with again after a reconnect), or null. */
+  get joiningAs(): string | null {
+    return this.#rejoinAs;
+  }
   get joinError(): string | null {
-    return this.#joinError;
+    return this.#joinError?.() ?? null;
   }
 
   /** A new socket is opening: the room waits for its `hello`. */
@@ -106,17 +119,17 @@ export class ChatRoom {
   join(name: string, connected: boolean): string | null {
     const trimmed = name.trim();
     if (!trimmed) {
-      this.#joinError = 'Type a nickname first: it needs at least one character.';
+      this.#joinError = () => m.chat_name_empty();
       return null;
     }
     const max = this.#limits?.nameMaxLength ?? DEFAULT_NAME_MAX;
     const length = characters(trimmed);
     if (length > max) {
-      this.#joinError = `A nickname has at most ${max} characters; “${trimmed}” has ${length}.`;
+      this.#joinError = () => m.chat_name_too_long({ max: formatCount(max), name: trimmed, length: formatCount(length) });
       return null;
     }
     if (this.#stage !== 'choosing' || !connected) {
-      this.#joinError = 'Not connected yet: wait for the server to say hello, then join.';
+      this.#joinError = () => m.chat_not_connected_yet();
       return null;
     }
     this.#joinError = null;
@@ -131,8 +144,8 @@ export class ChatRoom {
     this.#users = message.users;
     const history = newHistory(this.#entries, message.history).map((item) => messageEntry(item, message.you.name, true));
     if (history.length > 0) {
-      const count = history.length === 1 ? 'the last message' : `the last ${history.length} messages`;
-      this.notice(`Earlier in the room: ${count}.`, 'info');
+      const count = history.length;
+      this.notice(() => m.chat_history({ count }), 'info');
     }
     this.#entries = appendEntries(this.#entries, history);
     this.#stage = 'joined';
@@ -157,9 +170,12 @@ export class ChatRoom {
       case 'private':
         this.#append(privateEntry(message, me));
         return;
-      case 'status':
-        this.notice(message.reason, message.state === 'ok' ? 'ok' : 'error');
+      case 'status': {
+        // The server's `reason` is English for every client; the page says it from `state`.
+        const say = statusSentence(message);
+        this.notice(say, message.state === 'ok' ? 'ok' : 'error');
         return;
+      }
     }
   }
 
@@ -171,10 +187,12 @@ export class ChatRoom {
   nameRefused(error: ErrorMessage): { rejoin: boolean } | null {
     if (this.#stage !== 'joining' || !NAME_ERRORS.has(error.code)) return null;
     const rejoin = this.#me !== null;
+    const name = this.#rejoinAs;
+    const limits = this.#limits;
     this.#stage = 'choosing';
     this.#rejoinAs = null;
     this.#me = null;
-    this.#joinError = error.reason;
+    this.#joinError = () => refusalSentence(error, { name, limits });
     if (error.suggestion) this.#suggestion = error.suggestion;
     return { rejoin };
   }
@@ -195,9 +213,9 @@ export class ChatRoom {
     return wasIn;
   }
 
-  /** A line from the page itself in the log. */
-  notice(text: string, tone: NoticeEntry['tone']): void {
-    this.#append(noticeEntry(text, tone, isoTime(this.#now())));
+  /** A line from the page itself in the log; `say` makes its sentence when it is shown. */
+  notice(say: () => string, tone: NoticeEntry['tone']): void {
+    this.#append(noticeEntry(say, tone, isoTime(this.#now())));
   }
 
   #append(entry: LogEntry): void {

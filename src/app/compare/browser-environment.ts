@@ -4,6 +4,7 @@
  * Framescope server (opened from a file: there is no server to compare against).
  */
 import type { RunEnvironment } from '../../compare/environment';
+import * as m from '../../paraglide/messages.js';
 
 export function browserEnvironment(location: { protocol: string; origin: string }): RunEnvironment | null {
   if (location.protocol !== 'http:' && location.protocol !== 'https:') return null;
@@ -18,7 +19,7 @@ export function browserEnvironment(location: { protocol: string; origin: string 
         if (typeof event.data === 'string') handlers.message(event.data);
       };
       // The browser never says why (on purpose: a page may not probe the network).
-      socket.onerror = () => handlers.error('the browser reported an error event');
+      socket.onerror = () => handlers.error(m.compare_browser_error_event());
       socket.onclose = (event: CloseEvent) => handlers.close(event.code, event.reason);
       return { send: (text) => socket.send(text), close: (code, reason) => socket.close(code, reason) };
     },
@@ -28,7 +29,7 @@ export function browserEnvironment(location: { protocol: string; origin: string 
       source.onmessage = (event: MessageEvent<string>) => handlers.message(event.data, event.lastEventId);
       source.onerror = () => {
         const fatal = source.readyState === EventSource.CLOSED;
-        handlers.error(fatal ? 'the stream failed and will not reconnect' : 'the stream broke; the browser reconnects by itself', fatal);
+        handlers.error(fatal ? m.compare_stream_failed() : m.compare_stream_broke(), fatal);
       };
       return { close: () => source.close() };
     },

@@ -4,7 +4,9 @@
  * the charts says the same.
  */
 import { formatBytes, formatCount } from '../../compare/cost';
-import { overheadOf, TRANSPORT_LABELS, type TransportMeasurement } from '../../wire/compare';
+import * as m from '../../paraglide/messages.js';
+import { overheadOf, type TransportMeasurement } from '../../wire/compare';
+import { transportLabel } from './labels';
 
 export type SegmentKind = 'overhead' | 'payload' | 'requests' | 'p50' | 'p99' | 'late' | 'lost';
 
@@ -43,18 +45,18 @@ export function widthPercent(value: number, max: number): number {
 /** Bytes on the wire: per transport, one bar up and one down, overhead then payload. */
 export function bytesChart(measurements: readonly TransportMeasurement[]): Chart {
   return chart(
-    measurements.flatMap((m) =>
+    measurements.flatMap((t) =>
       (['up', 'down'] as const).map((direction) => {
-        const bytes = m.wire[direction];
+        const bytes = t.wire[direction];
         const overhead = overheadOf(bytes);
         return {
-          key: `${m.name}-${direction}`,
-          label: `${TRANSPORT_LABELS[m.name]}, ${direction === 'up' ? 'up (to the server)' : 'down (to the page)'}`,
+          key: `${t.name}-${direction}`,
+          label: direction === 'up' ? m.compare_bar_up({ transport: transportLabel(t.name) }) : m.compare_bar_down({ transport: transportLabel(t.name) }),
           segments: [
             { kind: 'overhead', value: overhead },
             { kind: 'payload', value: bytes.payload },
           ],
-          text: `${formatBytes(overhead)} overhead + ${formatBytes(bytes.payload)} payload`,
+          text: m.compare_bar_bytes({ overhead: formatBytes(overhead), payload: formatBytes(bytes.payload) }),
         } satisfies BarRow;
       }),
     ),
@@ -64,29 +66,29 @@ export function bytesChart(measurements: readonly TransportMeasurement[]): Chart
 /** HTTP requests (a WebSocket makes one: its upgrade). */
 export function requestsChart(measurements: readonly TransportMeasurement[]): Chart {
   return chart(
-    measurements.map((m) => ({
-      key: m.name,
-      label: TRANSPORT_LABELS[m.name],
-      segments: [{ kind: 'requests', value: m.wire.requests }],
-      text: `${formatCount(m.wire.requests)} ${m.wire.requests === 1 ? 'request' : 'requests'}`,
+    measurements.map((t) => ({
+      key: t.name,
+      label: transportLabel(t.name),
+      segments: [{ kind: 'requests', value: t.wire.requests }],
+      text: m.compare_bar_requests({ count: t.wire.requests, shown: formatCount(t.wire.requests) }),
     })),
   );
 }
 
 export function formatMs(value: number | null): string {
-  if (value === null) return 'none';
+  if (value === null) return m.compare_none();
   return value < 10 ? `${value.toFixed(1)} ms` : `${formatCount(value)} ms`;
 }
 
 /** Latency from send to echo: the median and the 99th percentile, a bar each. */
 export function latencyChart(measurements: readonly TransportMeasurement[]): Chart {
   return chart(
-    measurements.flatMap((m) =>
+    measurements.flatMap((t) =>
       (['p50', 'p99'] as const).map((kind) => ({
-        key: `${m.name}-${kind}`,
-        label: `${TRANSPORT_LABELS[m.name]}, ${kind === 'p50' ? 'median' : '99th percentile'}`,
-        segments: [{ kind, value: m.latencyMs[kind] ?? 0 }],
-        text: formatMs(m.latencyMs[kind]),
+        key: `${t.name}-${kind}`,
+        label: m.compare_bar_latency({ transport: transportLabel(t.name), which: kind === 'p50' ? m.compare_median() : m.compare_p99() }),
+        segments: [{ kind, value: t.latencyMs[kind] ?? 0 }],
+        text: formatMs(t.latencyMs[kind]),
       })),
     ),
   );
@@ -94,14 +96,14 @@ export function latencyChart(measurements: readonly TransportMeasurement[]): Cha
 
 /** Messages that came back late, and those that never came back, out of those sent. */
 export function deliveryChart(measurements: readonly TransportMeasurement[]): Chart {
-  const rows = measurements.map((m) => ({
-    key: m.name,
-    label: TRANSPORT_LABELS[m.name],
+  const rows = measurements.map((t) => ({
+    key: t.name,
+    label: transportLabel(t.name),
     segments: [
-      { kind: 'late', value: m.late },
-      { kind: 'lost', value: m.lost },
+      { kind: 'late', value: t.late },
+      { kind: 'lost', value: t.lost },
     ] satisfies Segment[],
-    text: `${formatCount(m.late)} late, ${formatCount(m.lost)} lost of ${formatCount(m.messages)}`,
+    text: m.compare_bar_delivery({ late: formatCount(t.late), lost: formatCount(t.lost), total: formatCount(t.messages) }),
   }));
   // Scaled to the messages sent, so "none late" is an empty bar and "all late" a full one.
   return { rows, max: Math.max(1, ...measurements.map((m) => m.messages)) };

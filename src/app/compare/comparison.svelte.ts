@@ -3,6 +3,7 @@
  * measured so far. The work is the runner's (src/compare/run.ts); this wraps it in runes.
  */
 import type { RunEnvironment } from '../../compare/environment';
+import * as m from '../../paraglide/messages.js';
 import { runComparison, type Progress } from '../../compare/run';
 import { checkSettings, DEFAULT_SETTINGS, type CompareSettings, type TransportMeasurement } from '../../wire/compare';
 
@@ -17,7 +18,8 @@ export class Comparison {
   #progress = $state.raw<Progress | null>(null);
   #results = $state.raw<TransportMeasurement[]>([]);
   #settings = $state.raw<CompareSettings | null>(null);
-  #problem = $state<string | null>(null);
+  /** Made when read, so the sentence follows the language switch. */
+  #problem = $state.raw<(() => string) | null>(null);
   #controller: AbortController | null = null;
   readonly #env: RunEnvironment | null;
   readonly #run: RunFunction;
@@ -52,20 +54,21 @@ export class Comparison {
 
   /** Why the last run did not start or did not finish, or null. */
   get problem(): string | null {
-    return this.#problem;
+    return this.#problem?.() ?? null;
   }
 
   /** Run the conversation over every transport. Resolves when it is done (or stopped). */
   async start(): Promise<void> {
     if (this.#running) return;
     if (this.#env === null) {
-      this.#problem = 'This page was not served by a Framescope server, so there is nothing to measure: start one with npm run dev (or npm start) and open its address.';
+      this.#problem = () => m.compare_problem_no_server();
       return;
     }
     const input = Object.fromEntries(Object.entries(this.form).map(([key, value]) => [key, value ?? Number.NaN])) as Partial<CompareSettings>;
     const checked = checkSettings(input);
     if (!checked.ok) {
-      this.#problem = `Check the settings: ${checked.errors.join('; ')}.`;
+      const errors = checked.errors.join('; ');
+      this.#problem = () => m.compare_problem_settings({ errors });
       return;
     }
     this.#problem = null;
@@ -82,7 +85,8 @@ export class Comparison {
       });
     } catch (error) {
       const stopped = error instanceof DOMException && error.name === 'AbortError';
-      this.#problem = stopped ? 'Stopped. The transports measured before the stop are shown.' : `The comparison failed: ${error instanceof Error ? error.message : String(error)}`;
+      const message = error instanceof Error ? error.message : String(error);
+      this.#problem = stopped ? () => m.compare_problem_stopped() : () => m.compare_problem_failed({ error: message });
     } finally {
       this.#running = false;
       this.#progress = null;

@@ -4,6 +4,7 @@
  */
 import { formatCount } from '../../compare/cost';
 import { perMessage } from '../../compare/cost';
+import * as m from '../../paraglide/messages.js';
 import type { TransportMeasurement, WireBytes } from '../../wire/compare';
 import { formatMs } from './chart';
 
@@ -18,26 +19,26 @@ export interface TableRow {
 
 const bytes = (value: number): string => formatCount(value);
 
-function direction(name: 'up' | 'down', pick: (m: TransportMeasurement) => WireBytes, ms: readonly TransportMeasurement[]): TableRow[] {
-  const title = name === 'up' ? 'Up' : 'Down';
+function direction(name: 'up' | 'down', pick: (t: TransportMeasurement) => WireBytes, ms: readonly TransportMeasurement[]): TableRow[] {
+  const up = name === 'up';
   return [
-    { key: `${name}-headers`, label: `${title}: headers, bytes`, note: 'HTTP heads, the WebSocket handshake', cells: ms.map((m) => bytes(pick(m).headers)) },
-    { key: `${name}-framing`, label: `${title}: framing, bytes`, note: 'chunk sizes, JSON, SSE fields, frame headers', cells: ms.map((m) => bytes(pick(m).framing)) },
-    { key: `${name}-payload`, label: `${title}: payload, bytes`, note: 'the messages', cells: ms.map((m) => bytes(pick(m).payload)) },
+    { key: `${name}-headers`, label: up ? m.compare_row_up_headers() : m.compare_row_down_headers(), note: m.compare_note_headers(), cells: ms.map((t) => bytes(pick(t).headers)) },
+    { key: `${name}-framing`, label: up ? m.compare_row_up_framing() : m.compare_row_down_framing(), note: m.compare_note_framing(), cells: ms.map((t) => bytes(pick(t).framing)) },
+    { key: `${name}-payload`, label: up ? m.compare_row_up_payload() : m.compare_row_down_payload(), note: m.compare_note_payload(), cells: ms.map((t) => bytes(pick(t).payload)) },
   ];
 }
 
 export function tableRows(ms: readonly TransportMeasurement[]): TableRow[] {
   return [
-    { key: 'messages', label: 'Messages sent', cells: ms.map((m) => formatCount(m.messages)) },
-    { key: 'requests', label: 'HTTP requests', cells: ms.map((m) => formatCount(m.wire.requests)) },
-    ...direction('up', (m) => m.wire.up, ms),
-    ...direction('down', (m) => m.wire.down, ms),
-    { key: 'overhead-per-message', label: 'Overhead per message, bytes', note: 'headers and framing, both ways, per message delivered', cells: ms.map((m) => bytes(Math.round(perMessage(m).overhead))) },
-    { key: 'p50', label: 'Latency, median', note: 'send to echo', cells: ms.map((m) => formatMs(m.latencyMs.p50)) },
-    { key: 'p99', label: 'Latency, 99th percentile', cells: ms.map((m) => formatMs(m.latencyMs.p99)) },
-    { key: 'delivered', label: 'Delivered', cells: ms.map((m) => formatCount(m.delivered)) },
-    { key: 'late', label: 'Delivered late', cells: ms.map((m) => formatCount(m.late)) },
-    { key: 'lost', label: 'Lost', cells: ms.map((m) => formatCount(m.lost)) },
+    { key: 'messages', label: m.compare_row_messages(), cells: ms.map((t) => formatCount(t.messages)) },
+    { key: 'requests', label: m.compare_row_requests(), cells: ms.map((t) => formatCount(t.wire.requests)) },
+    ...direction('up', (t) => t.wire.up, ms),
+    ...direction('down', (t) => t.wire.down, ms),
+    { key: 'overhead-per-message', label: m.compare_row_overhead(), note: m.compare_note_overhead(), cells: ms.map((t) => bytes(Math.round(perMessage(t).overhead))) },
+    { key: 'p50', label: m.compare_row_p50(), note: m.compare_note_p50(), cells: ms.map((t) => formatMs(t.latencyMs.p50)) },
+    { key: 'p99', label: m.compare_row_p99(), cells: ms.map((t) => formatMs(t.latencyMs.p99)) },
+    { key: 'delivered', label: m.compare_row_delivered(), cells: ms.map((t) => formatCount(t.delivered)) },
+    { key: 'late', label: m.compare_row_late(), cells: ms.map((t) => formatCount(t.late)) },
+    { key: 'lost', label: m.compare_row_lost(), cells: ms.map((t) => formatCount(t.lost)) },
   ];
 }

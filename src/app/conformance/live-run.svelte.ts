@@ -4,7 +4,9 @@
  * as they come. Refusals (a target not allowed, a busy server) and a lost connection are said in
  * `message`, never left hanging.
  */
+import * as m from '../../paraglide/messages.js';
 import type { CaseReport, ConformanceEvent, ConformanceReport } from '../../wire/conformance';
+import { formatCount, formatOneDecimal } from '../components/format';
 import { emptySummary, summarize } from '../../wire/conformance';
 import { createBrowserSocket, describeClose, openSocket, type CreateSocket, type PageSocket } from '../socket/socket';
 
@@ -18,8 +20,8 @@ export interface RunRequest {
 
 export class LiveRun {
   status = $state<RunStatus>('idle');
-  /** What the run is doing, or why it is not, in a sentence. */
-  message = $state('');
+  /** Made when read, so the sentence follows the language switch. */
+  #message = $state.raw<() => string>(() => '');
   total = $state(0);
   done = $state(0);
   failed = $state(0);
@@ -46,6 +48,11 @@ export class LiveRun {
     this.#ondone = ondone;
   }
 
+  /** What the run is doing, or why it is not, in a sentence. */
+  get message(): string {
+    return this.#message();
+  }
+
   get available(): boolean {
     return this.#endpoint !== null;
   }
@@ -57,34 +64,37 @@ export class LiveRun {
   start(request: RunRequest): void {
     if (this.active) return;
     if (this.#endpoint === null) {
-      this.#end('error', 'This page was opened from a file, so there is no server to run the grader. Start one with npm run dev or npm start, or use npm run conformance.');
+      this.#end('error', () => m.conformance_live_no_server());
       return;
     }
     this.#close();
     this.report = null;
     this.total = this.done = this.failed = 0;
     this.status = 'connecting';
-    this.message = `Connecting to ${this.#endpoint}…`;
+    const url = this.#endpoint;
+    this.#message = () => m.conformance_live_connecting({ url });
     const message = JSON.stringify({ type: 'run', target: request.target.trim(), ...(request.cases.trim() ? { cases: request.cases.trim() } : {}) });
     const opened = openSocket(
       this.#endpoint,
       {
         open: (socket) => {
           socket.send(message);
-          this.message = `Asking the server to grade ${request.target.trim()}…`;
+          const target = request.target.trim();
+          this.#message = () => m.conformance_live_asking({ target });
         },
         message: (data) => {
           if (typeof data === 'string') this.#receive(data);
         },
         close: (close) => {
-          if (this.active) this.#end('error', `The connection to the server closed (${describeClose(close.code, close.reason)}) before the run ended.`);
+          if (this.active) this.#end('error', () => m.conformance_live_closed({ close: describeClose(close.code, close.reason) }));
           this.#close();
         },
       },
       this.#create,
     );
     if (!opened.ok) {
-      this.#end('error', `Cannot open ${this.#endpoint}: ${opened.message}`);
+      const message = opened.message;
+      this.#end('error', () => m.conformance_live_cannot_open({ url, message }));
       return;
     }
     this.#socket = opened.socket;
@@ -109,11 +119,17 @@ export class LiveRun {
     }
     switch (event.type) {
       case 'refused':
-        this.#end('refused', event.reason);
+        {
+          const reason = event.reason;
+          this.#end('refused', () => reason);
+        }
         this.#close();
         return;
       case 'error':
-        this.#end('error', event.message);
+        {
+          const message = event.message;
+          this.#end('error', () => message);
+        }
         this.#close();
         return;
       case 'started':
@@ -122,7 +138,11 @@ export class LiveRun {
         this.#ids = event.ids;
         this.#slots = event.ids.map(() => null);
         this.report = { target: event.target, startedAt: event.startedAt, durationMs: 0, cases: [], summary: emptySummary() };
-        this.message = `Grading ${event.target}: 0 of ${event.total} cases.`;
+        {
+          const target = event.target;
+          const total = event.total;
+          this.#message = () => m.conformance_live_started({ target, total: formatCount(total) });
+        }
         return;
       case 'case': {
         if (this.report === null) return;
@@ -133,16 +153,26 @@ export class LiveRun {
         this.done = cases.length;
         if (event.case.behavior === 'FAILED') this.failed++;
         this.report = { ...this.report, cases, summary: summarize(cases) };
-        this.message = `Grading ${this.report.target}: ${this.done} of ${this.total} cases (last: ${event.case.id} ${event.case.behavior}).`;
+        const progress = { target: this.report.target, done: this.done, total: this.total, id: event.case.id, behavior: event.case.behavior };
+        this.#message = () =>
+          m.conformance_live_progress({ ...progress, done: formatCount(progress.done), total: formatCount(progress.total) });
         return;
       }
       case 'done': {
         if (this.report !== null) this.report = { ...this.report, durationMs: event.durationMs, summary: summarize(this.report.cases) };
         const s = event.summary;
         // INFORMATIONAL and UNIMPLEMENTED only when there are some, so the counts add up.
-        const other = (['INFORMATIONAL', 'UNIMPLEMENTED'] as const).filter((b) => s[b] > 0).map((b) => `, ${s[b]} ${b}`).join('');
-        const counts = `${s.OK} OK, ${s['NON-STRICT']} NON-STRICT${other}, ${s.FAILED} FAILED`;
-        this.#end('done', event.stopped ? `The run ended early: ${event.stopped}. ${counts}.` : `Done: ${this.done} cases in ${(event.durationMs / 1000).toFixed(1)} s, ${counts}.`);
+        const shown = (['OK', 'NON-STRICT', ...(['INFORMATIONAL', 'UNIMPLEMENTED'] as const).filter((b) => s[b] > 0), 'FAILED'] as const);
+        const counts = (): string => shown.map((b) => m.conformance_count({ count: formatCount(s[b]), behavior: b })).join(', ');
+        const stopped = event.stopped;
+        const done = this.done;
+        const seconds = event.durationMs / 1000;
+        this.#end(
+          'done',
+          stopped
+            ? () => m.conformance_live_stopped({ why: stopped, counts: counts() })
+            : () => m.conformance_live_done({ count: formatCount(done), seconds: formatOneDecimal(seconds), counts: counts() }),
+        );
         this.#close();
         if (this.report !== null) this.#ondone(this.report);
         return;
@@ -150,9 +180,9 @@ export class LiveRun {
     }
   }
 
-  #end(status: RunStatus, message: string): void {
+  #end(status: RunStatus, say: () => string): void {
     this.status = status;
-    this.message = message;
+    this.#message = say;
   }
 
   #close(): void {

@@ -2,7 +2,9 @@
  * The #/conformance page's state: the report shown (opened from a file, a drop, a link, or
  * growing from a live run), the case selected, the filter, and what went wrong opening one.
  */
+import * as m from '../../paraglide/messages.js';
 import type { CaseReport, ConformanceReport } from '../../wire/conformance';
+import { formatCount } from '../components/format';
 import type { CreateSocket } from '../socket/socket';
 import { LiveRun } from './live-run.svelte';
 import { parseReport } from './parse';
@@ -16,10 +18,10 @@ export type Fetch = (url: string) => Promise<{ ok: boolean; status: number; stat
 export class ConformancePage {
   /** A report opened from a file or a link (a live run's report is `live.report`). */
   opened = $state.raw<ConformanceReport | null>(null);
-  /** Where the report shown came from, in words. */
-  source = $state('');
-  error = $state<string | null>(null);
-  notice = $state<string | null>(null);
+  /** Sentences made when read, so they follow the language switch. */
+  #source = $state.raw<() => string>(() => '');
+  #error = $state.raw<(() => string) | null>(null);
+  #notice = $state.raw<(() => string) | null>(null);
   loading = $state(false);
   selectedId = $state<string | null>(null);
   filter = $state<CaseFilter>('all');
@@ -34,6 +36,21 @@ export class ConformancePage {
       if (this.showingLive && this.selectedId === null) this.selectedId = firstProblem(report);
     });
     this.#fetch = options.fetch ?? ((url) => globalThis.fetch(url));
+  }
+
+  /** Where the report shown came from, in words. */
+  get source(): string {
+    return this.#source();
+  }
+
+  /** Why a report could not be opened, or null. */
+  get error(): string | null {
+    return this.#error?.() ?? null;
+  }
+
+  /** What was left out of the report opened, or null. */
+  get notice(): string | null {
+    return this.#notice?.() ?? null;
   }
 
   get report(): ConformanceReport | null {
@@ -54,13 +71,14 @@ export class ConformancePage {
   openText(text: string, source: string): boolean {
     const parsed = parseReport(text);
     if (!parsed.ok) {
-      this.error = `${source}: ${parsed.error}`;
+      this.#error = () => m.conformance_source_error({ source, error: parsed.error });
       return false;
     }
-    this.error = null;
-    this.notice = parsed.skipped > 0 ? `${parsed.skipped} wire log entr${parsed.skipped === 1 ? 'y' : 'ies'} in ${source} could not be read and are left out.` : null;
+    this.#error = null;
+    const skipped = parsed.skipped;
+    this.#notice = skipped > 0 ? () => m.conformance_skipped({ count: skipped, shown: formatCount(skipped), source }) : null;
     this.opened = parsed.report;
-    this.source = source;
+    this.#source = () => source;
     this.showingLive = false;
     this.selectedId = firstProblem(parsed.report);
     return true;
@@ -68,14 +86,16 @@ export class ConformancePage {
 
   async openFile(file: File): Promise<boolean> {
     if (file.size > MAX_REPORT_BYTES) {
-      this.error = `${file.name} is ${(file.size / 1048576).toFixed(0)} MiB: a conformance report is a few MiB at most.`;
+      const size = formatCount(Math.round(file.size / 1048576));
+      this.#error = () => m.conformance_too_big({ name: file.name, size });
       return false;
     }
     this.loading = true;
     try {
       return this.openText(await file.text(), file.name);
     } catch (error) {
-      this.error = `${file.name} could not be read: ${(error as Error).message}`;
+      const message = (error as Error).message;
+      this.#error = () => m.conformance_unreadable({ name: file.name, error: message });
       return false;
     } finally {
       this.loading = false;
@@ -87,12 +107,14 @@ export class ConformancePage {
     try {
       const response = await this.#fetch(url);
       if (!response.ok) {
-        this.error = `${url}: the server answered ${response.status} ${response.statusText}`.trimEnd() + '.';
+        const status = `${response.status} ${response.statusText}`.trimEnd();
+        this.#error = () => m.conformance_http_error({ url, status });
         return false;
       }
       return this.openText(await response.text(), url);
     } catch (error) {
-      this.error = `${url} could not be loaded (${(error as Error).message}). A report link must be on this page's server or allow it (CORS).`;
+      const message = (error as Error).message;
+      this.#error = () => m.conformance_unloadable({ url, error: message });
       return false;
     } finally {
       this.loading = false;
@@ -100,11 +122,12 @@ export class ConformancePage {
   }
 
   run(target: string, cases: string): void {
-    this.error = null;
-    this.notice = null;
+    this.#error = null;
+    this.#notice = null;
     this.selectedId = null;
     this.showingLive = true;
-    this.source = `a run against ${target.trim()}`;
+    const graded = target.trim();
+    this.#source = () => m.conformance_source_run({ target: graded });
     this.live.start({ target, cases });
   }
 

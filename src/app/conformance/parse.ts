@@ -4,6 +4,7 @@
  * that is not one gets a message that says what and where; wire entries the page cannot show are
  * left out and counted, never a crash.
  */
+import * as m from '../../paraglide/messages.js';
 import { FAULT_RULES, type Fault } from '../../protocol';
 import {
   BEHAVIORS,
@@ -18,7 +19,17 @@ import {
   type WireMark,
 } from '../../wire/conformance';
 
-export type ParsedReport = { ok: true; report: ConformanceReport; skipped: number } | { ok: false; error: string };
+/** `error` is made when read, in the page's language at that moment. */
+export type ParsedReport = { ok: true; report: ConformanceReport; skipped: number } | { ok: false; readonly error: string };
+
+function failed(say: () => string): ParsedReport {
+  return {
+    ok: false,
+    get error() {
+      return say();
+    },
+  };
+}
 
 type Json = Record<string, unknown>;
 
@@ -28,10 +39,24 @@ const isCount = (v: unknown): v is number => isNumber(v) && Number.isInteger(v) 
 const DIRECTIONS: readonly WireDirection[] = ['client-to-server', 'server-to-client'];
 const HEX = /^(?:[0-9a-f]{2})*$/;
 
-class Invalid extends Error {}
+/** A field that is not what a report holds: where, what it should be, and what it was. */
+class Invalid extends Error {
+  constructor(
+    readonly where: () => string,
+    readonly what: () => string,
+    readonly value: unknown,
+  ) {
+    super('conformance-report-invalid');
+  }
 
-function need<T>(ok: boolean, value: unknown, where: string, what: string): T {
-  if (!ok) throw new Invalid(`${where} should be ${what}, not ${value === undefined ? 'missing' : JSON.stringify(value)?.slice(0, 60)}`);
+  sentence(): string {
+    const value = this.value === undefined ? m.conformance_parse_missing() : (JSON.stringify(this.value)?.slice(0, 60) ?? String(this.value));
+    return m.conformance_parse_should({ where: this.where(), what: this.what(), value });
+  }
+}
+
+function need<T>(ok: boolean, value: unknown, where: string | (() => string), what: () => string): T {
+  if (!ok) throw new Invalid(typeof where === 'string' ? () => where : where, what, value);
   return value as T;
 }
 
@@ -77,10 +102,10 @@ function entry(v: unknown): WireEntry | null {
 }
 
 function caseOf(v: unknown, at: string, skipped: { count: number }): CaseReport {
-  need(isObject(v), v, at, 'an object');
+  need(isObject(v), v, at, m.conformance_parse_object);
   const c = v as Json;
-  const text = (key: string): string => need(typeof c[key] === 'string', c[key], `${at}.${key}`, 'a string');
-  const wire = need<unknown[]>(Array.isArray(c['wire']), c['wire'], `${at}.wire`, 'an array');
+  const text = (key: string): string => need(typeof c[key] === 'string', c[key], `${at}.${key}`, m.conformance_parse_string);
+  const wire = need<unknown[]>(Array.isArray(c['wire']), c['wire'], `${at}.wire`, m.conformance_parse_array);
   const entries: WireEntry[] = [];
   for (const raw of wire) {
     const e = entry(raw);
@@ -91,7 +116,7 @@ function caseOf(v: unknown, at: string, skipped: { count: number }): CaseReport 
     id: text('id'),
     description: text('description'),
     expectation: text('expectation'),
-    behavior: need<Behavior>((BEHAVIORS as readonly unknown[]).includes(c['behavior']), c['behavior'], `${at}.behavior`, `one of ${BEHAVIORS.join(', ')}`),
+    behavior: need<Behavior>((BEHAVIORS as readonly unknown[]).includes(c['behavior']), c['behavior'], `${at}.behavior`, () => m.conformance_parse_one_of({ values: BEHAVIORS.join(', ') })),
     behaviorClose: (CLOSE_BEHAVIORS as readonly unknown[]).includes(c['behaviorClose']) ? (c['behaviorClose'] as CloseBehavior) : 'FAILED',
     result: text('result'),
     durationMs: isNumber(c['durationMs']) ? c['durationMs'] : 0,
@@ -105,21 +130,21 @@ export function parseReport(text: string): ParsedReport {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    const start = text.trimStart().slice(0, 1);
-    const hint = start === '<' ? ' It looks like HTML: open the JSON report (npm run conformance -- --json > report.json), not the HTML one.' : '';
-    return { ok: false, error: `This file is not JSON (${(error as Error).message}).${hint}` };
+    const html = text.trimStart().startsWith('<');
+    const message = (error as Error).message;
+    return failed(() => m.conformance_parse_not_json({ error: message }) + (html ? m.conformance_parse_html() : ''));
   }
   try {
-    need(isObject(value), value, 'The file', 'a JSON object with target, startedAt, durationMs, cases and summary');
+    need(isObject(value), value, m.conformance_parse_the_file, m.conformance_parse_report_object);
     const v = value as Json;
-    const cases = need<unknown[]>(Array.isArray(v['cases']), v['cases'], 'cases', 'an array');
+    const cases = need<unknown[]>(Array.isArray(v['cases']), v['cases'], 'cases', m.conformance_parse_array);
     const skipped = { count: 0 };
     const parsed = cases.map((c, i) => caseOf(c, `cases[${i}]`, skipped));
     return {
       ok: true,
       skipped: skipped.count,
       report: {
-        target: need(typeof v['target'] === 'string', v['target'], 'target', 'the ws:// URL graded'),
+        target: need(typeof v['target'] === 'string', v['target'], 'target', m.conformance_parse_target),
         startedAt: typeof v['startedAt'] === 'string' ? v['startedAt'] : '',
         durationMs: isNumber(v['durationMs']) ? v['durationMs'] : 0,
         cases: parsed,
@@ -128,7 +153,10 @@ export function parseReport(text: string): ParsedReport {
       },
     };
   } catch (error) {
-    if (error instanceof Invalid) return { ok: false, error: `This JSON is not a conformance report: ${error.message}.` };
+    if (error instanceof Invalid) {
+      const invalid = error;
+      return failed(() => m.conformance_parse_not_report({ why: invalid.sentence() }));
+    }
     throw error;
   }
 }

@@ -1,4 +1,5 @@
 /** How a verdict is shown on the page: its CSS class and what it means, in a sentence. */
+import * as m from '../../paraglide/messages.js';
 import type { Behavior } from '../../wire/conformance';
 
 export const VERDICT_CLASS: Record<Behavior, string> = {
@@ -9,10 +10,11 @@ export const VERDICT_CLASS: Record<Behavior, string> = {
   FAILED: 'v-failed',
 };
 
-export const VERDICT_MEANING: Record<Behavior, string> = {
-  OK: 'what RFC 6455 asks, exactly',
-  'NON-STRICT': 'allowed, but not what a strict server does (a SHOULD, or a lenient order)',
-  INFORMATIONAL: 'not graded: shown to compare servers',
-  UNIMPLEMENTED: 'not graded: the server refused a message over its own limit (1009 or 1008)',
-  FAILED: 'breaks a MUST of RFC 6455: fix these first',
+/** What each verdict means; message functions, called where shown. */
+export const VERDICT_MEANING: Record<Behavior, () => string> = {
+  OK: m.conformance_verdict_ok,
+  'NON-STRICT': m.conformance_verdict_non_strict,
+  INFORMATIONAL: m.conformance_verdict_informational,
+  UNIMPLEMENTED: m.conformance_verdict_unimplemented,
+  FAILED: m.conformance_verdict_failed,
 };

@@ -3,7 +3,9 @@
  * frames (CapturedFrame rows, for FrameList and FrameView), which frame holds the first wrong
  * byte, and the cases grouped by section with a filter.
  */
+import * as m from '../../paraglide/messages.js';
 import { opcodeInfo } from '../../protocol';
+import { formatCount } from '../components/format';
 import { groupOf, type Behavior, type CaseReport, type Section, type WireEntry, type WireFrame } from '../../wire/conformance';
 import type { CapturedFrame } from '../inspector/capture';
 
@@ -64,7 +66,7 @@ export function wireFrames(wire: readonly WireEntry[]): WireFrames {
 
 /** One line for a frame entry: "text frame, FIN=1, 13 bytes". */
 export function frameTitle(e: WireFrame): string {
-  return `${opcodeInfo(e.opcode).name} frame, FIN=${e.fin ? 1 : 0}, ${e.payloadLength.toLocaleString('en-US')}-byte payload`;
+  return m.conformance_frame_title({ name: opcodeInfo(e.opcode).name, fin: e.fin ? '1' : '0', length: formatCount(e.payloadLength) });
 }
 
 export type CaseFilter = 'all' | 'problems' | 'failed';
