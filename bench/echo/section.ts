@@ -5,7 +5,7 @@
  */
 import { Child } from '../lib/child';
 import { ms as formatMs, si } from '../lib/format';
-import { compare, judge, type Row, type Target } from '../lib/report';
+import { compare, judge, matches, type Row, type Target } from '../lib/report';
 import type { Scripts } from '../lib/scripts';
 import { summarize } from '../lib/stats';
 import type { RunRequest, RunResult } from './loadgen';
@@ -20,6 +20,11 @@ export interface EchoOptions {
   profileDir?: string;
   /** Only the scenarios whose name contains this (e.g. "64 KiB"). */
   only?: string;
+  /**
+   * Only the scenarios and inspector rows whose name contains one of these (`npm run bench --
+   * --match`; names as printed: "16 clients × 64 KiB pipelined", "1 client × 32 B ping-pong, watched").
+   */
+  match?: string[];
   /** Skip the inspector rows. */
   skipInspector?: boolean;
   /** Only the inspector scenarios whose name contains this. */
@@ -88,6 +93,7 @@ export async function runEcho(scripts: Scripts, options: EchoOptions): Promise<E
   try {
     for (const s of SCENARIOS) {
       if (options.only && !scenarioName(s).includes(options.only)) continue;
+      if (!matches(scenarioName(s), options.match)) continue;
       rows.push(...(await measureScenario(s, servers, loadgen, options)));
     }
     if (!options.skipInspector) rows.push(...(await measureInspector(scripts, ours, loadgen, options)));
@@ -180,7 +186,10 @@ async function measureInspector(scripts: Scripts, ours: Server, loadgen: Child, 
     { clients: 1, size: 32, mode: 'pingpong' },
     { clients: 16, size: 32, mode: 'pipelined' },
     { clients: 1, size: 64 * KiB, mode: 'pipelined' },
-  ].filter((s) => !options.inspectorOnly || scenarioName(s as Scenario).includes(options.inspectorOnly)) as Scenario[];
+  ]
+    .filter((s) => !options.inspectorOnly || scenarioName(s as Scenario).includes(options.inspectorOnly))
+    .filter((s) => matches(`${scenarioName(s as Scenario)}, watched`, options.match)) as Scenario[];
+  if (scenarios.length === 0) return rows;
   const session = 'bench';
   const subscriber = new Child(scripts.subscriber, { name: 'subscriber', args: [String(ours.port), session], tsx: false });
   await subscriber.notice('ready');
