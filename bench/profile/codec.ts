@@ -47,7 +47,7 @@ if (op === 'decode') {
         role: 'server',
         maxPayload: 64 << 20,
         maxMessage: 64 << 20,
-        ...(server ? { allocate: (n: number) => Buffer.allocUnsafe(n), utf8Check: isUtf8 } : {}),
+        ...(server ? { allocate: (n: number) => Buffer.allocUnsafe(n), utf8Check: isUtf8, unmaskInPlace: false } : {}),
       });
       for (const chunk of chunks) {
         connection.receive(chunk);

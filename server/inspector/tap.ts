@@ -148,15 +148,15 @@ export class ConnectionTap {
   /**
    * The codec failed the connection on bytes it received: the fault as the codec has it (rule,
    * close code, place, RFC section, `detail` and sentence), with the bytes of its frame so far.
-   * `parsed` is the stream offset the codec had read to (its `offset`): the payload before it was
-   * unmasked in place, and is masked again for the report.
+   * `unmasked` is the stream offset up to which the codec unmasked the frame's payload in the
+   * reads (its `unmaskedTo`): that part is masked again for the report.
    */
-  fault(fault: Fault, parsed: number): void {
+  fault(fault: Fault, unmasked: number): void {
     if (!this.watched) return;
     const id = this.#id;
     const { frameOffset } = fault;
     const held = extract(this.#retained, frameOffset, Math.min(this.#inOffset, frameOffset + this.#cap));
-    const bytes = faultBytes(held, frameOffset, parsed);
+    const bytes = faultBytes(held, frameOffset, unmasked);
     this.#sink.publish(this.#session, () => faultMessage(id, fault, toHex(bytes)));
   }
 
