@@ -21,7 +21,7 @@ import { allocatePooled, type Allocate } from './encoder.ts';
 import { fault, type Fault, type FaultRule, type FaultSite, type RsvBit } from './fault.ts';
 import { NO_FRAME_CHECKS, type FrameChecks } from './frame-checks.ts';
 import type { Frame, FrameSender, Incomplete, LengthForm } from './frame.ts';
-import { applyMask } from './mask.ts';
+import { applyMaskKept, NOT_KEPT } from './mask.ts';
 import { isControl, isKnownOpcode, Opcode } from './opcodes.ts';
 import { PayloadParts } from './payload-parts.ts';
 
@@ -357,15 +357,18 @@ export class FrameDecoder {
       const take = Math.min(available, this.#payloadLength - this.#payloadDone);
       let part = chunk.subarray(this.#pos, this.#pos + take);
       this.#advance(take);
+      // Where the masking kernel left a copy of the unmasked piece, for the UTF-8 check to read.
+      let kept = NOT_KEPT;
       if (take === this.#payloadLength) {
         // The whole payload in one chunk (most frames): unmasked in place, a view of the chunk.
-        if (this.#maskingKey !== null) applyMask(part, this.#maskingKey, 0);
+        if (this.#maskingKey !== null) kept = applyMaskKept(part, this.#maskingKey, 0);
         this.#firstPart = part;
       } else {
         part = this.#parts.add(part);
+        kept = this.#parts.kept;
       }
       if (this.#checkPieces) {
-        const f = this.#checks.payload(part, this.#payloadDone, this.#frameStart + this.#headerLength, this.#frameStart);
+        const f = this.#checks.payload(part, this.#payloadDone, this.#frameStart + this.#headerLength, this.#frameStart, kept);
         if (f) return f;
       }
       this.#payloadDone += take;

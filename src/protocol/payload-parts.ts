@@ -19,7 +19,7 @@
  * (binary) are left masked until then, and unmasked on the way in.
  */
 import type { Allocate } from './encoder.ts';
-import { applyMask, maskInto } from './mask.ts';
+import { applyMaskKept, maskInto, maskIntoKept, NOT_KEPT } from './mask.ts';
 
 /** Pieces at least this long are kept as views; shorter ones are copied. */
 const VIEW_MIN = 1024;
@@ -48,6 +48,8 @@ export class PayloadParts {
   /** The payload's own array once pieces go straight into it (`direct`), and the payload offset from which they did. */
   #whole: Uint8Array | null = null;
   #wholeFrom = 0;
+  /** Where the masking kernel left a copy of the last piece added, unmasked (`applyMaskKept`), or NOT_KEPT. */
+  kept = NOT_KEPT;
 
   constructor(allocate: Allocate) {
     this.#allocate = allocate;
@@ -88,15 +90,16 @@ export class PayloadParts {
   add(part: Uint8Array): Uint8Array {
     const at = this.#length;
     const key = this.#key;
+    this.kept = NOT_KEPT;
     if (this.#direct && this.#whole === null && 2 * (at + part.length) >= this.#total) this.#startWhole();
     const whole = this.#whole;
     if (whole !== null) {
-      maskInto(part, key!, at, whole, at);
+      this.kept = maskIntoKept(part, key!, at, whole, at);
       this.#length += part.length;
       return whole.subarray(at, at + part.length);
     }
     if (key !== null) {
-      if (this.#eager || !this.#direct) applyMask(part, key, at);
+      if (this.#eager || !this.#direct) this.kept = applyMaskKept(part, key, at);
       else this.#masked = true;
     }
     this.#keep(part);
@@ -126,6 +129,7 @@ export class PayloadParts {
   }
 
   clear(): void {
+    this.kept = NOT_KEPT;
     this.#parts = [];
     this.#buffer = null;
     this.#used = 0;
