@@ -7,6 +7,7 @@ import { Child } from '../lib/child';
 import { ms as formatMs, si } from '../lib/format';
 import { compare, judge, matches, type Row, type Target } from '../lib/report';
 import type { Scripts } from '../lib/scripts';
+import { startFlags } from '../lib/start-flags';
 import { summarize } from '../lib/stats';
 import type { RunRequest, RunResult } from './loadgen';
 
@@ -67,7 +68,8 @@ interface Server {
 }
 
 async function startServer(scripts: Scripts, label: string, kind: 'ours' | 'ws', options: EchoOptions, env: Record<string, string> = {}): Promise<Server> {
-  const execArgv = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}/${label}`] : [];
+  // Ours with the node flags `npm start` gives it (bench/lib/start-flags.ts); ws with plain node.
+  const execArgv = [...(kind === 'ours' ? startFlags() : []), ...(options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}/${label}`] : [])];
   const child = new Child(scripts.echoServer, { name: `${label} server`, args: [kind], env, execArgv, tsx: false });
   const ready = await child.notice('ready');
   return { label, child, port: ready.port as number, bufferutil: ready.bufferutil as boolean };
