@@ -201,6 +201,9 @@ async function measureInspector(scripts: Scripts, ours: Server, loadgen: Child, 
     for (const s of scenarios) {
       const on: number[] = [];
       const off: number[] = [];
+      /** Server CPU per round trip, µs, watched and not (steadier than the rates on a busy machine). */
+      const cpuOn: number[] = [];
+      const cpuOff: number[] = [];
       let framesSeen = 0;
       let dropped = 0;
       for (let round = 0; round < options.rounds; round++) {
@@ -208,8 +211,11 @@ async function measureInspector(scripts: Scripts, ours: Server, loadgen: Child, 
           // Watched: the clients join the subscriber's session; unwatched: no session, nobody sees them.
           const path = watched ? `/echo?session=${session}` : '/echo';
           const before = await subscriber.request<{ frames: number; dropped: number }>({ op: 'counts' });
+          const cpuBefore = await ours.child.request<{ cpuMicros: number }>({ op: 'cpu' });
           const r = await loadgen.request<RunResult>({ op: 'run', ...request(s, ours.port, options, path) });
+          const cpuAfter = await ours.child.request<{ cpuMicros: number }>({ op: 'cpu' });
           (watched ? on : off).push(r.roundTrips / r.seconds);
+          (watched ? cpuOn : cpuOff).push((cpuAfter.cpuMicros - cpuBefore.cpuMicros) / Math.max(1, r.allRoundTrips));
           if (watched) {
             await sleep(Math.min(200, 2 * options.warmupMs));
             const after = await subscriber.request<{ frames: number; dropped: number }>({ op: 'counts' });
@@ -229,7 +235,9 @@ async function measureInspector(scripts: Scripts, ours: Server, loadgen: Child, 
         ours: onSummary,
         against: [compare('unwatched', onSummary, offSummary, true, target)],
         target,
-        detail: `the subscriber received ${framesSeen} frame messages, ${dropped} announced as dropped`,
+        detail:
+          `the subscriber received ${framesSeen} frame messages, ${dropped} announced as dropped; ` +
+          `server CPU per round trip ${summarize(cpuOn).median.toFixed(1)} µs watched, ${summarize(cpuOff).median.toFixed(1)} µs unwatched`,
       });
       options.log(`inspector ${row.name}: on ${si(onSummary.median, 'rt/s')}, off ${si(offSummary.median, 'rt/s')}`);
       rows.push(row);
