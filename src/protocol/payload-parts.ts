@@ -21,6 +21,11 @@
 import type { Allocate } from './encoder.ts';
 import { applyMaskKept, maskInto, maskIntoKept, NOT_KEPT } from './mask.ts';
 
+/** A plain Uint8Array view of `bytes` (itself when it is one). */
+function plain(bytes: Uint8Array): Uint8Array {
+  return Object.getPrototypeOf(bytes) === Uint8Array.prototype ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+}
+
 /** Pieces at least this long are kept as views; shorter ones are copied. */
 const VIEW_MIN = 1024;
 /** The first buffer for short pieces (doubled from there, up to what the payload still needs). */
@@ -47,6 +52,8 @@ export class PayloadParts {
   #masked = false;
   /** The payload's own array once pieces go straight into it (`direct`), and the payload offset from which they did. */
   #whole: Uint8Array | null = null;
+  /** #whole as a plain view, for the checked pieces' views (a Buffer's subarray() is slow). */
+  #wholeView: Uint8Array | null = null;
   #wholeFrom = 0;
   /** Where the masking kernel left a copy of the last piece added, unmasked (`applyMaskKept`), or NOT_KEPT. */
   kept = NOT_KEPT;
@@ -84,8 +91,8 @@ export class PayloadParts {
 
   /**
    * Add the payload's next piece, `part`, a view of a pushed chunk. Returns its bytes unmasked (a
-   * view of the payload's own array, or `part` unmasked in place), or `part` as it came when its
-   * unmasking is left for later (not `eager`).
+   * view of the payload's own array, or `part` unmasked in place) when `eager`; otherwise `part`,
+   * unmasked in place or not.
    */
   add(part: Uint8Array): Uint8Array {
     const at = this.#length;
@@ -96,7 +103,8 @@ export class PayloadParts {
     if (whole !== null) {
       this.kept = maskIntoKept(part, key!, at, whole, at);
       this.#length += part.length;
-      return whole.subarray(at, at + part.length);
+      // Only a checked piece's bytes are looked at.
+      return this.#eager ? this.#wholeView!.subarray(at, at + part.length) : part;
     }
     if (key !== null) {
       if (this.#eager || !this.#direct) this.kept = applyMaskKept(part, key, at);
@@ -137,6 +145,7 @@ export class PayloadParts {
     this.#length = 0;
     this.#masked = false;
     this.#whole = null;
+    this.#wholeView = null;
     this.#wholeFrom = 0;
   }
 
@@ -175,6 +184,7 @@ export class PayloadParts {
     this.#parts = [];
     this.#masked = false;
     this.#whole = whole;
+    this.#wholeView = plain(whole);
   }
 
   /** The buffer being filled goes to #parts as far as it is filled. */
