@@ -7,7 +7,7 @@
 import { isUtf8 } from 'node:buffer';
 import fc from 'fast-check';
 import { afterEach, describe, expect, test } from 'vitest';
-import { applyMask, applyMaskKept, isValidUtf8, kernelsInUse, maskCopy, maskInto, NOT_KEPT, useKernels, Utf8Validator, type KernelName } from '../../src/protocol';
+import { applyMask, applyMaskKept, FrameParser, isValidUtf8, kernelsInUse, maskCopy, maskInto, NOT_KEPT, useKernels, Utf8Validator, type Frame, type KernelName } from '../../src/protocol';
 import { MASK_KERNEL_THRESHOLD } from '../../src/protocol/mask';
 import { activeKernels, KERNEL_BLOCK } from '../../src/protocol/wasm/kernels';
 import { UTF8_KERNEL_THRESHOLD } from '../../src/protocol/utf8';
@@ -30,6 +30,30 @@ describe('the kernels', () => {
     expect(kernelsInUse()).toEqual({ mask: 'webassembly', utf8: 'webassembly' });
     expect(useKernels('javascript')).toEqual({ mask: 'javascript', utf8: 'javascript' });
     expect(useKernels('webassembly')).toEqual({ mask: 'webassembly', utf8: 'webassembly' });
+  });
+
+  test('share one fixed memory of two pages: long payloads through both kernels leave it as it was (never grown, never detached)', () => {
+    const mask = activeKernels.mask!;
+    const utf8 = activeKernels.utf8!;
+    expect(utf8.memory.buffer).toBe(mask.memory.buffer);
+    const buffer = mask.memory.buffer;
+    expect(buffer.byteLength).toBe(2 * 65536);
+    // 5 MiB of text in one masked frame, read in pieces of every size, unmasked into its own array
+    // (as the server reads) and in place.
+    const text = encode('aé✓🦊 '.repeat(400_000)).subarray(0, 5 << 20);
+    const key = Uint8Array.of(9, 8, 7, 6);
+    const frame = new Uint8Array(14 + text.length);
+    frame.set([0x81, 0xff, 0, 0, 0, 0, (text.length >>> 24) & 0xff, (text.length >>> 16) & 0xff, (text.length >>> 8) & 0xff, text.length & 0xff, ...key]);
+    frame.set(maskCopy(text, key), 14);
+    for (const unmaskInPlace of [true, false]) {
+      const parser = new FrameParser({ sender: 'client', unmaskInPlace });
+      for (let at = 0, size = 1; at < frame.length; at += size, size = (size * 7) % 200_003) parser.push(frame.slice(at, at + size));
+      const decoded = parser.next() as Frame;
+      expect(decoded.kind).toBe('frame');
+      expect(same(decoded.payload, text)).toBe(true);
+    }
+    expect(mask.memory.buffer).toBe(buffer);
+    expect(buffer.byteLength).toBe(2 * 65536);
   });
 
   test.each(KERNELS.map((k) => [k.source, k] as const))('the shipped bytes of %s are what the source assembles to', async (_, kernel) => {
