@@ -5,6 +5,8 @@
  *   npm run bench -- --quick      a short run (about a minute): shorter rounds, same sections
  *   npm run bench -- --json       one JSON document on stdout (progress still goes to stderr)
  *   npm run bench -- --only codec,echo   some sections: codec, echo, deflate, fanout, page, bundle
+ *   npm run bench -- --match "64 KiB,16 MiB"   only the codec cases and echo scenarios whose name
+ *                                 contains one of these (e.g. "decode 64 KiB text", "16 clients × 64 KiB")
  *
  * Each row: our figure, ws's figure, the ratio (ours / ws), each the median of alternating rounds
  * with the min–max spread, and the target (issues 8 and 20) with ✓ or ✗. ws is measured with
@@ -33,10 +35,12 @@ interface Args {
   json: boolean;
   sections: Set<Section>;
   rounds: number | null;
+  /** Run only the codec cases and echo scenarios whose name contains one of these (empty: all). */
+  match: string[];
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { quick: false, json: false, sections: new Set(SECTIONS), rounds: null };
+  const args: Args = { quick: false, json: false, sections: new Set(SECTIONS), rounds: null, match: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--quick') args.quick = true;
@@ -50,6 +54,9 @@ function parseArgs(argv: string[]): Args {
       const n = Number(argv[++i]);
       if (!Number.isInteger(n) || n < 1) usage('--rounds takes a whole number');
       args.rounds = n;
+    } else if (arg === '--match') {
+      args.match = (argv[++i] ?? '').split(',').map((m) => m.trim()).filter(Boolean);
+      if (args.match.length === 0) usage('--match takes names, comma-separated (e.g. "decode 64 KiB,16 MiB")');
     } else if (arg === '--help' || arg === '-h') {
       usage(null);
     } else {
@@ -60,7 +67,7 @@ function parseArgs(argv: string[]): Args {
 }
 
 function usage(error: string | null): never {
-  const text = 'usage: npm run bench -- [--quick] [--json] [--only codec,echo,deflate,fanout,page,bundle] [--rounds N]';
+  const text = 'usage: npm run bench -- [--quick] [--json] [--only codec,echo,deflate,fanout,page,bundle] [--rounds N] [--match "name,name"]';
   if (error) {
     console.error(`bench: ${error}\n${text}`);
     process.exit(2);
@@ -123,7 +130,7 @@ async function main(): Promise<void> {
     }
     if (args.sections.has('codec') && scripts) {
       const built = scripts;
-      const codec = await timed('codec', () => runCodec(built, { rounds, roundMs: args.quick ? 40 : 150, log }));
+      const codec = await timed('codec', () => runCodec(built, { rounds, roundMs: args.quick ? 40 : 150, match: args.match, log }));
       rows.push(...codec.rows);
       codec.env.comparisons.forEach((c) => comparisons.add(c));
       if (codec.env.bufferutil === 'not installed') notes.push('bufferutil not installed: ws is measured without it only');
@@ -138,6 +145,7 @@ async function main(): Promise<void> {
           durationMs: args.quick ? 150 : 1000,
           // ws without bufferutil too, in the full run (the quick run keeps to the faster ws).
           wsWithoutBufferutil: !args.quick,
+          match: args.match,
           log,
         }),
       );

@@ -383,7 +383,7 @@ export class ServerConnection implements EndpointConnection, WatchedConnection, 
         const f = event.fault;
         this.#closing.byServer('fault');
         this.#ctx.logger.warn(`fault #${this.id} ${this.path} ${this.peer}: ${f.closeCode} ${f.rule} at byte ${f.offset} (${citation(f.rfc)}): ${f.message}`);
-        this.#tap.fault(f, this.#ws.offset);
+        this.#tap.fault(f, this.#ws.unmaskedTo);
         break;
       }
       case 'ping': // the codec queued the pong (RFC 6455 §5.5.2); the tap shows both frames

@@ -11,7 +11,7 @@
  */
 import { Child } from '../lib/child';
 import { si } from '../lib/format';
-import { compare, judge, type Row, type Target } from '../lib/report';
+import { compare, judge, matches, type Row, type Target } from '../lib/report';
 import type { Scripts } from '../lib/scripts';
 import { summarize, type Summary } from '../lib/stats';
 import type { DecodeCase } from './fixtures';
@@ -21,6 +21,8 @@ export interface CodecOptions {
   rounds: number;
   /** Aimed duration of one timed round, ms. */
   roundMs: number;
+  /** Only the cases whose full name ("decode 64 KiB text", "encode 16 MiB") contains one of these (empty: all). */
+  match?: string[];
   log: (line: string) => void;
 }
 
@@ -104,6 +106,7 @@ export async function runCodec(scripts: Scripts, options: CodecOptions): Promise
   const pageRows: Row[] = [];
   try {
     const run = async (section: 'decode' | 'encode', name: string, size: number, request: (amount: number) => Record<string, unknown>): Promise<void> => {
+      if (!matches(`${section} ${name}`, options.match)) return;
       const { row, figures } = await measure(section, name, size, impls, variants, options, request);
       rows.push(row);
       if (PAGE_CASES.includes(`${section} ${name}`)) pageRows.push(pageRow(section, name, size, figures));

@@ -2,8 +2,9 @@
  * A codec benchmark child. It runs one implementation and answers one timed round per request:
  *
  * - `ours`: decoding through WebSocketConnection as the server configures it (Node's
- *   Buffer.allocUnsafe as allocator, Node's buffer.isUtf8 lent to the UTF-8 validator; ws uses
- *   both too); encoding with encodeFrame and the codec's own pooled allocator, since masked
+ *   Buffer.allocUnsafe as allocator, Node's buffer.isUtf8 lent to the UTF-8 validator, ws uses
+ *   both too; a payload that spans reads unmasked straight into its own array, `unmaskInPlace:
+ *   false`); encoding with encodeFrame and the codec's own pooled allocator, since masked
  *   frames are what a client sends and our client is the browser (the server never masks);
  * - `ours-zeroed` (shown as "as the browser runs it"): the codec exactly as the page runs it (its
  *   pooled allocator, no native UTF-8 check: the WebAssembly kernels or the JavaScript validator);
@@ -92,6 +93,8 @@ function decodeOurs(chunks: Buffer[]): [number, number] {
     maxMessage: 64 * 1024 * 1024,
     allocate: impl === 'ours-zeroed' ? allocatePooled : allocateUnsafe,
     utf8Check: impl === 'ours-zeroed' ? undefined : isUtf8,
+    // As server/connection/codec.ts: a payload that spans reads is unmasked straight into its array.
+    unmaskInPlace: impl === 'ours-zeroed',
   });
   let messages = 0;
   let bytes = 0;

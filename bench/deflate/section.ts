@@ -8,6 +8,7 @@ import { Child } from '../lib/child';
 import { si } from '../lib/format';
 import { compare, judge, type Row } from '../lib/report';
 import type { Scripts } from '../lib/scripts';
+import { startFlags } from '../lib/start-flags';
 import { summarize } from '../lib/stats';
 import type { DeflateResult } from './client';
 
@@ -27,7 +28,8 @@ export async function runDeflate(scripts: Scripts, options: DeflateOptions): Pro
   const clientReady = client.notice('ready');
   const servers: { label: string; child: Child; port: number }[] = [];
   for (const kind of ['ours', 'ws'] as const) {
-    const child = new Child(scripts.deflateServer, { name: `${kind} deflate server`, args: [kind], tsx: false });
+    // Ours with the node flags `npm start` gives it (bench/lib/start-flags.ts).
+    const child = new Child(scripts.deflateServer, { name: `${kind} deflate server`, args: [kind], tsx: false, execArgv: kind === 'ours' ? startFlags() : [] });
     servers.push({ label: kind, child, port: (await child.notice('ready')).port as number });
   }
   await clientReady;

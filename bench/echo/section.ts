@@ -5,8 +5,9 @@
  */
 import { Child } from '../lib/child';
 import { ms as formatMs, si } from '../lib/format';
-import { compare, judge, type Row, type Target } from '../lib/report';
+import { compare, judge, matches, type Row, type Target } from '../lib/report';
 import type { Scripts } from '../lib/scripts';
+import { startFlags } from '../lib/start-flags';
 import { summarize } from '../lib/stats';
 import type { RunRequest, RunResult } from './loadgen';
 
@@ -20,6 +21,11 @@ export interface EchoOptions {
   profileDir?: string;
   /** Only the scenarios whose name contains this (e.g. "64 KiB"). */
   only?: string;
+  /**
+   * Only the scenarios and inspector rows whose name contains one of these (`npm run bench --
+   * --match`; names as printed: "16 clients × 64 KiB pipelined", "1 client × 32 B ping-pong, watched").
+   */
+  match?: string[];
   /** Skip the inspector rows. */
   skipInspector?: boolean;
   /** Only the inspector scenarios whose name contains this. */
@@ -62,7 +68,8 @@ interface Server {
 }
 
 async function startServer(scripts: Scripts, label: string, kind: 'ours' | 'ws', options: EchoOptions, env: Record<string, string> = {}): Promise<Server> {
-  const execArgv = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}/${label}`] : [];
+  // Ours with the node flags `npm start` gives it (bench/lib/start-flags.ts); ws with plain node.
+  const execArgv = [...(kind === 'ours' ? startFlags() : []), ...(options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}/${label}`] : [])];
   const child = new Child(scripts.echoServer, { name: `${label} server`, args: [kind], env, execArgv, tsx: false });
   const ready = await child.notice('ready');
   return { label, child, port: ready.port as number, bufferutil: ready.bufferutil as boolean };
@@ -88,6 +95,7 @@ export async function runEcho(scripts: Scripts, options: EchoOptions): Promise<E
   try {
     for (const s of SCENARIOS) {
       if (options.only && !scenarioName(s).includes(options.only)) continue;
+      if (!matches(scenarioName(s), options.match)) continue;
       rows.push(...(await measureScenario(s, servers, loadgen, options)));
     }
     if (!options.skipInspector) rows.push(...(await measureInspector(scripts, ours, loadgen, options)));
@@ -180,7 +188,10 @@ async function measureInspector(scripts: Scripts, ours: Server, loadgen: Child, 
     { clients: 1, size: 32, mode: 'pingpong' },
     { clients: 16, size: 32, mode: 'pipelined' },
     { clients: 1, size: 64 * KiB, mode: 'pipelined' },
-  ].filter((s) => !options.inspectorOnly || scenarioName(s as Scenario).includes(options.inspectorOnly)) as Scenario[];
+  ]
+    .filter((s) => !options.inspectorOnly || scenarioName(s as Scenario).includes(options.inspectorOnly))
+    .filter((s) => matches(`${scenarioName(s as Scenario)}, watched`, options.match)) as Scenario[];
+  if (scenarios.length === 0) return rows;
   const session = 'bench';
   const subscriber = new Child(scripts.subscriber, { name: 'subscriber', args: [String(ours.port), session], tsx: false });
   await subscriber.notice('ready');
@@ -190,6 +201,9 @@ async function measureInspector(scripts: Scripts, ours: Server, loadgen: Child, 
     for (const s of scenarios) {
       const on: number[] = [];
       const off: number[] = [];
+      /** Server CPU per round trip, µs, watched and not (steadier than the rates on a busy machine). */
+      const cpuOn: number[] = [];
+      const cpuOff: number[] = [];
       let framesSeen = 0;
       let dropped = 0;
       for (let round = 0; round < options.rounds; round++) {
@@ -197,8 +211,11 @@ async function measureInspector(scripts: Scripts, ours: Server, loadgen: Child, 
           // Watched: the clients join the subscriber's session; unwatched: no session, nobody sees them.
           const path = watched ? `/echo?session=${session}` : '/echo';
           const before = await subscriber.request<{ frames: number; dropped: number }>({ op: 'counts' });
+          const cpuBefore = await ours.child.request<{ cpuMicros: number }>({ op: 'cpu' });
           const r = await loadgen.request<RunResult>({ op: 'run', ...request(s, ours.port, options, path) });
+          const cpuAfter = await ours.child.request<{ cpuMicros: number }>({ op: 'cpu' });
           (watched ? on : off).push(r.roundTrips / r.seconds);
+          (watched ? cpuOn : cpuOff).push((cpuAfter.cpuMicros - cpuBefore.cpuMicros) / Math.max(1, r.allRoundTrips));
           if (watched) {
             await sleep(Math.min(200, 2 * options.warmupMs));
             const after = await subscriber.request<{ frames: number; dropped: number }>({ op: 'counts' });
@@ -218,7 +235,9 @@ async function measureInspector(scripts: Scripts, ours: Server, loadgen: Child, 
         ours: onSummary,
         against: [compare('unwatched', onSummary, offSummary, true, target)],
         target,
-        detail: `the subscriber received ${framesSeen} frame messages, ${dropped} announced as dropped`,
+        detail:
+          `the subscriber received ${framesSeen} frame messages, ${dropped} announced as dropped; ` +
+          `server CPU per round trip ${summarize(cpuOn).median.toFixed(1)} µs watched, ${summarize(cpuOff).median.toFixed(1)} µs unwatched`,
       });
       options.log(`inspector ${row.name}: on ${si(onSummary.median, 'rt/s')}, off ${si(offSummary.median, 'rt/s')}`);
       rows.push(row);

@@ -9,6 +9,7 @@ import { Child } from '../lib/child';
 import { ms as formatMs, si } from '../lib/format';
 import { compare, judge, type Row } from '../lib/report';
 import type { Scripts } from '../lib/scripts';
+import { startFlags } from '../lib/start-flags';
 import { summarize } from '../lib/stats';
 import type { FanoutRequest, FanoutResult } from './loadgen';
 import { startRedis } from './redis';
@@ -61,6 +62,7 @@ export async function runFanout(scripts: Scripts, options: FanoutOptions): Promi
             name: `${config.label} #${i + 1}`,
             args: config.store === 'redis' ? ['redis', redis!.url, `bench-${config.key}:{chat}`] : ['memory'],
             tsx: false,
+            execArgv: startFlags(),
           }),
       );
       const ready = await Promise.all(servers.map((server) => server.notice('ready')));

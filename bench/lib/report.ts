@@ -126,3 +126,8 @@ export function rowJson(row: Row): Record<string, unknown> {
   const { format: _format, ...rest } = row;
   return rest as unknown as Record<string, unknown>;
 }
+
+/** Does `name` contain one of `match` (or is `match` empty)? For `npm run bench -- --match`. */
+export function matches(name: string, match: string[] | undefined): boolean {
+  return match === undefined || match.length === 0 || match.some((m) => name.includes(m));
+}

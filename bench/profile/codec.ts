@@ -4,9 +4,13 @@
  *
  *   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/profile/codec.ts decode 16 text ours 3000
  *
- * Arguments: decode|encode, payload size in bytes, text|binary, ours|ours-parser|ws, milliseconds.
+ * Arguments: decode|encode, payload size in bytes, text|binary, ours|ours-zeroed|ours-parser|ws,
+ * milliseconds, and `js` to run ours with the JavaScript kernels only. `ours` decodes as the server
+ * configures the codec (Buffer.allocUnsafe, Node's isUtf8), `ours-zeroed` as the browser runs it
+ * (the codec's pooled allocator, no native UTF-8 check), as in bench/codec/worker.ts.
  * Prints the throughput; the profile lands in --cpu-prof-dir.
  */
+import { isUtf8 } from 'node:buffer';
 import { frameStream, payloadFor, type PayloadKind } from '../codec/fixtures';
 import {
   encodeFrame,
@@ -14,11 +18,13 @@ import {
   MessageAssembler,
   Opcode,
   randomMaskingKey,
+  useKernels,
   WebSocketConnection,
 } from '../../src/protocol';
 import { loadWs } from '../lib/ws-internals';
 
-const [op = 'decode', sizeArg = '16', kindArg = 'text', impl = 'ours', msArg = '3000'] = process.argv.slice(2);
+const [op = 'decode', sizeArg = '16', kindArg = 'text', impl = 'ours', msArg = '3000', kernels = 'wasm'] = process.argv.slice(2);
+useKernels(kernels === 'js' ? 'javascript' : 'webassembly');
 const size = Number(sizeArg);
 const kind = kindArg as PayloadKind;
 const until = performance.now() + Number(msArg);
@@ -35,8 +41,14 @@ if (op === 'decode') {
       return b;
     });
     const t0 = performance.now();
-    if (impl === 'ours') {
-      const connection = new WebSocketConnection({ role: 'server', maxPayload: 64 << 20, maxMessage: 64 << 20 });
+    if (impl === 'ours' || impl === 'ours-zeroed') {
+      const server = impl === 'ours';
+      const connection = new WebSocketConnection({
+        role: 'server',
+        maxPayload: 64 << 20,
+        maxMessage: 64 << 20,
+        ...(server ? { allocate: (n: number) => Buffer.allocUnsafe(n), utf8Check: isUtf8, unmaskInPlace: false } : {}),
+      });
       for (const chunk of chunks) {
         connection.receive(chunk);
         for (let e = connection.nextEvent(); e !== null; e = connection.nextEvent()) if (e.kind === 'message') messages++;

@@ -38,6 +38,9 @@ export function serverCodec(
     // Node's native check (simdutf) for long text pieces; the codec's own validator still finds
     // the exact byte of a fault and keeps failing fast inside a frame (RFC 6455 §8.1).
     utf8Check: isUtf8,
+    // A payload that spans reads is unmasked straight into its own array (one copy less through
+    // the WebAssembly kernel); the tap re-masks only what the codec unmasked in place (`unmaskedTo`).
+    unmaskInPlace: false,
     deflate: deflate && engines ? new PerMessageDeflate({ role: 'server', params: deflate.params, engines, threshold: deflate.threshold }) : null,
     wake,
   });

@@ -62,13 +62,38 @@ export class ConnectionTap {
 
   /** Would a subscriber take a traffic message about this connection now? (No side effect: see `skipped`.) */
   get wantsTraffic(): boolean {
+    if (this.#skipping) return false;
     return this.#watchable && this.#sink.watching(this.#session) && this.#sink.wanted(this.#session);
   }
 
   /** `count` traffic events were not described because nobody had budget left: those watching count them. */
   skipped(count: number): void {
-    if (this.#watchable && this.#sink.watching(this.#session)) this.#sink.skip(this.#session, count);
+    if (this.#skipping) {
+      this.#pendingSkips += count;
+      return;
+    }
+    if (!this.#watchable || !this.#sink.watching(this.#session)) return;
+    // Nobody watching has budget or room left, and nobody will until this turn of the event loop
+    // is over (budgets are refilled, and queues emptied, by timers): count the events skipped
+    // until then, and hand the count over once, when it is over (or before anything else is
+    // published, so a `dropped` notice still comes where the messages are missing), rather than
+    // ask every subscriber for each event (a watched flood of small messages asked millions of
+    // times a second).
+    this.#skipping = true;
+    this.#pendingSkips = count;
+    queueMicrotask(this.#endSkipping);
   }
+
+  /** Watchers are still short of budget for a whole turn of the event loop (`skipped`). */
+  #skipping = false;
+  #pendingSkips = 0;
+  readonly #endSkipping = (): void => {
+    if (!this.#skipping) return;
+    this.#skipping = false;
+    const count = this.#pendingSkips;
+    this.#pendingSkips = 0;
+    if (count > 0 && this.#watchable && this.#sink.watching(this.#session)) this.#sink.skip(this.#session, count);
+  };
 
   #wanted(): boolean {
     if (this.wantsTraffic) return true;
@@ -79,6 +104,7 @@ export class ConnectionTap {
   /** The connection is open (after the 101): commands may name it, and watchers hear of it. */
   opened(connection: WatchedConnection): void {
     if (!this.#watchable) return;
+    this.#endSkipping();
     this.#sink.addConnection(connection);
     this.#sink.publish(this.#session, () => ({ type: 'open', ...connection.info }));
   }
@@ -86,6 +112,7 @@ export class ConnectionTap {
   /** TCP is gone. */
   closed(connection: WatchedConnection, summary: ClosedSummary): void {
     if (!this.#watchable) return;
+    this.#endSkipping();
     const id = this.#id;
     this.#sink.publish(this.#session, () => ({ type: 'closed', ...stamp(), connection: id, ...summary }));
     this.#sink.removeConnection(connection);
@@ -93,6 +120,7 @@ export class ConnectionTap {
 
   socketError(code: string | null, message: string): void {
     if (!this.#watchable) return;
+    this.#endSkipping();
     const id = this.#id;
     this.#sink.publish(this.#session, () => ({ type: 'socket-error', ...stamp(), connection: id, code, message }));
   }
@@ -148,15 +176,16 @@ export class ConnectionTap {
   /**
    * The codec failed the connection on bytes it received: the fault as the codec has it (rule,
    * close code, place, RFC section, `detail` and sentence), with the bytes of its frame so far.
-   * `parsed` is the stream offset the codec had read to (its `offset`): the payload before it was
-   * unmasked in place, and is masked again for the report.
+   * `unmasked` is the stream offset up to which the codec unmasked the frame's payload in the
+   * reads (its `unmaskedTo`): that part is masked again for the report.
    */
-  fault(fault: Fault, parsed: number): void {
+  fault(fault: Fault, unmasked: number): void {
     if (!this.watched) return;
+    this.#endSkipping();
     const id = this.#id;
     const { frameOffset } = fault;
     const held = extract(this.#retained, frameOffset, Math.min(this.#inOffset, frameOffset + this.#cap));
-    const bytes = faultBytes(held, frameOffset, parsed);
+    const bytes = faultBytes(held, frameOffset, unmasked);
     this.#sink.publish(this.#session, () => faultMessage(id, fault, toHex(bytes)));
   }
 
@@ -176,6 +205,7 @@ export class ConnectionTap {
    * is reported to every watcher, outside the traffic budget (a page asked for it).
    */
   written(start: number, chunks: readonly Uint8Array[], frames: readonly WrittenFrame[], misbehave?: string, deflated: readonly DeflatedReport[] = []): void {
+    if (misbehave !== undefined) this.#endSkipping();
     let report = 0;
     const id = this.#id;
     const pieces: Piece[] = [];

@@ -26,16 +26,17 @@ export function frameBytes(header: Uint8Array, frame: Pick<Frame, 'headerLength'
 
 /**
  * The bytes of a frame the codec failed on, as held from its header (stream offset `from`) on: a
- * copy, in which the payload the codec had unmasked (up to stream offset `parsed`) is masked again.
+ * copy, in which the payload the codec had unmasked in the reads (up to stream offset `unmaskedTo`,
+ * the codec's `unmaskedTo`) is masked again.
  */
-export function faultBytes(held: Uint8Array, from: number, parsed: number): Uint8Array {
+export function faultBytes(held: Uint8Array, from: number, unmaskedTo: number): Uint8Array {
   const bytes = held.slice();
   if (bytes.length < 2 || (bytes[1]! & 0b1000_0000) === 0) return bytes;
   // RFC 6455 §5.2: the payload length's 7-bit form, or 126 and 127 announcing 16 and 64 bits.
   const length7 = bytes[1]! & 0b0111_1111;
   const keyAt = length7 === 126 ? 4 : length7 === 127 ? 10 : 2;
   const payloadStart = keyAt + 4;
-  const unmasked = Math.min(bytes.length, parsed - from);
+  const unmasked = Math.min(bytes.length, unmaskedTo - from);
   if (unmasked <= payloadStart) return bytes;
   maskInto(bytes.subarray(payloadStart, unmasked), bytes.subarray(keyAt, payloadStart), 0, bytes, payloadStart);
   return bytes;

@@ -49,6 +49,11 @@ export interface ConnectionOptions {
   allocate?: Allocate;
   /** A native whole-buffer UTF-8 check for long text pieces (a Node server may pass `buffer.isUtf8`). */
   utf8Check?: Utf8Check;
+  /**
+   * false: a payload that spans reads may be unmasked straight into its own array, leaving the
+   * reads as they were sent (see `FrameDecoderOptions`; `unmaskedTo` after a fault). Default true.
+   */
+  unmaskInPlace?: boolean;
   /** The table this connection follows (default `TRANSITIONS`; a test passes one with a row missing). */
   transitions?: readonly Transition[];
   /**
@@ -132,6 +137,7 @@ export class WebSocketConnection {
       maxMessage: options.maxMessage,
       allocate: options.allocate,
       utf8Check: options.utf8Check,
+      unmaskInPlace: options.unmaskInPlace,
       perMessageCompressed: (options.deflate ?? null) !== null,
     });
     this.#deflate = options.deflate
@@ -165,6 +171,14 @@ export class WebSocketConnection {
   /** Stream offset of the next byte the parser will read. */
   get offset(): number {
     return this.#parser.offset;
+  }
+
+  /**
+   * After a fault, the stream offset up to which the bytes received hold the failed frame's payload
+   * unmasked (the rest, up to `offset`, as sent); `offset` otherwise.
+   */
+  get unmaskedTo(): number {
+    return this.#parser.unmaskedTo;
   }
 
   /** The close code and reason this end sent in its Close frame, or null before it sent one. */

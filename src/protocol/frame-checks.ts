@@ -23,8 +23,12 @@ export interface FrameChecks {
   length(payloadLength: number, frameOffset: number, lengthBytes: number): Fault | null;
   /** Are this frame's payload pieces to be passed to `payload()` as they arrive? */
   readonly checksPayload: boolean;
-  /** Unmasked payload bytes as they arrive; `payloadOffset` is where `part` starts in the payload. */
-  payload(part: Uint8Array, payloadOffset: number, payloadStart: number, frameOffset: number): Fault | null;
+  /**
+   * Unmasked payload bytes as they arrive; `payloadOffset` is where `part` starts in the payload.
+   * `kept`: where the kernels' memory holds a copy of `part`, just unmasked there (`applyMaskKept`
+   * in mask.ts), or NOT_KEPT (-1).
+   */
+  payload(part: Uint8Array, payloadOffset: number, payloadStart: number, frameOffset: number, kept?: number): Fault | null;
   /** The frame is complete. */
   end(opcode: number, fin: boolean, payload: Uint8Array, payloadStart: number, frameOffset: number): Fault | null;
 }

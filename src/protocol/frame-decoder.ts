@@ -13,13 +13,15 @@
  * masking key, and one chunk may hold many frames.
  *
  * Ownership: `push()` takes the chunk. Masked payloads are unmasked in place, and frames' payloads
- * are views into the pushed chunks where a payload did not span two of them.
+ * are views into the pushed chunks where a payload did not span two of them. With `unmaskInPlace:
+ * false`, a payload that spans chunks may be unmasked straight into its own array instead, leaving
+ * those bytes in the chunks as they were sent (`unmaskedTo` says how far the chunks were unmasked).
  */
 import { allocatePooled, type Allocate } from './encoder.ts';
 import { fault, type Fault, type FaultRule, type FaultSite, type RsvBit } from './fault.ts';
 import { NO_FRAME_CHECKS, type FrameChecks } from './frame-checks.ts';
 import type { Frame, FrameSender, Incomplete, LengthForm } from './frame.ts';
-import { applyMask } from './mask.ts';
+import { applyMaskKept, NOT_KEPT } from './mask.ts';
 import { isControl, isKnownOpcode, Opcode } from './opcodes.ts';
 import { PayloadParts } from './payload-parts.ts';
 
@@ -39,6 +41,13 @@ export interface FrameDecoderOptions {
   perMessageCompressed?: boolean;
   /** Where a payload that spans several pushed chunks is joined (see `Allocate` in encoder.ts). */
   allocate?: Allocate;
+  /**
+   * true (the default): masked payloads are unmasked in the pushed chunks, which then hold every
+   * payload unmasked (the decoder page shows them so). false: a payload that spans chunks may be
+   * unmasked straight into its own array, as the WebAssembly kernel copies it out of its memory
+   * (one pass over the bytes less, payload-parts.ts); the chunks keep those bytes as sent.
+   */
+  unmaskInPlace?: boolean;
 }
 
 const enum State {
@@ -77,6 +86,7 @@ export class FrameDecoder {
   readonly #compressed: boolean;
   readonly #allocate: Allocate;
   readonly #checks: FrameChecks;
+  readonly #unmaskInPlace: boolean;
 
   // Buffered input: a list of chunks, the read position in the first one, and a running total.
   #chunks: Uint8Array[] = [];
@@ -87,6 +97,8 @@ export class FrameDecoder {
 
   #state = State.Header;
   #fault: Fault | null = null;
+  /** After a fault: the stream offset up to which the pushed chunks hold the failed frame's payload unmasked. */
+  #unmaskedTo = 0;
 
   // The frame being read.
   #frameStart = 0;
@@ -116,6 +128,7 @@ export class FrameDecoder {
     this.#rsvAllowed = (options.allowRsv1 || this.#compressed ? 4 : 0) | (options.allowRsv2 ? 2 : 0) | (options.allowRsv3 ? 1 : 0);
     this.#allocate = options.allocate ?? allocatePooled;
     this.#checks = checks ?? NO_FRAME_CHECKS;
+    this.#unmaskInPlace = options.unmaskInPlace ?? true;
     this.#parts = new PayloadParts(this.#allocate);
   }
 
@@ -174,10 +187,12 @@ export class FrameDecoder {
           if (f) return this.#fail(f);
           if (this.#payloadDone < this.#payloadLength) return null;
           // Complete: the one piece, or the pieces joined.
+          const payloadStart = this.#frameStart + this.#headerLength;
+          const inChunks = payloadStart + (this.#parts.length > 0 ? this.#parts.unmaskedInChunks : this.#payloadLength);
           const payload = this.#parts.length > 0 ? this.#parts.join() : this.#firstPart;
           this.#firstPart = EMPTY;
-          const end = this.#checks.end(this.#opcode, this.#fin, payload, this.#frameStart + this.#headerLength, this.#frameStart);
-          if (end) return this.#fail(end);
+          const end = this.#checks.end(this.#opcode, this.#fin, payload, payloadStart, this.#frameStart);
+          if (end) return this.#fail(end, inChunks);
           return this.#frame(payload);
         }
         case State.Failed:
@@ -189,6 +204,15 @@ export class FrameDecoder {
   /** The fault that ended the stream, if any. */
   get fault(): Fault | null {
     return this.#fault;
+  }
+
+  /**
+   * After a fault, the stream offset up to which the pushed chunks hold the failed frame's payload
+   * unmasked; the bytes after it (up to `offset`) are as they were sent. It is `offset` but where
+   * `unmaskInPlace: false` sent part of the payload straight to its own array.
+   */
+  get unmaskedTo(): number {
+    return this.#state === State.Failed ? this.#unmaskedTo : this.#offset;
   }
 
   /** Total bytes consumed into frames (the stream offset of the next unread byte). */
@@ -319,8 +343,8 @@ export class FrameDecoder {
     this.#state = State.Payload;
     this.#payloadDone = 0;
     this.#firstPart = EMPTY;
-    this.#parts.clear();
     this.#checkPieces = this.#checks.checksPayload;
+    this.#parts.begin(this.#payloadLength, this.#maskingKey, !this.#unmaskInPlace, this.#checkPieces);
   }
 
   // ---- payload ------------------------------------------------------------------------------
@@ -331,15 +355,22 @@ export class FrameDecoder {
       const chunk = this.#chunks[0]!;
       const available = chunk.length - this.#pos;
       const take = Math.min(available, this.#payloadLength - this.#payloadDone);
-      const part = chunk.subarray(this.#pos, this.#pos + take);
+      let part = chunk.subarray(this.#pos, this.#pos + take);
       this.#advance(take);
-      if (this.#maskingKey !== null) applyMask(part, this.#maskingKey, this.#payloadDone);
+      // Where the masking kernel left a copy of the unmasked piece, for the UTF-8 check to read.
+      let kept = NOT_KEPT;
+      if (take === this.#payloadLength) {
+        // The whole payload in one chunk (most frames): unmasked in place, a view of the chunk.
+        if (this.#maskingKey !== null) kept = applyMaskKept(part, this.#maskingKey, 0);
+        this.#firstPart = part;
+      } else {
+        part = this.#parts.add(part);
+        kept = this.#parts.kept;
+      }
       if (this.#checkPieces) {
-        const f = this.#checks.payload(part, this.#payloadDone, this.#frameStart + this.#headerLength, this.#frameStart);
+        const f = this.#checks.payload(part, this.#payloadDone, this.#frameStart + this.#headerLength, this.#frameStart, kept);
         if (f) return f;
       }
-      if (take === this.#payloadLength) this.#firstPart = part;
-      else this.#parts.add(part, this.#payloadLength - this.#payloadDone);
       this.#payloadDone += take;
     }
     return null;
@@ -367,7 +398,9 @@ export class FrameDecoder {
 
   // ---- input buffer -------------------------------------------------------------------------
 
-  #fail(f: Fault): Fault {
+  /** `unmaskedTo`: how far the chunks hold the frame's payload unmasked (see the getter). */
+  #fail(f: Fault, unmaskedTo = this.#state === State.Payload && this.#parts.length > 0 ? this.#frameStart + this.#headerLength + this.#parts.unmaskedInChunks : this.#offset): Fault {
+    this.#unmaskedTo = unmaskedTo;
     this.#state = State.Failed;
     this.#fault = f;
     this.#chunks = [];

@@ -28,6 +28,9 @@ function isZeroKey(key: Uint8Array): boolean {
   return (key[0]! | key[1]! | key[2]! | key[3]!) === 0;
 }
 
+/** No copy of the bytes masked is left in the kernels' memory (see `applyMaskKept`). */
+export const NOT_KEPT = -1;
+
 /**
  * XOR `data` in place with `key`, as if `data` started at byte `keyOffset` of a payload
  * (so a payload can be unmasked piece by piece as it arrives). Long data goes through the
@@ -35,14 +38,21 @@ function isZeroKey(key: Uint8Array): boolean {
  * view. An all-zero key leaves the bytes as they are, untouched.
  */
 export function applyMask(data: Uint8Array, key: Uint8Array, keyOffset = 0): void {
-  if (isZeroKey(key)) return;
-  const length = data.length;
+  applyMaskKept(data, key, keyOffset);
+}
+
+/**
+ * `applyMask`, saying where a copy of the result is left: the offset in the kernels' memory where
+ * the WebAssembly kernel left the bytes it unmasked (when they fitted in one block), valid until the
+ * next kernel call, or NOT_KEPT. The UTF-8 validator takes it to check a text payload's bytes where
+ * they are rather than copying them in again (`Utf8Validator.update`).
+ */
+export function applyMaskKept(data: Uint8Array, key: Uint8Array, keyOffset = 0): number {
+  if (isZeroKey(key)) return NOT_KEPT;
   const kernel = activeKernels.mask;
-  if (kernel !== null && length >= MASK_KERNEL_THRESHOLD) {
-    maskThroughKernel(kernel, data, key, keyOffset, data, 0);
-    return;
-  }
+  if (kernel !== null && data.length >= MASK_KERNEL_THRESHOLD) return maskThroughKernel(kernel, data, key, keyOffset, data, 0);
   maskWords(data, key, keyOffset);
+  return NOT_KEPT;
 }
 
 /**
@@ -50,32 +60,42 @@ export function applyMask(data: Uint8Array, key: Uint8Array, keyOffset = 0): voi
  * (the copying form: `source` is left untouched). The encoder masks a payload into its frame so.
  */
 export function maskInto(source: Uint8Array, key: Uint8Array, keyOffset: number, target: Uint8Array, targetOffset: number): void {
+  maskIntoKept(source, key, keyOffset, target, targetOffset);
+}
+
+/** `maskInto`, saying where a copy of the result is left in the kernels' memory, as `applyMaskKept`. */
+export function maskIntoKept(source: Uint8Array, key: Uint8Array, keyOffset: number, target: Uint8Array, targetOffset: number): number {
   const kernel = activeKernels.mask;
   if (kernel !== null && source.length >= MASK_KERNEL_THRESHOLD && !isZeroKey(key)) {
-    maskThroughKernel(kernel, source, key, keyOffset, target, targetOffset);
-    return;
+    return maskThroughKernel(kernel, source, key, keyOffset, target, targetOffset);
   }
   target.set(source, targetOffset);
   if (!isZeroKey(key)) maskWords(target.subarray(targetOffset, targetOffset + source.length), key, keyOffset);
+  return NOT_KEPT;
 }
 
 /**
- * Through the kernel's memory, a block at a time: copy in, XOR 16 bytes per instruction, copy out
+ * Through the kernels' memory, a block at a time: copy in, XOR 16 bytes per instruction, copy out
  * to `target` (which may be `source`: in place). Blocks are whole multiples of 4 bytes long, so the
- * key's phase is the same at the start of each.
+ * key's phase is the same at the start of each. Returns where the result is left in the memory (0)
+ * when it was one block, else NOT_KEPT.
  */
-function maskThroughKernel(kernel: MaskKernel, source: Uint8Array, key: Uint8Array, keyOffset: number, target: Uint8Array, targetOffset: number): void {
+function maskThroughKernel(kernel: MaskKernel, source: Uint8Array, key: Uint8Array, keyOffset: number, target: Uint8Array, targetOffset: number): number {
   const j = keyOffset & 3;
   // The key rotated to the phase of source[0], little-endian as WebAssembly loads words.
   const keyWord = key[j]! | (key[(j + 1) & 3]! << 8) | (key[(j + 2) & 3]! << 16) | (key[(j + 3) & 3]! << 24);
   const memory = kernel.memory;
   const length = source.length;
+  // A subclass (Node's Buffer) makes each subarray() go through its species constructor, several
+  // times slower than a plain view: one plain view of the same bytes for a long source.
+  const from = length > KERNEL_BLOCK && Object.getPrototypeOf(source) !== Uint8Array.prototype ? new Uint8Array(source.buffer, source.byteOffset, length) : source;
   for (let at = 0; at < length; at += KERNEL_BLOCK) {
     const n = Math.min(KERNEL_BLOCK, length - at);
-    memory.set(n === length ? source : source.subarray(at, at + n), 0);
+    memory.set(n === length ? from : from.subarray(at, at + n), 0);
     kernel.mask(0, n, keyWord);
     target.set(memory.subarray(0, n), targetOffset + at);
   }
+  return length <= KERNEL_BLOCK ? 0 : NOT_KEPT;
 }
 
 /** The JavaScript path: a word at a time on long data, four bytes per step on short data. */

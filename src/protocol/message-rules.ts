@@ -79,8 +79,8 @@ export class MessageRules implements FrameChecks {
     return length <= this.#maxMessage ? null : tooLarge(length, this.#maxMessage, frameOffset, lengthBytes);
   }
 
-  payload(part: Uint8Array, payloadOffset: number, payloadStart: number, frameOffset: number): Fault | null {
-    const bad = this.#utf8.update(part);
+  payload(part: Uint8Array, payloadOffset: number, payloadStart: number, frameOffset: number, kept?: number): Fault | null {
+    const bad = this.#utf8.update(part, 0, part.length, kept);
     if (bad === -1) return null;
     // RFC 6455 §8.1: FAULTS['invalid-utf8'], as soon as a byte cannot lead to valid UTF-8.
     const at = payloadOffset + bad;

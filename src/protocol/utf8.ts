@@ -1,3 +1,4 @@
+import { NOT_KEPT } from './mask.ts';
 import { activeKernels, KERNEL_BLOCK, type Utf8Kernel } from './wasm/kernels.ts';
 
 /**
@@ -34,9 +35,11 @@ export class Utf8Validator {
 
   /**
    * Feed `bytes[start, end)`. Returns -1 if everything so far can still be valid UTF-8, or the
-   * index in `bytes` of the first byte that makes it invalid.
+   * index in `bytes` of the first byte that makes it invalid. `kept`: where the kernels' memory
+   * holds a copy of `bytes[start, end)` (the masking kernel just left it there, `applyMaskKept`), or
+   * NOT_KEPT; the UTF-8 kernel then validates that copy instead of copying the bytes in.
    */
-  update(bytes: Uint8Array, start = 0, end = bytes.length): number {
+  update(bytes: Uint8Array, start = 0, end = bytes.length, kept = NOT_KEPT): number {
     const kernel = activeKernels.utf8;
     if (end - start >= UTF8_KERNEL_THRESHOLD && (this.#check !== null || kernel !== null)) {
       if (this.#needed !== 0) {
@@ -45,6 +48,7 @@ export class Utf8Validator {
         const stop = start + this.#needed;
         const bad = this.#run(bytes, start, stop);
         if (bad !== -1) return bad;
+        if (kept !== NOT_KEPT) kept += stop - start;
         start = stop;
       }
       // Leave an unfinished sequence at the end to the state machine; the rest is whole characters.
@@ -52,7 +56,7 @@ export class Utf8Validator {
       // The lent check first (native, the fastest), else the kernel; on a rejection the kernel
       // says in which group the error is, and the state machine finds the byte from there.
       const valid = this.#check !== null ? this.#check(bytes.subarray(start, cut)) : false;
-      const restart = valid ? -1 : kernel !== null ? kernelRestart(kernel, bytes, start, cut) : start;
+      const restart = valid ? -1 : kernel !== null ? kernelRestart(kernel, bytes, start, cut, kept) : start;
       if (restart === -1) {
         if (cut === end) return -1;
         start = cut;
@@ -181,21 +185,21 @@ function asciiPrefixEnd(bytes: Uint8Array, i: number, end: number): number {
 
 /**
  * Check the whole characters `bytes[start, cut)` through the WebAssembly kernel, a block of at most
- * KERNEL_BLOCK bytes at a time, each cut on a character boundary. -1 when they are valid; else a
- * character boundary a few bytes before the group (64 bytes) where the kernel saw the first error,
- * from which the state machine finds the exact byte at fault.
+ * KERNEL_BLOCK bytes at a time, each cut on a character boundary, copied into the kernels' memory
+ * unless a copy is `kept` there already. -1 when they are valid; else a character boundary a few
+ * bytes before the group (64 bytes) where the kernel saw the first error, from which the state
+ * machine finds the exact byte at fault.
  */
-function kernelRestart(kernel: Utf8Kernel, bytes: Uint8Array, start: number, cut: number): number {
+function kernelRestart(kernel: Utf8Kernel, bytes: Uint8Array, start: number, cut: number, kept: number): number {
   const memory = kernel.memory;
   let at = start;
   while (at < cut) {
     const stop = cut - at > KERNEL_BLOCK ? lastBoundary(bytes, at, at + KERNEL_BLOCK) : cut;
     const n = stop - at;
-    memory.set(bytes.subarray(at, stop), 0);
-    // Zeros (ASCII) to the next multiple of 16 and one block more: where the kernel looks for a
-    // character cut short at the end.
-    memory.fill(0, n, ((n + 15) & ~15) + 16);
-    const group = kernel.validate(n);
+    let from = 0;
+    if (kept !== NOT_KEPT && stop === cut && at === start && n <= KERNEL_BLOCK) from = kept;
+    else memory.set(bytes.subarray(at, stop), 0);
+    const group = kernel.validate(from, n);
     if (group !== -1) {
       // Only in the zero block: the block ends inside a character, which its cut rules out. Should it
       // happen, the state machine reads the whole block.

@@ -2,9 +2,14 @@
  * The benchmark's own helpers: statistics, the table, and the fixtures both implementations are
  * fed (real frames, valid UTF-8). No timing here: benchmarks print ratios, tests check correctness.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { frameStream, maskedFrame, randomBytes, textBytes } from '../../bench/codec/fixtures';
-import { compare, judge, renderTable } from '../../bench/lib/report';
+import { compare, judge, matches, renderTable } from '../../bench/lib/report';
+import { startFlags } from '../../bench/lib/start-flags';
 import { quantile, summarize } from '../../bench/lib/stats';
 import { decodeFrames, FrameParser, Opcode } from '../../src/protocol';
 
@@ -18,6 +23,34 @@ describe('stats', () => {
   it('interpolates quantiles', () => {
     expect(quantile([0, 10], 0.25)).toBe(2.5);
     expect(quantile([7], 0.99)).toBe(7);
+  });
+});
+
+describe('the command line', () => {
+  it('--match picks the rows whose name contains one of its names (none given: every row)', () => {
+    expect(matches('decode 64 KiB text', ['64 KiB', '16 MiB'])).toBe(true);
+    expect(matches('decode 16 B text', ['64 KiB', '16 MiB'])).toBe(false);
+    expect(matches('1 client × 32 B ping-pong, watched', ['watched'])).toBe(true);
+    expect(matches('anything', [])).toBe(true);
+    expect(matches('anything', undefined)).toBe(true);
+  });
+
+  it('our servers get the node flags of `npm start` (package.json), and only those', () => {
+    expect(startFlags()).toContain('--initial-old-space-size=64');
+    const dir = mkdtempSync(join(tmpdir(), 'start-flags-'));
+    try {
+      const file = join(dir, 'package.json');
+      const flagsOf = (start: string | undefined): string[] => {
+        writeFileSync(file, JSON.stringify({ scripts: start === undefined ? {} : { start } }));
+        return startFlags(pathToFileURL(file));
+      };
+      expect(flagsOf('node --a=1 --b bin/x.js --not-a-node-flag')).toEqual(['--a=1', '--b']);
+      expect(flagsOf('node bin/x.js')).toEqual([]);
+      expect(flagsOf('tsx server/main.ts')).toEqual([]);
+      expect(flagsOf(undefined)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

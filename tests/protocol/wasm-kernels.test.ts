@@ -7,9 +7,9 @@
 import { isUtf8 } from 'node:buffer';
 import fc from 'fast-check';
 import { afterEach, describe, expect, test } from 'vitest';
-import { applyMask, isValidUtf8, kernelsInUse, maskCopy, maskInto, useKernels, Utf8Validator, type KernelName } from '../../src/protocol';
-import { KERNEL_BLOCK } from '../../src/protocol/wasm/kernels';
+import { applyMask, applyMaskKept, FrameParser, isValidUtf8, kernelsInUse, maskCopy, maskInto, NOT_KEPT, useKernels, Utf8Validator, type Frame, type KernelName } from '../../src/protocol';
 import { MASK_KERNEL_THRESHOLD } from '../../src/protocol/mask';
+import { activeKernels, KERNEL_BLOCK } from '../../src/protocol/wasm/kernels';
 import { UTF8_KERNEL_THRESHOLD } from '../../src/protocol/utf8';
 import { assemble, KERNELS, moduleText, shipped } from '../../scripts/build-wasm';
 
@@ -30,6 +30,30 @@ describe('the kernels', () => {
     expect(kernelsInUse()).toEqual({ mask: 'webassembly', utf8: 'webassembly' });
     expect(useKernels('javascript')).toEqual({ mask: 'javascript', utf8: 'javascript' });
     expect(useKernels('webassembly')).toEqual({ mask: 'webassembly', utf8: 'webassembly' });
+  });
+
+  test('share one fixed memory of two pages: long payloads through both kernels leave it as it was (never grown, never detached)', () => {
+    const mask = activeKernels.mask!;
+    const utf8 = activeKernels.utf8!;
+    expect(utf8.memory.buffer).toBe(mask.memory.buffer);
+    const buffer = mask.memory.buffer;
+    expect(buffer.byteLength).toBe(2 * 65536);
+    // 5 MiB of text in one masked frame, read in pieces of every size, unmasked into its own array
+    // (as the server reads) and in place.
+    const text = encode('aé✓🦊 '.repeat(400_000)).subarray(0, 5 << 20);
+    const key = Uint8Array.of(9, 8, 7, 6);
+    const frame = new Uint8Array(14 + text.length);
+    frame.set([0x81, 0xff, 0, 0, 0, 0, (text.length >>> 24) & 0xff, (text.length >>> 16) & 0xff, (text.length >>> 8) & 0xff, text.length & 0xff, ...key]);
+    frame.set(maskCopy(text, key), 14);
+    for (const unmaskInPlace of [true, false]) {
+      const parser = new FrameParser({ sender: 'client', unmaskInPlace });
+      for (let at = 0, size = 1; at < frame.length; at += size, size = (size * 7) % 200_003) parser.push(frame.slice(at, at + size));
+      const decoded = parser.next() as Frame;
+      expect(decoded.kind).toBe('frame');
+      expect(same(decoded.payload, text)).toBe(true);
+    }
+    expect(mask.memory.buffer).toBe(buffer);
+    expect(buffer.byteLength).toBe(2 * 65536);
   });
 
   test.each(KERNELS.map((k) => [k.source, k] as const))('the shipped bytes of %s are what the source assembles to', async (_, kernel) => {
@@ -168,14 +192,27 @@ interface Outcome {
   pending: number;
 }
 
-/** Feed `bytes` cut at `cuts`; where it failed (index into `bytes`) or how it ended. */
-function validate(bytes: Uint8Array, cuts: number[], check: ((b: Uint8Array) => boolean) | null = null): Outcome {
+/**
+ * Feed `bytes` cut at `cuts`; where it failed (index into `bytes`) or how it ended. With `key`, each
+ * piece arrives masked and is unmasked first, as the decoder does, and validated where the masking
+ * kernel left it (`applyMaskKept`); `kept` counts the pieces that were.
+ */
+function validate(bytes: Uint8Array, cuts: number[], check: ((b: Uint8Array) => boolean) | null = null, key: Uint8Array | null = null, kept = { count: 0 }): Outcome {
   const v = new Utf8Validator(check);
   let start = 0;
   const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+  const masked = key === null ? bytes : maskCopy(bytes, key);
   for (const end of [...points, bytes.length]) {
     if (end < start) continue;
-    const r = v.update(bytes, start, end);
+    let at = NOT_KEPT;
+    if (key !== null) {
+      // The piece as it arrives, unmasked (the kernel leaves a copy in its memory), then checked.
+      const piece = masked.slice(start, end);
+      at = applyMaskKept(piece, key, start);
+      expect(same(piece, bytes.subarray(start, end))).toBe(true);
+      if (at !== NOT_KEPT) kept.count++;
+    }
+    const r = v.update(bytes, start, end, at);
     if (r !== -1) return { bad: r, complete: false, pending: 0 };
     start = end;
   }
@@ -263,6 +300,45 @@ describe('UTF-8: WebAssembly and JavaScript agree', () => {
       expect(wasmBad).toEqual(jsBad);
       expect(jsBad.bad).toBe(at);
     }
+  });
+
+  test('on the bytes where the masking kernel left them (a masked text payload, piece by piece): the same answer', () => {
+    // Long text, mostly valid, a few bytes changed: pieces past the masking kernel's threshold.
+    const longTextArb = fc.tuple(fc.array(fc.constantFrom(...SAMPLES), { minLength: 40, maxLength: 200 }), fc.array(editArb, { maxLength: 2 })).map(([parts, edits]) => {
+      const bytes = encode(parts.join(''));
+      for (const { at, value } of edits) bytes[at % bytes.length] = value;
+      return bytes;
+    });
+    const kept = { count: 0 };
+    fc.assert(
+      fc.property(longTextArb, fc.array(fc.nat(), { maxLength: 3 }), fc.uint8Array({ minLength: 4, maxLength: 4 }), (bytes, cuts, key) => {
+        const [js] = both(() => validate(bytes, cuts));
+        // Whatever the memory held before, past the bytes: garbage there must not count.
+        activeKernels.utf8?.memory.fill(0xc3);
+        const [jsMasked, wasmKept] = both(() => validate(bytes, cuts, null, key, kept));
+        expect(jsMasked).toEqual(js);
+        expect(wasmKept).toEqual(js);
+        expectFailFast(bytes, wasmKept);
+      }),
+      { numRuns: 300 },
+    );
+    // Most pieces were long enough to go through the kernels.
+    expect(kept.count).toBeGreaterThan(200);
+    expect(MASK_KERNEL_THRESHOLD).toBeLessThan(2000);
+  });
+
+  test('the kernel reads nothing past the end: any bytes at any offset, whatever follows them in memory', () => {
+    const kernel = activeKernels.utf8!;
+    fc.assert(
+      fc.property(longBytesArb, fc.nat(4096), fc.constantFrom(0x00, 0x80, 0xc3, 0xe2, 0xf0, 0xff), (bytes, start, after) => {
+        kernel.memory.fill(after);
+        kernel.memory.set(bytes, start);
+        const group = kernel.validate(start, bytes.length);
+        expect(group === -1).toBe(isUtf8(bytes));
+        if (group !== -1) expect(group).toBeLessThanOrEqual(bytes.length);
+      }),
+      { numRuns: 400 },
+    );
   });
 
   test('with a lent native check (the server passes buffer.isUtf8): the same byte at fault', () => {

@@ -239,6 +239,8 @@ describe('broadcast', () => {
       teacher.ws.send(JSON.stringify({ type: 'broadcast', id: 9, action: 'ping', payload: 'class' }));
       await eventually(() => pings.length === 3, 5000, 'three pings');
       expect(pings.sort()).toEqual(['a:class', 'b:class', 'c:class']);
+      // The ack comes on the teacher's socket, the pings on the students': either may arrive first.
+      await eventually(() => teacher.messages.some((m) => m.type === 'broadcast-ack'), 5000, 'the ack');
       const ack = teacher.messages.find((m) => m.type === 'broadcast-ack')!;
       const echoIds = teacher.messages.filter((m) => m.type === 'open' && m.path === '/echo').map((m) => m.connection);
       expect(ack).toMatchObject({ id: 9, action: 'ping', connections: echoIds, skipped: [], detail: expect.stringMatching(/on 3 connections$/) });

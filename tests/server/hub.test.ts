@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ReadyState } from '../../src/protocol';
 import { InspectorHub } from '../../server/inspector/hub';
 import type { ConnectionInfo, InspectorMessage } from '../../server/inspector/messages';
-import { BATCH_CHARS, Subscriber, TRUNCATED_FRAME_BYTES } from '../../server/inspector/subscriber';
+import { BATCH_CHARS, FLUSH_MS, Subscriber, TRUNCATED_FRAME_BYTES } from '../../server/inspector/subscriber';
 import type { HubSubscriber, SubscriberScope, SubscriberSocket, WatchedConnection } from '../../server/inspector/types';
 import { DEFAULTS } from '../../server/options';
 import type { InspectorOptions } from '../../server/options';
@@ -355,5 +355,35 @@ describe('Subscriber in batches (/inspect?batch)', () => {
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(5);
     expect(sizes.length).toBeGreaterThan(1);
     expect(socket.sent.every((text) => text.length <= BATCH_CHARS + 121_000)).toBe(true);
+  });
+});
+
+describe('Subscriber: when it writes', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('on the next turn after a quiet spell; while messages keep coming, every FLUSH_MS, all that was queued in one write', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'setImmediate', 'performance'] });
+    const socket = new FakeSocket();
+    const sub = new Subscriber(socket, session('a'), limits({ rateMessages: 0, rateBytes: 0 }), { batch: true });
+    sub.offer(() => traffic(0));
+    expect(socket.sent).toHaveLength(0);
+    vi.advanceTimersToNextTimer(); // the next turn of the event loop
+    expect(socket.sent).toHaveLength(1);
+    // A busy connection: a message every millisecond. Nothing goes out before FLUSH_MS have passed
+    // since the last write; then everything queued meanwhile, in one batch.
+    for (let i = 1; i < FLUSH_MS; i++) {
+      sub.offer(() => traffic(i));
+      vi.advanceTimersByTime(1);
+      expect(socket.sent).toHaveLength(1);
+    }
+    vi.advanceTimersByTime(1);
+    expect(socket.sent).toHaveLength(2);
+    expect((JSON.parse(socket.sent[1]!) as Array<{ i: number }>).map((m) => m.i)).toEqual(Array.from({ length: FLUSH_MS - 1 }, (_, i) => i + 1));
+    // Quiet for longer than FLUSH_MS: the next message goes out on the next turn again.
+    vi.advanceTimersByTime(FLUSH_MS * 3);
+    sub.offer(() => traffic(99));
+    vi.advanceTimersToNextTimer();
+    expect(socket.sent).toHaveLength(3);
+    expect(JSON.parse(socket.sent[2]!)).toEqual([{ type: 'read', i: 99 }]);
   });
 });

@@ -4,12 +4,13 @@
 ;;
 ;; Hand-written WebAssembly text, SIMD128. Assembled by `npm run build:wasm` (scripts/build-wasm.ts,
 ;; with wabt) into mask-bytes.ts, which src/protocol/wasm/kernels.ts instantiates synchronously.
-;; The JavaScript side copies the bytes into this module's memory, calls `mask`, and copies them
-;; back out (a WebAssembly module works only on its own memory).
+;; The JavaScript side copies the bytes into the kernels' memory, calls `mask`, and copies them out
+;; (a WebAssembly module works only on its memory); a text payload's bytes are then validated
+;; where they are, by utf8.wat, which shares the memory.
 (module
-  ;; Two pages (128 KiB): the caller works through blocks of at most 64 KiB at offset 0. The memory
-  ;; never grows, so the caller's views of it stay valid.
-  (memory (export "memory") 2 2)
+  ;; The kernels' memory, made by kernels.ts: two pages (128 KiB), never grown (so the caller's views
+  ;; of it stay valid); the caller works through blocks of at most 64 KiB at offset 0.
+  (import "kernels" "memory" (memory 2 2))
 
   ;; XOR the bytes [at, at + length) with the masking key. `key` holds the key's four bytes in
   ;; little-endian order (WebAssembly's), rotated so that its lowest byte applies to byte `at`:

@@ -19,16 +19,20 @@
 ;; Hand-written WebAssembly text, SIMD128. Assembled by `npm run build:wasm` (scripts/build-wasm.ts,
 ;; with wabt) into utf8-bytes.ts, which src/protocol/wasm/kernels.ts instantiates synchronously.
 (module
-  ;; Two pages (128 KiB): the caller copies at most 64 KiB at offset 0, then zeros up to the next
-  ;; multiple of 16 and one block more. The memory never grows, so the caller's views stay valid.
-  (memory (export "memory") 2 2)
+  ;; The kernels' memory, shared with mask.wat (kernels.ts makes it): two pages (128 KiB), never
+  ;; grown, so the caller's views stay valid. The caller copies at most 64 KiB in at offset 0, or
+  ;; validates a text payload's bytes where the masking kernel left them.
+  (import "kernels" "memory" (memory 2 2))
 
-  ;; Validate the bytes [0, length), followed in memory by zeros up to the next multiple of 16 and
-  ;; 16 more. Returns -1 when they are whole, well-formed UTF-8; else the offset of the group (64
-  ;; bytes, or 16 near the end) where the first error shows, which may be the zero block after the
-  ;; end when the bytes end inside a character.
-  (func (export "validate") (param $length i32) (result i32)
+  ;; Validate the bytes [start, start + length). Returns -1 when they are whole, well-formed UTF-8;
+  ;; else the offset from `start` of the group (64 bytes, or 16 near the end) where the first error
+  ;; shows, which may be the block after the end when the bytes end inside a character. Nothing is
+  ;; written: the last partial block is read whole (up to 15 bytes past the end, which must lie in
+  ;; memory) and the lanes past the end count as zeros, and a block of zeros follows.
+  (func (export "validate") (param $start i32) (param $length i32) (result i32)
     (local $at i32)
+    (local $stop i32)
+    (local $whole i32)
     (local $end i32)
     (local $group i32)
     (local $blocks i32)
@@ -38,14 +42,19 @@
     (local $special v128)
     (local $error v128)
     (local $incomplete v128)
-    ;; Whole blocks, and the zero block after them (a character cut at the end shows there).
-    (local.set $end (i32.add (i32.and (i32.add (local.get $length) (i32.const 15)) (i32.const -16)) (i32.const 16)))
+    (local.set $at (local.get $start))
+    (local.set $stop (i32.add (local.get $start) (local.get $length)))
+    ;; The whole blocks end here; then the last partial block, and a block of zeros after it (a
+    ;; character cut at the end shows there).
+    (local.set $whole (i32.add (local.get $start) (i32.and (local.get $length) (i32.const -16))))
+    (local.set $end (i32.add (local.get $start)
+      (i32.add (i32.and (i32.add (local.get $length) (i32.const 15)) (i32.const -16)) (i32.const 16))))
     (block $done
       (loop $groups
         (br_if $done (i32.ge_u (local.get $at) (local.get $end)))
         (local.set $group (local.get $at))
         (local.set $blocks (i32.const 1))
-        (if (i32.le_u (i32.add (local.get $at) (i32.const 64)) (local.get $end))
+        (if (i32.le_u (i32.add (local.get $at) (i32.const 64)) (local.get $whole))
           (then
             ;; 64 bytes of ASCII: nothing to check in them, but a character left unfinished before them.
             (if (i32.eqz (v128.any_true (v128.and
@@ -63,7 +72,19 @@
             (local.set $blocks (i32.const 4))))
         ;; One block (or the four of a group that is not all ASCII), 16 bytes at a time.
         (loop $block
-          (local.set $input (v128.load (local.get $at)))
+          (local.set $input
+            (if (result v128) (i32.lt_u (local.get $at) (local.get $whole))
+              (then (v128.load (local.get $at)))
+              (else
+                (if (result v128) (i32.lt_u (local.get $at) (local.get $stop))
+                  ;; The last partial block: its lanes from the end on count as zeros.
+                  (then
+                    (v128.and (v128.load (local.get $at))
+                      (i8x16.gt_s
+                        (i8x16.splat (i32.sub (local.get $stop) (local.get $at)))
+                        (v128.const i8x16 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15))))
+                  ;; The block of zeros after the end.
+                  (else (v128.const i64x2 0 0))))))
           ;; Each byte with the byte before it (the last of the previous block for lane 0).
           (local.set $prev1 (i8x16.shuffle 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 (local.get $prev) (local.get $input)))
           ;; The three tables: what each pair may be, ANDed. A bit left set is an error, except the
@@ -110,6 +131,6 @@
         (br_if $done (v128.any_true (local.get $error)))
         (br $groups)))
     (if (result i32) (v128.any_true (local.get $error))
-      (then (local.get $group))
+      (then (i32.sub (local.get $group) (local.get $start)))
       (else (i32.const -1))))
 )
