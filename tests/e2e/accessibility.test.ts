@@ -1,5 +1,6 @@
 /**
- * The axe-core audit (WCAG 2.1 A and AA) of the lesson and the class view, in English and in
+ * The axe-core audit (WCAG 2.1 A and AA) of every page: the lesson (with the playground beside it),
+ * the class view, the decoder, the chat, the comparison and the grader, in English and in
  * Simplified Chinese, light and dark, in Chromium against the built app on the real server: each
  * page with something on it (the lesson after its first step connected; the class view with a
  * student's frames), so the rules see the real markup, not an empty page.
@@ -94,6 +95,29 @@ describeBrowser('the accessibility audit (axe-core, WCAG 2.1 A/AA)', (suite) => 
         await teacher.page.close();
         await student.page.close();
       });
+    }
+  }
+
+  // The other pages, each with something on it: the decoder with a frame (a fault too), the chat
+  // after joining, the comparison and the grader as they open.
+  const pages: { name: string; hash: string; ready: (page: Page) => Promise<void> }[] = [
+    { name: 'the decoder with a masked frame and a broken one', hash: '#/decode?role=any&hex=818537fa213d7f9f4d5158%20890100', ready: (page) => page.locator('[role="listbox"], [role="grid"]').first().waitFor() },
+    { name: 'the chat room', hash: '#/chat', ready: (page) => page.getByRole('heading', { level: 1 }).waitFor() },
+    { name: 'why WebSocket', hash: '#/compare', ready: (page) => page.getByRole('heading', { level: 1 }).waitFor() },
+    { name: 'the conformance grader', hash: '#/conformance', ready: (page) => page.getByRole('heading', { level: 1 }).waitFor() },
+  ];
+  for (const locale of ['en', 'zh-CN'] as const) {
+    for (const colorScheme of ['light', 'dark'] as const) {
+      for (const { name, hash, ready } of pages) {
+        it(`${name}, ${locale}, ${colorScheme}: no violation`, async () => {
+          const { page } = await suite.open(url(locale, hash), { colorScheme });
+          await ready(page);
+          await page.waitForTimeout(300); // the page's first answers from the server (chat's hello)
+          expect(await page.evaluate(() => document.documentElement.lang)).toBe(locale);
+          expect(await audit(page)).toEqual([]);
+          await page.close();
+        });
+      }
     }
   }
 
