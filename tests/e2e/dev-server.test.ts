@@ -4,50 +4,19 @@
  * Chromium through it: connect, send, see the frames; a mistyped path gets the server's 404
  * explained instead of CONNECTING forever. The other e2e files run the built app.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createServer, type ViteDevServer } from 'vite';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeBrowser } from './browser';
+import { useViteDev } from './vite-dev';
 
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 describeBrowser('the playground through npm run dev', (suite) => {
-  let vite: ViteDevServer;
-  let port = 0;
-  let cacheDir = '';
-
-  beforeAll(async () => {
-    cacheDir = mkdtempSync(path.join(tmpdir(), 'framescope-dev-e2e-'));
-    process.env['FRAMESCOPE_QUIET'] = '1';
-    try {
-      vite = await createServer({
-        root: repoRoot,
-        configFile: path.join(repoRoot, 'vite.config.ts'),
-        cacheDir,
-        logLevel: 'silent',
-        clearScreen: false,
-        server: { host: '127.0.0.1', port: 0, strictPort: false },
-      });
-      await vite.listen();
-    } finally {
-      delete process.env['FRAMESCOPE_QUIET'];
-    }
-    port = (vite.httpServer!.address() as AddressInfo).port;
-  }, 120_000);
-  afterAll(async () => {
-    await vite?.close();
-    if (cacheDir) rmSync(cacheDir, { recursive: true, force: true });
-  });
+  const dev = useViteDev('framescope-dev-e2e-');
 
   it('connects, sends, and shows both frames', { timeout: 120_000 }, async () => {
-    const { page, errors } = await suite.open(`http://127.0.0.1:${port}/#/`);
+    const { page, errors } = await suite.open(`http://127.0.0.1:${dev.port}/#/`);
     // The dev server compiles the modules on the first request: give it time.
     await page.getByRole('heading', { level: 1, name: 'Playground' }).waitFor({ timeout: 90_000 });
-    expect(await page.getByLabel('WebSocket URL').inputValue()).toBe(`ws://127.0.0.1:${port}/echo`);
+    expect(await page.getByLabel('WebSocket URL').inputValue()).toBe(`ws://127.0.0.1:${dev.port}/echo`);
     await page.getByRole('button', { name: 'Connect', exact: true }).click();
     await page.getByRole('status').filter({ hasText: /^Connection 1: OPEN \(frames from the inspector tap\)/ }).waitFor();
     const box = page.getByRole('textbox', { name: 'Text message' });
@@ -63,9 +32,9 @@ describeBrowser('the playground through npm run dev', (suite) => {
   });
 
   it('explains a mistyped path with the server\u2019s 404 instead of hanging in CONNECTING', { timeout: 120_000 }, async () => {
-    const { page } = await suite.open(`http://127.0.0.1:${port}/#/`);
+    const { page } = await suite.open(`http://127.0.0.1:${dev.port}/#/`);
     await page.getByRole('heading', { level: 1, name: 'Playground' }).waitFor({ timeout: 90_000 });
-    await page.getByLabel('WebSocket URL').fill(`ws://127.0.0.1:${port}/ech`);
+    await page.getByLabel('WebSocket URL').fill(`ws://127.0.0.1:${dev.port}/ech`);
     await page.getByRole('button', { name: 'Connect', exact: true }).click();
     await page.getByRole('status').filter({ hasText: 'The server refused the handshake (HTTP 404).' }).waitFor();
     expect(await page.getByRole('status').filter({ hasText: 'No WebSocket endpoint at /ech.' }).count()).toBe(1);

@@ -4,50 +4,20 @@
  * URL, subprotocols offered and chosen, the browser failing a connection whose server names one not
  * offered, and the binaryType switch. Screenshots at 390, 1280 and 1920 px.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { createServer, type ViteDevServer } from 'vite';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { CaptureRecorder, parseCapture, serializeCapture } from '../../src/capture';
 import { encodeFrame, parseHex, toHex } from '../../src/protocol';
 import { hello, open as openMessage } from '../../src/app/inspector/fixtures';
 import type { InspectorMessage as WireMessage } from '../../src/wire/inspector';
 import { describeBrowser } from './browser';
+import { useViteDev } from './vite-dev';
 import { screenshotDir } from './screenshots';
 
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 describeBrowser('finding frames, subprotocols and binaryType through npm run dev', (suite) => {
-  let vite: ViteDevServer;
-  let port = 0;
-  let cacheDir = '';
-
-  beforeAll(async () => {
-    cacheDir = mkdtempSync(path.join(tmpdir(), 'framescope-find-e2e-'));
-    process.env['FRAMESCOPE_QUIET'] = '1';
-    try {
-      vite = await createServer({
-        root: repoRoot,
-        configFile: path.join(repoRoot, 'vite.config.ts'),
-        cacheDir,
-        logLevel: 'silent',
-        clearScreen: false,
-        server: { host: '127.0.0.1', port: 0, strictPort: false },
-      });
-      await vite.listen();
-    } finally {
-      delete process.env['FRAMESCOPE_QUIET'];
-    }
-    port = (vite.httpServer!.address() as AddressInfo).port;
-  }, 120_000);
-  afterAll(async () => {
-    await vite?.close();
-    if (cacheDir) rmSync(cacheDir, { recursive: true, force: true });
-  });
+  const dev = useViteDev('framescope-find-e2e-');
 
   async function connect(page: Page, protocols = ''): Promise<void> {
     await page.getByRole('heading', { level: 1, name: 'Playground' }).waitFor({ timeout: 90_000 });
@@ -57,7 +27,7 @@ describeBrowser('finding frames, subprotocols and binaryType through npm run dev
   }
 
   it('filters the list to the pings during a flood, searches text, and keeps the filter in the URL', { timeout: 240_000 }, async () => {
-    const { page, errors } = await suite.open(`http://127.0.0.1:${port}/#/`, { viewport: { width: 1280, height: 900 } });
+    const { page, errors } = await suite.open(`http://127.0.0.1:${dev.port}/#/`, { viewport: { width: 1280, height: 900 } });
     await connect(page);
     const box = page.getByRole('textbox', { name: 'Text message' });
     await box.fill('hello alice');
@@ -100,7 +70,7 @@ describeBrowser('finding frames, subprotocols and binaryType through npm run dev
     expect(hash).toContain('find=ALICE');
 
     // The link shows the same view in a new tab.
-    const other = await suite.open(`http://127.0.0.1:${port}/${hash.replace('find=ALICE', 'find=de+ad').replace(/$/, '&in=hex&dir=c2s')}`);
+    const other = await suite.open(`http://127.0.0.1:${dev.port}/${hash.replace('find=ALICE', 'find=de+ad').replace(/$/, '&in=hex&dir=c2s')}`);
     await connect(other.page);
     expect(await other.page.getByRole('searchbox').inputValue()).toBe('de ad');
     expect(await other.page.getByRole('combobox', { name: 'Search as' }).inputValue()).toBe('hex');
@@ -110,7 +80,7 @@ describeBrowser('finding frames, subprotocols and binaryType through npm run dev
   });
 
   it('offers subprotocols, shows the server’s choice and socket.protocol', { timeout: 120_000 }, async () => {
-    const { page, errors } = await suite.open(`http://127.0.0.1:${port}/#/`);
+    const { page, errors } = await suite.open(`http://127.0.0.1:${dev.port}/#/`);
     await connect(page, 'echo.v1, echo.v2');
     expect(await page.evaluate(() => (window as unknown as { ws: WebSocket }).ws.protocol)).toBe('echo.v2');
     const handshake = page.getByRole('region', { name: 'Opening handshake' });
@@ -126,7 +96,7 @@ describeBrowser('finding frames, subprotocols and binaryType through npm run dev
   });
 
   it('a server naming a subprotocol not offered: the browser fails the connection', { timeout: 120_000 }, async () => {
-    const { page } = await suite.open(`http://127.0.0.1:${port}/#/`);
+    const { page } = await suite.open(`http://127.0.0.1:${dev.port}/#/`);
     await page.getByRole('heading', { level: 1, name: 'Playground' }).waitFor({ timeout: 90_000 });
     const url = page.getByLabel('WebSocket URL');
     await url.fill(`${await url.inputValue()}?demo=wrong-subprotocol`);
@@ -138,7 +108,7 @@ describeBrowser('finding frames, subprotocols and binaryType through npm run dev
   });
 
   it('binaryType: an ArrayBuffer or a Blob in the message event', { timeout: 120_000 }, async () => {
-    const { page, errors } = await suite.open(`http://127.0.0.1:${port}/#/`);
+    const { page, errors } = await suite.open(`http://127.0.0.1:${dev.port}/#/`);
     await connect(page);
     await page.getByLabel('binaryType').selectOption('blob');
     const carried = await page.evaluate(
@@ -157,7 +127,7 @@ describeBrowser('finding frames, subprotocols and binaryType through npm run dev
   });
 
   it('copies the selected frame (hex, read back) and the visible frames as JSON, with the fallback box where the clipboard is refused', { timeout: 180_000 }, async () => {
-    const origin = `http://127.0.0.1:${port}`;
+    const origin = `http://127.0.0.1:${dev.port}`;
     const { page, errors } = await suite.open(`${origin}/#/?kind=ping`, { permissions: ['clipboard-read', 'clipboard-write'] });
     await connect(page);
     const ping = page.getByRole('button', { name: 'Ask the server to ping' });
@@ -199,7 +169,7 @@ describeBrowser('finding frames, subprotocols and binaryType through npm run dev
   it('the decoder: a link with a filter lists only its matches; the filter stays in the hash', { timeout: 120_000 }, async () => {
     const frame = (opcode: number, payload: string, fin = true): string => toHex(encodeFrame({ fin, opcode, payload: new TextEncoder().encode(payload) }, (n) => new Uint8Array(n)));
     const hex = frame(0x1, 'hello alice') + frame(0x9, 'one') + frame(0x1, 'bob') + frame(0x9, 'two');
-    const { page, errors } = await suite.open(`http://127.0.0.1:${port}/#/decode?role=server&hex=${hex}&kind=ping`);
+    const { page, errors } = await suite.open(`http://127.0.0.1:${dev.port}/#/decode?role=server&hex=${hex}&kind=ping`);
     const list = page.getByRole('listbox', { name: 'Frames, in stream order' });
     await expect.poll(() => list.getByRole('option').count(), { timeout: 90_000 }).toBe(2);
     expect(await page.getByTestId('filter-count').innerText()).toMatch(/^2 of 4 frames/);
@@ -213,7 +183,7 @@ describeBrowser('finding frames, subprotocols and binaryType through npm run dev
   });
 
   it('the demonstration button: the server names a subprotocol not offered, the browser fails the connection', { timeout: 120_000 }, async () => {
-    const { page, errors } = await suite.open(`http://127.0.0.1:${port}/#/`);
+    const { page, errors } = await suite.open(`http://127.0.0.1:${dev.port}/#/`);
     await page.getByRole('heading', { level: 1, name: 'Playground' }).waitFor({ timeout: 90_000 });
     await page.getByRole('button', { name: 'Server picks a subprotocol you did not offer' }).click();
     await page.getByRole('status').filter({ hasText: /^Connection 1: CLOSED/ }).waitFor();
@@ -241,7 +211,7 @@ describeBrowser('finding frames, subprotocols and binaryType through npm run dev
       offset += bytes.length;
     }
     const json = Buffer.from(serializeCapture(recorder.toCapture({ source: 'test' })));
-    const { page, errors } = await suite.open(`http://127.0.0.1:${port}/#/decode?view=capture`);
+    const { page, errors } = await suite.open(`http://127.0.0.1:${dev.port}/#/decode?view=capture`);
     await page.getByLabel('Choose a capture file').setInputFiles({ name: 'big.json', mimeType: 'application/json', buffer: json });
     const count = page.getByTestId('filter-count');
     await expect.poll(() => count.innerText(), { timeout: 180_000 }).toBe('200,000 frames');
@@ -267,7 +237,7 @@ describeBrowser('finding frames, subprotocols and binaryType through npm run dev
   });
 
   it('the chat page’s frame panel: the same filter and Copy', { timeout: 120_000 }, async () => {
-    const { page, errors } = await suite.open(`http://127.0.0.1:${port}/#/chat`, { viewport: { width: 390, height: 900 } });
+    const { page, errors } = await suite.open(`http://127.0.0.1:${dev.port}/#/chat`, { viewport: { width: 390, height: 900 } });
     const nickname = page.getByLabel('Nickname');
     await expect.poll(() => nickname.inputValue(), { timeout: 90_000 }).toMatch(/^guest-[0-9a-f]{4}$/);
     await nickname.fill('Alice');
