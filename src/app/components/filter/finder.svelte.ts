@@ -112,11 +112,13 @@ export class FrameFinder<T> {
     const { done: tested, total } = index.progress;
     this.#progress = total === 0 ? 1 : tested / total;
     this.#scanning = !done;
+    // One slice pending at a time, and it scans the index current when it runs: a filter changed
+    // meanwhile (a key typed during the scan) is carried on by it, not left waiting for a new frame.
     if (!done && !this.#queued) {
       this.#queued = true;
       this.#later(() => {
         this.#queued = false;
-        if (this.#index === index) this.#run();
+        this.#run();
       });
     }
   }
