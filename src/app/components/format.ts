@@ -2,6 +2,7 @@
  * Number formatting for views that draw many numbers (frame rows, reads): shared Intl formatters,
  * since `toLocaleString()` builds a new one on every call.
  */
+import * as m from '../../paraglide/messages.js';
 import { getLocale } from '../../paraglide/runtime.js';
 
 /** One formatter per language and style, made on first use. */
@@ -29,9 +30,9 @@ export function formatOneDecimal(n: number): string {
   return ONE_DECIMAL.format(n);
 }
 
-/** 65536 → "64 KiB", 1048576 → "1 MiB", 500 → "500 bytes": sizes as a reader says them. */
+/** 65536 → "64 KiB", 1048576 → "1 MiB", 500 → "500 bytes" ("500 字节"): sizes as a reader says them. */
 export function formatBytes(n: number): string {
   if (n >= 1024 * 1024 && n % (1024 * 1024) === 0) return `${COUNT.format(n / (1024 * 1024))} MiB`;
   if (n >= 1024 && n % 1024 === 0) return `${COUNT.format(n / 1024)} KiB`;
-  return `${COUNT.format(n)} byte${n === 1 ? '' : 's'}`;
+  return m.app_bytes({ count: n, shown: COUNT.format(n) });
 }
