@@ -234,7 +234,7 @@ export function layoutFrame(bytes: Uint8Array, start = 0, streamOffset = 0, opti
     byteOffset: base + headerLength, byteLength: payloadLength,
     bits: null,
     value: Number.isSafeInteger(payloadLength)
-      ? compressed ? `${payloadLength.toLocaleString('en-US')} bytes of DEFLATE data: ${hexBytes(payload.subarray(0, PREVIEW_BYTES))}${payloadLength > PREVIEW_BYTES ? ' \u2026' : ''}` : describePayload(opcode, payload, payloadLength)
+      ? compressed ? `${payloadLength.toLocaleString('en-US')} byte${payloadLength === 1 ? '' : 's'} of DEFLATE data: ${hexBytes(payload.subarray(0, PREVIEW_BYTES))}${payloadLength > PREVIEW_BYTES ? ' \u2026' : ''}` : describePayload(opcode, payload, payloadLength)
       : `${exactLength.toLocaleString('en-US')} bytes, ${present === 0 ? 'none received yet' : `${present.toLocaleString('en-US')} received so far`}`,
     explanation: layout.complete
       ? compressed

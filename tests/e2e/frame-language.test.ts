@@ -47,7 +47,10 @@ describeBrowser('the frame view in Chinese and English', (suite) => {
     // The bit grid keeps the RFC's names in its cells; its names and tooltips are Chinese.
     const maskBit = frame.getByRole('button', { name: 'MASK：0，第 8 位，有错误', exact: true });
     expect(await maskBit.count()).toBe(1);
-    await frame.getByRole('button', { name: /^Opcode：0001 = 0x1 text，第 4 到 7 位$/ }).focus();
+    // Values keep their numbers and bytes; their words are Chinese too.
+    expect(await frame.locator('tr[data-field="opcode"] td.value').textContent()).toBe('0x1 文本');
+    expect(await frame.locator('tr[data-field="payload"] td.value').textContent()).toMatch(/^5 字节："/);
+    await frame.getByRole('button', { name: /^Opcode：0001 = 0x1 文本，第 4 到 7 位$/ }).focus();
     const tip = frame.getByRole('tooltip').filter({ hasText: '开始一条文本消息' });
     expect(await tip.isVisible()).toBe(true);
     expect(await tip.textContent()).toContain('Opcode（操作码）');

@@ -25,6 +25,7 @@ import {
   faultSentence,
   fieldExplanation,
   fieldLabel,
+  fieldValue,
   opcodeExplanation,
   opcodeName,
 } from './protocol-text';
@@ -241,6 +242,35 @@ describe('fields', () => {
       expect(said, field.explanation).not.toBe(field.explanation);
       for (const number of field.explanation.match(/\d[\d,]*\d|\d/g) ?? []) expect(said, field.explanation).toContain(number);
     }
+  });
+
+  /** Frames whose payload values hold every kind the codec writes (text, bytes, close with and without reason, cut short, compressed). */
+  const VALUES: readonly [Uint8Array, LayoutOptions?][] = [
+    [bytes('81 05 48 65 6c 6c 6f')], [bytes('82 03 00 ff 10')], [bytes('88 02 03 e8')], [bytes('88 05 03 e9 62 79 65')], [bytes('88 00')],
+    [bytes('81 00')], [bytes('81 05')], [bytes('81 05 48 65')], [bytes('89 01 61')], [bytes('c1 07 f2 48 cd c9 c9 07 00'), { perMessageCompressed: true }],
+    [long(70000, '7f 00 00 00 00 00 01 11 70')], [bytes('81 01 61')], [bytes('83 00')],
+  ];
+  const valued = [...fields, ...VALUES.flatMap(([frame, options]) => layoutFrame(frame, 0, 0, options).fields)];
+
+  it('gives every value in English as the codec writes it', () => {
+    const payloads = new Set(valued.filter((field) => field.key === 'payload').map((field) => field.value.replace(/\d[\d,]*/g, 'N').replace(/:.*/s, ':')));
+    expect(payloads.size).toBeGreaterThanOrEqual(5);
+    for (const field of valued) expect(fieldValue(field, en), field.value).toBe(field.value);
+  });
+
+  it('gives the words of a value in Chinese, its numbers and bytes unchanged', () => {
+    for (const field of valued) {
+      const said = fieldValue(field, zh);
+      for (const number of field.value.replace(/".*"/s, '').match(/\d[\d,]*\d|\d/g) ?? []) expect(said, field.value).toContain(number);
+      expect(said, field.value).not.toMatch(/\bbytes?\b|received|DEFLATE data|\bcode\b|reason/);
+    }
+    const value = (hex: string, key = 'payload'): string => fieldValue(layoutFrame(bytes(hex)).fields.find((field) => field.key === key)!, zh);
+    expect(value('81 05 48 65 6c 6c 6f')).toBe('5 字节："Hello"');
+    expect(value('88 05 03 e9 62 79 65')).toBe('5 字节：关闭码 1001（Going Away（离开））\uff0c原因 "bye"');
+    expect(value('81 05 48 65')).toBe('5 字节："He"');
+    expect(value('81 05')).toBe('5 字节，尚未收到');
+    expect(value('81 05 48 65', 'opcode')).toBe('0x1 文本');
+    expect(value('81', 'mask')).toBe('未收到');
   });
 
   it('labels fields with the RFC\'s name, and the Chinese beside it', () => {

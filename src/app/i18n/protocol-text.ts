@@ -223,4 +223,48 @@ export function fieldExplanation(field: LayoutField, options: TextOptions = {}):
   return fieldExplanationOf(field, options.locale ?? getLocale());
 }
 
+/** "70,000" (the codec's en-US digits) as a size in `locale`: "70,000 bytes", "70,000 字节". */
+function sizeText(digits: string, options: TextOptions): string {
+  return m.app_bytes({ count: Number(digits.replace(/,/g, '')), shown: countText(digits, options) }, options);
+}
+
+/** Digits as the codec wrote them (en-US, up to 2^64), in `locale`. */
+function countText(digits: string, options: TextOptions): string {
+  return new Intl.NumberFormat(options.locale ?? getLocale()).format(BigInt(digits.replace(/,/g, '')));
+}
+
+/** The codec's payload values (layout.ts: describePayload and the payload field), each with how to tell it. */
+const PAYLOAD_VALUES: readonly [RegExp, (groups: string[], options: TextOptions) => string][] = [
+  [/^0 bytes \(empty\)$/, (_, options) => m.frame_value_empty({}, options)],
+  [/^([\d,]+) bytes? of DEFLATE data: (.*)$/s, ([n, preview], options) => m.frame_value_deflate({ size: sizeText(n!, options), preview: preview! }, options)],
+  [/^([\d,]+) bytes?, none received yet$/, ([n], options) => m.frame_value_none_yet({ size: sizeText(n!, options) }, options)],
+  [/^([\d,]+) bytes?, ([\d,]+) received so far$/, ([n, present], options) =>
+    m.frame_value_received_so_far({ size: sizeText(n!, options), present: countText(present!, options) }, options)],
+  [/^([\d,]+) bytes?: code (\d+) \((.*?)\)(?:, reason (.*))?$/s, ([n, code, , reason], options) => {
+    const close = m.frame_value_close({ size: sizeText(n!, options), code: code!, name: closeCodeName(Number(code), options) }, options);
+    return reason === undefined ? close : m.frame_value_close_reason({ close, reason }, options);
+  }],
+  [/^([\d,]+) bytes?: (.*)$/s, ([n, preview], options) => m.frame_value_payload({ size: sizeText(n!, options), preview: preview! }, options)],
+];
+
+/**
+ * A field's value as the bit grid and the field table show it: numbers, bits and hex as the codec
+ * wrote them; its words (the opcode's name, "not received", the payload's size and preview) in the
+ * reader's language. A value not recognised stays in the codec's English.
+ */
+export function fieldValue(field: Pick<LayoutField, 'key' | 'bits' | 'value'>, options: TextOptions = {}): string {
+  // A header field without bits is one whose bytes have not arrived (layout.ts's `missing`).
+  if (field.bits === null && field.key !== 'payload') return m.frame_value_not_received({}, options);
+  if (field.key === 'opcode' && field.bits !== null) {
+    const opcode = parseInt(field.bits, 2);
+    return `${opcodeHex(opcode)} ${opcodeName(opcode, options)}`;
+  }
+  if (field.key !== 'payload') return field.value;
+  for (const [pattern, say] of PAYLOAD_VALUES) {
+    const found = pattern.exec(field.value);
+    if (found) return say(found.slice(1), options);
+  }
+  return field.value;
+}
+
 export { fieldLabel, fieldShortLabel } from './field-text';

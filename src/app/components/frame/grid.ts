@@ -4,7 +4,7 @@
  * FrameView and BitGrid draw from this; nothing here re-parses the bytes.
  */
 import * as m from '../../../paraglide/messages.js';
-import { fieldShortLabel } from '../../i18n/protocol-text';
+import { fieldShortLabel, fieldValue } from '../../i18n/protocol-text';
 import { FAULTS, type Fault, type FieldKey, type FrameLayout, type LayoutField, type RsvBit } from '../../../protocol';
 
 /** RFC 6455 §5.2 draws the frame 32 bits a row; a phone shows it a byte (8 bits) a row. */
@@ -124,14 +124,14 @@ export function segmentName(segment: GridSegment): string {
   const label = segment.first ? short : m.frame_grid_continued_label({ label: short });
   let name: string;
   if (field.key === 'payload') {
-    name = m.frame_grid_name_payload({ label, value: field.value, bit: field.bitOffset });
+    name = m.frame_grid_name_payload({ label, value: fieldValue(field), bit: field.bitOffset });
   } else {
     const from = segment.bits[0]?.index ?? field.bitOffset;
     const to = from + Math.max(1, segment.span) - 1;
     const bits = segment.bits.map((bit) => bit.char).join('');
     const where = from === to ? m.frame_grid_bit_one({ bit: from }) : m.frame_grid_bit_range({ from, to });
     // One bit shows only itself; the first row of a wider field shows its value under the bits.
-    const value = field.bitLength > 1 && segment.first ? ` = ${field.value}` : '';
+    const value = field.bitLength > 1 && segment.first ? ` = ${fieldValue(field)}` : '';
     name = m.frame_grid_name_bits({ label, bits, value, where });
   }
   return segment.fault ? m.frame_grid_name_at_fault({ name }) : name;
