@@ -48,6 +48,9 @@ Options:
   --max-payload SIZE     largest frame payload accepted, over it 1009 (default 16MiB)
   --max-message SIZE     largest message, all fragments together, over it 1009 (default 16MiB)
   --max-connections N    WebSocket connections at once, over it HTTP 503 (default ${DEFAULTS.maxConnections})
+  --memory-budget SIZE   memory all connections together may hold for unfinished messages and
+                         unread output; past it the one holding the most is closed with 1013
+                         Try Again Later (default 256MiB)
   --ping-interval TIME   server ping period; no pong by the next ping drops the peer; 0 = off (default 30s)
   --idle-timeout TIME    close (1001) a peer that sends nothing for this long; 0 = off (default 120s)
   --handshake-timeout TIME  drop a client whose request head is not complete by then (default 10s)
@@ -112,6 +115,7 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
         host: { type: 'string' },
         dist: { type: 'string' },
         'max-payload': { type: 'string' },
+        'memory-budget': { type: 'string' },
         'max-message': { type: 'string' },
         'max-connections': { type: 'string' },
         'ping-interval': { type: 'string' },
@@ -186,6 +190,7 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
     maxPayload: size('max-payload', v['max-payload'], DEFAULTS.maxPayload),
     maxMessage: size('max-message', v['max-message'], DEFAULTS.maxMessage),
     maxConnections: int('max-connections', v['max-connections'], DEFAULTS.maxConnections, 1, 1_000_000),
+    memoryBudget: size('memory-budget', v['memory-budget'], DEFAULTS.memoryBudget),
     pingInterval: time('ping-interval', v['ping-interval'], DEFAULTS.pingInterval, 0),
     idleTimeout: time('idle-timeout', v['idle-timeout'], DEFAULTS.idleTimeout, 0),
     handshakeTimeout: time('handshake-timeout', v['handshake-timeout'], DEFAULTS.handshakeTimeout, 1),

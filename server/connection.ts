@@ -23,6 +23,7 @@ import { Keepalive, type KeepaliveHost } from './connection/keepalive.ts';
 import { TcpTeardown } from './connection/teardown.ts';
 import { FrameWriter } from './connection/writer.ts';
 import { EndpointHandlers } from './connection/handlers.ts';
+import type { BudgetHolder } from './connection/memory-budget.ts';
 import type { ConnectionContext, ConnectionInit, ConnectionStats } from './connection/types.ts';
 import type { ConnectionHandlers, Endpoint, EndpointConnection, UpgradeRequest } from './endpoints/types.ts';
 import type { ConnectionInfo, MisbehaveKind } from './inspector/messages.ts';
@@ -35,7 +36,7 @@ export type { ConnectionContext, ConnectionInit, ConnectionStats } from './conne
 /** Received bytes waiting behind a message that inflates, past which reading pauses. */
 const HOLD_BYTES = 1024 * 1024;
 
-export class ServerConnection implements EndpointConnection, WatchedConnection, SubscriberSocket {
+export class ServerConnection implements EndpointConnection, WatchedConnection, SubscriberSocket, BudgetHolder {
   readonly id: number;
   readonly path: string;
   readonly session: string | null;
@@ -299,6 +300,19 @@ export class ServerConnection implements EndpointConnection, WatchedConnection, 
   #onDrain(): void {
     if (this.#gate.drained(this.#socket.destroyed)) this.#process();
     this.#handlers.drain();
+    this.#reportHeld();
+  }
+
+  /** What this connection holds for its peer, to the server's memory budget (connection/memory-budget.ts). */
+  #reportHeld(): void {
+    if (this.#socket.destroyed) this.#ctx.budget.remove(this);
+    else this.#ctx.budget.report(this, this.#ws.heldBytes + this.#socket.writableLength);
+  }
+
+  /** The server's memory budget is used up and this connection holds the most of it. */
+  overBudget(held: number, total: number, limit: number): void {
+    this.#ctx.logger.warn(`shed  #${this.id} ${this.path} ${this.peer}: holds ${formatBytes(held)} of ${formatBytes(total)}, over the server's memory budget of ${formatBytes(limit)}`);
+    this.abort(1013, 'Try Again Later: the server is out of memory for unfinished messages', 'memory budget');
   }
 
   #onError(error: NodeJS.ErrnoException): void {
@@ -309,6 +323,7 @@ export class ServerConnection implements EndpointConnection, WatchedConnection, 
 
   /** TCP is closed (§7.1.4): the codec is CLOSED, the close settled (1006 if it was not, §7.1.5). */
   #onSocketClose(): void {
+    this.#ctx.budget.remove(this);
     this.#teardown.stop();
     this.#keepalive.stop();
     this.#engines?.close();
@@ -351,6 +366,7 @@ export class ServerConnection implements EndpointConnection, WatchedConnection, 
     const ws = this.#ws;
     if (canHappen(ws.connectionState, 'receive-data')) this.#gate.hold(ws.busy && ws.bufferedAmount > HOLD_BYTES);
     this.#afterOutput();
+    this.#reportHeld();
   }
 
   /** zlib finished a message (permessage-deflate): write what it made, and go on with the events. */
@@ -402,6 +418,7 @@ export class ServerConnection implements EndpointConnection, WatchedConnection, 
     if (this.#processing) return; // the loop flushes after each event
     this.corked(() => this.#flush());
     this.#afterOutput();
+    this.#reportHeld();
     if (this.#ws.closedWith !== null) return;
     this.#checkBackpressure();
     // Messages pushed from elsewhere (a broadcast) are not paced by this peer's reads: a peer that

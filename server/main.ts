@@ -45,6 +45,7 @@ async function main(): Promise<void> {
       maxPayload: o.maxPayload,
       maxMessage: o.maxMessage,
       maxConnections: o.maxConnections,
+      memoryBudget: o.memoryBudget,
       pingInterval: o.pingInterval,
       idleTimeout: o.idleTimeout,
       handshakeTimeout: o.handshakeTimeout,

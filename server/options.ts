@@ -19,6 +19,11 @@ export interface ServerOptions {
   maxMessage?: number;
   /** Most WebSocket connections open at once (inspector subscribers included); over it: HTTP 503. */
   maxConnections?: number;
+  /**
+   * Bytes all connections together may hold for their peers (unfinished frames and messages,
+   * output not yet read); past it the connection holding the most is closed with 1013.
+   */
+  memoryBudget?: number;
   /** Milliseconds between server pings; a peer that has not answered a ping by the next one is dropped. 0: no pings. */
   pingInterval?: number;
   /** Milliseconds without a single byte from the peer before the server closes with 1001. 0: never. */
@@ -100,6 +105,7 @@ export interface ResolvedOptions {
   maxPayload: number;
   maxMessage: number;
   maxConnections: number;
+  memoryBudget: number;
   pingInterval: number;
   idleTimeout: number;
   handshakeTimeout: number;
@@ -120,6 +126,7 @@ export const DEFAULTS: Omit<ResolvedOptions, 'staticDir' | 'inspector' | 'deflat
   maxPayload: 16 * MiB,
   maxMessage: 16 * MiB,
   maxConnections: 1024,
+  memoryBudget: 256 * MiB,
   pingInterval: 30_000,
   idleTimeout: 120_000,
   handshakeTimeout: 10_000,
@@ -161,6 +168,7 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     maxPayload: pick(options.maxPayload, DEFAULTS.maxPayload, 'maxPayload', 125),
     maxMessage: pick(options.maxMessage, DEFAULTS.maxMessage, 'maxMessage', 125),
     maxConnections: pick(options.maxConnections, DEFAULTS.maxConnections, 'maxConnections', 1),
+    memoryBudget: pick(options.memoryBudget, DEFAULTS.memoryBudget, 'memoryBudget', 125),
     pingInterval: pick(options.pingInterval, DEFAULTS.pingInterval, 'pingInterval'),
     idleTimeout: pick(options.idleTimeout, DEFAULTS.idleTimeout, 'idleTimeout'),
     handshakeTimeout: pick(options.handshakeTimeout, DEFAULTS.handshakeTimeout, 'handshakeTimeout', 1),

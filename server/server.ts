@@ -20,6 +20,7 @@ import type { Duplex } from 'node:stream';
 import { computeAccept } from '../src/protocol/index.ts';
 import { ServerConnection } from './connection.ts';
 import type { ConnectionContext } from './connection/types.ts';
+import { MemoryBudget } from './connection/memory-budget.ts';
 import { ConnectionSet } from './connections.ts';
 import { chooseDeflate } from './deflate/negotiation.ts';
 import { builtinEndpoints } from './endpoints/index.ts';
@@ -132,6 +133,7 @@ export class FramescopeServer {
       options: this.options,
       logger: this.logger,
       inspector,
+      budget: new MemoryBudget(this.options.memoryBudget),
       closed: (id) => this.#connections.remove(id),
     };
   }

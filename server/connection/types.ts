@@ -8,6 +8,7 @@ import type { Endpoint, UpgradeRequest } from '../endpoints/types.ts';
 import type { ConnectionInfo } from '../inspector/messages.ts';
 import type { InspectorSink } from '../inspector/types.ts';
 import type { Logger } from '../log.ts';
+import type { MemoryBudget } from './memory-budget.ts';
 import type { ResolvedOptions } from '../options.ts';
 
 /** What a connection needs from the server that owns it. */
@@ -15,6 +16,8 @@ export interface ConnectionContext {
   options: ResolvedOptions;
   logger: Logger;
   inspector: InspectorSink;
+  /** What every connection together holds for its peer (connection/memory-budget.ts). */
+  budget: MemoryBudget;
   /** The socket of connection `id` is gone: forget it. */
   closed(id: number): void;
 }

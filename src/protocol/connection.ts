@@ -148,7 +148,7 @@ export class WebSocketConnection {
         })
       : null;
     this.#allocate = options.allocate ?? allocatePooled;
-    this.#assembler = new MessageAssembler(this.#allocate);
+    this.#assembler = new MessageAssembler(this.#allocate, options.maxMessage);
     this.#reportFrames = options.reportFrames ?? false;
     this.#maskingKey = options.role === 'client' ? (options.maskingKey ?? randomMaskingKey) : null;
   }
@@ -166,6 +166,18 @@ export class WebSocketConnection {
   /** Bytes received but not yet part of a complete frame. */
   get bufferedAmount(): number {
     return this.#parser.bufferedAmount;
+  }
+
+  /**
+   * Bytes held for what the peer sent and is not yet a message: unread input, a frame's payload so
+   * far, a fragmented message's fragments so far. RFC 6455 §10.4: "a malicious endpoint can try to
+   * exhaust its peer's memory or mount a denial-of-service attack by sending either a single big
+   * frame (e.g., of size 2**60) or by sending a long stream of small frames that are a part of a
+   * fragmented message"; a server
+   * adds this up over its connections to bound the whole, not just each one.
+   */
+  get heldBytes(): number {
+    return this.#parser.heldBytes + this.#assembler.heldBytes;
   }
 
   /** Stream offset of the next byte the parser will read. */

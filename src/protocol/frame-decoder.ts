@@ -225,6 +225,14 @@ export class FrameDecoder {
     return this.#buffered;
   }
 
+  /**
+   * Bytes this decoder holds in memory: those pushed and not yet read, and the payload read so far
+   * of a frame not yet complete. What a server counts against its memory budget.
+   */
+  get heldBytes(): number {
+    return this.#buffered + (this.#state === State.Payload ? this.#payloadDone : 0);
+  }
+
   /** Where the stream stops mid-frame, or null if it ends on a frame boundary (or failed). */
   get incomplete(): Incomplete | null {
     if (this.#state === State.Failed) return null;

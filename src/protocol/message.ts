@@ -57,10 +57,21 @@ export class MessageAssembler {
   #binary = false;
   #compressed = false;
   readonly #allocate: Allocate;
+  readonly #maxMessage: number;
 
-  /** `allocate`: where a fragmented message's fragments are joined (see `Allocate`). */
-  constructor(allocate: Allocate = allocatePooled) {
+  /**
+   * `allocate`: where a fragmented message's fragments are joined (see `Allocate`). `maxMessage`:
+   * the largest message the parser lets through; the buffer doubles as it grows but never past it,
+   * so a message near the limit holds the limit, not twice it.
+   */
+  constructor(allocate: Allocate = allocatePooled, maxMessage = Number.MAX_SAFE_INTEGER) {
     this.#allocate = allocate;
+    this.#maxMessage = maxMessage;
+  }
+
+  /** Bytes held for the fragmented message so far (the buffer grown for it, or its first fragment). */
+  get heldBytes(): number {
+    return this.#owned ? this.#buffer.length : this.#length;
   }
 
   /** Accept a frame that the parser produced; returns what it completes, if anything. */
@@ -110,7 +121,7 @@ export class MessageAssembler {
     if (part.length === 0) return;
     const needed = this.#length + part.length;
     if (!this.#owned || needed > this.#buffer.length) {
-      const grown = this.#allocate(Math.max(needed, 2 * this.#buffer.length));
+      const grown = this.#allocate(Math.max(needed, Math.min(2 * this.#buffer.length, this.#maxMessage)));
       grown.set(this.#buffer.subarray(0, this.#length), 0);
       this.#buffer = grown;
       this.#owned = true;

@@ -38,6 +38,7 @@ describe('parseCli', () => {
         maxPayload: 16 * 1024 * 1024,
         maxMessage: 16 * 1024 * 1024,
         maxConnections: 1024,
+        memoryBudget: 256 * 1024 * 1024,
         pingInterval: 30_000,
         idleTimeout: 120_000,
         handshakeTimeout: 10_000,
@@ -77,14 +78,14 @@ describe('parseCli', () => {
     const r = parseCli([
       '--port', '9000', '--host', '0.0.0.0', '--max-payload', '64KiB', '--max-message', '1MiB',
       '--max-connections', '10', '--ping-interval', '5s', '--idle-timeout', '0', '--handshake-timeout', '500ms',
-      '--close-timeout', '1000', '--class', '--quiet', '--dist', 'build', '--inspect-frame-bytes', '1MiB',
+      '--close-timeout', '1000', '--class', '--quiet', '--dist', 'build', '--inspect-frame-bytes', '1MiB', '--memory-budget', '1GiB',
     ]);
     expect(r.kind).toBe('run');
     if (r.kind !== 'run') return;
     expect(r.options).toMatchObject({
       port: 9000, host: '0.0.0.0', maxPayload: 65536, maxMessage: 1048576, maxConnections: 10, pingInterval: 5000,
       idleTimeout: 0, handshakeTimeout: 500, closeTimeout: 1000, classMode: true, quiet: true, dist: 'build',
-      inspectFrameBytes: 1024 * 1024,
+      inspectFrameBytes: 1024 * 1024, memoryBudget: 1024 * 1024 * 1024,
     });
   });
 
@@ -93,6 +94,7 @@ describe('parseCli', () => {
     expect(parseCli(['--port', 'eighty']).kind).toBe('error');
     expect(parseCli(['--port', '70000']).kind).toBe('error');
     expect(parseCli(['--max-payload', '10']).kind).toBe('error');
+    expect(parseCli(['--memory-budget', 'lots']).kind).toBe('error');
     expect(parseCli(['--ping-interval', 'soon']).kind).toBe('error');
     // The inspector's frame bytes: 256 bytes to 1 MiB (a page's queue and budget hold a few such frames).
     expect(parseCli(['--inspect-frame-bytes', '2MiB']).kind).toBe('error');
