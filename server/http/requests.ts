@@ -24,7 +24,8 @@ export function answerEndpointRequest(req: IncomingMessage, res: ServerResponse,
     headers['Upgrade'] ??= 'websocket';
     headers['Sec-WebSocket-Version'] ??= '13';
   }
-  plainResponse(res, status, `${reason}\n`, { ...headers, Connection: 'close' });
+  // RFC 9110 §7.8: with Upgrade, an "Upgrade" connection option in Connection.
+  plainResponse(res, status, `${reason}\n`, { ...headers, Connection: headers['Upgrade'] !== undefined ? 'Upgrade, close' : 'close' });
 }
 
 /** Any other request: a file of the built app in `root`, or 404 naming the endpoints when there is no app. */

@@ -181,6 +181,16 @@ describe('validateUpgradeRequest (RFC 6455 §4.2.1)', () => {
     expect(validateUpgradeRequest(request({}, { httpVersion: 'HTTP/2.0' })).ok).toBe(true);
   });
 
+  test('the RFC §4.1 example key, whose last digit carries stray bits, is taken as ws and python-websockets take it', () => {
+    expect(validateUpgradeRequest(request({ 'sec-websocket-key': 'AQIDBAUGBwgJCgsMDQ4PEC==' }))).toMatchObject({ ok: true, key: 'AQIDBAUGBwgJCgsMDQ4PEC==' });
+    // Still 22 digits and "==": one digit fewer is not a key.
+    expect(validateUpgradeRequest(request({ 'sec-websocket-key': 'AQIDBAUGBwgJCgsMDQ4PE==' })).ok).toBe(false);
+  });
+
+  test('a Content-Length of 0 is no body', () => {
+    expect(validateUpgradeRequest(request({ 'content-length': '0' })).ok).toBe(true);
+  });
+
   test('extension offers are returned in order, commas inside quoted parameters kept', () => {
     const verdict = validateUpgradeRequest(
       request({ 'sec-websocket-extensions': 'permessage-deflate; client_max_window_bits, x-test; note="a, b"' }),
@@ -251,14 +261,14 @@ describe('validateUpgradeRequest (RFC 6455 §4.2.1)', () => {
       req: request({ 'sec-websocket-version': undefined }),
       status: 426,
       reason: 'The request has no Sec-WebSocket-Version header; this server speaks WebSocket version 13 (RFC 6455 §4.2.1, §4.4).',
-      headers: { 'Sec-WebSocket-Version': '13' },
+      headers: { Upgrade: 'websocket', 'Sec-WebSocket-Version': '13' },
     },
     {
       name: 'Sec-WebSocket-Version: 8',
       req: request({ 'sec-websocket-version': '8' }),
       status: 426,
       reason: "This server speaks WebSocket version 13; the request asked for version '8' (RFC 6455 §4.4).",
-      headers: { 'Sec-WebSocket-Version': '13' },
+      headers: { Upgrade: 'websocket', 'Sec-WebSocket-Version': '13' },
     },
     {
       name: 'no Sec-WebSocket-Key',
@@ -279,12 +289,22 @@ describe('validateUpgradeRequest (RFC 6455 §4.2.1)', () => {
       reason: "Sec-WebSocket-Key must be 16 random bytes in base64 (24 characters); got 'abc', which is not base64 (RFC 6455 §4.2.1).",
     },
     {
-      name: 'a key with stray bits before its padding',
-      req: request({ 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZR==' }),
+      name: 'two Sec-WebSocket-Version headers',
+      req: request({ 'sec-websocket-version': ['13', '13'] }),
       status: 400,
-      reason:
-        "Sec-WebSocket-Key must be 16 random bytes in base64 (24 characters); got 'dGhlIHNhbXBsZSBub25jZR==', whose last character" +
-        ' carries bits that must be zero, so it is not canonical base64 (RFC 4648 §3.5) (RFC 6455 §4.2.1).',
+      reason: 'The request has 2 Sec-WebSocket-Version headers; it must have exactly one (RFC 6455 §11.3.5).',
+    },
+    {
+      name: 'a body announced by Content-Length',
+      req: request({ 'content-length': '5' }),
+      status: 400,
+      reason: "The opening handshake is a GET with no body, but this request announces one (Content-Length: '5'); the bytes after its head would be read as WebSocket frames (RFC 6455 §4.1).",
+    },
+    {
+      name: 'a body announced by Transfer-Encoding',
+      req: request({ 'transfer-encoding': 'chunked' }),
+      status: 400,
+      reason: "The opening handshake is a GET with no body, but this request announces one (Transfer-Encoding: 'chunked'); the bytes after its head would be read as WebSocket frames (RFC 6455 §4.1).",
     },
     {
       name: 'a 15-byte key',

@@ -29,8 +29,12 @@ function refuse(reason: string): UpgradeRequestVerdict {
  *
  *   - a GET (else 400), HTTP/1.1 or higher (else 400), one non-empty Host (§4.1, else 400)
  *   - Upgrade naming websocket, Connection naming Upgrade, case-insensitively (else 400)
- *   - Sec-WebSocket-Version: 13; missing or anything else is 426 with Sec-WebSocket-Version: 13 (§4.4)
- *   - one Sec-WebSocket-Key that is base64 of 16 bytes (else 400)
+ *   - no body (no Content-Length above 0, no Transfer-Encoding; else 400)
+ *   - one Sec-WebSocket-Version: 13; missing or anything else is 426 with Sec-WebSocket-Version: 13
+ *     and Upgrade: websocket (§4.4, RFC 9110 §15.5.22); the header twice is 400 (§11.3.5)
+ *   - one Sec-WebSocket-Key that is base64 of 16 bytes (else 400); a key whose last character
+ *     carries stray bits (the RFC's own example in §4.1, "AQIDBAUGBwgJCgsMDQ4PEC==") is taken as
+ *     ws and python-websockets take it: it is 22 base64 digits and "==", 16 bytes when decoded
  *   - Sec-WebSocket-Protocol, if sent: unique tokens (§4.1, else 400)
  *
  * On success, the key (trimmed), the subprotocols offered, and the extension offers in order.
@@ -54,6 +58,14 @@ export function validateUpgradeRequest(req: UpgradeRequest): UpgradeRequestVerdi
   }
   if (host.length > 1) return refuse('The request has more than one Host header; it must have exactly one (RFC 9112 §3.2).');
 
+  // The handshake is a GET whose head is all of it: bytes after the head are WebSocket frames. A
+  // request that announces a body would have that body read as frames.
+  const length = fieldValues(headers, 'content-length');
+  if (fieldValues(headers, 'transfer-encoding').length > 0 || length.some((value) => !/^\s*0\s*$/.test(value))) {
+    const said = length.length > 0 ? `Content-Length: ${shown(length.join(', '), 20)}` : `Transfer-Encoding: ${shown(fieldValues(headers, 'transfer-encoding').join(', '), 20)}`;
+    return refuse(`The opening handshake is a GET with no body, but this request announces one (${said}); the bytes after its head would be read as WebSocket frames (RFC 6455 §4.1).`);
+  }
+
   // RFC 6455 §4.2.1 item 3: "An |Upgrade| header field containing the value "websocket"".
   const upgrade = fieldValues(headers, 'upgrade');
   if (upgrade.length === 0) {
@@ -74,7 +86,9 @@ export function validateUpgradeRequest(req: UpgradeRequest): UpgradeRequestVerdi
 
   // RFC 6455 §4.2.1 item 6 and §4.4: a version the server does not speak gets 426 and the versions it does.
   const version = fieldValues(headers, 'sec-websocket-version');
-  const upgradeRequired = { 'Sec-WebSocket-Version': WEBSOCKET_VERSION };
+  // RFC 9110 §15.5.22: "The server MUST send an Upgrade header field in a 426 response to indicate
+  // the required protocol(s)".
+  const upgradeRequired = { Upgrade: 'websocket', 'Sec-WebSocket-Version': WEBSOCKET_VERSION };
   if (version.length === 0) {
     return {
       ok: false,
@@ -83,7 +97,11 @@ export function validateUpgradeRequest(req: UpgradeRequest): UpgradeRequestVerdi
       headers: upgradeRequired,
     };
   }
-  const asked = trimOws(version.join(', '));
+  // RFC 6455 §11.3.5: "The |Sec-WebSocket-Version| header field MUST NOT appear more than once in an HTTP request."
+  if (version.length > 1) {
+    return refuse(`The request has ${version.length} Sec-WebSocket-Version headers; it must have exactly one (RFC 6455 §11.3.5).`);
+  }
+  const asked = trimOws(version[0]!);
   if (asked !== WEBSOCKET_VERSION) {
     return {
       ok: false,
@@ -102,13 +120,12 @@ export function validateUpgradeRequest(req: UpgradeRequest): UpgradeRequestVerdi
   if (keys.length > 1) return refuse(`The request has ${keys.length} Sec-WebSocket-Key headers; it must have exactly one (RFC 6455 §4.2.1).`);
   const key = trimOws(keys[0]!);
   const nonce = base64Decode(key);
-  if (nonce === null || nonce.length !== 16) {
+  const strayBits = nonce === null && /^[A-Za-z0-9+/]{22}==$/.test(key);
+  if (!strayBits && (nonce === null || nonce.length !== 16)) {
     const why =
       nonce !== null
         ? `which decodes to ${nonce.length} byte${nonce.length === 1 ? '' : 's'}`
-        : /^[A-Za-z0-9+/]{22}==$/.test(key)
-          ? 'whose last character carries bits that must be zero, so it is not canonical base64 (RFC 4648 §3.5)'
-          : 'which is not base64';
+        : 'which is not base64';
     return refuse(`Sec-WebSocket-Key must be 16 random bytes in base64 (24 characters); got ${shown(key, 40)}, ${why} (RFC 6455 §4.2.1).`);
   }
 
@@ -201,8 +218,10 @@ export function buildRefusalResponse(status: number, reason: string, headers: Re
     throw new RangeError(`buildRefusalResponse: a refusal has a 4xx or 5xx status; got ${status}`);
   }
   const body = `${reason}\n`;
+  // RFC 9110 §7.8: a sender of Upgrade "MUST also send an "Upgrade" connection option in the Connection header field".
+  const upgrade = Object.keys(headers).some((name) => name.toLowerCase() === 'upgrade');
   const fields = new Map<string, [string, string]>([
-    ['connection', ['Connection', 'close']],
+    ['connection', ['Connection', upgrade ? 'Upgrade, close' : 'close']],
     ['content-type', ['Content-Type', 'text/plain; charset=utf-8']],
     ['content-length', ['Content-Length', String(new TextEncoder().encode(body).length)]],
   ]);
