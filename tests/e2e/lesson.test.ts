@@ -154,6 +154,16 @@ describeBrowser('the guided lesson', (suite) => {
       const lessonBox = (await panel(page).boundingBox())!;
       const playgroundBox = (await page.locator('h1#playground-title').boundingBox())!;
       expect(playgroundBox.y).toBeGreaterThan(lessonBox.y + lessonBox.height - 1);
+      // Step 4's frames with a 16-bit and a 64-bit length: the field table's long names
+      // ("Extended payload length（扩展载荷长度）") wrap; the page does not scroll sideways.
+      const lengths = LESSON_STEPS.findIndex((step) => step.id === 'lengths');
+      await panel(page).locator('button', { hasText: new RegExp(`^${lengths + 1}$`) }).click();
+      for (const button of LESSON_STEPS[lengths]!.buttons.slice(1)) {
+        await panel(page).getByRole('button', { name: button.label(), exact: true }).click();
+        await panel(page).getByRole('status').filter({ hasText: escape(LESSON_TEXT.done()) }).waitFor({ timeout: 20_000 });
+        await page.locator('tr[data-field="extended-payload-length"]').first().waitFor();
+        expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+      }
       expect(errors).toEqual([]);
       await page.close();
     });
