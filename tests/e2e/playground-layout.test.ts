@@ -151,6 +151,8 @@ describeBrowser('the playground in a classroom', (suite) => {
       expect(await page.getByRole('switch', { name: 'Projector mode' }).isChecked()).toBe(true);
       await page.getByRole('button', { name: 'Connect', exact: true }).click();
       await page.getByRole('status').filter({ hasText: /^Connection \d+: OPEN/ }).waitFor();
+      // The focus stays out of the text box, so ←/→ and a presenter's clicker (PageUp/PageDown) step frames at once.
+      expect(await page.evaluate(() => document.activeElement?.matches('input, textarea, select') ?? false)).toBe(false);
       const box = page.getByRole('textbox', { name: 'Text message' });
       await box.fill('Hello');
       await box.press('Enter');
