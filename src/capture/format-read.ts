@@ -35,7 +35,9 @@ export function parseCapture(text: string): ParseCaptureResult {
     const message = err instanceof Error ? err.message : String(err);
     const position = /position (\d+)/.exec(message);
     const at = position ? lineColumn(text, Number(position[1])) : lineColumn(text, text.length);
-    return { ok: false, error: { message: `not valid JSON: ${message}`, path: '', ...at } };
+    // V8 says where ("… in JSON at position 67 (line 2 column 1)"); the error carries the line and column itself.
+    const what = message.replace(/\s*(?:in JSON )?at position \d+(?:\s*\(line \d+ column \d+\))?/, '');
+    return { ok: false, error: { message: `not valid JSON: ${what}`, path: '', ...at } };
   }
   const warnings: string[] = [];
   try {

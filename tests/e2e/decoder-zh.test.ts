@@ -98,8 +98,16 @@ describeBrowser('decoder page in zh-CN (static build, no server)', (suite) => {
     await chooser.setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello, this is not a capture') });
     await page
       .getByRole('alert')
-      .filter({ hasText: /^这不是本页面能读取的抓包文件（位于文件的字节偏移 0）：这不是本读取器认识的抓包文件：它既不是 pcap 或 pcapng/ })
+      .filter({ hasText: /^这不是本页面能读取的抓包文件（位于文件的字节偏移 0）：它既不是 pcap 或 pcapng/ })
       .waitFor();
+
+    // A JSON file that is not valid JSON: where it breaks once, and no advice on capturing a port.
+    await chooser.setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"format": "framescope-capture",\n  oops\n}') });
+    const alert = page.getByRole('alert').filter({ hasText: /JSON/ });
+    await alert.waitFor();
+    expect(await alert.innerText()).not.toMatch(/position|column \d+\).*column/);
+    await page.getByText('没有从这个文件中读出任何内容。').waitFor();
+    expect(await page.getByText(/端口/).count()).toBe(0);
 
     const whole = readFileSync(path.join(FIXTURES, 'echo-lo.pcapng'));
     await chooser.setInputFiles({ name: 'cut.pcapng', mimeType: 'application/octet-stream', buffer: whole.subarray(0, whole.length - 50) });
