@@ -95,6 +95,14 @@ export function previewData(data: string | Uint8Array, max = 120): string {
   return data.length > 32 ? `${shown} \u2026` : shown;
 }
 
+/** What `send(data)` sends: a string is a text message (its UTF-8 length), anything else binary. */
+function sentData(data: string | ArrayBufferLike | Blob | ArrayBufferView): { kind: 'text' | 'binary'; size: number; preview: string } {
+  if (typeof data === 'string') return { kind: 'text', size: utf8Length(data), preview: previewData(data) };
+  if (typeof Blob !== 'undefined' && data instanceof Blob) return { kind: 'binary', size: data.size, preview: m.playground_blob_preview({ size: data.size }) };
+  const bytes = ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data as ArrayBufferLike);
+  return { kind: 'binary', size: bytes.length, preview: previewData(bytes) };
+}
+
 export class PlaygroundConnection {
   #timelines = $state.raw<readonly Timeline[]>([]);
   #logRing = new RingBuffer<LoggedMessage>(MAX_LOG);
@@ -208,6 +216,7 @@ export class PlaygroundConnection {
       return refusal(() => m.playground_url_refused({ message: why }));
     }
     const socket = opened.socket;
+    this.#countSends(socket, id, t);
     this.#t0 = t0;
     this.#socket = socket;
     this.#ours = ours;
@@ -237,23 +246,32 @@ export class PlaygroundConnection {
       return refusal(said);
     }
     try {
+      // The counting send (#countSends) puts it on the timeline and in the log.
       socket.send(outgoing.data as string | Uint8Array<ArrayBuffer>);
     } catch (error) {
       const why = error instanceof Error ? error.message : String(error);
       this.#apply(this.current!.id, { type: 'refused', t, message: m.playground_send_threw({ message: why }) }, true);
       return refusal(() => m.playground_send_threw({ message: why }));
     }
-    this.#lastBuffered = socket.bufferedAmount;
-    this.#apply(this.current!.id, { type: 'send', t, kind: outgoing.kind, size: outgoing.size, bufferedAmount: this.#lastBuffered });
-    this.#record({
-      timeline: this.current?.id ?? 0,
-      direction: 'sent',
-      t,
-      kind: outgoing.kind,
-      size: outgoing.size,
-      preview: previewData(outgoing.data),
-    });
     return { ok: true };
+  }
+
+  /**
+   * Every `send()` on this socket is counted and logged, the page's and a student's own from the
+   * console (`ws.send('m' + i)` in a loop): the socket's own `send` is wrapped, the real one called.
+   */
+  #countSends(socket: PageSocket, id: number, t: () => number): void {
+    const send = socket.send.bind(socket);
+    socket.send = (data: string | ArrayBufferLike | Blob | ArrayBufferView): void => {
+      const open = socket.readyState === 1;
+      send(data);
+      if (!open) return; // CLOSING or CLOSED: the browser discards it (CONNECTING threw above)
+      const at = t();
+      const sent = sentData(data);
+      this.#lastBuffered = socket.bufferedAmount;
+      this.#apply(id, { type: 'send', t: at, kind: sent.kind, size: sent.size, bufferedAmount: this.#lastBuffered });
+      this.#record({ timeline: id, direction: 'sent', t: at, kind: sent.kind, size: sent.size, preview: sent.preview });
+    };
   }
 
   /** `close(code, reason)` with the checks the browser would make (it throws on a bad code or reason). */

@@ -50,6 +50,32 @@ describe('PlaygroundConnection', () => {
     expect(clock.timers).toBe(0);
   });
 
+  it('counts and logs a student\'s own sends from the console (ws.send in a loop), text and binary', () => {
+    const { connection, sockets } = setup();
+    connection.connect('ws://x/echo', true);
+    const socket = sockets[0]!;
+    socket.open();
+    // What `window.ws` is: the socket itself, its send called directly, not through the page.
+    const ws = socket as unknown as WebSocket;
+    for (let i = 0; i < 1000; i++) ws.send('m' + i);
+    ws.send(new Uint8Array([1, 2, 3]));
+    ws.send(new ArrayBuffer(4));
+    expect(connection.send(text('page'))).toEqual({ ok: true });
+    connection.flush();
+    expect(socket.sent).toHaveLength(1003);
+    expect(connection.current!.messagesSent).toBe(1003);
+    const log = Array.from({ length: connection.log.length }, (_, i) => connection.log.at(i)!);
+    expect(log.filter((entry) => entry.direction === 'sent')).toHaveLength(Math.min(1003, MAX_LOG));
+    expect(log.at(-3)).toMatchObject({ kind: 'binary', size: 3, preview: '01 02 03' });
+    expect(log.at(-2)).toMatchObject({ kind: 'binary', size: 4 });
+    expect(log.at(-1)).toMatchObject({ kind: 'text', size: 4, preview: 'page' });
+    // Once closed, the browser discards what send() is given: nothing is counted.
+    socket.closed(1000);
+    ws.send('late');
+    connection.flush();
+    expect(connection.current!.messagesSent).toBe(1003);
+  });
+
   it('refuses to send before OPEN and after CLOSED, saying why', () => {
     const { connection, sockets } = setup();
     expect(connection.send(text('x'))).toMatchObject({ ok: false, message: /Connect first/ });
