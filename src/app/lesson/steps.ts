@@ -137,7 +137,7 @@ export const LESSON_STEPS: readonly LessonStep[] = [
     buttons: [
       {
         label: m.lesson_control_between_button,
-        actions: [{ do: 'connect' }, { do: 'fragment-next', count: 3, ping: true }, { do: 'send-text', text: 'interrupted' }],
+        actions: [{ do: 'connect' }, { do: 'fragment-next', count: 3, ping: true }, { do: 'send-text', text: m.lesson_control_between_payload }],
         pick: { direction: 'server-to-client', opcode: 0x9 },
       },
     ],
