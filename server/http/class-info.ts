@@ -9,6 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { TEACHER_PARAM, teacherTokenMatches } from '../inspector/teacher.ts';
+import { requestUrl } from './target.ts';
 
 /** The path of the class-mode information. */
 export const CLASS_PATH = '/class';
@@ -104,7 +105,7 @@ export function answerClassRequest(
   res: ServerResponse,
   options: { classMode: boolean; teacherToken: string | null; bound: Pick<AddressInfo, 'address' | 'port'> | null },
 ): void {
-  const url = new URL(req.url ?? '/', 'http://localhost');
+  const url = requestUrl(req.url);
   let status: number;
   let body: ClassInfo | ClassRefusal;
   if (req.method !== 'GET' && req.method !== 'HEAD') {

@@ -18,6 +18,7 @@ import { stamp, type HandshakeRequest } from '../inspector/messages.ts';
 import type { InspectorSink } from '../inspector/types.ts';
 import { quote, type Logger } from '../log.ts';
 import { endWith, toBytes } from './respond.ts';
+import { requestUrl } from './target.ts';
 
 /** Session tokens: what a page can put in a URL without escaping. */
 const SESSION_TOKEN = /^[A-Za-z0-9._~-]{1,128}$/;
@@ -62,7 +63,7 @@ export function routeUpgrade(req: IncomingMessage, peer: string, endpoints: Endp
   const handshake = handshakeRequest(req);
   let url: URL;
   try {
-    url = new URL(req.url ?? '/', 'http://localhost');
+    url = requestUrl(req.url);
   } catch {
     const site = { path: req.url ?? '', session: null, peer, handshake };
     return { ok: false, site, refusal: { status: 400, reason: 'The request target is not a valid URL.' } };

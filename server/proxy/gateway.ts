@@ -31,6 +31,7 @@ import type { UpstreamCheck, UpstreamPolicy } from '../upstream/policy.ts';
 import { ProxiedConnection } from './relay.ts';
 import { forwardedRequest, offerOf, PROXY_PATH, readTarget, requestBytes, type ProxyTarget } from './request.ts';
 import { openUpstream, type UpstreamAttempt, type UpstreamResult } from './upstream.ts';
+import { requestUrl } from '../http/target.ts';
 
 export { PROXY_PATH } from './request.ts';
 
@@ -276,7 +277,7 @@ export class ProxyGateway {
 
   /** `GET /proxy?target=URL`: may this server watch that target? JSON `{ target, allowed, address?, reason? }`. */
   async answerCheck(req: IncomingMessage, res: ServerResponse, peer: string): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = requestUrl(req.url);
     const target = readTarget(url);
     let body: Record<string, unknown>;
     let status = 200;

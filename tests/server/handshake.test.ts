@@ -98,6 +98,26 @@ describe('bad handshakes get a complete HTTP response and the socket ended', () 
     expect(r.body).toMatch(/\/echo/);
   });
 
+  it('a path that starts with two slashes is a path (RFC 9112 §3.2.1 origin-form), not a host: 404 naming it', async () => {
+    const r = await exchange(upgradeRequest('//echo'));
+    expect(r.status).toBe(404);
+    expect(r.body).toMatch(/^No WebSocket endpoint at \/\/echo\./);
+  });
+
+  it('a request body announced: 400, and no 101 (the body would be read as frames)', async () => {
+    const r = await exchange(upgradeRequest('/echo', { 'Content-Length': '5' }).replace(/\r\n\r\n$/, '\r\n\r\nhello'));
+    expect(r.status).toBe(400);
+    expect(r.body).toMatch(/announces one \(Content-Length: '5'\)/);
+  });
+
+  it('a wrong version: 426 naming Upgrade: websocket and the version', async () => {
+    const r = await exchange(upgradeRequest('/echo', { 'Sec-WebSocket-Version': '8' }));
+    expect(r.status).toBe(426);
+    expect(r.headers['upgrade']).toBe('websocket');
+    expect(r.headers['connection']).toBe('Upgrade, close');
+    expect(r.headers['sec-websocket-version']).toBe('13');
+  });
+
   it('a bad session token: 400', async () => {
     const r = await exchange(upgradeRequest('/echo?session=has%20space'));
     expect(r.status).toBe(400);
