@@ -5,7 +5,7 @@ import type { FrameMessage, StudentInfo } from '../inspector/messages';
 import { accessFrom, classInfoUrl, fetchAccess, forgetTeacherToken, takeTeacherToken } from './access';
 import { qrPath } from './qr';
 import { closeCodeOf, reactionOf, sentDemo } from './reactions';
-import { roster, studentName } from './roster';
+import { arrange, roster, studentName } from './roster';
 import { storedStudentName, storeStudentName, tidyName } from './student-name';
 
 const student = (session: string, number: number, over: Partial<StudentInfo> = {}): StudentInfo => ({ session, number, nickname: null, name: null, pages: 1, ...over });
@@ -57,6 +57,38 @@ describe('the roster', () => {
       ['c:7', 'no page (10.0.0.9:4000)', 'none', [7], 1],
     ]);
     expect(studentName(student('x', 9)).name).toBe('student 9');
+  });
+
+  it('who is here comes first and is counted; a closed tab moves to the ones who left, the newest to leave first', () => {
+    // Tom opens the playground in a tab, connects, closes the tab, opens a new one: three times.
+    const c = new Capture();
+    c.ingest(withSession(1, 'tom1'));
+    c.ingest(closed(1, 1001, 100));
+    c.ingest(withSession(2, 'tom2'));
+    c.ingest(closed(2, 1001, 200));
+    c.ingest(withSession(3, 'ana'));
+    c.ingest(withSession(4, 'tom3'));
+    c.ingest(withSession(5, null, '10.0.0.9:4000'));
+    c.ingest(withSession(6, null, '10.0.0.9:4001'));
+    c.ingest(closed(6, 1000, 150));
+    const students = new Map([
+      ['tom1', student('tom1', 1, { name: 'Tab Tom', pages: 0 })],
+      ['tom2', student('tom2', 2, { name: 'Tab Tom', pages: 0 })],
+      ['ana', student('ana', 3, { name: 'Ana' })],
+      ['tom3', student('tom3', 4, { name: 'Tab Tom' })],
+      // A page open, not connected yet: here.
+      ['wei', student('wei', 5, { name: 'Wei' })],
+      // Known from before the teacher's page opened, gone: left, when unknown.
+      ['old', student('old', 6, { pages: 0 })],
+    ]);
+    const { present, left, students: count } = arrange(roster(students, c.connections));
+    expect(present.map((e) => e.key)).toEqual(['s:ana', 's:tom3', 's:wei', 'c:5']);
+    expect(left.map((e) => e.key)).toEqual(['s:tom2', 'c:6', 's:tom1', 's:old']);
+    expect(left.map((e) => e.leftAt)).toEqual([200, 150, 100, null]);
+    // The count is of students here now (not connections without a page, not those who left).
+    expect(count).toBe(3);
+    // Only one Tab Tom is here: the live one.
+    expect(present.filter((e) => e.name === 'Tab Tom')).toHaveLength(1);
   });
 });
 
