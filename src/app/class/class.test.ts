@@ -107,7 +107,7 @@ describe('reactions', () => {
     c.ingest(frame(1, 'out', 0x9, 100));
     expect(reactionOf(demo, c.connections.get(1)!, c.frames).text).toBe('ping sent, no pong yet');
     c.ingest(frame(1, 'in', 0xa, 104.5));
-    expect(reactionOf(demo, c.connections.get(1)!, c.frames)).toEqual({ state: 'reacted', text: 'pong after 4.5 ms' });
+    expect(reactionOf(demo, c.connections.get(1)!, c.frames)).toEqual({ state: 'reacted', text: 'pong 4.5 ms after the ping (server’s clock)' });
     // Another connection, not sent to: nothing.
     expect(reactionOf(sentDemo({ action: 'ping' }, 1, [2]), c.connections.get(1)!, c.frames).state).toBe('none');
   });
