@@ -6,6 +6,7 @@ import { accessFrom, classInfoUrl, fetchAccess, forgetTeacherToken, takeTeacherT
 import { qrPath } from './qr';
 import { closeCodeOf, reactionOf, sentDemo } from './reactions';
 import { arrange, roster, studentName } from './roster';
+import { CLASS_TEXT } from './strings';
 import { storedStudentName, storeStudentName, tidyName } from './student-name';
 
 const student = (session: string, number: number, over: Partial<StudentInfo> = {}): StudentInfo => ({ session, number, nickname: null, name: null, pages: 1, ...over });
@@ -138,6 +139,20 @@ describe('reactions', () => {
     c2.ingest(closed(1, 1006, 310));
     expect(reactionOf(demo, c2.connections.get(1)!, c2.frames).text).toBe('sent a close frame (1002) and closed');
     expect(closeCodeOf(c2.frames.at(c2.frames.length - 1)!)).toBe(1002);
+  });
+});
+
+describe("the class view's words", () => {
+  it('the dropped notice says what it counts, and frame cells say they count the frames reported', () => {
+    expect(CLASS_TEXT.dropped(25_309)).toMatch(/^25,309 reports of frames and TCP reads not sent to this page by the server/);
+    expect(CLASS_TEXT.framesCell(15_761, 15_760, true)).toBe('15,761 / 15,760 reported');
+    expect(CLASS_TEXT.framesCell(12, 14)).toBe('12 / 14');
+  });
+
+  it('the demonstrations point to the Students list, wherever the layout puts it', () => {
+    expect(CLASS_TEXT.demoHelp()).toMatch(/each row of the Students list shows/);
+    expect(CLASS_TEXT.demoHelp({}, { locale: 'zh-CN' })).toContain('“学生”列表的每一行');
+    for (const text of [CLASS_TEXT.demoHelp(), CLASS_TEXT.demoHelp({}, { locale: 'zh-CN' })]) expect(text).not.toMatch(/above|below|上面|下面/);
   });
 });
 
