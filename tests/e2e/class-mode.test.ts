@@ -2,11 +2,13 @@
  * Class mode in Chromium: the teacher link (`#/class?teacher=TOKEN`, what `npm start -- --class`
  * prints) opens the class view; a student's page without the token is refused (403) with a clear
  * page; students are listed by name; the teacher broadcasts a ping and three student pages show it
- * (and the class view each browser's pong); one student full screen. A server without --class and
- * a static host say what to do. Screenshots (npm run screenshots): docs/screenshots/class*.png.
+ * (and the class view each browser's pong); one student full screen; students who close their tab
+ * move under "Left the class" and are not counted; thirty on a projector need no scroll box. A
+ * server without --class and a static host say what to do. Screenshots (npm run screenshots): docs/screenshots/class*.png.
  */
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { createFramescopeServer, type FramescopeServer } from '../../server/server';
 import { builtAppDir, useBuiltApp } from './app';
 import { describeBrowser, type BrowserSuite, type OpenedPage } from './browser';
@@ -79,7 +81,6 @@ describeBrowser('class mode', (suite) => {
         await page.getByRole('status').filter({ hasText: /^Watching the class/ }).waitFor();
 
         const table = page.getByRole('table', { name: 'Students' });
-        const before = await table.getByRole('row').count();
         const maria = `Maria ${scheme}`;
         const students = [
           await openStudent(suite, url(), maria),
@@ -89,10 +90,16 @@ describeBrowser('class mode', (suite) => {
         await table.getByRole('rowheader', { name: new RegExp(`^${maria}`) }).waitFor();
         await table.getByRole('rowheader', { name: new RegExp(`^王小明 ${scheme}`) }).waitFor();
         // The third gave no name: "student N", one number per student (its inspector socket is not a student of its own).
-        // Students are numbered in the order the server first saw them; the rows so far are those before.
-        const third = Math.max(before - 1, 0) + 3;
-        await table.getByRole('rowheader', { name: new RegExp(`^student ${third}\\b`) }).waitFor();
-        await expect.poll(() => table.getByRole('row').count()).toBe(Math.max(before, 1) + 3);
+        await table.getByRole('rowheader', { name: /^student \d+\b/ }).waitFor();
+        // Only the students here are listed (and counted): the light run's, in the dark run, left.
+        await expect.poll(() => table.getByRole('row').count()).toBe(1 + 3);
+        await page.getByRole('status').filter({ hasText: /^Watching the class: 3 students,/ }).waitFor();
+        if (scheme === 'dark') {
+          await page.getByText(/^Left the class \(\d+\)$/).click();
+          const left = page.getByRole('table', { name: 'Left the class' });
+          await left.getByRole('rowheader', { name: /^Maria light/ }).first().waitFor();
+          expect(await left.getByRole('rowheader', { name: /^Maria light/ }).first().innerText()).toMatch(/page closed/);
+        }
 
         await page.getByRole('button', { name: 'Ping everyone' }).click();
         await page.getByRole('status').filter({ hasText: 'Sent to 3 connections.' }).waitFor();
@@ -104,7 +111,8 @@ describeBrowser('class mode', (suite) => {
         // The class view shows each browser's reaction.
         await expect.poll(() => table.locator('[data-reaction="reacted"]').count(), { timeout: 10_000 }).toBe(3);
         // The ones who left (the light run's students, in the dark run) were not sent anything.
-        expect(await table.locator('[data-reaction="reacted"]').first().innerText()).toMatch(/^pong after [\d.,]+ ms$/);
+        expect(await table.locator('[data-reaction="reacted"]').first().innerText()).toMatch(/^pong [\d.,]+ ms after the ping \(server’s clock\)$/);
+        await page.getByText(/^Each time is the server’s: from writing that ping to reading its pong\./).waitFor();
         await page.evaluate(() => window.scrollTo(0, 0));
         await page.screenshot({ path: `${screenshotDir}class${scheme === 'dark' ? '-dark' : ''}.png`, fullPage: true });
 
@@ -151,6 +159,80 @@ describeBrowser('class mode', (suite) => {
         await s.page.getByRole('status').filter({ hasText: /CLOSED/ }).first().waitFor();
       }
       await Promise.all([page.close(), ...students.map((s) => s.page.close())]);
+    });
+
+    it('a student who closes the tab and opens a new one: the live one is listed (and counted), the closed ones under "Left the class"', async () => {
+      const teacher = await suite.open(url(`#/class?teacher=${server.teacherToken}`));
+      const { page } = teacher;
+      await page.getByRole('status').filter({ hasText: /^Watching the class/ }).waitFor();
+      const table = page.getByRole('table', { name: 'Students' });
+      // Three times: a tab, Connect, the tab closed, a new tab in the same browser (the name is kept).
+      // One browser (its own context: the name typed once is kept there), tabs opened and closed.
+      const browser = await suite.browser.newContext({ locale: 'en-US' });
+      let tom = await browser.newPage();
+      for (let i = 0; i < 3; i++) {
+        if (i > 0) {
+          const previous = tom;
+          tom = await browser.newPage();
+          await previous.close();
+        }
+        await tom.goto(url());
+        await tom.getByRole('button', { name: /^(Connect|Reconnect)$/ }).click();
+        await expect.poll(() => tom.getByRole('status').filter({ hasText: /^Connection \d+: OPEN/ }).count()).toBe(1);
+        const field = tom.getByRole('textbox', { name: 'Your name for the class' });
+        if (i === 0) {
+          await field.fill('Tab Tom');
+          await tom.getByRole('button', { name: 'Save', exact: true }).click();
+        }
+        await expect.poll(() => field.inputValue()).toBe('Tab Tom');
+      }
+      // One Tab Tom here, first; the count is of the students here now.
+      await expect.poll(() => table.getByRole('rowheader', { name: /^Tab Tom/ }).count()).toBe(1);
+      expect(await table.getByRole('rowheader').first().innerText()).toMatch(/^Tab Tom\s*typed name\s*(·\s*)?page open$/);
+      await page.getByRole('status').filter({ hasText: /^Watching the class: 1 student, 1 connection open\./ }).waitFor();
+      // The closed tabs stay reachable: their rows, their frames.
+      // (The earlier tests' students are there too: they closed their pages.)
+      await page.getByText(/^Left the class \(\d+\)$/).click();
+      const left = page.getByRole('table', { name: 'Left the class' });
+      await expect.poll(() => left.getByRole('rowheader', { name: /^Tab Tom/ }).count()).toBe(2);
+      await left.getByRole('button', { name: 'Show only Tab Tom' }).first().click();
+      await page.getByRole('listbox', { name: /^Frames of Tab Tom/ }).waitFor();
+      expect(teacher.errors).toEqual([]);
+      await Promise.all([page.close(), browser.close()]);
+    });
+
+    it('thirty on the projector (1920 × 1080): every row shown, no scroll box; the class controls in the page\'s font', async () => {
+      const teacher = await suite.open(url(`#/class?teacher=${server.teacherToken}`), { viewport: { width: 1920, height: 1080 } });
+      const { page } = teacher;
+      await page.getByRole('status').filter({ hasText: /^Watching the class/ }).waitFor();
+      // Thirty clients of their own (no page): thirty rows.
+      const clients = await Promise.all(
+        Array.from({ length: 30 }, () => new Promise<WebSocket>((resolve, reject) => {
+          const ws = new WebSocket(`ws://127.0.0.1:${port}/echo`);
+          ws.once('open', () => resolve(ws));
+          ws.once('error', reject);
+        })),
+      );
+      try {
+        const table = page.getByRole('table', { name: 'Students' });
+        await expect.poll(() => table.getByRole('rowheader', { name: /^no page/ }).count()).toBe(30);
+        const box = await table.evaluate((t) => {
+          const wrap = t.parentElement!;
+          return { scroll: wrap.scrollHeight, client: wrap.clientHeight, row: t.querySelector('tbody tr')!.getBoundingClientRect().height };
+        });
+        expect(box.scroll).toBeLessThanOrEqual(box.client + 1);
+        // One line per row on a wide screen.
+        expect(box.row).toBeLessThan(48);
+        // The number field, the checkbox's label and the dropdown in the same font as the buttons beside them.
+        const sizes = await page.evaluate(() =>
+          ['input[type="number"]', 'select', 'button'].map((q) => getComputedStyle(document.querySelector(`.broadcast ${q}`)!).fontSize),
+        );
+        expect(new Set(sizes).size).toBe(1);
+        await page.screenshot({ path: `${screenshotDir}class-1920.png`, fullPage: true });
+      } finally {
+        for (const ws of clients) ws.terminate();
+      }
+      await page.close();
     });
   });
 

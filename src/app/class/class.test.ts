@@ -5,7 +5,8 @@ import type { FrameMessage, StudentInfo } from '../inspector/messages';
 import { accessFrom, classInfoUrl, fetchAccess, forgetTeacherToken, takeTeacherToken } from './access';
 import { qrPath } from './qr';
 import { closeCodeOf, reactionOf, sentDemo } from './reactions';
-import { roster, studentName } from './roster';
+import { arrange, roster, studentName } from './roster';
+import { CLASS_TEXT } from './strings';
 import { storedStudentName, storeStudentName, tidyName } from './student-name';
 
 const student = (session: string, number: number, over: Partial<StudentInfo> = {}): StudentInfo => ({ session, number, nickname: null, name: null, pages: 1, ...over });
@@ -58,6 +59,38 @@ describe('the roster', () => {
     ]);
     expect(studentName(student('x', 9)).name).toBe('student 9');
   });
+
+  it('who is here comes first and is counted; a closed tab moves to the ones who left, the newest to leave first', () => {
+    // Tom opens the playground in a tab, connects, closes the tab, opens a new one: three times.
+    const c = new Capture();
+    c.ingest(withSession(1, 'tom1'));
+    c.ingest(closed(1, 1001, 100));
+    c.ingest(withSession(2, 'tom2'));
+    c.ingest(closed(2, 1001, 200));
+    c.ingest(withSession(3, 'ana'));
+    c.ingest(withSession(4, 'tom3'));
+    c.ingest(withSession(5, null, '10.0.0.9:4000'));
+    c.ingest(withSession(6, null, '10.0.0.9:4001'));
+    c.ingest(closed(6, 1000, 150));
+    const students = new Map([
+      ['tom1', student('tom1', 1, { name: 'Tab Tom', pages: 0 })],
+      ['tom2', student('tom2', 2, { name: 'Tab Tom', pages: 0 })],
+      ['ana', student('ana', 3, { name: 'Ana' })],
+      ['tom3', student('tom3', 4, { name: 'Tab Tom' })],
+      // A page open, not connected yet: here.
+      ['wei', student('wei', 5, { name: 'Wei' })],
+      // Known from before the teacher's page opened, gone: left, when unknown.
+      ['old', student('old', 6, { pages: 0 })],
+    ]);
+    const { present, left, students: count } = arrange(roster(students, c.connections));
+    expect(present.map((e) => e.key)).toEqual(['s:ana', 's:tom3', 's:wei', 'c:5']);
+    expect(left.map((e) => e.key)).toEqual(['s:tom2', 'c:6', 's:tom1', 's:old']);
+    expect(left.map((e) => e.leftAt)).toEqual([200, 150, 100, null]);
+    // The count is of students here now (not connections without a page, not those who left).
+    expect(count).toBe(3);
+    // Only one Tab Tom is here: the live one.
+    expect(present.filter((e) => e.name === 'Tab Tom')).toHaveLength(1);
+  });
 });
 
 describe('reactions', () => {
@@ -75,7 +108,7 @@ describe('reactions', () => {
     c.ingest(frame(1, 'out', 0x9, 100));
     expect(reactionOf(demo, c.connections.get(1)!, c.frames).text).toBe('ping sent, no pong yet');
     c.ingest(frame(1, 'in', 0xa, 104.5));
-    expect(reactionOf(demo, c.connections.get(1)!, c.frames)).toEqual({ state: 'reacted', text: 'pong after 4.5 ms' });
+    expect(reactionOf(demo, c.connections.get(1)!, c.frames)).toEqual({ state: 'reacted', text: 'pong 4.5 ms after the ping (server’s clock)' });
     // Another connection, not sent to: nothing.
     expect(reactionOf(sentDemo({ action: 'ping' }, 1, [2]), c.connections.get(1)!, c.frames).state).toBe('none');
   });
@@ -106,6 +139,20 @@ describe('reactions', () => {
     c2.ingest(closed(1, 1006, 310));
     expect(reactionOf(demo, c2.connections.get(1)!, c2.frames).text).toBe('sent a close frame (1002) and closed');
     expect(closeCodeOf(c2.frames.at(c2.frames.length - 1)!)).toBe(1002);
+  });
+});
+
+describe("the class view's words", () => {
+  it('the dropped notice says what it counts, and frame cells say they count the frames reported', () => {
+    expect(CLASS_TEXT.dropped(25_309)).toMatch(/^25,309 reports of frames and TCP reads not sent to this page by the server/);
+    expect(CLASS_TEXT.framesCell(15_761, 15_760, true)).toBe('15,761 / 15,760 reported');
+    expect(CLASS_TEXT.framesCell(12, 14)).toBe('12 / 14');
+  });
+
+  it('the demonstrations point to the Students list, wherever the layout puts it', () => {
+    expect(CLASS_TEXT.demoHelp()).toMatch(/each row of the Students list shows/);
+    expect(CLASS_TEXT.demoHelp({}, { locale: 'zh-CN' })).toContain('“学生”列表的每一行');
+    for (const text of [CLASS_TEXT.demoHelp(), CLASS_TEXT.demoHelp({}, { locale: 'zh-CN' })]) expect(text).not.toMatch(/above|below|上面|下面/);
   });
 });
 

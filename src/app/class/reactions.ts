@@ -60,6 +60,10 @@ export function reactionOf(demo: SentDemo, record: ConnectionRecord, frames: Fra
     case 'ping': {
       const ping = after.find((f) => out(f) && f.opcode === 0x9);
       const pong = ping ? after.find((f) => !out(f) && f.opcode === 0xa && f.seq > ping.seq) : undefined;
+      // Both stamps are the server's clock: the ping when the server wrote it to this connection,
+      // the pong when the server's event loop read it. The server reads the pongs that are waiting
+      // together (one turn of its loop), so under load every row shows about the same time: the
+      // server's own delay, not the browser's. The text says so (class_demo_ping_timing).
       if (ping && pong) return { state: 'reacted', text: CLASS_TEXT.reaction.pong(formatMs(pong.t - ping.t)) };
       return closedText() ?? { state: 'waiting', text: ping ? CLASS_TEXT.reaction.pingSent() : CLASS_TEXT.reaction.waiting() };
     }

@@ -23,6 +23,23 @@ export interface RosterEntry {
   open: number;
   framesIn: number;
   framesOut: number;
+  /**
+   * Here now: a student with a page open or a connection open; a connection without a page while
+   * open. A student who closed the tab is not (a new tab is a new session, so a new entry).
+   */
+  present: boolean;
+  /** When the last of its connections closed (the server's clock), for one that left; else null. */
+  leftAt: number | null;
+}
+
+/** The roster as the teacher reads it: who is here, then who left (the newest to leave first). */
+export interface ArrangedRoster {
+  /** Students here now in the order they came, then connections without a page still open. */
+  present: RosterEntry[];
+  /** Students and connections gone, the most recent to leave first. */
+  left: RosterEntry[];
+  /** Students (sessions) here now: what the class count says. */
+  students: number;
 }
 
 /** The name shown for a student. */
@@ -54,14 +71,29 @@ export function roster(students: ReadonlyMap<string, StudentInfo>, records: Read
   return entries;
 }
 
+/** Splits the roster into who is here and who left; counts the students here. */
+export function arrange(entries: readonly RosterEntry[]): ArrangedRoster {
+  const present = entries.filter((e) => e.present);
+  const left = entries
+    .map((e, i) => ({ e, i }))
+    .filter(({ e }) => !e.present)
+    .sort((a, b) => (b.e.leftAt ?? -Infinity) - (a.e.leftAt ?? -Infinity) || b.i - a.i)
+    .map(({ e }) => e);
+  return { present, left, students: present.filter((e) => e.key.startsWith('s:')).length };
+}
+
 function entry(key: string, name: string, source: RosterEntry['source'], student: StudentInfo | null, connections: ConnectionRecord[]): RosterEntry {
   let open = 0;
   let framesIn = 0;
   let framesOut = 0;
+  let leftAt: number | null = null;
   for (const record of connections) {
     if (!record.closed) open++;
+    else leftAt = Math.max(leftAt ?? record.closed.t, record.closed.t);
     framesIn += record.framesIn;
     framesOut += record.framesOut;
   }
-  return { key, name, source, student, connections, ids: new Set(connections.map((r) => r.connection)), open, framesIn, framesOut };
+  const present = open > 0 || (student !== null && student.pages > 0);
+  if (present) leftAt = null;
+  return { key, name, source, student, connections, ids: new Set(connections.map((r) => r.connection)), open, framesIn, framesOut, present, leftAt };
 }

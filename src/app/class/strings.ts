@@ -44,6 +44,10 @@ export const CLASS_TEXT = {
   // The roster.
   rosterTitle: m.class_roster_title,
   rosterEmpty: m.class_roster_empty,
+  rosterNoneHere: m.class_roster_none_here,
+  leftTitle: (n: number) => m.class_left_title({ count: formatCount(n) }),
+  leftHelp: m.class_left_help,
+  leftTable: m.class_left_table,
   colStudent: m.class_col_student,
   colConnections: m.class_col_connections,
   colFrames: m.class_col_frames,
@@ -55,7 +59,9 @@ export const CLASS_TEXT = {
   pageOnline: m.class_page_online,
   pageOffline: m.class_page_offline,
   connectionsCell: (open: number, total: number) => m.class_connections_cell({ open: formatCount(open), total: formatCount(total) }),
-  framesCell: (inCount: number, outCount: number) => `${formatCount(inCount)} / ${formatCount(outCount)}`,
+  /** "12 / 14"; "12 / 14 reported" when the server did not send this page every report (the counts are of those it did). */
+  framesCell: (inCount: number, outCount: number, reported = false) =>
+    reported ? m.class_frames_cell_reported({ in: formatCount(inCount), out: formatCount(outCount) }) : `${formatCount(inCount)} / ${formatCount(outCount)}`,
   onlyThis: (name: string) => m.class_only_this({ name }),
   fullScreen: (name: string) => m.class_full_screen({ name }),
   fullScreenShort: m.class_full_screen_short,
@@ -95,6 +101,7 @@ export const CLASS_TEXT = {
       : skipped > 0
         ? m.class_demo_sent_skipped({ connections: connections(count), skipped: formatCount(skipped) })
         : m.class_demo_sent({ connections: connections(count) }),
+  demoPingTiming: m.class_demo_ping_timing,
   demoFailed: (message: string) => m.class_demo_failed({ message }),
   // Reactions.
   reaction: {

@@ -11,8 +11,15 @@ import { socketBase } from '../socket/address';
 import { classInfoUrl, fetchAccess, TEACHER_PARAM, type Access } from './access';
 import { filterFrames, type FilteredFrames } from './class-watch';
 import { reactionOf, sentDemo, type Reaction, type SentDemo } from './reactions';
-import { roster, type RosterEntry } from './roster';
+import { arrange, roster, type ArrangedRoster, type RosterEntry } from './roster';
 import { CLASS_TEXT } from './strings';
+
+/** What the last demonstration came to; `note` says how to read its reactions (the ping's times). */
+export interface DemoMessage {
+  ok: boolean;
+  text: string;
+  note: string | null;
+}
 
 export type WatchStatus = 'idle' | 'connecting' | 'watching' | 'refused' | 'closed';
 
@@ -37,7 +44,7 @@ export class TeacherState {
   #selected = $state<number | null>(null);
   #follow = $state(true);
   #demo = $state.raw<SentDemo | null>(null);
-  #demoMessage = $state<{ ok: boolean; text: string } | null>(null);
+  #demoMessage = $state<DemoMessage | null>(null);
   #fetcher: typeof fetch | undefined;
   #open: (url: string) => InspectorClient;
   #wait: number;
@@ -47,6 +54,8 @@ export class TeacherState {
     const capture = this.#client?.capture;
     return roster(capture?.students ?? NO_STUDENTS, capture?.connections ?? NO_CONNECTIONS);
   });
+
+  #arranged = $derived(arrange(this.#entries));
 
   #frames = $derived.by((): FilteredFrames => {
     const frames = this.#client?.capture.frames;
@@ -77,6 +86,11 @@ export class TeacherState {
 
   get entries(): RosterEntry[] {
     return this.#entries;
+  }
+
+  /** The roster split: who is here (counted), who left. */
+  get arranged(): ArrangedRoster {
+    return this.#arranged;
   }
 
   get openConnections(): number {
@@ -149,7 +163,7 @@ export class TeacherState {
     return this.#entries.find((entry) => entry.ids.has(connection)) ?? null;
   }
 
-  get demoMessage(): { ok: boolean; text: string } | null {
+  get demoMessage(): DemoMessage | null {
     return this.#demoMessage;
   }
 
@@ -195,11 +209,12 @@ export class TeacherState {
     const fromSeq = (frames.at(frames.length - 1)?.seq ?? -1) + 1;
     const result = await client.broadcast(action);
     if (!result.ok) {
-      this.#demoMessage = { ok: false, text: CLASS_TEXT.demoFailed(result.message) };
+      this.#demoMessage = { ok: false, text: CLASS_TEXT.demoFailed(result.message), note: null };
       return;
     }
     this.#demo = sentDemo(action, fromSeq, result.ack.connections);
-    this.#demoMessage = { ok: true, text: CLASS_TEXT.demoSent(result.ack.connections.length, result.ack.skipped.length) };
+    const note = action.action === 'ping' && result.ack.connections.length > 0 ? CLASS_TEXT.demoPingTiming() : null;
+    this.#demoMessage = { ok: true, text: CLASS_TEXT.demoSent(result.ack.connections.length, result.ack.skipped.length), note };
   }
 
   clear(): void {
