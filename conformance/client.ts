@@ -45,6 +45,8 @@ export class FuzzingClient {
   state: State = 'CONNECTING';
   closedByMe = false;
   droppedByMe = false;
+  /** Why the grader gave up on the connection (abort: silence, the time budget, a stop), or null. */
+  gaveUp: string | null = null;
   failedByMe = false;
   wasClean = false;
   remoteCloseCode: number | null = null;
@@ -414,6 +416,7 @@ export class FuzzingClient {
     if (this.state === 'CLOSED') return;
     if (this.state === 'CONNECTING' && this.connectError === null && this.#socket.remoteAddress) this.handshakeTimedOut = true;
     this.log.event(`the grader gives up: ${why}`);
+    this.gaveUp = why;
     this.#c.notes.push(why);
     this.droppedByMe = true;
     this.#socket.destroy();
