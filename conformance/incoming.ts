@@ -4,7 +4,7 @@
  * reads are kept from the start of the frame being read, so each frame, and a fault, is logged
  * with the bytes that crossed the wire; after a fault nothing more is read (§7.1.7).
  */
-import { FrameParser, type Fault, type Frame } from '../src/protocol/index.ts';
+import { FrameParser, layoutFrame, type Fault, type Frame } from '../src/protocol/index.ts';
 import type { WireFrame } from '../src/wire/conformance.ts';
 import type { WireLog } from './wire-log.ts';
 
@@ -79,15 +79,22 @@ export class Incoming {
 
   #logFault(fault: Fault): WireFrame {
     const start = fault.frameOffset;
-    const bytes = this.#bytes(start, this.#end - start);
+    const received = this.#bytes(start, this.#end - start);
     this.#deaf = true;
     this.#raw = [];
+    // The frame's own header says its lengths (RFC 6455 §5.2); while the header is incomplete, every byte so far is header.
+    const layout = layoutFrame(received);
+    const headerLength = layout.headerLength ?? received.length;
+    const payloadLength = layout.payloadLength ?? 0;
+    const frameLength = layout.frameLength;
+    // The frame's bytes, not what followed it in the same read (nothing after a fault is read).
+    const bytes = frameLength !== null && frameLength < received.length ? received.subarray(0, frameLength) : received;
     return this.#log.frame('server-to-client', start, bytes, {
-      size: Math.max(bytes.length, fault.offset + fault.length - start),
-      headerLength: Math.min(bytes.length, 14),
-      opcode: bytes.length > 0 ? bytes[0]! & 0x0f : 0,
-      fin: bytes.length > 0 && (bytes[0]! & 0x80) !== 0,
-      payloadLength: 0,
+      size: Math.max(frameLength ?? bytes.length, fault.offset + fault.length - start),
+      headerLength,
+      opcode: layout.opcode ?? 0,
+      fin: layout.fin ?? false,
+      payloadLength,
       fault,
       note: 'as far as it had arrived when the grader found the fault',
     });
