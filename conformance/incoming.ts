@@ -20,6 +20,13 @@ export interface FrameRef {
   payload: Uint8Array;
 }
 
+/** A frame the stream ended in the middle of: where it began, the bytes that came, how many more were needed. */
+export interface Unfinished {
+  offset: number;
+  have: number;
+  needed: number;
+}
+
 export type Read = { kind: 'frame'; frame: Frame; ref: FrameRef } | { kind: 'fault'; fault: Fault; entry: WireFrame };
 
 export class Incoming {
@@ -69,12 +76,13 @@ export class Incoming {
     return { kind: 'frame', frame: item, ref: { entry, headerLength: item.headerLength, payload: item.payload } };
   }
 
-  /** At the end of the connection: log the bytes of a frame that never finished. */
-  logUnfinished(): void {
+  /** At the end of the connection: log the bytes of a frame that never finished, and say how many. */
+  logUnfinished(): Unfinished | null {
     const incomplete = this.#parser.incomplete;
-    if (this.#deaf || incomplete === null || incomplete.have === 0) return;
+    if (this.#deaf || incomplete === null || incomplete.have === 0) return null;
     const rest = this.#bytes(incomplete.offset, this.#end - incomplete.offset);
     this.#log.bytes('server-to-client', incomplete.offset, rest, `the stream ended in the middle of this frame (${incomplete.needed} more bytes were needed)`);
+    return { offset: incomplete.offset, have: incomplete.have, needed: incomplete.needed };
   }
 
   #logFault(fault: Fault): WireFrame {

@@ -10,7 +10,7 @@ import { CASES, selectCases } from '../../conformance/index.ts';
 import { createFramescopeServer, type FramescopeServer } from '../../server/index';
 import { grade, ids } from './helpers';
 
-type Behaviour = 'hang' | 'stop-reading' | 'flood-messages' | 'flood-one-frame';
+type Behaviour = 'hang' | 'stop-reading' | 'flood-messages' | 'flood-one-frame' | 'crash-mid-frame';
 
 const sockets = new Set<net.Socket>();
 const servers: net.Server[] = [];
@@ -45,6 +45,8 @@ function misbehaving(behaviour: Behaviour): Promise<number> {
       }
       // A binary frame that declares 2^62 bytes, then bytes forever.
       if (behaviour === 'flood-one-frame') socket.write(Buffer.from([0x82, 0x7f, 0x40, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3]));
+      // At the first frame from the grader: the first 3 bytes of an 18-byte text frame, then gone (a PHP fatal error mid-write).
+      if (behaviour === 'crash-mid-frame') socket.once('data', () => socket.end(Buffer.from([0x81, 0x12, 0x65])));
     };
     socket.on('data', onData);
   });
@@ -105,6 +107,25 @@ describe.concurrent('a server that misbehaves as a whole', () => {
   });
 });
 
+describe('what a student reads', () => {
+  it('a server that dies in the middle of a frame: the result says the stream ended inside a frame, and how much was missing', { timeout: 30_000 }, async () => {
+    const port = await misbehaving('crash-mid-frame');
+    const { report } = await grade(`ws://127.0.0.1:${port}/`, '1.1.1', { concurrency: 1 });
+    const [c] = report.cases;
+    expect(c!.behavior).toBe('FAILED');
+    expect(c!.result).toContain("The server's stream ended in the middle of a frame (3 bytes of it had arrived, 17 more were needed), with no close frame: it closed TCP, or crashed, while sending.");
+    expect(c!.wire.at(-1)).toMatchObject({ kind: 'bytes', bytes: '811265', note: 'the stream ended in the middle of this frame (17 more bytes were needed)' });
+  });
+
+  it('the grader closing a case on its own deadline is said in words, not as killAfter', { timeout: 30_000 }, async () => {
+    const port = await misbehaving('stop-reading');
+    const { report } = await grade(`ws://127.0.0.1:${port}/`, '3.1', { concurrency: 1 });
+    const [c] = report.cases;
+    expect(c!.result).not.toMatch(/killAfter|Notes:/);
+    expect(c!.wire.some((e) => e.kind === 'event' && e.text === '1 s passed and the connection is still open: the grader closes it')).toBe(true);
+  });
+});
+
 describe('a server that goes away in the middle of a run', () => {
   let server: FramescopeServer | null = null;
   afterAll(async () => {
@@ -131,6 +152,28 @@ describe('a server that goes away in the middle of a run', () => {
     expect(report.cases.slice(5).every((c) => c.behavior === 'NOT PLAYED' && c.result === 'Not played: server unreachable from case 1.1.5 on.')).toBe(true);
     expect(report.summary.FAILED).toBe(0);
     expect(report.cases).toHaveLength(44);
+  });
+
+  it('crashes with cases playing at once: "unreachable from" names the earliest case that met the refused TCP, never a later one', { timeout: 60_000 }, async () => {
+    const crashing = createFramescopeServer({ quiet: true });
+    const { port } = await crashing.listen(0, '127.0.0.1');
+    let closed = false;
+    const { report, stopped } = await grade(`ws://127.0.0.1:${port}/echo`, '1.*,2.*,3.*,4.*', {
+      concurrency: 4,
+      onCase: (c) => {
+        if (c.id === '1.1.4' && !closed) {
+          closed = true;
+          void crashing.close({ timeout: 0 });
+        }
+      },
+    });
+    const index = (id: string): number => report.cases.findIndex((c) => c.id === id);
+    const from = /^server unreachable from case (\S+) on$/.exec(stopped ?? '')?.[1];
+    expect(from, String(stopped)).toBeDefined();
+    const refused = report.cases.filter((c) => c.result.startsWith('Not played: the server refused TCP'));
+    expect(refused.map((c) => c.id)).toContain(from);
+    for (const c of refused) expect(index(c.id)).toBeGreaterThanOrEqual(index(from!));
+    for (const c of report.cases.filter((x) => x.result === `Not played: server unreachable from case ${from} on.`)) expect(index(c.id)).toBeGreaterThan(index(from!));
   });
 
   it('restarts: the case that met the refused connection is played again, and the run goes on', { timeout: 60_000 }, async () => {
