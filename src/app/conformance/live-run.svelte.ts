@@ -7,7 +7,8 @@
 import * as m from '../../paraglide/messages.js';
 import type { Behavior, CaseReport, ConformanceEvent, ConformanceReport } from '../../wire/conformance';
 import { formatCount, formatOneDecimal } from '../components/format';
-import { emptySummary, summarize } from '../../wire/conformance';
+import { emptySummary, NOT_PLAYED, summarize } from '../../wire/conformance';
+import { targetProblem } from './target-check';
 import { VERDICT_NAME } from './verdict';
 import { createBrowserSocket, describeClose, openSocket, type CreateSocket, type PageSocket } from '../socket/socket';
 
@@ -71,6 +72,11 @@ export class LiveRun {
     this.#close();
     this.report = null;
     this.total = this.done = this.failed = 0;
+    const problem = targetProblem(request.target.trim());
+    if (problem !== null) {
+      this.#end('refused', problem);
+      return;
+    }
     this.status = 'connecting';
     const url = this.#endpoint;
     this.#message = () => m.conformance_live_connecting({ url });
@@ -163,7 +169,7 @@ export class LiveRun {
         if (this.report !== null) this.report = { ...this.report, durationMs: event.durationMs, summary: summarize(this.report.cases) };
         const s = event.summary;
         // INFORMATIONAL and UNIMPLEMENTED only when there are some, so the counts add up.
-        const shown: Behavior[] = ['OK', 'NON-STRICT', ...(['INFORMATIONAL', 'UNIMPLEMENTED'] as const).filter((b) => (s[b] ?? 0) > 0), 'FAILED', ...(['NOT PLAYED'] as const).filter((b) => (s[b] ?? 0) > 0)];
+        const shown: Behavior[] = ['OK', 'NON-STRICT', ...(['INFORMATIONAL', 'UNIMPLEMENTED'] as const).filter((b) => (s[b] ?? 0) > 0), 'FAILED', ...([NOT_PLAYED] as Behavior[]).filter((b) => (s[b] ?? 0) > 0)];
         const counts = (): string => shown.map((b) => m.conformance_count({ count: formatCount(s[b] ?? 0), behavior: VERDICT_NAME[b]() })).join(', ');
         const stopped = event.stopped;
         const done = this.done;

@@ -9,6 +9,7 @@ import { FAULT_RULES, type Fault } from '../../protocol';
 import {
   BEHAVIORS,
   CLOSE_BEHAVIORS,
+  NOT_PLAYED,
   summarize,
   type Behavior,
   type CaseReport,
@@ -120,8 +121,8 @@ function caseOf(v: unknown, at: string, skipped: { count: number }): CaseReport 
     id: text('id'),
     description: text('description'),
     expectation: text('expectation'),
-    behavior: old ? 'NOT PLAYED' : behavior,
-    behaviorClose: old ? 'NOT PLAYED' : (CLOSE_BEHAVIORS as readonly unknown[]).includes(c['behaviorClose']) ? (c['behaviorClose'] as CloseBehavior) : 'FAILED',
+    behavior: old ? NOT_PLAYED : behavior,
+    behaviorClose: old ? NOT_PLAYED : (CLOSE_BEHAVIORS as readonly unknown[]).includes(c['behaviorClose']) ? (c['behaviorClose'] as CloseBehavior) : 'FAILED',
     result,
     durationMs: isNumber(c['durationMs']) ? c['durationMs'] : 0,
     wire: entries,
