@@ -75,7 +75,8 @@ async function main(): Promise<void> {
     }
   }
   if (o.json && live) process.stderr.write(`summary: ${summaryLine(report, err)}\n`);
-  process.exitCode = report.summary.FAILED === 0 ? 0 : 1;
+  // A run that ended early (the server went away) is not a pass, whatever was played before it.
+  process.exitCode = report.summary.FAILED === 0 && stopped === null ? 0 : 1;
 }
 
 main().catch((error: unknown) => {

@@ -16,7 +16,7 @@ import { validateUpgradeResponse, type Fault, type Frame } from '../src/protocol
 import type { CaseState } from './case.ts';
 import { CLOSE_GOING_AWAY, CLOSE_INVALID_PAYLOAD, CLOSE_NORMAL, CLOSE_PROTOCOL_ERROR, sameEvents, type Bytes, type FuzzCase, type Received } from './case.ts';
 import { markHead } from './head-marks.ts';
-import { Incoming, type FrameRef } from './incoming.ts';
+import { Incoming, type FrameRef, type Unfinished } from './incoming.ts';
 import { Outgoing, type SendFrameOptions } from './outgoing.ts';
 import { buildRequest, type Target } from './target.ts';
 import type { WireLog } from './wire-log.ts';
@@ -45,6 +45,10 @@ export class FuzzingClient {
   state: State = 'CONNECTING';
   closedByMe = false;
   droppedByMe = false;
+  /** The server's last frame, when its stream ended in the middle of it (a crash while sending). */
+  unfinished: Unfinished | null = null;
+  /** Why the grader gave up on the connection (abort: silence, the time budget, a stop), or null. */
+  gaveUp: string | null = null;
   failedByMe = false;
   wasClean = false;
   remoteCloseCode: number | null = null;
@@ -395,14 +399,12 @@ export class FuzzingClient {
   }
 
   killAfter(seconds: number): void {
-    this.#later(seconds, `${seconds} s passed (killAfter): the connection is still open, the grader closes it`, () => {
-      this.#c.notes.push(`killAfter(${seconds}) fired: the connection was still up`);
-      this.failConnection();
-    });
+    // Autobahn's killAfter: the grader's own deadline for the case, not something the server did.
+    this.#later(seconds, `${seconds} s passed and the connection is still open: the grader closes it`, () => this.failConnection());
   }
 
   closeAfter(seconds: number): void {
-    this.#later(seconds, `${seconds} s passed (closeAfter): the grader starts the closing handshake`, () => this.sendClose());
+    this.#later(seconds, `${seconds} s passed: the grader starts the closing handshake`, () => this.sendClose());
   }
 
   continueLater(seconds: number, run: () => void, tag?: string): void {
@@ -414,6 +416,7 @@ export class FuzzingClient {
     if (this.state === 'CLOSED') return;
     if (this.state === 'CONNECTING' && this.connectError === null && this.#socket.remoteAddress) this.handshakeTimedOut = true;
     this.log.event(`the grader gives up: ${why}`);
+    this.gaveUp = why;
     this.#c.notes.push(why);
     this.droppedByMe = true;
     this.#socket.destroy();
@@ -426,7 +429,7 @@ export class FuzzingClient {
     const wasConnecting = this.state === 'CONNECTING';
     this.state = 'CLOSED';
     this.log.event(wasConnecting && !this.connectionWasOpen ? 'TCP closed before the opening handshake completed' : 'TCP closed');
-    this.#in.logUnfinished();
+    this.unfinished = this.#in.logUnfinished();
     for (const t of this.#timers) clearTimeout(t);
     this.#timers.clear();
     if (this.#closeHandshakeTimer) clearTimeout(this.#closeHandshakeTimer);

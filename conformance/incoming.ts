@@ -4,7 +4,7 @@
  * reads are kept from the start of the frame being read, so each frame, and a fault, is logged
  * with the bytes that crossed the wire; after a fault nothing more is read (§7.1.7).
  */
-import { FrameParser, type Fault, type Frame } from '../src/protocol/index.ts';
+import { FrameParser, layoutFrame, type Fault, type Frame } from '../src/protocol/index.ts';
 import type { WireFrame } from '../src/wire/conformance.ts';
 import type { WireLog } from './wire-log.ts';
 
@@ -18,6 +18,13 @@ export interface FrameRef {
   entry: WireFrame;
   headerLength: number;
   payload: Uint8Array;
+}
+
+/** A frame the stream ended in the middle of: where it began, the bytes that came, how many more were needed. */
+export interface Unfinished {
+  offset: number;
+  have: number;
+  needed: number;
 }
 
 export type Read = { kind: 'frame'; frame: Frame; ref: FrameRef } | { kind: 'fault'; fault: Fault; entry: WireFrame };
@@ -69,25 +76,33 @@ export class Incoming {
     return { kind: 'frame', frame: item, ref: { entry, headerLength: item.headerLength, payload: item.payload } };
   }
 
-  /** At the end of the connection: log the bytes of a frame that never finished. */
-  logUnfinished(): void {
+  /** At the end of the connection: log the bytes of a frame that never finished, and say how many. */
+  logUnfinished(): Unfinished | null {
     const incomplete = this.#parser.incomplete;
-    if (this.#deaf || incomplete === null || incomplete.have === 0) return;
+    if (this.#deaf || incomplete === null || incomplete.have === 0) return null;
     const rest = this.#bytes(incomplete.offset, this.#end - incomplete.offset);
     this.#log.bytes('server-to-client', incomplete.offset, rest, `the stream ended in the middle of this frame (${incomplete.needed} more bytes were needed)`);
+    return { offset: incomplete.offset, have: incomplete.have, needed: incomplete.needed };
   }
 
   #logFault(fault: Fault): WireFrame {
     const start = fault.frameOffset;
-    const bytes = this.#bytes(start, this.#end - start);
+    const received = this.#bytes(start, this.#end - start);
     this.#deaf = true;
     this.#raw = [];
+    // The frame's own header says its lengths (RFC 6455 §5.2); while the header is incomplete, every byte so far is header.
+    const layout = layoutFrame(received);
+    const headerLength = layout.headerLength ?? received.length;
+    const payloadLength = layout.payloadLength ?? 0;
+    const frameLength = layout.frameLength;
+    // The frame's bytes, not what followed it in the same read (nothing after a fault is read).
+    const bytes = frameLength !== null && frameLength < received.length ? received.subarray(0, frameLength) : received;
     return this.#log.frame('server-to-client', start, bytes, {
-      size: Math.max(bytes.length, fault.offset + fault.length - start),
-      headerLength: Math.min(bytes.length, 14),
-      opcode: bytes.length > 0 ? bytes[0]! & 0x0f : 0,
-      fin: bytes.length > 0 && (bytes[0]! & 0x80) !== 0,
-      payloadLength: 0,
+      size: Math.max(frameLength ?? bytes.length, fault.offset + fault.length - start),
+      headerLength,
+      opcode: layout.opcode ?? 0,
+      fin: layout.fin ?? false,
+      payloadLength,
       fault,
       note: 'as far as it had arrived when the grader found the fault',
     });

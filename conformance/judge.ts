@@ -100,6 +100,9 @@ export function verdict(def: FuzzCase, p: FuzzingClient, c: CaseState): Pick<Cas
 function closeSentence(p: FuzzingClient, c: CaseState, withAutobahn = true): string {
   const code = (n: number | null): string => (n === null ? 'no status code' : `${n} ${closeCodeInfo(n).name}`);
   const reason = p.remoteCloseReason ? ` (reason ${JSON.stringify(p.remoteCloseReason.slice(0, 60))})` : '';
+  // A stream that ended inside a frame: the server stopped (closed TCP, or crashed) while it was sending.
+  const u = p.unfinished;
+  const part = u === null ? '' : `${u.have} byte${u.have === 1 ? '' : 's'} of it had arrived, ${u.needed} more ${u.needed === 1 ? 'was' : 'were'} needed`;
   let first: string;
   if (p.fault !== null) {
     first = 'The grader failed the connection and read nothing more from the server (RFC 6455 §7.1.7)';
@@ -111,12 +114,24 @@ function closeSentence(p: FuzzingClient, c: CaseState, withAutobahn = true): str
     first = `The server closed the connection with ${code(p.remoteCloseCode)}${reason}`;
   } else if (p.droppedByMe && !p.serverClosedTcp) {
     first = 'Neither side sent a close frame: the grader gave up on the connection';
+  } else if (u !== null) {
+    first = `The server's stream ended in the middle of a frame (${part}), with no close frame: it closed TCP, or crashed, while sending`;
   } else {
     first = 'The server closed TCP without a close frame';
   }
-  const tcp = first.startsWith('The server closed TCP') ? '' : p.serverClosedTcp && !p.droppedByMe ? '; then the server closed TCP' : '; the grader had to drop TCP';
-  const autobahn = c.behaviorClose === 'OK' || !withAutobahn || p.fault !== null ? '' : ` (${c.behaviorClose}: ${c.resultClose})`;
-  return `${first}${tcp}.${autobahn}`;
+  const serverEnded = first.startsWith('The server closed TCP') || first.startsWith("The server's stream ended");
+  const tcp = serverEnded
+    ? ''
+    : p.serverClosedTcp && !p.droppedByMe
+      ? u !== null ? `; then the server's stream ended in the middle of a frame (${part}): it closed TCP, or crashed, while sending` : '; then the server closed TCP'
+      : `; the grader had to drop TCP${u !== null ? `, with the server's last frame unfinished (${part})` : ''}`;
+  return `${first}${tcp}.${autobahnOf(p, c, withAutobahn)}`;
+}
+
+/** Autobahn's verdict on the close, in brackets, when it adds something. */
+function autobahnOf(p: FuzzingClient, c: CaseState, withAutobahn: boolean): string {
+  // Autobahn's close verdict ("failed by the wrong endpoint") would blame the server for the grader giving up.
+  return c.behaviorClose === 'OK' || !withAutobahn || p.fault !== null || p.gaveUp !== null ? '' : ` (${c.behaviorClose}: ${c.resultClose})`;
 }
 
 function eventsSentence(c: CaseState): string {

@@ -8,7 +8,7 @@ import type { Behavior, CaseReport, ConformanceReport } from '../src/wire/confor
 import { BEHAVIORS, groupOf, rfcOf, SECTIONS } from '../src/wire/conformance.ts';
 import { escapeHtml, renderWire } from './html-wire.ts';
 
-const CLASS: Record<Behavior, string> = { OK: 'ok', 'NON-STRICT': 'lenient', INFORMATIONAL: 'info', UNIMPLEMENTED: 'unimpl', FAILED: 'failed' };
+const CLASS: Record<Behavior, string> = { OK: 'ok', 'NON-STRICT': 'lenient', INFORMATIONAL: 'info', UNIMPLEMENTED: 'unimpl', FAILED: 'failed', 'NOT PLAYED': 'notplayed' };
 
 const MEANING: Record<Behavior, string> = {
   OK: 'what the RFC asks, exactly',
@@ -16,24 +16,26 @@ const MEANING: Record<Behavior, string> = {
   INFORMATIONAL: 'not graded: shown to compare servers',
   UNIMPLEMENTED: 'not graded: the server refused a message over its size limit with 1009',
   FAILED: 'breaks a MUST of RFC 6455: fix these first',
+  'NOT PLAYED': 'not played: the grader never ran this case (its result says why); says nothing about the server',
 };
 
 const CSS = `
 :root { color-scheme: light dark; --fg: #1b1f24; --bg: #fff; --muted: #57606a; --border: #d0d7de; --surface: #f6f8fa;
-  --ok: #1a7f37; --lenient: #9a6700; --info: #0969da; --unimpl: #6e7781; --failed: #cf222e; --mark: #ffd8d3; }
+  --ok: #1a7f37; --lenient: #9a6700; --info: #0969da; --unimpl: #6e7781; --notplayed: #6e7781; --failed: #cf222e; --mark: #ffd8d3; }
 @media (prefers-color-scheme: dark) { :root { --fg: #e6edf3; --bg: #0d1117; --muted: #9198a1; --border: #30363d; --surface: #161b22;
-  --ok: #3fb950; --lenient: #d29922; --info: #58a6ff; --unimpl: #9198a1; --failed: #ff7b72; --mark: #5c1c1c; } }
+  --ok: #3fb950; --lenient: #d29922; --info: #58a6ff; --unimpl: #9198a1; --notplayed: #9198a1; --failed: #ff7b72; --mark: #5c1c1c; } }
 * { box-sizing: border-box; }
 body { margin: 0 auto; max-width: 72rem; padding: 1rem 1.5rem 4rem; font: 16px/1.5 system-ui, sans-serif; color: var(--fg); background: var(--bg); overflow-wrap: anywhere; }
 h1 { font-size: 1.6rem; margin: 0.5rem 0; } h2 { margin-top: 2.5rem; border-bottom: 1px solid var(--border); }
 code, pre, .id { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
 .summary { display: flex; flex-wrap: wrap; gap: 0.5rem; padding: 0; list-style: none; }
 .summary li { padding: 0.4rem 0.8rem; border: 2px solid currentColor; border-radius: 6px; font-weight: 600; }
-.ok { color: var(--ok); } .lenient { color: var(--lenient); } .info { color: var(--info); } .unimpl { color: var(--unimpl); } .failed { color: var(--failed); }
+.ok { color: var(--ok); } .lenient { color: var(--lenient); } .info { color: var(--info); } .unimpl { color: var(--unimpl); } .failed { color: var(--failed); } .notplayed { color: var(--notplayed); font-style: italic; }
 .grid { display: flex; flex-wrap: wrap; gap: 3px; margin: 0.5rem 0 1rem; }
 .grid a { min-width: 4.2rem; padding: 0.1rem 0.3rem; border-radius: 4px; color: #fff; font-size: 0.8rem; text-align: center; text-decoration: none; }
 .grid a.ok { background: var(--ok); } .grid a.lenient { background: var(--lenient); } .grid a.info { background: var(--info); }
-.grid a.unimpl { background: var(--unimpl); } .grid a.failed { background: var(--failed); }
+.grid a.unimpl { background: var(--unimpl); } .grid a.failed { background: var(--failed); } .grid a.notplayed { background: transparent; color: var(--notplayed); border: 2px dashed var(--notplayed); }
+.summary li.notplayed { border-style: dashed; }
 details.case { margin: 0.4rem 0; border: 1px solid var(--border); border-radius: 6px; background: var(--surface); }
 details.case > summary { cursor: pointer; padding: 0.4rem 0.7rem; }
 details.case > div { padding: 0 0.9rem 0.8rem; }

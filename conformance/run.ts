@@ -7,7 +7,7 @@
  * but answers no opening handshake three cases running ends the run the same way.
  */
 import type { CaseReport, ConformanceReport } from '../src/wire/conformance.ts';
-import { groupOf, summarize } from '../src/wire/conformance.ts';
+import { summarize } from '../src/wire/conformance.ts';
 import { CaseState, isHandshakeCase, type CaseDef, type FuzzCase, type HandshakeCase } from './case.ts';
 import { FuzzingClient } from './client.ts';
 import { runHandshakeCase } from './handshake-case.ts';
@@ -41,8 +41,10 @@ const IDLE_MS = 5000;
 const idleLimit = (budget: number): number => Math.max(1200, Math.min(IDLE_MS, budget / 2));
 /** This many cases in a row with no answer to the opening handshake: the server is not answering. */
 const HANDSHAKE_STREAK = 3;
-/** This many cases in a row of one group where the server sent nothing at all: the group's rest is not played. */
+/** This many cases in a row of one subgroup where the server sent nothing at all: the subgroup's rest is not played. */
 const SILENT_STREAK = 3;
+/** `stopped` while the run ends for a refused TCP: told at the end, from the earliest such case. */
+const UNREACHABLE_STOP = 'server unreachable';
 const UNREACHABLE = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'EADDRNOTAVAIL', 'ENOTFOUND', 'EAI_AGAIN']);
 
 interface Played {
@@ -55,8 +57,19 @@ interface Played {
   silent: boolean;
 }
 
+/** A case the grader never played: its own verdict, not the server's failure. */
 function notPlayed(def: CaseDef, why: string): CaseReport {
-  return { id: def.id, description: def.description, expectation: def.expectation, behavior: 'FAILED', behaviorClose: 'FAILED', result: `Not played: ${why}.`, durationMs: 0, wire: [] };
+  return { id: def.id, description: def.description, expectation: def.expectation, behavior: 'NOT PLAYED', behaviorClose: 'NOT PLAYED', result: `Not played: ${why}.`, durationMs: 0, wire: [] };
+}
+
+/**
+ * The subgroup a silent streak skips: the id without its last part ("9.3" for 9.3.1, "2" for 2.1,
+ * "x.0" for x.0.5). A server too slow for 4 MiB in 64-byte fragments (9.3.x) is still played on
+ * 1 MiB in chops (9.5.x).
+ */
+export function subgroupOf(id: string): string {
+  const cut = id.lastIndexOf('.');
+  return cut === -1 ? id : id.slice(0, cut);
 }
 
 async function playFuzz(def: FuzzCase, target: Target, budget: number, signal: AbortSignal): Promise<Played> {
@@ -68,7 +81,7 @@ async function playFuzz(def: FuzzCase, target: Target, budget: number, signal: A
   const limit = idleLimit(budget);
   const idle = setInterval(() => {
     if (p.state === 'OPEN' || p.state === 'CLOSING') {
-      if (performance.now() - p.lastActivity > limit) p.abort(`nothing crossed the connection for ${(limit / 1000).toFixed(1)} s`);
+      if (performance.now() - p.lastActivity > limit) p.abort(`nothing crossed the connection for ${Number((limit / 1000).toFixed(1))} s`);
     }
   }, 100);
   const onAbort = (): void => p.abort('the run was stopped');
@@ -116,6 +129,10 @@ export async function runConformance(options: RunOptions): Promise<RunResult> {
   const results: (CaseReport | null)[] = cases.map(() => null);
   let done = 0;
   let stopped: string | null = null;
+  // With several cases at once, the one that finds the server gone first need not be the earliest:
+  // the run is reported "unreachable from" the earliest case, in run order, that met a refused TCP.
+  let unreachableAt = Number.POSITIVE_INFINITY;
+  const stopText = (): string | null => (stopped === UNREACHABLE_STOP ? `server unreachable from case ${cases[unreachableAt]!.id} on` : stopped);
   let handshakeStreak: string[] = [];
   const silentStreak = new Map<string, string[]>();
   const skippedGroups = new Map<string, string>();
@@ -147,10 +164,16 @@ export async function runConformance(options: RunOptions): Promise<RunResult> {
       if (await waitReachable(target, 2000, signal)) {
         played = isHandshakeCase(def) ? await playHandshake(def, target, budget, signal) : await playFuzz(def, target, budget, signal);
       }
-      if (played.unreachable) stop(`server unreachable from case ${def.id} on`);
     }
-    if (played.unreachable || (stopped !== null && cutShort(played))) {
-      record(index, notPlayed(def, stopped ?? 'the server was unreachable'));
+    if (played.unreachable) {
+      unreachableAt = Math.min(unreachableAt, index);
+      stop(UNREACHABLE_STOP);
+      record(index, notPlayed(def, 'the server refused TCP when this case began (it had stopped, or crashed)'));
+      return;
+    }
+    if (stopped !== null && cutShort(played)) {
+      const why = stopped === 'the run was stopped' ? stopped : `the run ended while this case played (${stopped === UNREACHABLE_STOP ? 'the server became unreachable' : stopped})`;
+      record(index, notPlayed(def, why));
       return;
     }
     if (played.noHandshake) {
@@ -159,11 +182,11 @@ export async function runConformance(options: RunOptions): Promise<RunResult> {
     } else if (!isHandshakeCase(def)) {
       handshakeStreak = [];
     }
-    const group = groupOf(def.id)?.prefix ?? def.id;
+    const group = subgroupOf(def.id);
     if (played.silent) {
       const streak = [...(silentStreak.get(group) ?? []), def.id];
       silentStreak.set(group, streak);
-      if (streak.length >= SILENT_STREAK) skippedGroups.set(group, `the server sent nothing and kept the connection open in ${streak.join(', ')}, so the rest of this group was skipped`);
+      if (streak.length >= SILENT_STREAK) skippedGroups.set(group, `the server sent nothing and kept the connection open in ${streak.join(', ')}, so the rest of ${group}.x was skipped`);
     } else {
       silentStreak.set(group, []);
     }
@@ -177,7 +200,7 @@ export async function runConformance(options: RunOptions): Promise<RunResult> {
   };
   for (let next = 0; next < total && stopped === null; next++) {
     const def = cases[next]!;
-    const skip = skippedGroups.get(groupOf(def.id)?.prefix ?? def.id);
+    const skip = skippedGroups.get(subgroupOf(def.id));
     if (skip !== undefined) {
       record(next, notPlayed(def, skip));
       continue;
@@ -194,12 +217,13 @@ export async function runConformance(options: RunOptions): Promise<RunResult> {
   }
   await Promise.all(inflight);
   outer?.removeEventListener('abort', onOuterAbort);
-  if (stopped !== null) cases.forEach((def, i) => results[i] === null && record(i, notPlayed(def, stopped!)));
+  const why = stopText();
+  if (why !== null) cases.forEach((def, i) => results[i] === null && record(i, notPlayed(def, why)));
 
   const reports = results as CaseReport[];
   return {
     report: { target: target.url, startedAt, durationMs: Math.round(performance.now() - t0), cases: reports, summary: summarize(reports) },
-    stopped,
+    stopped: why,
   };
 }
 

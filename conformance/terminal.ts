@@ -13,6 +13,7 @@ const COLORS: Record<Behavior, string> = {
   INFORMATIONAL: '\x1b[36m',
   UNIMPLEMENTED: '\x1b[90m',
   FAILED: '\x1b[31;1m',
+  'NOT PLAYED': '\x1b[35m',
 };
 const RESET = '\x1b[0m';
 
@@ -45,7 +46,8 @@ function wrap(text: string, width: number, indent: string): string[] {
 }
 
 export function summaryLine(report: Pick<ConformanceReport, 'summary'>, style: Style): string {
-  return BEHAVIORS.map((b) => paint(style, b, `${b} ${report.summary[b]}`)).join(', ');
+  // NOT PLAYED only when some case was not played: it is no verdict on the server.
+  return BEHAVIORS.filter((b) => b !== 'NOT PLAYED' || report.summary[b] > 0).map((b) => paint(style, b, `${b} ${report.summary[b]}`)).join(', ');
 }
 
 /** One line, rewritten in place on a terminal: "[ 37/329] 2.10 OK". */

@@ -18,6 +18,17 @@ const repeat = (pattern: Buffer, n: number): Buffer => {
   for (let at = 0; at < n; at += pattern.length) pattern.copy(out, at, 0, Math.min(pattern.length, n - at));
   return out;
 };
+/**
+ * What a case cut short by the grader says: Autobahn's 9.x cases wait `waitSecs` (closeAfter) and
+ * then say "Did not receive message within N seconds."; this grader gives up sooner (after 5 s
+ * with nothing on the wire, or at the case's time budget, --timeout), so it says what happened.
+ */
+function gaveUp(p: FuzzingClient, c: CaseState, what: string, waitSecs: number): void {
+  const why = p.gaveUp!;
+  c.notes = c.notes.filter((n) => n !== why);
+  c.result = `${what}: ${why}, so the grader gave up (the server is too slow for this, or stuck). Autobahn waits up to ${waitSecs} s here; this grader gives up sooner: when nothing crosses the connection for 5 s (half the case's time budget, if less), or when that budget (--timeout) runs out.`;
+}
+
 const ECHO = 'comes back byte for byte, as one message of the same type; then the grader closes, and the server answers with a close frame (1000) and closes TCP. A server may refuse a message over its limit with 1009 Message Too Big (RFC 6455 §7.4.1, §10.4): then the case is UNIMPLEMENTED.';
 
 /** One big message back. `make` builds the payload (once per play); `send` writes it. */
@@ -55,7 +66,8 @@ function bigEcho(id: string, description: string, binary: boolean, make: () => B
       c.sent = null;
       p.sendClose(CLOSE_NORMAL);
     },
-    onConnectionLost(_p, c) {
+    onConnectionLost(p, c) {
+      if (c.sent !== null && p.gaveUp !== null) gaveUp(p, c, 'No echo came back', waitSecs);
       if (c.count > 0) c.result += ` After it the server sent ${c.count} more message${c.count === 1 ? '' : 's'} (the echo in pieces, or the rest of the grader's message read as new frames).`;
     },
   });
@@ -113,6 +125,11 @@ for (const binary of [false, true]) {
         } else {
           c.notes.push(`${count} round trips in ${p.elapsed.toFixed(0)} ms`);
           finish(p, c, 'OK', 'Ok, received all echo\'ed messages in time.');
+        }
+      },
+      onConnectionLost(p, c) {
+        if (c.behavior === 'FAILED' && p.gaveUp !== null && c.result.startsWith('Case did not finish')) {
+          gaveUp(p, c, `${c.count - 1} of ${count} round trips came back`, wait!);
         }
       },
     });

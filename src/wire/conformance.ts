@@ -7,12 +7,19 @@
  */
 import type { Fault } from '../protocol/index.ts';
 
-/** A case's verdict, as Autobahn|Testsuite names them. */
-export const BEHAVIORS = ['OK', 'NON-STRICT', 'INFORMATIONAL', 'UNIMPLEMENTED', 'FAILED'] as const;
+/**
+ * A case's verdict, as Autobahn|Testsuite names them, plus `NOT PLAYED` (ours): a case the grader
+ * never played (the server went away, or stayed silent through the cases before it in its
+ * subgroup). It says nothing about the server's code, so it is not counted as FAILED.
+ */
+export const NOT_PLAYED = 'NOT PLAYED';
+export const BEHAVIORS = ['OK', 'NON-STRICT', 'INFORMATIONAL', 'UNIMPLEMENTED', 'FAILED', NOT_PLAYED] as const;
 export type Behavior = (typeof BEHAVIORS)[number];
 
 /** How the connection ended, as Autobahn names it (`behaviorClose`). */
-export const CLOSE_BEHAVIORS = ['OK', 'FAILED', 'WRONG CODE', 'UNCLEAN', 'FAILED BY CLIENT', 'INFORMATIONAL', 'UNIMPLEMENTED'] as const;
+export const WRONG_CODE = 'WRONG CODE';
+export const FAILED_BY_CLIENT = 'FAILED BY CLIENT';
+export const CLOSE_BEHAVIORS = ['OK', 'FAILED', WRONG_CODE, 'UNCLEAN', FAILED_BY_CLIENT, 'INFORMATIONAL', 'UNIMPLEMENTED', NOT_PLAYED] as const;
 export type CloseBehavior = (typeof CLOSE_BEHAVIORS)[number];
 
 export type WireDirection = 'client-to-server' | 'server-to-client';
@@ -113,7 +120,7 @@ export interface ConformanceReport {
 }
 
 export function emptySummary(): Summary {
-  return { OK: 0, 'NON-STRICT': 0, INFORMATIONAL: 0, UNIMPLEMENTED: 0, FAILED: 0 };
+  return { OK: 0, 'NON-STRICT': 0, INFORMATIONAL: 0, UNIMPLEMENTED: 0, FAILED: 0, [NOT_PLAYED]: 0 };
 }
 
 export function summarize(cases: readonly Pick<CaseReport, 'behavior'>[]): Summary {

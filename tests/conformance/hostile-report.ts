@@ -11,7 +11,7 @@ export function hostileReport(): ConformanceReport {
     target: `ws://127.0.0.1:9/${encodeURIComponent('<b>')}`,
     startedAt: '2026-12-01T10:00:00.000Z',
     durationMs: 1234,
-    summary: { OK: 0, 'NON-STRICT': 0, INFORMATIONAL: 0, UNIMPLEMENTED: 0, FAILED: 2 },
+    summary: { OK: 0, 'NON-STRICT': 0, INFORMATIONAL: 0, UNIMPLEMENTED: 0, FAILED: 2, 'NOT PLAYED': 0 },
     cases: [
       {
         id: 'x.0.1',

@@ -130,11 +130,39 @@ describe('reading the server\'s bytes (Incoming)', () => {
     expect(incoming.next()?.kind).toBe('frame');
     const read = incoming.next();
     expect(read?.kind === 'fault' && [read.fault.rule, read.entry.offset, read.entry.fault?.rule]).toEqual(['mask-forbidden', 4, 'mask-forbidden']);
+    // Its lengths come from its own header: 2 + 4 (masking key) + 1 byte of payload.
+    expect(read?.kind === 'fault' && read.entry).toMatchObject({ size: 7, payloadLength: 1, opcode: 1, fin: true, bytes: toHex(masked), truncated: false });
     expect(incoming.deaf).toBe(true);
     incoming.push(text('more'));
     expect(incoming.next()).toBeNull();
     incoming.logUnfinished();
     expect(log.entries().filter((e) => e.kind === 'bytes')).toEqual([]);
+  });
+});
+
+describe('a faulty frame in the wire log', () => {
+  it('has the payload length and size its header declares, and only its own bytes (a PHP server sending binary as text)', () => {
+    const log = new WireLog();
+    const incoming = new Incoming(log);
+    // A text frame of 18 bytes whose payload is not UTF-8 (byte 2 is 0xff), then a close frame in the same read.
+    const payload = new Uint8Array([0x61, 0x62, 0xff, ...new Uint8Array(15).fill(0x63)]);
+    const frame = encodeFrame({ opcode: 1, payload }, (n) => new Uint8Array(n));
+    const close = encodeFrame({ opcode: 8, payload: new Uint8Array([0x03, 0xe8]) }, (n) => new Uint8Array(n));
+    incoming.push(new Uint8Array([...frame, ...close]));
+    const read = incoming.next();
+    if (read?.kind !== 'fault') throw new Error('expected a fault');
+    expect(read.fault.rule).toBe('invalid-utf8');
+    expect(read.entry).toMatchObject({ offset: 0, size: 20, payloadLength: 18, opcode: 1, fin: true, bytes: toHex(frame), truncated: false });
+  });
+
+  it('cut short: the declared payload length, the bytes that had arrived', () => {
+    const log = new WireLog();
+    const incoming = new Incoming(log);
+    const frame = encodeFrame({ opcode: 1, payload: new Uint8Array([0x61, 0xff, 0x61, 0x61, 0x61, 0x61]) }, (n) => new Uint8Array(n));
+    incoming.push(frame.subarray(0, 4));
+    const read = incoming.next();
+    if (read?.kind !== 'fault') throw new Error('expected a fault');
+    expect(read.entry).toMatchObject({ size: 8, payloadLength: 6, bytes: toHex(frame.subarray(0, 4)), truncated: true });
   });
 });
 

@@ -5,6 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { renderHtmlReport } from '../../conformance/report-html.ts';
+import { formatTable } from '../../conformance/terminal.ts';
+import { summarize } from '../../src/wire/conformance.ts';
 import { hostileReport } from './hostile-report';
 
 describe('the HTML report', () => {
@@ -36,5 +38,31 @@ describe('the HTML report', () => {
     expect(html).toContain('<h2>What failed</h2>');
     expect(html).toContain('<a href="#case-x.0.1">x.0.1</a>');
     expect(html).toContain('<details class="case" id="case-1.1.2" open>');
+  });
+});
+
+describe('a case never played', () => {
+  const played = hostileReport();
+  const never = { ...played.cases[0]!, id: '9.3.4', description: 'Send fragmented text message…', behavior: 'NOT PLAYED' as const, behaviorClose: 'NOT PLAYED' as const, result: 'Not played: the server sent nothing.', durationMs: 0, wire: [] };
+  const report = { ...played, cases: [...played.cases, never], summary: summarize([...played.cases, never]) };
+
+  it('is its own verdict, counted apart from FAILED', () => {
+    expect(report.summary).toMatchObject({ FAILED: 2, 'NOT PLAYED': 1 });
+  });
+
+  it('is shown as NOT PLAYED in the HTML report, in its own style, and is not listed under "What failed"', () => {
+    const html = renderHtmlReport(report);
+    expect(html).toContain('<a class="notplayed" href="#case-9.3.4"');
+    expect(html).toMatch(/<li class="notplayed" title="not played[^"]*">NOT PLAYED 1<\/li>/);
+    const failedList = html.slice(html.indexOf('<h2>What failed</h2>'), html.indexOf('</ul>', html.indexOf('<h2>What failed</h2>')));
+    expect(failedList).not.toContain('9.3.4');
+  });
+
+  it('is shown as NOT PLAYED in the terminal table, with why, and in the summary line only when there is one', () => {
+    const table = formatTable(report, { color: false, width: 100 });
+    expect(table).toMatch(/\n {2}9\.3\.4 +NOT PLAYED +0 ms {2}Send fragmented text message…\n {12}Not played: the server sent nothing\.\n/);
+    expect(table).toMatch(/summary: OK 0, NON-STRICT 0, INFORMATIONAL 0, UNIMPLEMENTED 0, FAILED 2, NOT PLAYED 1\n$/);
+    expect(formatTable(played, { color: false, width: 100 })).toMatch(/FAILED 2\n$/);
+    expect(formatTable(report, { color: true, width: 100 })).toContain('\x1b[35mNOT PLAYED   \x1b[0m');
   });
 });

@@ -143,6 +143,26 @@ describeBrowser('the conformance page', (suite) => {
     await page.screenshot({ path: `${screenshotDir}conformance-phone-dark.png`, fullPage: false });
     expect(errors).toEqual([]);
   });
+
+  it('in Chinese at 390 px: the Open button on one line, verdicts and a mistyped address in Chinese', async () => {
+    const { page, errors } = await suite.open(url('?lang=zh-CN#/conformance'), { viewport: { width: 390, height: 844 } });
+    const open = page.getByRole('button', { name: '打开', exact: true });
+    await open.waitFor();
+    // One line: no taller than the Run button beside the target field, and its text not cut.
+    const box = await open.evaluate((el) => ({ height: el.getBoundingClientRect().height, line: parseFloat(getComputedStyle(el).lineHeight) || 24, fits: el.scrollWidth <= el.clientWidth }));
+    expect(box.fits).toBe(true);
+    expect(box.height).toBeLessThan(box.line * 2);
+    const target = page.locator('input[type="text"]').first();
+    await target.fill('127.0.0.1:9001');
+    await target.press('Enter');
+    await page.getByRole('status').filter({ hasText: '"127.0.0.1:9001" 不是一个 URL；请按 ws://主机:端口/路径 的格式填写服务器地址' }).waitFor();
+    await page.locator('input[type="file"]').setInputFiles(reportFile);
+    await page.getByRole('heading', { level: 2, name: /^用例 2\.2 失败$/ }).waitFor();
+    expect(await page.locator('.counts').innerText()).toMatch(/通过 3\s+不严格 0/);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: `${screenshotDir}conformance-phone-zh.png`, fullPage: false });
+    expect(errors).toEqual([]);
+  });
 });
 
 async function mkdirScreens(): Promise<void> {

@@ -5,9 +5,11 @@
  * `message`, never left hanging.
  */
 import * as m from '../../paraglide/messages.js';
-import type { CaseReport, ConformanceEvent, ConformanceReport } from '../../wire/conformance';
+import type { Behavior, CaseReport, ConformanceEvent, ConformanceReport } from '../../wire/conformance';
 import { formatCount, formatOneDecimal } from '../components/format';
-import { emptySummary, summarize } from '../../wire/conformance';
+import { emptySummary, NOT_PLAYED, summarize } from '../../wire/conformance';
+import { targetProblem } from './target-check';
+import { VERDICT_NAME } from './verdict';
 import { createBrowserSocket, describeClose, openSocket, type CreateSocket, type PageSocket } from '../socket/socket';
 
 export type RunStatus = 'idle' | 'connecting' | 'running' | 'done' | 'refused' | 'error';
@@ -70,6 +72,11 @@ export class LiveRun {
     this.#close();
     this.report = null;
     this.total = this.done = this.failed = 0;
+    const problem = targetProblem(request.target.trim());
+    if (problem !== null) {
+      this.#end('refused', problem);
+      return;
+    }
     this.status = 'connecting';
     const url = this.#endpoint;
     this.#message = () => m.conformance_live_connecting({ url });
@@ -155,15 +162,15 @@ export class LiveRun {
         this.report = { ...this.report, cases, summary: summarize(cases) };
         const progress = { target: this.report.target, done: this.done, total: this.total, id: event.case.id, behavior: event.case.behavior };
         this.#message = () =>
-          m.conformance_live_progress({ ...progress, done: formatCount(progress.done), total: formatCount(progress.total) });
+          m.conformance_live_progress({ ...progress, behavior: VERDICT_NAME[progress.behavior](), done: formatCount(progress.done), total: formatCount(progress.total) });
         return;
       }
       case 'done': {
         if (this.report !== null) this.report = { ...this.report, durationMs: event.durationMs, summary: summarize(this.report.cases) };
         const s = event.summary;
         // INFORMATIONAL and UNIMPLEMENTED only when there are some, so the counts add up.
-        const shown = (['OK', 'NON-STRICT', ...(['INFORMATIONAL', 'UNIMPLEMENTED'] as const).filter((b) => s[b] > 0), 'FAILED'] as const);
-        const counts = (): string => shown.map((b) => m.conformance_count({ count: formatCount(s[b]), behavior: b })).join(', ');
+        const shown: Behavior[] = ['OK', 'NON-STRICT', ...(['INFORMATIONAL', 'UNIMPLEMENTED'] as const).filter((b) => (s[b] ?? 0) > 0), 'FAILED', ...([NOT_PLAYED] as Behavior[]).filter((b) => (s[b] ?? 0) > 0)];
+        const counts = (): string => shown.map((b) => m.conformance_count({ count: formatCount(s[b] ?? 0), behavior: VERDICT_NAME[b]() })).join(', ');
         const stopped = event.stopped;
         const done = this.done;
         const seconds = event.durationMs / 1000;

@@ -1,5 +1,6 @@
 import { flushSync } from 'svelte';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { getLocale, overwriteGetLocale } from '../../paraglide/runtime.js';
 import { withEffectRoot } from '../../../tests/helpers/effect-root.svelte';
 import { FakeSocket } from '../socket/fake-socket';
 import { MASKED, PING_AS_TEXT, report, RSV_OK } from './fixtures';
@@ -112,5 +113,42 @@ describe('a live run through /conformance', () => {
     page.run('ws://127.0.0.1:9001/', '');
     expect([page.live.available, page.live.status]).toEqual([false, 'error']);
     expect(page.live.message).toMatch(/opened from a file, so there is no server/);
+  });
+});
+
+describe('in the reader\'s language', () => {
+  const before = getLocale;
+  afterEach(() => overwriteGetLocale(before));
+
+  it('a mistyped address is refused on the page, from the catalogue, and no socket is opened', () => {
+    const { page, sockets } = setup();
+    page.run('127.0.0.1:9001', '');
+    expect([page.live.status, page.live.message, sockets.length]).toEqual(['refused', '"127.0.0.1:9001" is not a URL; give the server\'s address as ws://HOST:PORT/PATH', 0]);
+    overwriteGetLocale(() => 'zh-CN');
+    expect(page.live.message).toBe('"127.0.0.1:9001" 不是一个 URL；请按 ws://主机:端口/路径 的格式填写服务器地址');
+    page.run('wss://127.0.0.1:9001/', '');
+    expect(page.live.message).toBe('不支持 wss:// 目标：评分器只通过普通 TCP 讲 WebSocket（ws://）');
+    page.run('http://127.0.0.1:9001/', '');
+    expect(page.live.message).toBe('目标必须是 ws:// 地址，而不是 http://；例如 ws://127.0.0.1:9001/');
+    expect(sockets.length).toBe(0);
+  });
+
+  it('verdict words in the progress and the counts come from the catalogue; NOT PLAYED is counted apart', () => {
+    overwriteGetLocale(() => 'zh-CN');
+    const { page, sockets } = setup();
+    page.run('ws://127.0.0.1:9001/', '');
+    sockets[0]!.open();
+    sockets[0]!.receiveJson({ type: 'started', target: 'ws://127.0.0.1:9001/', startedAt: '', total: 2, ids: ['9.3.1', '9.3.4'] });
+    const played = { ...report().cases[1]!, id: '9.3.1' };
+    sockets[0]!.receiveJson({ type: 'case', index: 0, total: 2, case: played });
+    expect(page.live.message).toContain('9.3.1 失败');
+    const never = { ...played, id: '9.3.4', behavior: 'NOT PLAYED', behaviorClose: 'NOT PLAYED', result: 'Not played: …', durationMs: 0, wire: [] };
+    sockets[0]!.receiveJson({ type: 'case', index: 1, total: 2, case: never });
+    expect(page.live.failed).toBe(1);
+    const summary = { OK: 0, 'NON-STRICT': 0, INFORMATIONAL: 0, UNIMPLEMENTED: 0, FAILED: 1, 'NOT PLAYED': 1 };
+    sockets[0]!.receiveJson({ type: 'done', target: 'ws://127.0.0.1:9001/', startedAt: '', durationMs: 2000, summary, stopped: null });
+    expect(page.live.message).toMatch(/失败 1 个, 未运行 1 个/);
+    overwriteGetLocale(() => 'en');
+    expect(page.live.message).toMatch(/0 OK, 0 NON-STRICT, 1 FAILED, 1 NOT PLAYED\.$/);
   });
 });

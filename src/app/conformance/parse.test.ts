@@ -20,7 +20,7 @@ describe('parseReport', () => {
     const bad = { ...report(), cases: [{ ...report().cases[0], behavior: 'GREAT' }] };
     expect(parseReport(JSON.stringify(bad))).toEqual({
       ok: false,
-      error: 'This JSON is not a conformance report: cases[0].behavior should be one of OK, NON-STRICT, INFORMATIONAL, UNIMPLEMENTED, FAILED, not "GREAT".',
+      error: 'This JSON is not a conformance report: cases[0].behavior should be one of OK, NON-STRICT, INFORMATIONAL, UNIMPLEMENTED, FAILED, NOT PLAYED, not "GREAT".',
     });
   });
 
@@ -39,6 +39,16 @@ describe('parseReport', () => {
   it('counts the summary from the cases, whatever the file says', () => {
     const r = { ...report(), summary: { OK: 99, 'NON-STRICT': 0, INFORMATIONAL: 0, UNIMPLEMENTED: 0, FAILED: 0 } };
     const parsed = parseReport(JSON.stringify(r));
-    expect(parsed.ok && parsed.report.summary).toEqual({ OK: 1, 'NON-STRICT': 0, INFORMATIONAL: 0, UNIMPLEMENTED: 0, FAILED: 2 });
+    expect(parsed.ok && parsed.report.summary).toEqual({ OK: 1, 'NON-STRICT': 0, INFORMATIONAL: 0, UNIMPLEMENTED: 0, FAILED: 2, 'NOT PLAYED': 0 });
+  });
+
+  it('reads a case never played as NOT PLAYED, also from a report written when such cases were called FAILED', () => {
+    const r = report();
+    const never = { ...r.cases[0]!, id: '9.3.4', behavior: 'FAILED', behaviorClose: 'FAILED', result: 'Not played: the server sent nothing.', durationMs: 0, wire: [] };
+    const now = { ...never, id: '9.3.5', behavior: 'NOT PLAYED', behaviorClose: 'NOT PLAYED' };
+    const parsed = parseReport(JSON.stringify({ ...r, cases: [...r.cases, never, now] }));
+    if (!parsed.ok) throw new Error(parsed.error);
+    expect(parsed.report.cases.slice(-2).map((c) => [c.behavior, c.behaviorClose])).toEqual([['NOT PLAYED', 'NOT PLAYED'], ['NOT PLAYED', 'NOT PLAYED']]);
+    expect(parsed.report.summary).toMatchObject({ FAILED: 2, 'NOT PLAYED': 2 });
   });
 });

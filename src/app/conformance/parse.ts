@@ -9,6 +9,7 @@ import { FAULT_RULES, type Fault } from '../../protocol';
 import {
   BEHAVIORS,
   CLOSE_BEHAVIORS,
+  NOT_PLAYED,
   summarize,
   type Behavior,
   type CaseReport,
@@ -112,13 +113,17 @@ function caseOf(v: unknown, at: string, skipped: { count: number }): CaseReport 
     if (e === null) skipped.count++;
     else entries.push(e);
   }
+  const behavior = need<Behavior>((BEHAVIORS as readonly unknown[]).includes(c['behavior']), c['behavior'], `${at}.behavior`, () => m.conformance_parse_one_of({ values: BEHAVIORS.join(', ') }));
+  const result = text('result');
+  // Reports written before NOT PLAYED was a verdict of its own called a case never played FAILED.
+  const old = behavior === 'FAILED' && result.startsWith('Not played: ') && entries.length === 0;
   return {
     id: text('id'),
     description: text('description'),
     expectation: text('expectation'),
-    behavior: need<Behavior>((BEHAVIORS as readonly unknown[]).includes(c['behavior']), c['behavior'], `${at}.behavior`, () => m.conformance_parse_one_of({ values: BEHAVIORS.join(', ') })),
-    behaviorClose: (CLOSE_BEHAVIORS as readonly unknown[]).includes(c['behaviorClose']) ? (c['behaviorClose'] as CloseBehavior) : 'FAILED',
-    result: text('result'),
+    behavior: old ? NOT_PLAYED : behavior,
+    behaviorClose: old ? NOT_PLAYED : (CLOSE_BEHAVIORS as readonly unknown[]).includes(c['behaviorClose']) ? (c['behaviorClose'] as CloseBehavior) : 'FAILED',
+    result,
     durationMs: isNumber(c['durationMs']) ? c['durationMs'] : 0,
     wire: entries,
   };
