@@ -6,6 +6,7 @@
  * here, each with the flaw a first hand-written server often has.
  * Screenshots (npm run screenshots) go to docs/screenshots/proxy-*.png.
  */
+import { createHash } from 'node:crypto';
 import net from 'node:net';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -46,6 +47,21 @@ function wrongAccept(): net.Server {
   });
 }
 
+/**
+ * PHP's `sha1()` without `true` (Python's `.hexdigest()`): the Sec-WebSocket-Accept is the base64 of
+ * the 40-character hex SHA-1, not of its 20 bytes. A long value with no break point in it.
+ */
+function hexAccept(): net.Server {
+  return net.createServer((socket) => {
+    socket.on('error', () => {});
+    socket.once('data', (chunk: Buffer) => {
+      const key = /sec-websocket-key:\s*(\S+)/i.exec(chunk.toString('latin1'))?.[1] ?? '';
+      const hex = createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('hex');
+      socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${Buffer.from(hex).toString('base64')}\r\n\r\n`);
+    });
+  });
+}
+
 async function listen(server: net.Server): Promise<number> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return (server.address() as net.AddressInfo).port;
@@ -72,6 +88,7 @@ describeBrowser('the playground watching your own server through /proxy', (suite
   const targets: net.Server[] = [];
   let maskedPort = 0;
   let acceptPort = 0;
+  let hexPort = 0;
   let closedPort = 0;
   let excludedPort = 0;
   const url = (): string => `http://127.0.0.1:${port}/index.html#/`;
@@ -80,7 +97,9 @@ describeBrowser('the playground watching your own server through /proxy', (suite
     const masked = echoesMaskedFrames();
     const accept = wrongAccept();
     const excluded = echoesMaskedFrames();
-    targets.push(masked, accept, excluded);
+    const hex = hexAccept();
+    targets.push(masked, accept, excluded, hex);
+    hexPort = await listen(hex);
     maskedPort = await listen(masked);
     acceptPort = await listen(accept);
     excludedPort = await listen(excluded);
@@ -93,7 +112,7 @@ describeBrowser('the playground watching your own server through /proxy', (suite
       pingInterval: 0,
       idleTimeout: 0,
       // Every port of this machine but the one the test keeps out.
-      allowUpstream: [`127.0.0.1:${maskedPort}`, `127.0.0.1:${acceptPort}`, `127.0.0.1:${closedPort}`],
+      allowUpstream: [`127.0.0.1:${maskedPort}`, `127.0.0.1:${acceptPort}`, `127.0.0.1:${closedPort}`, `127.0.0.1:${hexPort}`],
     });
     port = (await server.listen(0, '127.0.0.1')).port;
   });
@@ -176,6 +195,25 @@ describeBrowser('the playground watching your own server through /proxy', (suite
     await page.getByRole('status').filter({ hasText: 'The browser refused your server\'s 101: Sec-WebSocket-Accept' }).waitFor();
     const report = page.getByRole('region', { name: 'Your server, through the proxy' });
     await report.getByText(/✗\s*Sec-WebSocket-Accept/).waitFor();
+    expect(unexpected(errors)).toEqual([]);
+  });
+
+  it('a hex Sec-WebSocket-Accept, at 390 px: named as such, and the long value wraps (no sideways scroll)', async () => {
+    const { page, errors } = await openPlayground(suite, url());
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByLabel('WebSocket URL').fill(`ws://127.0.0.1:${hexPort}/chat`);
+    await expect.poll(() => page.getByRole('checkbox', { name: 'Watch through Framescope' }).isChecked()).toBe(true);
+    await page.getByRole('button', { name: 'Connect', exact: true }).click();
+    const status = page.getByRole('status').filter({ hasText: 'The browser refused your server\'s 101: Sec-WebSocket-Accept' });
+    await status.waitFor();
+    expect(await status.innerText()).toMatch(/you encoded the hex digest, not the 20 raw bytes/);
+    const report = page.getByRole('region', { name: 'Your server, through the proxy' });
+    await report.getByText(/✗\s*Sec-WebSocket-Accept/).waitFor();
+    // The handshake panel shows the value the server sent beside the one it should have sent.
+    await page.getByText('Server sent').first().waitFor();
+    const width = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+    expect(width.scroll).toBeLessThanOrEqual(width.client);
+    await page.screenshot({ path: `${screenshotDir}proxy-hex-accept-390.png`, fullPage: true });
     expect(unexpected(errors)).toEqual([]);
   });
 
