@@ -77,6 +77,9 @@ export interface ProxyHandshakeStep {
   rfc: string;
   expected: string;
   got: string | null;
+  /** Which sentence `message` is, and its values, for a page to tell it in its reader's language. */
+  id?: string;
+  values?: Record<string, string>;
   message: string;
 }
 
@@ -111,6 +114,9 @@ export interface ProxyRefusal {
   received: string;
   /** The target's head checked step by step ("response" only). */
   steps?: ProxyHandshakeStep[];
+  /** Which reason the refusal's `reason` is, and its values, for a page to tell it in its reader's language. */
+  reasonId?: string;
+  reasonValues?: Record<string, string>;
 }
 
 export interface HelloMessage extends Stamp {
@@ -296,6 +302,10 @@ export interface FindingMessage extends Stamp {
   length: number;
   /** RFC 6455 section. */
   rfc: string;
+  /** Which sentence `message` is, and its numbers, for a page to tell it in its reader's language. */
+  sentence?: string;
+  values?: Record<string, number>;
+  /** The sentence in English (logs, CLI, a page without the sentence in its catalogue). */
   message: string;
 }
 
