@@ -217,6 +217,26 @@ describeBrowser('the playground watching your own server through /proxy', (suite
     expect(unexpected(errors)).toEqual([]);
   });
 
+  it('in Chinese (?lang=zh-CN): the refused 101 and every step are told in Chinese, the hex slip named', async () => {
+    const { page, errors } = await suite.open(url().replace('index.html#/', 'index.html?lang=zh-CN#/'));
+    await page.getByRole('heading', { level: 1 }).first().waitFor();
+    await page.getByLabel('WebSocket URL').fill(`ws://127.0.0.1:${hexPort}/chat`);
+    await expect.poll(() => page.getByRole('checkbox', { name: '通过 Framescope 监视' }).isChecked()).toBe(true);
+    await page.getByRole('button', { name: '连接', exact: true }).click();
+    const status = page.getByRole('status').filter({ hasText: '浏览器拒绝了你服务器的 101：Sec-WebSocket-Accept' });
+    await status.waitFor();
+    const said = await status.innerText();
+    expect(said).toContain('你编码的是十六进制摘要，而不是 20 个原始字节');
+    expect(said).not.toMatch(/Sec-WebSocket-Accept\. |is '|, but the key|you encoded/);
+    const report = page.getByRole('region', { name: '你的服务器（经由代理）' });
+    await report.getByText(/✗\s*Sec-WebSocket-Accept/).waitFor();
+    const steps = await report.locator('ol.steps').innerText();
+    expect(steps).toContain('响应是格式正确的 HTTP/1.1 头部。');
+    expect(steps).toContain('没有选择扩展。');
+    expect(steps).not.toMatch(/well-formed|No extension chosen|No subprotocol chosen|you encoded/);
+    expect(unexpected(errors)).toEqual([]);
+  });
+
   it('a server that is not running: the page says so, no hang', async () => {
     const { page, errors } = await openPlayground(suite, url());
     await page.getByLabel('WebSocket URL').fill(`ws://127.0.0.1:${closedPort}/`);
