@@ -35,6 +35,13 @@ export interface DeflateNegotiation {
   wanted: boolean;
   /** Why (the server's flag, or the URL's `?deflate`). */
   why: string;
+  /**
+   * Which sentence `why` is ("url-on", "url-off", "flag-on", "flag-off"), and whether "the client
+   * offered no extension" follows it, for a page to tell it in its reader's language. When
+   * `wanted` is false every offer's reason is the one "compression is off" sentence.
+   */
+  whyId?: string;
+  whyNoOffer?: boolean;
   /** Each element of the client's Sec-WebSocket-Extensions, in order, and what became of it. */
   offers: { offer: string; accepted: boolean; reasons: string[] }[];
   /** The element the 101 carries, or null when none was accepted. */
@@ -67,6 +74,9 @@ export interface SubprotocolNegotiation {
   /** What the 101 names, or null; a demonstration may name one the client did not offer. */
   chosen: string | null;
   why: string;
+  /** Which sentence `why` is, and its values (SUBPROTOCOL_WHY_ENGLISH in src/protocol/handshake/subprotocol.ts). */
+  whyId?: string;
+  whyValues?: Record<string, string>;
 }
 
 /** One step of a target's 101, checked by the proxy as RFC 6455 §4.1 lists them. */
