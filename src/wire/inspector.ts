@@ -354,6 +354,9 @@ export interface AckMessage extends Stamp {
   connection: number;
   action: string;
   detail: string;
+  /** Which sentence `detail` is, and its values, for a page to tell it in its reader's language. */
+  detailId?: string;
+  detailValues?: Record<string, string | number>;
 }
 
 export interface ErrorMessage extends Stamp {
