@@ -18,22 +18,30 @@ export interface DeflateChoice {
 const ON = ['', '1', 'on', 'true', 'yes'];
 const OFF = ['0', 'off', 'false', 'no'];
 
+/**
+ * The sentences of the report's `why` and of a declined offer: their ids and English (the logs'
+ * and the CLI's; the page tells them in its reader's language from `whyId`, `whyNoOffer`).
+ */
+export const DEFLATE_WHY_ENGLISH = {
+  'url-on': 'The URL asks for compression (?deflate), so the server negotiates permessage-deflate for this connection.',
+  'url-off': 'The URL turns compression off (?deflate=0): every extension offered is declined.',
+  'flag-on': 'The server was started with --deflate (or FRAMESCOPE_DEFLATE=1): it negotiates permessage-deflate on every connection that offers it.',
+  'flag-off':
+    'The server runs without --deflate, so frames stay readable: every extension offered is declined by leaving it out of the response (RFC 6455 §9.1). Add ?deflate to the URL to ask for compression.',
+  'no-offer': 'The client offered no extension, so none is used.',
+  off: 'Declined: compression is off for this connection.',
+} as const;
+
+type WhyId = 'url-on' | 'url-off' | 'flag-on' | 'flag-off';
+
 /** Does this connection try permessage-deflate, and why? */
-function wanted(url: URL, options: ResolvedDeflate): { wanted: boolean; why: string } {
+function wanted(url: URL, options: ResolvedDeflate): { wanted: boolean; why: string; whyId: WhyId } {
   const asked = url.searchParams.get('deflate');
   const value = asked?.trim().toLowerCase() ?? null;
-  if (value !== null && ON.includes(value)) {
-    return { wanted: true, why: 'The URL asks for compression (?deflate), so the server negotiates permessage-deflate for this connection.' };
-  }
-  if (value !== null && OFF.includes(value)) {
-    return { wanted: false, why: 'The URL turns compression off (?deflate=0): every extension offered is declined.' };
-  }
-  return options.enabled
-    ? { wanted: true, why: 'The server was started with --deflate (or FRAMESCOPE_DEFLATE=1): it negotiates permessage-deflate on every connection that offers it.' }
-    : {
-        wanted: false,
-        why: 'The server runs without --deflate, so frames stay readable: every extension offered is declined by leaving it out of the response (RFC 6455 §9.1). Add ?deflate to the URL to ask for compression.',
-      };
+  const said = (on: boolean, whyId: WhyId): { wanted: boolean; why: string; whyId: WhyId } => ({ wanted: on, why: DEFLATE_WHY_ENGLISH[whyId], whyId });
+  if (value !== null && ON.includes(value)) return said(true, 'url-on');
+  if (value !== null && OFF.includes(value)) return said(false, 'url-off');
+  return options.enabled ? said(true, 'flag-on') : said(false, 'flag-off');
 }
 
 export function chooseDeflate(headers: IncomingHttpHeaders | Record<string, string[] | undefined>, url: URL, options: ResolvedDeflate): DeflateChoice {
@@ -42,7 +50,7 @@ export function chooseDeflate(headers: IncomingHttpHeaders | Record<string, stri
   if (!decision.wanted) {
     return {
       agreed: null,
-      report: { ...decision, offers: offered.map((o) => ({ offer: o.text, accepted: false, reasons: ['Declined: compression is off for this connection.'] })), response: null, threshold: options.threshold },
+      report: { ...decision, offers: offered.map((o) => ({ offer: o.text, accepted: false, reasons: [DEFLATE_WHY_ENGLISH.off] })), response: null, threshold: options.threshold },
     };
   }
   const negotiation = negotiateDeflate(offered, options.config);
@@ -52,7 +60,10 @@ export function chooseDeflate(headers: IncomingHttpHeaders | Record<string, stri
     response: negotiation.accepted?.response ?? null,
     threshold: options.threshold,
   };
-  if (offered.length === 0) report.why += ' The client offered no extension, so none is used.';
+  if (offered.length === 0) {
+    report.why += ` ${DEFLATE_WHY_ENGLISH['no-offer']}`;
+    report.whyNoOffer = true;
+  }
   const agreed = negotiation.accepted ? { params: negotiation.accepted.params, response: negotiation.accepted.response } : null;
   return { agreed, report };
 }

@@ -16,6 +16,7 @@ import type { Endpoint, UpgradeRequest } from '../endpoints/types.ts';
 import type { ResolvedOptions } from '../options.ts';
 import type { InspectorHub } from './hub.ts';
 import type { FloodProgress } from '../connection/flood.ts';
+import { ackSaid, type AckSaid } from './ack-sentences.ts';
 import { broadcast, setStudentName } from './class-commands.ts';
 import { CommandError } from './command-error.ts';
 import { MAX_FLOOD_COUNT, MAX_FLOOD_SIZE, MISBEHAVE_KINDS, stamp, type MisbehaveKind } from './messages.ts';
@@ -126,11 +127,11 @@ export function runCommand(hub: InspectorHub, subscriber: Subscriber, message: M
     if (target === undefined || !subscriber.watches(target.session)) {
       throw new CommandError(`no open connection ${c.connection} ${subscriber.scope.all ? 'on this server' : 'in this session'}`);
     }
-    const detail = act(target, c, (progress) => {
+    const said = actSaid(target, c, (progress) => {
       // Progress goes to the page that asked, whatever its budget (it asked for it).
       subscriber.reply({ type: 'flood', ...stamp(), id, connection: target.id, ...progress });
     });
-    subscriber.reply({ type: 'ack', ...stamp(), id, connection: target.id, action: action!, detail });
+    subscriber.reply({ type: 'ack', ...stamp(), id, connection: target.id, action: action!, detail: said.text, detailId: said.id, detailValues: said.values });
   } catch (error) {
     if (!(error instanceof CommandError) && !(error instanceof RangeError)) throw error;
     subscriber.reply({ type: 'error', ...stamp(), id, connection: connectionId, action, message: error.message });
@@ -139,6 +140,11 @@ export function runCommand(hub: InspectorHub, subscriber: Subscriber, message: M
 
 /** Carry out `c` on `target`; returns what was done, throws CommandError when it cannot be. `report` hears a flood's progress. */
 export function act(target: WatchedConnection, c: Record<string, unknown>, report: (progress: FloodProgress) => void): string {
+  return actSaid(target, c, report).text;
+}
+
+/** `act`, with the sentence's id and values beside its English. */
+function actSaid(target: WatchedConnection, c: Record<string, unknown>, report: (progress: FloodProgress) => void): AckSaid {
   if (target.relay) throw new CommandError(`connection ${target.id} goes through /proxy: Framescope only relays its bytes and never sends a frame of its own`);
   if (target.state !== 'OPEN') throw new CommandError(`connection ${target.id} is ${target.state.toLowerCase()}`);
   switch (c.action) {
@@ -148,7 +154,7 @@ export function act(target: WatchedConnection, c: Record<string, unknown>, repor
       const payload = encodeUtf8(text);
       if (payload.length > 125) throw new CommandError(`a ping payload is at most 125 bytes (RFC 6455 §5.5); this one is ${payload.length}`);
       target.ping(payload);
-      return `sent a ping with ${payload.length} bytes of payload`;
+      return ackSaid('ping', { count: payload.length });
     }
     case 'fragment-next': {
       const count = c.count;
@@ -161,8 +167,7 @@ export function act(target: WatchedConnection, c: Record<string, unknown>, repor
       const ping = c.ping === true && count > 1 && !compressed;
       target.fragmentNext(count, ping);
       // The codec puts at least one byte in each fragment, so a message shorter than `count` gets fewer.
-      const extra = ping ? ', with a ping after the first' : c.ping === true && compressed ? ' (no ping between: this connection compresses its messages)' : '';
-      return `the next message will go out in ${count} fragment${count === 1 ? '' : 's'} (at most one per byte)${extra}`;
+      return ackSaid(ping ? 'fragment-ping' : c.ping === true && compressed ? 'fragment-compressed' : 'fragment', { count });
     }
     case 'close': {
       const code = c.code;
@@ -175,14 +180,14 @@ export function act(target: WatchedConnection, c: Record<string, unknown>, repor
       const bytes = encodeUtf8(reason);
       if (bytes.length > 123) throw new CommandError(`a close reason is at most 123 bytes of UTF-8; this one is ${bytes.length}`);
       target.close(code as number | undefined, reason, 'command');
-      return code === undefined ? 'sent a close frame with no status code' : `sent a close frame with code ${code}`;
+      return code === undefined ? ackSaid('close-no-code', {}) : ackSaid('close', { code: code as number });
     }
     case 'misbehave': {
       const kind = c.kind;
       if (typeof kind !== 'string' || !(MISBEHAVE_KINDS as readonly string[]).includes(kind)) {
         throw new CommandError(`"kind" must be one of ${MISBEHAVE_KINDS.join(', ')}`);
       }
-      return `sent a frame that breaks ${target.misbehave(kind as MisbehaveKind)}`;
+      return ackSaid('misbehave', { kind: kind as MisbehaveKind, rule: target.misbehave(kind as MisbehaveKind) });
     }
     case 'flood': {
       const { count, size = 0 } = c;
@@ -193,9 +198,7 @@ export function act(target: WatchedConnection, c: Record<string, unknown>, repor
         throw new CommandError(`"size" must be an integer from 0 to ${MAX_FLOOD_SIZE} (bytes per message)`);
       }
       target.flood(count, size, report);
-      return count === 0
-        ? 'stopped the flood'
-        : `sending ${count} text message${count === 1 ? '' : 's'} as fast as the browser reads them (progress follows as "flood" messages)`;
+      return count === 0 ? ackSaid('flood-stop', {}) : ackSaid('flood', { count });
     }
     default:
       throw new CommandError(`unknown action ${JSON.stringify(c.action)}; one of ping, fragment-next, close, misbehave, flood`);

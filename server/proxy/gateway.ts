@@ -28,6 +28,7 @@ import type { InspectorSink } from '../inspector/types.ts';
 import { quote, type Logger } from '../log.ts';
 import type { ResolvedOptions } from '../options.ts';
 import type { UpstreamCheck, UpstreamPolicy } from '../upstream/policy.ts';
+import { reason } from './reasons.ts';
 import { ProxiedConnection } from './relay.ts';
 import { forwardedRequest, offerOf, PROXY_PATH, readTarget, requestBytes, type ProxyTarget } from './request.ts';
 import { openUpstream, type UpstreamAttempt, type UpstreamResult } from './upstream.ts';
@@ -172,7 +173,9 @@ export class ProxyGateway {
         socket.destroy();
         return;
       }
-      this.#refuse(socket, site, result.status, result.reason, { target: target.text, address, stage: result.stage, received: toHex(result.received) });
+      this.#refuse(socket, site, result.status, result.reason, {
+        target: target.text, address, stage: result.stage, received: toHex(result.received), reasonId: result.said.id, reasonValues: result.said.values,
+      });
       return;
     }
     const upstream = result.socket;
@@ -226,9 +229,12 @@ export class ProxyGateway {
   /** The target answered with HTTP but not 101: the answer is relayed as it is; the page hears why. */
   #reportAnswer(site: UpgradeSite, target: Target, address: string, head: string, checked: ResponseSteps): void {
     const status = checked.status ?? 0;
-    const reason = `Your server answered ${head.split(/\r?\n/, 1)[0]} instead of 101 Switching Protocols; the browser fails the connection (RFC 6455 §4.1).`;
-    this.#init.logger.info(`proxy ${site.peer} → ${target.text}: ${quote(reason)}`);
-    this.#publishRefused(site, status, reason, { status, head }, {
+    const said = reason('answered-not-101', { line: head.split(/\r?\n/, 1)[0]! });
+    const text = said.text;
+    this.#init.logger.info(`proxy ${site.peer} → ${target.text}: ${quote(text)}`);
+    this.#publishRefused(site, status, text, { status, head }, {
+      reasonId: said.id,
+      reasonValues: said.values,
       target: target.text,
       address,
       stage: 'response',

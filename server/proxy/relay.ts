@@ -205,18 +205,16 @@ export class ProxiedConnection implements WatchedConnection {
     const browserClose = watch.in.close;
     const serverClose = watch.out.close;
     if (browserClose !== null && serverClose === null && watch.out.stopped === null) {
-      watch.out.finding(
-        'close-not-answered',
-        watch.out.offset,
-        0,
-        `The browser sent a close frame${browserClose.code !== null ? ` (code ${browserClose.code})` : ''}, and your server never answered it with its own close frame before the connection ended: an endpoint that receives a Close frame MUST send one back (RFC 6455 §5.5.1).`,
-      );
+      const { offset } = watch.out;
+      if (browserClose.code !== null) watch.out.finding('close-not-answered', offset, 0, 'close-not-answered-code', { code: browserClose.code });
+      else watch.out.finding('close-not-answered', offset, 0, 'close-not-answered', {});
     } else if (browserClose === null && serverClose === null && this.#ended === 'server') {
       watch.out.finding(
         'no-close-frame',
         watch.out.offset,
         0,
-        'Your server closed the TCP connection without a close frame: the browser reports close code 1006 (abnormal closure) and wasClean false (RFC 6455 §7.1.5). Send a close frame first, then close TCP.',
+        'no-close-frame',
+        {},
       );
     }
   }

@@ -15,7 +15,7 @@ import { FrameParser, type Fault, type Frame } from '../../src/protocol/index.ts
 import { extract, faultMessage, frameMessage, type Piece } from '../inspector/tap.ts';
 import { stamp, toHex, type FindingMessage, type ProxyFindingRule, type ReadMessage } from '../inspector/messages.ts';
 import type { InspectorSink } from '../inspector/types.ts';
-import { FINDINGS, sender } from './findings.ts';
+import { FINDING_ENGLISH, FINDINGS, STOPPED_WHY, type FindingSentence, type FindingSentences } from './findings.ts';
 
 export type Direction = 'in' | 'out';
 
@@ -100,8 +100,8 @@ export class StreamWatch {
     }
     if (this.close !== null) {
       // RFC 6455 §5.5.1: nothing may follow the close frame.
-      this.#finding('bytes-after-close', start, chunk.length, `${capital(sender(this.direction))} sent ${plural(chunk.length, 'more byte')} after its close frame (which ended at byte ${this.close.end}): after a Close frame nothing more may be sent (RFC 6455 §5.5.1).`);
-      this.#stop(start, 'everything after a close frame is discarded by the receiver (RFC 6455 §1.4)');
+      this.#finding('bytes-after-close', start, chunk.length, 'bytes-after-close', { count: chunk.length, end: this.close.end });
+      this.#stop(start, 'decoding-stopped-after-close');
       this.#rawRead(start, chunk);
       return;
     }
@@ -124,8 +124,8 @@ export class StreamWatch {
       if (item.opcode === 0x8) {
         this.close = closeOf(item, end);
         if (end < this.#offset) {
-          this.#finding('bytes-after-close', end, this.#offset - end, `${capital(sender(this.direction))} sent ${plural(this.#offset - end, 'more byte')} right after its close frame: after a Close frame nothing more may be sent (RFC 6455 §5.5.1).`);
-          this.#stop(end, 'everything after a close frame is discarded by the receiver (RFC 6455 §1.4)');
+          this.#finding('bytes-after-close', end, this.#offset - end, 'bytes-right-after-close', { count: this.#offset - end });
+          this.#stop(end, 'decoding-stopped-after-close');
         }
         break;
       }
@@ -146,13 +146,14 @@ export class StreamWatch {
       'ended-mid-frame',
       incomplete.offset,
       incomplete.have,
-      `The connection ended in the middle of a frame from ${sender(this.direction)}: the frame at byte ${incomplete.offset} has ${plural(incomplete.have, 'byte')} and needed at least ${plural(incomplete.needed, 'more')} (RFC 6455 §7.1.5: no close frame, close code 1006).`,
+      'ended-mid-frame',
+      { offset: incomplete.offset, have: incomplete.have, needed: incomplete.needed },
     );
   }
 
   /** A finding about this direction (the relay reports the ones only it can see). */
-  finding(rule: ProxyFindingRule, offset: number, length: number, message: string): void {
-    this.#finding(rule, offset, length, message);
+  finding<I extends FindingSentence>(rule: ProxyFindingRule, offset: number, length: number, sentence: I, values: FindingSentences[I]): void {
+    this.#finding(rule, offset, length, sentence, values);
   }
 
   #frame(frame: Frame): void {
@@ -180,20 +181,24 @@ export class StreamWatch {
         this.#sink.publish(this.#session, () => ({ ...faultMessage(id, fault, toHex(bytes)), direction, frameOffset }));
       }
     }
-    this.#stop(
-      frameOffset,
-      limit
-        ? `the frame at byte ${frameOffset} declares a payload over the tap's limit of ${this.#maxPayload} bytes (the server's --max-payload); this is the tap's limit, not a fault`
-        : `the receiver must fail the connection at this fault and process nothing after it (RFC 6455 §7.1.7)`,
-    );
+    if (limit) this.#stop(frameOffset, 'decoding-stopped-limit', { frame: frameOffset, limit: this.#maxPayload });
+    else this.#stop(frameOffset, 'decoding-stopped-fault');
   }
 
   /** Stop decoding from stream offset `at`, and say why. */
-  #stop(at: number, why: string): void {
+  #stop(at: number, why: 'decoding-stopped-after-close' | 'decoding-stopped-fault'): void;
+  #stop(at: number, why: 'decoding-stopped-limit', limit: { frame: number; limit: number }): void;
+  #stop(at: number, why: keyof typeof STOPPED_WHY, limit?: { frame: number; limit: number }): void {
     this.#parser = null;
-    this.stopped = why;
     this.#retained = [];
-    this.#finding('decoding-stopped', at, Math.max(1, this.#offset - at), `Framescope stopped decoding ${sender(this.direction)}'s bytes at byte ${at}: ${why}. The bytes still go through unchanged, and each read is shown raw.`);
+    if (why === 'decoding-stopped-limit') {
+      const values = { at, ...limit! };
+      this.stopped = STOPPED_WHY[why](values);
+      this.#finding('decoding-stopped', at, Math.max(1, this.#offset - at), why, values);
+    } else {
+      this.stopped = STOPPED_WHY[why]();
+      this.#finding('decoding-stopped', at, Math.max(1, this.#offset - at), why, { at });
+    }
   }
 
   /** A read after decoding stopped: its bytes, raw. */
@@ -216,15 +221,14 @@ export class StreamWatch {
 
   /** Frames split across reads, or several in one: said once per direction. */
   #tcpNotes(start: number, size: number, boundaries: readonly number[]): void {
-    const who = sender(this.direction);
-    const to = this.direction === 'in' ? 'your server' : 'the browser';
     if (!this.#mergedSeen && boundaries.some((b) => b < size) && boundaries.length >= 1) {
       this.#mergedSeen = true;
       this.#finding(
         'frames-merged',
         start,
         size,
-        `One TCP read of ${who}'s bytes (${plural(size, 'byte')} at byte ${start}) held the end of one frame and the start of another. TCP carries a stream of bytes: ${to} may read several frames at once, and must find where each ends from its header, never from the read.`,
+        'frames-merged',
+        { size, start },
       );
     }
     const last = boundaries.length === 0 ? 0 : boundaries[boundaries.length - 1]!;
@@ -234,13 +238,15 @@ export class StreamWatch {
         'frame-split',
         start + last,
         size - last,
-        `A frame from ${who} did not fit in one TCP read: it starts at byte ${this.#nextFrameStart} and goes on in the next read. ${capital(to)} may get a frame in pieces too, and must wait for the length its header announces.`,
+        'frame-split',
+        { start: this.#nextFrameStart },
       );
     }
   }
 
-  #finding(rule: ProxyFindingRule, offset: number, length: number, message: string): void {
+  #finding<I extends FindingSentence>(rule: ProxyFindingRule, offset: number, length: number, sentence: I, values: FindingSentences[I]): void {
     if (!this.#watching()) return;
+    const message = FINDING_ENGLISH[sentence](this.direction, values);
     const info = FINDINGS[rule];
     const finding: FindingMessage = {
       type: 'finding',
@@ -252,6 +258,8 @@ export class StreamWatch {
       offset,
       length,
       rfc: info.rfc,
+      sentence,
+      values: { ...values },
       message,
     };
     this.#sink.publish(this.#session, () => finding);
@@ -272,10 +280,4 @@ function closeOf(frame: Frame, end: number): SeenClose {
   return { code: (p[0]! << 8) | p[1]!, reason: new TextDecoder().decode(p.subarray(2)), end, at };
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 || word.endsWith('more') ? '' : 's'}`;
-}
 
-function capital(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}

@@ -8,6 +8,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { formatBytes } from '../log.ts';
+import { reason, type Reason } from './reasons.ts';
 
 /** A response head longer than this is refused (502), as a server refuses a request head (431). */
 export const MAX_RESPONSE_HEAD = 16 * 1024;
@@ -34,6 +35,8 @@ export type UpstreamFailure = {
   stage: 'connect' | 'timeout' | 'not-http' | 'closed';
   status: 502 | 504;
   reason: string;
+  /** The reason's id and values, for a page in another language. */
+  said: Reason;
   /** What the target sent before it failed. */
   received: Uint8Array;
 };
@@ -84,21 +87,20 @@ export function preview(bytes: Uint8Array, max = 48): string {
   return `"${escaped}"${bytes.length > max ? '…' : ''}`;
 }
 
-function connectError(error: NodeJS.ErrnoException, shown: string, secure: boolean): string {
+function connectError(error: NodeJS.ErrnoException, shown: string, secure: boolean): Reason {
   const code = error.code ?? '';
   switch (code) {
     case 'ECONNREFUSED':
-      return `Nothing accepts connections at ${shown}: the connection was refused (ECONNREFUSED). Is your server running, and on this port?`;
+      return reason('connect-refused', { shown });
     case 'ECONNRESET':
-      return `${shown} reset the connection (ECONNRESET) before it answered.`;
+      return reason('connect-reset', { shown });
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
-      return `${shown} cannot be reached from this machine (${code}): check the address and the network.`;
+      return reason('connect-unreachable', { shown, code });
     case 'EADDRNOTAVAIL':
-      return `${shown} is not an address this machine can connect to (EADDRNOTAVAIL).`;
+      return reason('connect-not-available', { shown });
     default:
-      if (secure) return `The TLS connection to ${shown} failed: ${error.message}${code ? ` (${code})` : ''}. For a self-signed certificate, start Framescope with NODE_EXTRA_CA_CERTS=your-ca.pem.`;
-      return `Could not connect to ${shown}: ${error.message}${code ? ` (${code})` : ''}.`;
+      return reason(secure ? 'tls-failed' : 'connect-failed', { shown, error: error.message, code });
   }
 }
 
@@ -135,14 +137,16 @@ export function openUpstream(req: UpstreamRequest): UpstreamAttempt {
     }
     settle(value);
   };
-  const fail = (stage: UpstreamFailure['stage'], reason: string): void => {
-    finish({ kind: 'failed', stage, status: stage === 'timeout' ? 504 : 502, reason, received: new Uint8Array(received.subarray(0, 1024)) });
+  const fail = (stage: UpstreamFailure['stage'], said: Reason): void => {
+    finish({ kind: 'failed', stage, status: stage === 'timeout' ? 504 : 502, reason: said.text, said, received: new Uint8Array(received.subarray(0, 1024)) });
   };
+  const shown = req.shown;
+  const timeout = String(req.timeout);
 
   const timer = setTimeout(() => {
-    if (!connected) fail('timeout', `${req.shown} did not accept the TCP connection within ${req.timeout} ms.`);
-    else if (received.length === 0) fail('timeout', `${req.shown} accepted the connection but sent nothing within ${req.timeout} ms: it never answered the handshake request.`);
-    else fail('timeout', `${req.shown} sent ${formatBytes(received.length)} but no complete response head within ${req.timeout} ms: a head ends with an empty line (CR LF CR LF). It sent ${preview(received)}.`);
+    if (!connected) fail('timeout', reason('tcp-timeout', { shown, timeout }));
+    else if (received.length === 0) fail('timeout', reason('silent', { shown, timeout }));
+    else fail('timeout', reason('head-incomplete', { shown, size: formatBytes(received.length), timeout, preview: preview(received) }));
   }, req.timeout);
   timer.unref();
 
@@ -154,19 +158,19 @@ export function openUpstream(req: UpstreamRequest): UpstreamAttempt {
   const onData = (chunk: Buffer): void => {
     received = received.length === 0 ? chunk : Buffer.concat([received, chunk]);
     if (!looksLikeHttp(received)) {
-      fail('not-http', `${req.shown} answered with bytes that are not HTTP: ${preview(received)}. A WebSocket server answers the handshake with an HTTP response such as "HTTP/1.1 101 Switching Protocols".`);
+      fail('not-http', reason('not-http', { shown, preview: preview(received) }));
       return;
     }
     const end = responseHeadEnd(received);
     if (end === -1) {
-      if (received.length > MAX_RESPONSE_HEAD) fail('not-http', `${req.shown} sent a response head longer than ${formatBytes(MAX_RESPONSE_HEAD)} with no empty line to end it.`);
+      if (received.length > MAX_RESPONSE_HEAD) fail('not-http', reason('head-too-long', { shown, max: formatBytes(MAX_RESPONSE_HEAD) }));
       return;
     }
     finish({ kind: 'response', socket, head: new Uint8Array(received.subarray(0, end)), rest: new Uint8Array(received.subarray(end)) });
   };
   const onEnd = (): void => {
-    if (received.length === 0) fail('closed', `${req.shown} closed the connection without answering the handshake request.`);
-    else fail('closed', `${req.shown} closed the connection in the middle of its response head, after ${formatBytes(received.length)}: ${preview(received)}. A head ends with an empty line (CR LF CR LF).`);
+    if (received.length === 0) fail('closed', reason('closed-silent', { shown }));
+    else fail('closed', reason('closed-mid-head', { shown, size: formatBytes(received.length), preview: preview(received) }));
   };
   const onError = (error: NodeJS.ErrnoException): void => {
     if (!connected) fail('connect', connectError(error, req.shown, req.secure));
@@ -180,6 +184,6 @@ export function openUpstream(req: UpstreamRequest): UpstreamAttempt {
 
   return {
     result,
-    cancel: () => fail('closed', 'The browser closed its connection before the target answered.'),
+    cancel: () => fail('closed', reason('browser-left')),
   };
 }

@@ -35,6 +35,13 @@ export interface DeflateNegotiation {
   wanted: boolean;
   /** Why (the server's flag, or the URL's `?deflate`). */
   why: string;
+  /**
+   * Which sentence `why` is ("url-on", "url-off", "flag-on", "flag-off"), and whether "the client
+   * offered no extension" follows it, for a page to tell it in its reader's language. When
+   * `wanted` is false every offer's reason is the one "compression is off" sentence.
+   */
+  whyId?: string;
+  whyNoOffer?: boolean;
   /** Each element of the client's Sec-WebSocket-Extensions, in order, and what became of it. */
   offers: { offer: string; accepted: boolean; reasons: string[] }[];
   /** The element the 101 carries, or null when none was accepted. */
@@ -67,6 +74,9 @@ export interface SubprotocolNegotiation {
   /** What the 101 names, or null; a demonstration may name one the client did not offer. */
   chosen: string | null;
   why: string;
+  /** Which sentence `why` is, and its values (SUBPROTOCOL_WHY_ENGLISH in src/protocol/handshake/subprotocol.ts). */
+  whyId?: string;
+  whyValues?: Record<string, string>;
 }
 
 /** One step of a target's 101, checked by the proxy as RFC 6455 §4.1 lists them. */
@@ -77,6 +87,9 @@ export interface ProxyHandshakeStep {
   rfc: string;
   expected: string;
   got: string | null;
+  /** Which sentence `message` is, and its values, for a page to tell it in its reader's language. */
+  id?: string;
+  values?: Record<string, string>;
   message: string;
 }
 
@@ -111,6 +124,9 @@ export interface ProxyRefusal {
   received: string;
   /** The target's head checked step by step ("response" only). */
   steps?: ProxyHandshakeStep[];
+  /** Which reason the refusal's `reason` is, and its values, for a page to tell it in its reader's language. */
+  reasonId?: string;
+  reasonValues?: Record<string, string>;
 }
 
 export interface HelloMessage extends Stamp {
@@ -296,6 +312,10 @@ export interface FindingMessage extends Stamp {
   length: number;
   /** RFC 6455 section. */
   rfc: string;
+  /** Which sentence `message` is, and its numbers, for a page to tell it in its reader's language. */
+  sentence?: string;
+  values?: Record<string, number>;
+  /** The sentence in English (logs, CLI, a page without the sentence in its catalogue). */
   message: string;
 }
 
@@ -334,6 +354,9 @@ export interface AckMessage extends Stamp {
   connection: number;
   action: string;
   detail: string;
+  /** Which sentence `detail` is, and its values, for a page to tell it in its reader's language. */
+  detailId?: string;
+  detailValues?: Record<string, string | number>;
 }
 
 export interface ErrorMessage extends Stamp {

@@ -6,6 +6,7 @@
  * here, each with the flaw a first hand-written server often has.
  * Screenshots (npm run screenshots) go to docs/screenshots/proxy-*.png.
  */
+import { createHash } from 'node:crypto';
 import net from 'node:net';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -46,6 +47,21 @@ function wrongAccept(): net.Server {
   });
 }
 
+/**
+ * PHP's `sha1()` without `true` (Python's `.hexdigest()`): the Sec-WebSocket-Accept is the base64 of
+ * the 40-character hex SHA-1, not of its 20 bytes. A long value with no break point in it.
+ */
+function hexAccept(): net.Server {
+  return net.createServer((socket) => {
+    socket.on('error', () => {});
+    socket.once('data', (chunk: Buffer) => {
+      const key = /sec-websocket-key:\s*(\S+)/i.exec(chunk.toString('latin1'))?.[1] ?? '';
+      const hex = createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('hex');
+      socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${Buffer.from(hex).toString('base64')}\r\n\r\n`);
+    });
+  });
+}
+
 async function listen(server: net.Server): Promise<number> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return (server.address() as net.AddressInfo).port;
@@ -72,6 +88,7 @@ describeBrowser('the playground watching your own server through /proxy', (suite
   const targets: net.Server[] = [];
   let maskedPort = 0;
   let acceptPort = 0;
+  let hexPort = 0;
   let closedPort = 0;
   let excludedPort = 0;
   const url = (): string => `http://127.0.0.1:${port}/index.html#/`;
@@ -80,7 +97,9 @@ describeBrowser('the playground watching your own server through /proxy', (suite
     const masked = echoesMaskedFrames();
     const accept = wrongAccept();
     const excluded = echoesMaskedFrames();
-    targets.push(masked, accept, excluded);
+    const hex = hexAccept();
+    targets.push(masked, accept, excluded, hex);
+    hexPort = await listen(hex);
     maskedPort = await listen(masked);
     acceptPort = await listen(accept);
     excludedPort = await listen(excluded);
@@ -93,7 +112,7 @@ describeBrowser('the playground watching your own server through /proxy', (suite
       pingInterval: 0,
       idleTimeout: 0,
       // Every port of this machine but the one the test keeps out.
-      allowUpstream: [`127.0.0.1:${maskedPort}`, `127.0.0.1:${acceptPort}`, `127.0.0.1:${closedPort}`],
+      allowUpstream: [`127.0.0.1:${maskedPort}`, `127.0.0.1:${acceptPort}`, `127.0.0.1:${closedPort}`, `127.0.0.1:${hexPort}`],
     });
     port = (await server.listen(0, '127.0.0.1')).port;
   });
@@ -176,6 +195,45 @@ describeBrowser('the playground watching your own server through /proxy', (suite
     await page.getByRole('status').filter({ hasText: 'The browser refused your server\'s 101: Sec-WebSocket-Accept' }).waitFor();
     const report = page.getByRole('region', { name: 'Your server, through the proxy' });
     await report.getByText(/✗\s*Sec-WebSocket-Accept/).waitFor();
+    expect(unexpected(errors)).toEqual([]);
+  });
+
+  it('a hex Sec-WebSocket-Accept, at 390 px: named as such, and the long value wraps (no sideways scroll)', async () => {
+    const { page, errors } = await openPlayground(suite, url());
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByLabel('WebSocket URL').fill(`ws://127.0.0.1:${hexPort}/chat`);
+    await expect.poll(() => page.getByRole('checkbox', { name: 'Watch through Framescope' }).isChecked()).toBe(true);
+    await page.getByRole('button', { name: 'Connect', exact: true }).click();
+    const status = page.getByRole('status').filter({ hasText: 'The browser refused your server\'s 101: Sec-WebSocket-Accept' });
+    await status.waitFor();
+    expect(await status.innerText()).toMatch(/you encoded the hex digest, not the 20 raw bytes/);
+    const report = page.getByRole('region', { name: 'Your server, through the proxy' });
+    await report.getByText(/✗\s*Sec-WebSocket-Accept/).waitFor();
+    // The handshake panel shows the value the server sent beside the one it should have sent.
+    await page.getByText('Server sent').first().waitFor();
+    const width = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+    expect(width.scroll).toBeLessThanOrEqual(width.client);
+    await page.screenshot({ path: `${screenshotDir}proxy-hex-accept-390.png`, fullPage: true });
+    expect(unexpected(errors)).toEqual([]);
+  });
+
+  it('in Chinese (?lang=zh-CN): the refused 101 and every step are told in Chinese, the hex slip named', async () => {
+    const { page, errors } = await suite.open(url().replace('index.html#/', 'index.html?lang=zh-CN#/'));
+    await page.getByRole('heading', { level: 1 }).first().waitFor();
+    await page.getByLabel('WebSocket URL').fill(`ws://127.0.0.1:${hexPort}/chat`);
+    await expect.poll(() => page.getByRole('checkbox', { name: '通过 Framescope 监视' }).isChecked()).toBe(true);
+    await page.getByRole('button', { name: '连接', exact: true }).click();
+    const status = page.getByRole('status').filter({ hasText: '浏览器拒绝了你服务器的 101：Sec-WebSocket-Accept' });
+    await status.waitFor();
+    const said = await status.innerText();
+    expect(said).toContain('你编码的是十六进制摘要，而不是 20 个原始字节');
+    expect(said).not.toMatch(/Sec-WebSocket-Accept\. |is '|, but the key|you encoded/);
+    const report = page.getByRole('region', { name: '你的服务器（经由代理）' });
+    await report.getByText(/✗\s*Sec-WebSocket-Accept/).waitFor();
+    const steps = await report.locator('ol.steps').innerText();
+    expect(steps).toContain('响应是格式正确的 HTTP/1.1 头部。');
+    expect(steps).toContain('没有选择扩展。');
+    expect(steps).not.toMatch(/well-formed|No extension chosen|No subprotocol chosen|you encoded/);
     expect(unexpected(errors)).toEqual([]);
   });
 

@@ -2,6 +2,7 @@
  * upgradeResponseSteps: a server's 101 judged step by step as RFC 6455 §4.1 lists the client's
  * checks, every step answered (not only the first failure), agreeing with validateUpgradeResponse.
  */
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { upgradeResponseSteps, validateUpgradeResponse } from '../../src/protocol';
 
@@ -77,6 +78,28 @@ describe('upgradeResponseSteps', () => {
       const a = upgradeResponseSteps(head, { key: KEY, protocols: ['chat'] }).ok;
       const b = validateUpgradeResponse(head, KEY, { protocols: ['chat'] }).ok;
       expect(a, head).toBe(b);
+    }
+  });
+
+  it('names the hex-digest slip: an Accept that is the base64 of the 40 hex digits (PHP sha1() without true, Python hexdigest())', () => {
+    const hex = createHash('sha1').update(`${KEY}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('hex');
+    for (const digits of [hex, hex.toUpperCase()]) {
+      const head = good().replace(ACCEPT, Buffer.from(digits).toString('base64'));
+      const accept = upgradeResponseSteps(head, { key: KEY }).steps.find((s) => s.step === 'accept')!;
+      expect(accept.ok).toBe(false);
+      expect(accept.id).toBe('accept-hex');
+      expect(accept.values).toMatchObject({ hex, expected: ACCEPT });
+      expect(accept.message).toContain('you encoded the hex digest, not the 20 raw bytes');
+      expect(accept.message).toContain(ACCEPT);
+    }
+  });
+
+  it('an Accept that is wrong some other way is only a mismatch', () => {
+    const other = createHash('sha1').update('something else').digest('hex');
+    for (const wrong of ['x', Buffer.from(other).toString('base64'), 'dGhlIHNhbXBsZSBub25jZQ==']) {
+      const accept = upgradeResponseSteps(good().replace(ACCEPT, wrong), { key: KEY }).steps.find((s) => s.step === 'accept')!;
+      expect(accept.id, wrong).toBe('accept-mismatch');
+      expect(accept.message).toMatch(/^Sec-WebSocket-Accept is '.*', but the key 'dGhlIHNhbXBsZSBub25jZQ==' gives s3pPLMBiTxaQ9kYGzzhZRbK\+xOo=: base64 of the SHA-1 of the key followed by 258EAFA5-E914-47DA-95CA-C5AB0DC85B11 \(RFC 6455 §4\.1\)\.$/);
     }
   });
 });

@@ -18,6 +18,7 @@ import { explainReaction, type Reaction } from './reaction';
 import { newSessionToken, socketBase } from '../socket/address';
 import { connNumberFromTarget, defaultEchoUrl, resolveTarget } from './session';
 import { ProxyChoice, type CheckFetch } from './proxy/choice.svelte';
+import { ackSentence } from './ack-text';
 import { explainProxied, explainProxyRefusal } from './proxy/explain';
 import { proxyUrl } from './proxy/target';
 import { capturedFilterable } from '../components/filter/captured';
@@ -72,7 +73,8 @@ export function tabSession(): string {
   }
 }
 
-export type DemoOutcome = { ok: true; message: string } | { ok: false; message: string };
+/** `message`: the server's English; `said`: the same, told in the page's language when the ack names its sentence. */
+export type DemoOutcome = { ok: true; message: string; said?: () => string } | { ok: false; message: string };
 
 export class PlaygroundState {
   readonly session: string;
@@ -451,7 +453,8 @@ export class PlaygroundState {
       this.#selectBroken(inspector, record.connection, before);
       this.#settleLater(current.id);
     }
-    return { ok: true, message: result.ack.detail };
+    const ack = result.ack;
+    return { ok: true, message: ack.detail, said: () => ackSentence(ack) };
   }
 
   /** After `settleMs`, what has not happened on connection `id` is taken as the browser's answer. */

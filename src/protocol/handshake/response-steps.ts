@@ -4,11 +4,85 @@
  * client.ts stops there, as a client does). A proxy between a browser and somebody's server uses
  * this to show the student which line of their response the browser will refuse.
  */
-import { computeAccept, WEBSOCKET_GUID } from './accept.ts';
+import { acceptSteps, WEBSOCKET_GUID } from './accept.ts';
+import { base64Decode } from './base64.ts';
 import { extensionName, fieldValues, hasToken, isHttp11OrHigher, shown, splitList, trimOws } from './fields.ts';
 import { parseHttpHead, type HttpResponseHead } from './http-head.ts';
 
 export type ResponseStepName = 'http-head' | 'status-line' | 'upgrade' | 'connection' | 'accept' | 'extensions' | 'protocol';
+
+/**
+ * Which sentence a step says, and the values in it: a page tells it in its reader's language from
+ * these (the English `message` is for the CLI and the logs, and says the same words).
+ */
+export interface ResponseStepSentences {
+  'head-ok': Record<string, never>;
+  'head-invalid': { error: string };
+  'no-status-line': Record<string, never>;
+  'status-not-101': { status: string };
+  'status-old-http': { version: string };
+  'status-ok': Record<string, never>;
+  'upgrade-ok': Record<string, never>;
+  'upgrade-missing': Record<string, never>;
+  'upgrade-wrong': { got: string };
+  'connection-ok': Record<string, never>;
+  'connection-missing': Record<string, never>;
+  'connection-wrong': { got: string };
+  'accept-missing': { expected: string };
+  'accept-many': Record<string, never>;
+  'accept-ok': { expected: string };
+  'accept-mismatch': { got: string; key: string; expected: string; guid: string };
+  'accept-hex': { got: string; hex: string; expected: string };
+  'extension-stray': { name: string };
+  'extensions-none': Record<string, never>;
+  'extensions-chosen': { got: string };
+  'protocol-none': Record<string, never>;
+  'protocol-many': { got: string };
+  'protocol-stray': { name: string };
+  'protocol-ok': { name: string };
+  'not-checked': Record<string, never>;
+}
+export type ResponseStepSentence = keyof ResponseStepSentences;
+
+/** The English of every step sentence, from its values: the one place these words are written. */
+export const RESPONSE_STEP_ENGLISH: { readonly [I in ResponseStepSentence]: (v: ResponseStepSentences[I]) => string } = {
+  'head-ok': () => 'The response is a well-formed HTTP/1.1 head.',
+  'head-invalid': (v) => `The response head is not valid HTTP/1.1: ${v.error}.`,
+  'no-status-line': () => 'The answer does not start with a status line such as \'HTTP/1.1 101 Switching Protocols\'.',
+  'status-not-101': (v) => `The server answered ${v.status} instead of 101 Switching Protocols: the browser fails the connection (RFC 6455 §4.1).`,
+  'status-old-http': (v) => `A 101 response must be HTTP/1.1 or higher; this one says HTTP/${v.version}.`,
+  'status-ok': () => 'Status 101 Switching Protocols.',
+  'upgrade-ok': () => 'Upgrade: websocket.',
+  'upgrade-missing': () => 'The response has no Upgrade header; it must say Upgrade: websocket (RFC 6455 §4.1).',
+  'upgrade-wrong': (v) => `The Upgrade header must be websocket (case does not matter); it is ${v.got} (RFC 6455 §4.1).`,
+  'connection-ok': () => 'Connection includes Upgrade.',
+  'connection-missing': () => 'The response has no Connection header; it must say Connection: Upgrade (RFC 6455 §4.1).',
+  'connection-wrong': (v) => `The Connection header must include the token Upgrade; it is ${v.got} (RFC 6455 §4.1).`,
+  'accept-missing': (v) => `The response has no Sec-WebSocket-Accept header; for this key it must be ${v.expected} (RFC 6455 §4.1).`,
+  'accept-many': () => 'The response has more than one Sec-WebSocket-Accept header (RFC 6455 §4.1).',
+  'accept-ok': (v) => `Sec-WebSocket-Accept is ${v.expected}: base64 of the SHA-1 of the key followed by the GUID.`,
+  'accept-mismatch': (v) =>
+    `Sec-WebSocket-Accept is ${v.got}, but the key ${v.key} gives ${v.expected}: base64 of the SHA-1 of the key followed by ${v.guid} (RFC 6455 §4.1).`,
+  'accept-hex': (v) =>
+    `Sec-WebSocket-Accept is ${v.got}, the base64 of the 40 hex digits ${v.hex}: you encoded the hex digest, not the 20 raw bytes. ` +
+    `Base64 the SHA-1's 20 bytes themselves (PHP: sha1($s, true); Python: .digest(), not .hexdigest()) to get ${v.expected} (RFC 6455 §4.1).`,
+  'extension-stray': (v) => `The server chose the extension ${v.name}, which the browser did not offer (RFC 6455 §4.1).`,
+  'extensions-none': () => 'No extension chosen.',
+  'extensions-chosen': (v) => `Extensions chosen from the offer: ${v.got}.`,
+  'protocol-none': () => 'No subprotocol chosen.',
+  'protocol-many': (v) => `The server must choose one subprotocol; its Sec-WebSocket-Protocol says ${v.got} (RFC 6455 §4.1).`,
+  'protocol-stray': (v) => `The server chose the subprotocol ${v.name}, which the browser did not offer (RFC 6455 §4.1).`,
+  'protocol-ok': (v) => `Subprotocol ${v.name} chosen from the offer.`,
+  'not-checked': () => 'Not checked: the response is not a 101.',
+};
+
+/** A step's sentence: its id, its values, and its English. */
+type Said = { [I in ResponseStepSentence]: { id: I; values: ResponseStepSentences[I]; message: string } }[ResponseStepSentence];
+
+function say<I extends ResponseStepSentence>(id: I, ...rest: ResponseStepSentences[I] extends Record<string, never> ? [] : [ResponseStepSentences[I]]): Said {
+  const values = (rest[0] ?? {}) as ResponseStepSentences[I];
+  return { id, values, message: RESPONSE_STEP_ENGLISH[id](values) } as Said;
+}
 
 export interface ResponseStep {
   step: ResponseStepName;
@@ -19,7 +93,10 @@ export interface ResponseStep {
   /** What the step wants, and what the response has (null when absent). */
   expected: string;
   got: string | null;
-  /** One sentence a student can read. */
+  /** Which sentence, with its values (a page tells it in its reader's language). */
+  id: ResponseStepSentence;
+  values: Record<string, string>;
+  /** One sentence a student can read, in English. */
   message: string;
 }
 
@@ -63,7 +140,7 @@ export function upgradeResponseSteps(head: string, offered: OfferedHandshake): R
   const steps: ResponseStep[] = [];
   let parsed = parseHttpHead(head);
   if (parsed.ok) {
-    steps.push({ step: 'http-head', ok: true, rfc: '4.1', expected: 'an HTTP/1.1 response head', got: null, message: 'The response is a well-formed HTTP/1.1 head.' });
+    steps.push({ step: 'http-head', ok: true, rfc: '4.1', expected: 'an HTTP/1.1 response head', got: null, ...say('head-ok') });
   } else {
     steps.push({
       step: 'http-head',
@@ -71,14 +148,14 @@ export function upgradeResponseSteps(head: string, offered: OfferedHandshake): R
       rfc: '4.1',
       expected: 'an HTTP/1.1 response head, every line ended by CR LF',
       got: null,
-      message: `The response head is not valid HTTP/1.1: ${parsed.error.message}.`,
+      ...say('head-invalid', { error: parsed.error.message }),
     });
     // Browsers read bare-LF heads anyway; read it their way to judge the rest.
     parsed = parseHttpHead(head.replace(/\r?\n/g, '\r\n'));
   }
   if (!parsed.ok || parsed.head.kind !== 'response') {
     const got = parsed.ok && parsed.head.kind === 'request' ? `${parsed.head.method} ${parsed.head.target}` : null;
-    steps.push(statusStep(false, got, 'The answer does not start with a status line such as \'HTTP/1.1 101 Switching Protocols\'.'));
+    steps.push(statusStep(false, got, say('no-status-line')));
     return finish(steps, null);
   }
   const response = parsed.head;
@@ -86,13 +163,13 @@ export function upgradeResponseSteps(head: string, offered: OfferedHandshake): R
   // RFC 6455 §4.1: "If the status code received from the server is not 101, the client handles the
   // response per HTTP [RFC2616] procedures" - no WebSocket connection.
   if (response.status !== 101) {
-    steps.push(statusStep(false, statusLine, `The server answered ${response.status} instead of 101 Switching Protocols: the browser fails the connection (RFC 6455 §4.1).`));
+    steps.push(statusStep(false, statusLine, say('status-not-101', { status: String(response.status) })));
     return finish(steps, response.status);
   }
   if (!isHttp11OrHigher(response.httpVersion)) {
-    steps.push(statusStep(false, statusLine, `A 101 response must be HTTP/1.1 or higher; this one says HTTP/${response.httpVersion}.`));
+    steps.push(statusStep(false, statusLine, say('status-old-http', { version: response.httpVersion })));
   } else {
-    steps.push(statusStep(true, statusLine, 'Status 101 Switching Protocols.'));
+    steps.push(statusStep(true, statusLine, say('status-ok')));
   }
   steps.push(upgradeStep(response), connectionStep(response), acceptStep(response, offered.key));
   steps.push(extensionsStep(response, offered.extensions ?? []), protocolStep(response, offered.protocols ?? []));
@@ -103,7 +180,7 @@ function finish(steps: ResponseStep[], status: number | null): ResponseSteps {
   const checked = new Set(steps.map((s) => s.step));
   for (const step of ['status-line', 'upgrade', 'connection', 'accept', 'extensions', 'protocol'] as const) {
     if (!checked.has(step)) {
-      steps.push({ step, ok: null, rfc: '4.1', expected: '', got: null, message: 'Not checked: the response is not a 101.' });
+      steps.push({ step, ok: null, rfc: '4.1', expected: '', got: null, ...say('not-checked') });
     }
   }
   // The head's form alone (bare LFs) does not stop a browser: the other steps decide.
@@ -111,8 +188,8 @@ function finish(steps: ResponseStep[], status: number | null): ResponseSteps {
   return { steps, ok, status };
 }
 
-function statusStep(ok: boolean, got: string | null, message: string): ResponseStep {
-  return { step: 'status-line', ok, rfc: '4.1', expected: 'HTTP/1.1 101 Switching Protocols', got, message };
+function statusStep(ok: boolean, got: string | null, said: Said): ResponseStep {
+  return { step: 'status-line', ok, rfc: '4.1', expected: 'HTTP/1.1 101 Switching Protocols', got, ...said };
 }
 
 /** RFC 6455 §4.1 item 2: the |Upgrade| header field must be an ASCII case-insensitive match for "websocket". */
@@ -120,12 +197,8 @@ function upgradeStep(response: HttpResponseHead): ResponseStep {
   const values = fieldValues(response.headers, 'upgrade');
   const got = values.length === 0 ? null : values.join(', ');
   const ok = values.length === 1 && values[0]!.toLowerCase() === 'websocket';
-  const message = ok
-    ? 'Upgrade: websocket.'
-    : got === null
-      ? 'The response has no Upgrade header; it must say Upgrade: websocket (RFC 6455 §4.1).'
-      : `The Upgrade header must be websocket (case does not matter); it is ${shown(got)} (RFC 6455 §4.1).`;
-  return { step: 'upgrade', ok, rfc: '4.1', expected: 'websocket', got, message };
+  const said = ok ? say('upgrade-ok') : got === null ? say('upgrade-missing') : say('upgrade-wrong', { got: shown(got) });
+  return { step: 'upgrade', ok, rfc: '4.1', expected: 'websocket', got, ...said };
 }
 
 /** RFC 6455 §4.1 item 3: |Connection| must contain "a token that is an ASCII case-insensitive match for the value "Upgrade"". */
@@ -133,12 +206,8 @@ function connectionStep(response: HttpResponseHead): ResponseStep {
   const values = fieldValues(response.headers, 'connection');
   const got = values.length === 0 ? null : values.join(', ');
   const ok = values.length > 0 && hasToken(values, 'upgrade');
-  const message = ok
-    ? 'Connection includes Upgrade.'
-    : got === null
-      ? 'The response has no Connection header; it must say Connection: Upgrade (RFC 6455 §4.1).'
-      : `The Connection header must include the token Upgrade; it is ${shown(got)} (RFC 6455 §4.1).`;
-  return { step: 'connection', ok, rfc: '4.1', expected: 'Upgrade', got, message };
+  const said = ok ? say('connection-ok') : got === null ? say('connection-missing') : say('connection-wrong', { got: shown(got) });
+  return { step: 'connection', ok, rfc: '4.1', expected: 'Upgrade', got, ...said };
 }
 
 /**
@@ -147,20 +216,25 @@ function connectionStep(response: HttpResponseHead): ResponseStep {
  * "258EAFA5-E914-47DA-95CA-C5AB0DC85B11" but ignoring any leading and trailing whitespace".
  */
 function acceptStep(response: HttpResponseHead, key: string): ResponseStep {
-  const expected = computeAccept(key);
+  const { accept: expected, sha1Hex } = acceptSteps(key);
   const values = fieldValues(response.headers, 'sec-websocket-accept');
   const got = values.length === 0 ? null : values.join(', ');
   const base = { step: 'accept' as const, rfc: '4.1', expected, got };
-  if (values.length === 0) return { ...base, ok: false, message: `The response has no Sec-WebSocket-Accept header; for this key it must be ${expected} (RFC 6455 §4.1).` };
-  if (values.length > 1) return { ...base, ok: false, message: 'The response has more than one Sec-WebSocket-Accept header (RFC 6455 §4.1).' };
-  if (trimOws(values[0]!) === expected) return { ...base, ok: true, message: `Sec-WebSocket-Accept is ${expected}: base64 of the SHA-1 of the key followed by the GUID.` };
-  return {
-    ...base,
-    ok: false,
-    message:
-      `Sec-WebSocket-Accept is ${shown(values[0]!, 40)}, but the key ${shown(trimOws(key), 40)} gives ${expected}: ` +
-      `base64 of the SHA-1 of the key followed by ${WEBSOCKET_GUID} (RFC 6455 §4.1).`,
-  };
+  if (values.length === 0) return { ...base, ok: false, ...say('accept-missing', { expected }) };
+  if (values.length > 1) return { ...base, ok: false, ...say('accept-many') };
+  const value = trimOws(values[0]!);
+  if (value === expected) return { ...base, ok: true, ...say('accept-ok', { expected }) };
+  // The classic slip: the SHA-1 written as 40 hex digits (PHP's sha1() without its raw flag,
+  // Python's hexdigest()) and that text base64-encoded, where §4.1 wants the 20-byte hash itself.
+  if (isHexDigestOf(value, sha1Hex)) return { ...base, ok: false, ...say('accept-hex', { got: shown(value), hex: sha1Hex, expected }) };
+  return { ...base, ok: false, ...say('accept-mismatch', { got: shown(values[0]!, 40), key: shown(trimOws(key), 40), expected, guid: WEBSOCKET_GUID }) };
+}
+
+/** Does `value` base64-decode to the 40 hex digits of `sha1Hex` (either case)? */
+function isHexDigestOf(value: string, sha1Hex: string): boolean {
+  const bytes = base64Decode(value);
+  if (bytes === null || bytes.length !== 40) return false;
+  return String.fromCharCode(...bytes).toLowerCase() === sha1Hex;
 }
 
 /** RFC 6455 §4.1 item 5: no extension "that was not present in the client's handshake". */
@@ -173,10 +247,10 @@ function extensionsStep(response: HttpResponseHead, offers: readonly string[]): 
   if (stray.length > 0) {
     return {
       step: 'extensions', ok: false, rfc: '4.1', expected, got,
-      message: `The server chose the extension ${shown(stray[0]!, 40)}, which the browser did not offer (RFC 6455 §4.1).`,
+      ...say('extension-stray', { name: shown(stray[0]!, 40) }),
     };
   }
-  return { step: 'extensions', ok: true, rfc: '4.1', expected, got, message: got === null ? 'No extension chosen.' : `Extensions chosen from the offer: ${got}.` };
+  return { step: 'extensions', ok: true, rfc: '4.1', expected, got, ...(got === null ? say('extensions-none') : say('extensions-chosen', { got })) };
 }
 
 /** RFC 6455 §4.1 item 6: no subprotocol "that was not present in the client's handshake". */
@@ -186,11 +260,11 @@ function protocolStep(response: HttpResponseHead, offers: readonly string[]): Re
   const got = values.length === 0 ? null : values.join(', ');
   const expected = offered.length === 0 ? 'none (the browser offered none)' : `none, or one of: ${offered.join(', ')}`;
   const base = { step: 'protocol' as const, rfc: '4.1', expected, got };
-  if (got === null) return { ...base, ok: true, message: 'No subprotocol chosen.' };
+  if (got === null) return { ...base, ok: true, ...say('protocol-none') };
   const chosen = splitList(got);
-  if (chosen.length !== 1) return { ...base, ok: false, message: `The server must choose one subprotocol; its Sec-WebSocket-Protocol says ${shown(got)} (RFC 6455 §4.1).` };
+  if (chosen.length !== 1) return { ...base, ok: false, ...say('protocol-many', { got: shown(got) }) };
   if (!offered.includes(chosen[0]!)) {
-    return { ...base, ok: false, message: `The server chose the subprotocol ${shown(chosen[0]!, 40)}, which the browser did not offer (RFC 6455 §4.1).` };
+    return { ...base, ok: false, ...say('protocol-stray', { name: shown(chosen[0]!, 40) }) };
   }
-  return { ...base, ok: true, message: `Subprotocol ${chosen[0]} chosen from the offer.` };
+  return { ...base, ok: true, ...say('protocol-ok', { name: chosen[0]! }) };
 }

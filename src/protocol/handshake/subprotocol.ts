@@ -13,9 +13,26 @@ export interface SubprotocolChoice {
   supported: string[];
   /** The subprotocol for the 101's `Sec-WebSocket-Protocol`, or null for none. */
   chosen: string | null;
-  /** Why, in a sentence a student can read. */
+  /** Why, in a sentence a student can read (English). */
   why: string;
+  /** Which sentence `why` is, and its values, for a page to tell it in its reader's language. */
+  whyId?: SubprotocolWhy;
+  whyValues?: Record<string, string>;
 }
+
+/** The sentences of `why`: their ids, values and English (the one place these words are written). */
+export const SUBPROTOCOL_WHY_ENGLISH = {
+  'none-offered': () => 'The client offered no subprotocol, so the server names none (RFC 6455 §4.2.2).',
+  'none-supported': (v: { offered: string }) =>
+    `The client offered ${v.offered}; this endpoint speaks no subprotocol, so it names none and the connection opens without one: a client that needs one should close it (RFC 6455 §4.2.2, §1.9).`,
+  'none-matching': (v: { offered: string; supported: string }) =>
+    `The client offered ${v.offered}; the server speaks ${v.supported}, none of them offered, so it names none and the connection opens without one: a client that needs one should close it (RFC 6455 §4.2.2, §1.9).`,
+  chosen: (v: { supported: string; chosen: string }) =>
+    `The server speaks ${v.supported}, in its order of preference, and picks the first the client offered: ${v.chosen} (RFC 6455 §4.2.2).`,
+  'chosen-not-first': (v: { supported: string; chosen: string; first: string }) =>
+    `The server speaks ${v.supported}, in its order of preference, and picks the first the client offered: ${v.chosen} (the client listed ${v.first} first, but the choice is the server's) (RFC 6455 §4.2.2).`,
+} as const;
+export type SubprotocolWhy = keyof typeof SUBPROTOCOL_WHY_ENGLISH;
 
 /** Checks a server's list (from `--subprotocols`): tokens, each once. Returns a problem, or null. */
 export function subprotocolListProblem(list: readonly string[]): string | null {
@@ -38,26 +55,21 @@ export function selectSubprotocol(offered: readonly string[], supported: readonl
   const base = { offered: [...offered], supported: [...supported] };
   const list = (names: readonly string[]): string => names.join(', ');
   if (offered.length === 0) {
-    return { ...base, chosen: null, why: 'The client offered no subprotocol, so the server names none (RFC 6455 §4.2.2).' };
+    return { ...base, chosen: null, why: SUBPROTOCOL_WHY_ENGLISH['none-offered'](), whyId: 'none-offered', whyValues: {} };
   }
   const chosen = supported.find((name) => offered.includes(name)) ?? null;
   if (chosen === null) {
-    return {
-      ...base,
-      chosen: null,
-      why:
-        supported.length === 0
-          ? `The client offered ${list(offered)}; this endpoint speaks no subprotocol, so it names none and the connection opens without one: a client that needs one should close it (RFC 6455 §4.2.2, §1.9).`
-          : `The client offered ${list(offered)}; the server speaks ${list(supported)}, none of them offered, so it names none and the connection opens without one: a client that needs one should close it (RFC 6455 §4.2.2, §1.9).`,
-    };
+    if (supported.length === 0) {
+      const whyValues = { offered: list(offered) };
+      return { ...base, chosen: null, why: SUBPROTOCOL_WHY_ENGLISH['none-supported'](whyValues), whyId: 'none-supported', whyValues };
+    }
+    const whyValues = { offered: list(offered), supported: list(supported) };
+    return { ...base, chosen: null, why: SUBPROTOCOL_WHY_ENGLISH['none-matching'](whyValues), whyId: 'none-matching', whyValues };
   }
-  const first = offered[0] === chosen;
-  return {
-    ...base,
-    chosen,
-    why:
-      `The server speaks ${list(supported)}, in its order of preference, and picks the first the client offered: ${chosen}` +
-      (first ? '' : ` (the client listed ${offered[0]} first, but the choice is the server's)`) +
-      ' (RFC 6455 §4.2.2).',
-  };
+  if (offered[0] === chosen) {
+    const whyValues = { supported: list(supported), chosen };
+    return { ...base, chosen, why: SUBPROTOCOL_WHY_ENGLISH.chosen(whyValues), whyId: 'chosen', whyValues };
+  }
+  const whyValues = { supported: list(supported), chosen, first: offered[0]! };
+  return { ...base, chosen, why: SUBPROTOCOL_WHY_ENGLISH['chosen-not-first'](whyValues), whyId: 'chosen-not-first', whyValues };
 }

@@ -6,6 +6,7 @@
 import { citation, responseStepLabel, type Fault } from '../../../protocol';
 import * as m from '../../../paraglide/messages.js';
 import { faultSentence } from '../../i18n/protocol-text';
+import { findingSentence, refusalReason, stepSentence } from './proxy-text';
 import type { ConnectionRecord } from '../../inspector/capture';
 import type { FaultMessage, FindingMessage, ProxyHandshakeStep, RefusedMessage } from '../../inspector/messages';
 import type { Explanation } from '../demos';
@@ -32,7 +33,7 @@ export function explainProxyRefusal(refusal: RefusedMessage): Explanation {
   const who = stage === 'response' ? m.playground_proxy_who_server({ status }) : m.playground_proxy_who_framescope({ status });
   return {
     title: m.playground_proxy_refusal_title({ stage: STAGE_TITLES[stage](), status }),
-    text: m.playground_proxy_refusal_text({ reason: refusal.reason, who }),
+    text: m.playground_proxy_refusal_text({ reason: refusalReason(refusal), who }),
     expected: false,
   };
 }
@@ -50,7 +51,7 @@ export function explainProxied(record: ConnectionRecord, close: { code: number; 
   if (step) {
     return {
       title: m.playground_proxy_step_title({ step: responseStepLabel(step.step) }),
-      text: m.playground_proxy_step_text({ message: step.message }),
+      text: m.playground_proxy_step_text({ message: stepSentence(step) }),
       expected: false,
     };
   }
@@ -68,7 +69,7 @@ export function explainProxied(record: ConnectionRecord, close: { code: number; 
   }
   const finding = firstFault(record.findings);
   if (finding) {
-    return { title: m.playground_proxy_finding_title({ rfc: finding.rfc }), text: finding.message, expected: false };
+    return { title: m.playground_proxy_finding_title({ rfc: finding.rfc }), text: findingSentence(finding), expected: false };
   }
   return null;
 }
